@@ -1,0 +1,31 @@
+# The README's two commands: `make run` and `make test`. Needs only Python 3.11 and the package registries.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup migrate lint clean
+
+# A virtualenv with the project and its test dependencies; re-installed when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+setup: $(VENV)/.installed
+
+migrate: setup
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	DEBUG=1 $(BIN)/python manage.py setup_demo
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# PYTEST_ARGS passes options through, e.g. `make test PYTEST_ARGS="-k fixtures -x"`.
+test: setup
+	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var/db.sqlite3 .pytest_cache .hypothesis

@@ -1,0 +1,117 @@
+"""評核架構的後台：一個頁面編修評核重點與其評核基準、項目與其措施。"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from measures.models import Measure
+
+from .models import Criterion, Dimension, FocusPoint, Item, Milestone, Plan
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+class DimensionInline(admin.TabularInline):
+    model = Dimension
+    extra = 0
+    fields = ["position", "name", "scope", "points"]
+    show_change_link = True
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "organization", "year", "start_date", "end_date"]
+    list_filter = ["year"]
+    list_select_related = ["organization"]
+    search_fields = ["title"]
+    autocomplete_fields = ["organization"]
+    inlines = [MilestoneInline, DimensionInline]
+
+
+class ItemInline(admin.TabularInline):
+    model = Item
+    extra = 0
+    fields = ["position", "name"]
+    show_change_link = True
+
+
+@admin.register(Dimension)
+class DimensionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "plan", "position", "scope", "points"]
+    list_filter = ["plan", "scope"]
+    list_select_related = ["plan"]
+    ordering = ["plan", "position"]
+    inlines = [ItemInline]
+
+
+class FocusPointInline(admin.TabularInline):
+    model = FocusPoint
+    extra = 0
+    fields = ["position", "name"]
+    show_change_link = True
+
+
+class MeasureInline(admin.StackedInline):
+    model = Measure
+    extra = 0
+    fields = [
+        ("source", "position"),
+        "focus_point",
+        "name",
+        "content",
+        ("all_units", "responsible_text"),
+        ("deadline", "ongoing"),
+    ]
+    show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Offer only this item's focus points; a new measure belongs to the item's plan.
+        if obj is not None:
+            formset.form.base_fields["focus_point"].queryset = obj.focus_points.all()
+        return formset
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("focus_point__item")
+
+
+@admin.register(Item)
+class ItemAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "dimension", "position"]
+    list_filter = ["dimension__plan"]
+    list_select_related = ["dimension"]
+    search_fields = ["name"]
+    ordering = ["dimension__plan", "dimension__position", "position"]
+    inlines = [FocusPointInline, MeasureInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Measure:
+            for measure_form in formset.forms:
+                if not measure_form.instance.pk and measure_form.has_changed():
+                    measure_form.instance.plan = form.instance.dimension.plan
+        super().save_formset(request, form, formset, change)
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+    fields = ["position", "label", "text"]
+
+
+@admin.register(FocusPoint)
+class FocusPointAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "item", "position"]
+    list_filter = ["item__dimension__plan", "item__dimension"]
+    list_select_related = ["item"]
+    search_fields = ["name"]
+    ordering = ["item__dimension__plan", "item__dimension__position", "item__position", "position"]
+    inlines = [CriterionInline]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "text", "focus_point"]
+    list_select_related = ["focus_point__item"]
+    search_fields = ["text"]

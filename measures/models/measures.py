@@ -1,0 +1,161 @@
+"""措施／具體作法：附表1（警察局具體作法）與附表2（分局措施）的每一列。"""
+
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from sq_portal.roc_dates import format_roc
+
+ONGOING_LABEL = "賡續辦理"
+
+
+class MeasureQuerySet(models.QuerySet):
+    def active(self) -> "MeasureQuerySet":
+        return self.filter(retired_at__isnull=True)
+
+    def for_form(self, source: str) -> "MeasureQuerySet":
+        return self.filter(source=source)
+
+    def in_plan_order(self) -> "MeasureQuerySet":
+        """構面 → 項目 → 評核重點 → 列序, the order the plan's tables print in."""
+        return self.order_by(
+            "item__dimension__position", "item__position", "source", "position", "pk"
+        )
+
+    def with_units(self) -> "MeasureQuerySet":
+        """Item, dimension and focus point joined; 主辦/協辦 units prefetched (two queries)."""
+        from .units import Unit
+
+        return self.select_related("item__dimension", "focus_point").prefetch_related(
+            Prefetch("lead_units", queryset=Unit.objects.order_by("measure_lead_links__pk")),
+            Prefetch("support_units", queryset=Unit.objects.order_by("measure_support_links__pk")),
+        )
+
+
+class MeasureLeadUnit(models.Model):
+    """主辦單位, kept in the order the plan lists them."""
+
+    measure = models.ForeignKey("measures.Measure", on_delete=models.CASCADE, related_name="lead_links")
+    unit = models.ForeignKey("measures.Unit", on_delete=models.PROTECT, related_name="measure_lead_links")
+
+    class Meta:
+        verbose_name = _("主辦單位")
+        verbose_name_plural = _("主辦單位")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["measure", "unit"], name="measure_lead_unit_unique")]
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+
+class MeasureSupportUnit(models.Model):
+    """協辦單位, kept in the order the plan lists them."""
+
+    measure = models.ForeignKey("measures.Measure", on_delete=models.CASCADE, related_name="support_links")
+    unit = models.ForeignKey("measures.Unit", on_delete=models.PROTECT, related_name="measure_support_links")
+
+    class Meta:
+        verbose_name = _("協辦單位")
+        verbose_name_plural = _("協辦單位")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["measure", "unit"], name="measure_support_unit_unique")]
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+
+class Measure(models.Model):
+    class Source(models.TextChoices):
+        FORM1 = "form1", _("附表1 警察局具體作法")
+        FORM2 = "form2", _("附表2 分局措施")
+
+    plan = models.ForeignKey("diagnosis.Plan", on_delete=models.CASCADE, related_name="measures", verbose_name=_("計畫"))
+    item = models.ForeignKey("diagnosis.Item", on_delete=models.RESTRICT, related_name="measures", verbose_name=_("評核項目"))
+    focus_point = models.ForeignKey(
+        "diagnosis.FocusPoint",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name=_("評核重點"),
+    )
+    source = models.CharField(_("來源"), max_length=10, choices=Source.choices)
+    position = models.PositiveIntegerField(_("順序"), default=0)
+    name = models.CharField(_("措施名稱"), max_length=200)
+    content = models.TextField(_("措施內容"), blank=True)
+    lead_units = models.ManyToManyField(
+        "measures.Unit",
+        through=MeasureLeadUnit,
+        related_name="led_measures",
+        blank=True,
+        verbose_name=_("主辦單位"),
+    )
+    support_units = models.ManyToManyField(
+        "measures.Unit",
+        through=MeasureSupportUnit,
+        related_name="supported_measures",
+        blank=True,
+        verbose_name=_("協辦單位"),
+    )
+    all_units = models.BooleanField(_("各單位"), default=False, help_text=_("勾選表示所有單位均須辦理"))
+    responsible_text = models.CharField(
+        _("承辦單位（原文）"),
+        max_length=300,
+        blank=True,
+        help_text=_("附表列印的承辦單位文字；空白時依主辦、協辦單位自動組成。"),
+    )
+    deadline = models.DateField(_("完成期限"), null=True, blank=True)
+    ongoing = models.BooleanField(_("賡續辦理"), default=False)
+    retired_at = models.DateTimeField(_("停用時間"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    created_at = models.DateTimeField(_("建立時間"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新時間"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[lead_units, support_units])
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("措施")
+        verbose_name_plural = _("措施")
+        ordering = ["plan", "source", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(ongoing=True, deadline__isnull=False), name="measure_deadline_or_ongoing"
+            ),
+        ]
+        indexes = [models.Index(fields=["plan", "source", "position"], name="measure_plan_order_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def deadline_display(self) -> str:
+        if self.ongoing:
+            return ONGOING_LABEL
+        return format_roc(self.deadline)
+
+    def units_display(self) -> str:
+        """承辦單位 as the plan's tables print it."""
+        if self.responsible_text:
+            return self.responsible_text
+        return compose_responsible_text(
+            self.source,
+            [u.display_name for u in self.lead_units.all()],
+            [u.display_name for u in self.support_units.all()],
+            self.all_units,
+        )
+
+
+ALL_UNITS_LABEL = {Measure.Source.FORM1: "各分局、大隊、隊", Measure.Source.FORM2: "各單位"}
+
+
+def compose_responsible_text(source: str, lead: list[str], support: list[str], all_units: bool) -> str:
+    """The seed's way of writing 承辦單位: 附表1 leads with 各分局、大隊、隊, 附表2 ends with 各單位."""
+    names = " ".join(lead + support)
+    if not all_units:
+        return names
+    label = ALL_UNITS_LABEL[source]
+    if source == Measure.Source.FORM1:
+        return f"{label} {names}".strip()
+    return f"{names}{label}"

@@ -1,0 +1,63 @@
+"""單位樹：機關 → 分局 → 內勤單位、派出所；機關本部的科、室、中心、大隊、隊。"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class UnitQuerySet(models.QuerySet):
+    def matching_name(self, name: str) -> "UnitQuerySet":
+        """Units whose name or short name is `name` (the seed writes both 勤務指揮中心 and 勤指中心)."""
+        return self.filter(Q(name=name) | Q(short_name=name))
+
+
+class Unit(models.Model):
+    class Kind(models.TextChoices):
+        AGENCY = "agency", _("機關")
+        PRECINCT = "precinct", _("分局")
+        OFFICE = "office", _("內勤單位")
+        BRIGADE = "brigade", _("大隊、隊")
+        STATION = "station", _("派出所")
+
+    code = models.SlugField(_("代碼"), max_length=60, unique=True, help_text=_("網址與匯入使用的英數代碼"))
+    name = models.CharField(_("單位名稱"), max_length=60)
+    short_name = models.CharField(_("簡稱"), max_length=30, blank=True)
+    kind = models.CharField(_("類別"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上級單位")
+    )
+    position = models.PositiveSmallIntegerField(_("順序"), default=0)
+    history = HistoricalRecords()
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("單位")
+        verbose_name_plural = _("單位")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="unit_name_unique_under_parent"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent__isnull=True), name="unit_root_name_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name written in plan tables: the short form where the unit has one."""
+        return self.short_name or self.name
+
+    def official_name(self) -> str:
+        """Name with its agency, as a document title writes it: 臺北市政府警察局士林分局.
+
+        Walks up the tree (one query per level; depth is at most four)."""
+        names = []
+        unit: Unit | None = self
+        while unit is not None:
+            names.append(unit.name)
+            unit = unit.parent
+        return "".join(reversed(names))

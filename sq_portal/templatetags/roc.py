@@ -1,0 +1,43 @@
+"""民國日期的樣板過濾器：`{{ d|roc }}` → 106/05/31、`{{ d|roc_long }}` → 106年5月31日、`{{ d|roc_month }}` → 106年5月。
+
+用法：`{% load roc %}`。None、空字串或非日期值得空字串；帶時區的 datetime 以目前時區取日期。
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import template
+
+from sq_portal.roc_dates import format_roc
+
+register = template.Library()
+
+
+def _format(value: Any, style: str) -> str:
+    """日期值寫成指定樣式；無法格式化者（含民國元年以前）得空字串，比照 Django 的 date 過濾器。"""
+    if not isinstance(value, date):
+        return ""
+    try:
+        return format_roc(value, style)
+    except ValueError:
+        return ""
+
+
+@register.filter(is_safe=True)
+def roc(value: Any) -> str:
+    """民國日期，如 106/05/31。"""
+    return _format(value, "slash")
+
+
+@register.filter(is_safe=True)
+def roc_long(value: Any) -> str:
+    """民國日期，如 106年5月31日。"""
+    return _format(value, "long")
+
+
+@register.filter(is_safe=True)
+def roc_month(value: Any) -> str:
+    """民國年月，如 106年5月。"""
+    return _format(value, "month")

@@ -1,0 +1,70 @@
+"""Settings come from the environment; production refuses to start without its own SECRET_KEY."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS"}}
+    clean.update({"SQ_VAR_DIR": str(tmp_path / "var"), **env})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_it_refuses_to_start_without_secret_key_in_production(tmp_path):
+    result = run_manage("check", tmp_path=tmp_path, DEBUG="0")
+    assert result.returncode == 1
+    assert "未設定 SECRET_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "var" / "secret_key").exists()
+
+
+def test_it_starts_in_production_with_a_secret_key(tmp_path):
+    result = run_manage(
+        "check", tmp_path=tmp_path, DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="sq.example.tw"
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_it_generates_a_local_key_once_under_debug(tmp_path):
+    assert run_manage("check", tmp_path=tmp_path, DEBUG="1").returncode == 0
+    key_file = tmp_path / "var" / "secret_key"
+    first = key_file.read_text()
+    assert len(first) >= 50
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert run_manage("check", tmp_path=tmp_path, DEBUG="1").returncode == 0
+    assert key_file.read_text() == first
+
+
+@pytest.mark.parametrize(
+    ("url", "engine"),
+    [
+        ("", "django.db.backends.sqlite3"),
+        ("postgres://sq:pw@127.0.0.1:5432/sq_portal", "django.db.backends.postgresql"),
+    ],
+)
+def test_it_reads_the_database_from_database_url(tmp_path, url, engine):
+    code = "from django.conf import settings as s; d=s.DATABASES['default']; print(d['ENGINE']); print(d['NAME'])"
+    env = {"DEBUG": "1"}
+    if url:
+        env["DATABASE_URL"] = url
+    result = run_manage("shell", "-c", code, tmp_path=tmp_path, **env)
+    assert result.returncode == 0, result.stderr
+    printed_engine, name = result.stdout.strip().splitlines()[-2:]
+    assert printed_engine == engine
+    if not url:
+        assert name == str(tmp_path / "var" / "db.sqlite3")
+
+
+def test_it_is_in_traditional_chinese_and_taipei_time(settings):
+    assert settings.LANGUAGE_CODE == "zh-hant"
+    assert settings.TIME_ZONE == "Asia/Taipei"
+    assert settings.USE_TZ is True
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
