@@ -27,5 +27,8 @@ run: migrate
 test: setup
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+lint: setup
+	$(BIN)/ruff check .
+
 clean:
 	rm -rf $(VENV) var/db.sqlite3 .pytest_cache .hypothesis

@@ -1,10 +1,13 @@
 """單位、角色、措施與指標的後台。"""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Indicator, Measure, Membership, Unit
+from .models import Evidence, Indicator, IndicatorActual, Measure, Membership, PlannedProgress, ProgressReport, Unit
 from .models.measures import MeasureLeadUnit, MeasureSupportUnit
+from .unit_tree import unit_save
 
 
 class ChildUnitInline(admin.TabularInline):
@@ -22,7 +25,18 @@ class UnitAdmin(SimpleHistoryAdmin):
     list_select_related = ["parent"]
     search_fields = ["name", "short_name", "code"]
     autocomplete_fields = ["parent"]
+    readonly_fields = ["path"]
     inlines = [ChildUnitInline]
+
+    def save_model(self, request, obj, form, change):
+        unit_save(obj)
+
+    def save_formset(self, request, form, formset, change):
+        # Child units added inline get their paths through the same service.
+        for child in formset.save(commit=False):
+            unit_save(child)
+        for child in formset.deleted_objects:
+            child.delete()
 
 
 @admin.register(Membership)
@@ -52,6 +66,11 @@ class IndicatorInline(admin.TabularInline):
     fields = ["position", "name", "unit", "baseline_year", "baseline_value", "target_value"]
 
 
+class PlannedProgressInline(admin.TabularInline):
+    model = PlannedProgress
+    extra = 0
+
+
 @admin.register(Measure)
 class MeasureAdmin(SimpleHistoryAdmin):
     list_display = ["name", "plan", "source", "item", "deadline_display", "units_display"]
@@ -60,7 +79,7 @@ class MeasureAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "content", "responsible_text"]
     autocomplete_fields = ["item", "focus_point"]
     readonly_fields = ["version", "created_at", "updated_at"]
-    inlines = [LeadUnitInline, SupportUnitInline, IndicatorInline]
+    inlines = [LeadUnitInline, SupportUnitInline, IndicatorInline, PlannedProgressInline]
     ordering = ["plan", "item__dimension__position", "item__position", "source", "position"]
 
     def get_queryset(self, request):
@@ -81,3 +100,53 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     list_select_related = ["measure"]
     search_fields = ["name", "measure__name"]
     autocomplete_fields = ["measure"]
+
+
+class IndicatorActualInline(admin.TabularInline):
+    model = IndicatorActual
+    extra = 0
+    autocomplete_fields = ["indicator"]
+
+
+class EvidenceInline(admin.TabularInline):
+    """Evidence is listed, never served from a public URL: the link goes through the access-checked view."""
+
+    model = Evidence
+    extra = 0
+    can_delete = False
+    fields = ["download", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="檔案")
+    def download(self, obj: Evidence) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("measures:evidence", kwargs={"pk": obj.pk}), obj.original_name)
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SimpleHistoryAdmin):
+    list_display = ["measure", "unit", "period", "status", "progress", "submitted_at"]
+    list_filter = ["status", "measure__plan"]
+    list_select_related = ["measure", "unit"]
+    search_fields = ["measure__name", "unit__name", "narrative"]
+    autocomplete_fields = ["measure", "unit"]
+    readonly_fields = ["submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "version", "created_at", "updated_at"]
+    inlines = [IndicatorActualInline, EvidenceInline]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ["original_name", "report", "content_type", "size", "uploaded_by", "uploaded_at"]
+    list_select_related = ["report__measure", "report__unit", "uploaded_by"]
+    search_fields = ["original_name", "sha256"]
+    fields = ["report", "download", "original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="檔案")
+    def download(self, obj: Evidence) -> str:
+        return EvidenceInline.download(None, obj)

@@ -4,12 +4,15 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
 
 from diagnosis.models import FocusPoint, Item, Plan
 from sq_portal.history import history_record_created
 
-from .models import Indicator, Measure, Unit
+from .measure_history import FieldChange, measure_changes_since
+from .models import Indicator, Measure, PlannedProgress, Unit
 from .models.measures import MeasureLeadUnit, MeasureSupportUnit
 
 
@@ -30,6 +33,7 @@ def measure_create(
     deadline: date | None = None,
     ongoing: bool = False,
     indicators: Sequence[dict] = (),
+    user=None,
 ) -> Measure:
     """Create a measure with its 主辦/協辦 units (in the order given) and its indicators.
 
@@ -56,6 +60,7 @@ def measure_create(
     measure.save()
     MeasureLeadUnit.objects.bulk_create(MeasureLeadUnit(measure=measure, unit=u) for u in lead_units)
     MeasureSupportUnit.objects.bulk_create(MeasureSupportUnit(measure=measure, unit=u) for u in support_units)
+    measure._history_user = user
     history_record_created(measure)
     for position, spec in enumerate(indicators, start=1):
         indicator = Indicator(
@@ -67,6 +72,7 @@ def measure_create(
             baseline_value=_decimal(spec.get("baseline_value")),
             target_value=_decimal(spec["target_value"]),
         )
+        indicator._history_user = user
         indicator.full_clean()
         indicator.save()
     return measure
@@ -74,3 +80,155 @@ def measure_create(
 
 def _decimal(value) -> Decimal | None:
     return None if value is None else Decimal(str(value))
+
+
+class EditConflict(Exception):
+    """Someone saved the measure after the form was opened; `changes` says what they changed."""
+
+    def __init__(self, measure: Measure, changes: list[FieldChange]):
+        self.measure = measure
+        self.changes = changes
+        super().__init__("此措施已被其他人修改。")
+
+
+MEASURE_FIELDS = [
+    "item", "focus_point", "source", "name", "content", "all_units", "responsible_text", "deadline", "ongoing",
+]
+
+
+@transaction.atomic
+def measure_update(
+    *,
+    measure: Measure,
+    user,
+    expected_version: int,
+    lead_units: Sequence[Unit],
+    support_units: Sequence[Unit],
+    **values,
+) -> Measure:
+    """Save a staff edit of `measure` if nobody saved it since `expected_version`; otherwise EditConflict.
+
+    The version check and bump are one UPDATE … WHERE version = n, so of two concurrent saves exactly one wins.
+    When the units change and the printed 承辦單位 text was not edited with them, the text is dropped so
+    the tables print the units as they now are."""
+    unknown = set(values) - set(MEASURE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown measure fields: {sorted(unknown)}")
+    old_lead = [u.pk for u in measure.lead_units.all()]
+    old_support = [u.pk for u in measure.support_units.all()]
+    units_changed = (
+        old_lead != [u.pk for u in lead_units]
+        or old_support != [u.pk for u in support_units]
+        or values.get("all_units", measure.all_units) != measure.all_units
+    )
+    if units_changed and values.get("responsible_text", measure.responsible_text) == measure.responsible_text:
+        values["responsible_text"] = ""
+
+    claimed = Measure.objects.filter(pk=measure.pk, version=expected_version).update(version=F("version") + 1)
+    if not claimed:
+        raise EditConflict(measure, measure_changes_since(measure, expected_version))
+    for name, value in values.items():
+        setattr(measure, name, value)
+    measure.version = expected_version + 1
+    measure.full_clean(exclude=["lead_units", "support_units", "plan"])
+    measure.skip_history_when_saving = True
+    measure.save(update_fields=[*values.keys(), "version", "updated_at"])
+    if units_changed:
+        MeasureLeadUnit.objects.filter(measure=measure).delete()
+        MeasureSupportUnit.objects.filter(measure=measure).delete()
+        MeasureLeadUnit.objects.bulk_create(MeasureLeadUnit(measure=measure, unit=u) for u in lead_units)
+        MeasureSupportUnit.objects.bulk_create(MeasureSupportUnit(measure=measure, unit=u) for u in support_units)
+    del measure.skip_history_when_saving
+    _record_history(measure, user)
+    return measure
+
+
+def _record_history(measure: Measure, user) -> None:
+    """One 「修改」 history entry for the saved measure, with its units as they now are."""
+    measure._history_user = user
+    models.signals.post_save.send(
+        sender=Measure, instance=measure, created=False, update_fields=None, raw=False, using=measure._state.db
+    )
+
+
+@transaction.atomic
+def measure_move(*, measure: Measure, user, direction: str) -> bool:
+    """Swap `measure` with its neighbour in the same item and table (up or down); False at either end."""
+    siblings = list(
+        Measure.objects.select_for_update()
+        .filter(plan=measure.plan_id, item=measure.item_id, source=measure.source, retired_at__isnull=True)
+        .order_by("position", "pk")
+    )
+    ids = [m.pk for m in siblings]
+    if measure.pk not in ids:
+        return False
+    index = ids.index(measure.pk)
+    other_index = index - 1 if direction == "up" else index + 1
+    if other_index < 0 or other_index >= len(siblings):
+        return False
+    # Renumber the item's rows 10, 20, 30 … around the swap so equal positions cannot tie.
+    siblings[index], siblings[other_index] = siblings[other_index], siblings[index]
+    base = min(m.position for m in siblings)
+    for offset, sibling in enumerate(siblings):
+        new_position = base + offset
+        if sibling.position != new_position:
+            sibling.position = new_position
+            sibling._history_user = user
+            sibling.save(update_fields=["position"])
+    return True
+
+
+@transaction.atomic
+def measure_retire(*, measure: Measure, user, retire: bool = True) -> Measure:
+    """停用 (or 恢復) a measure: it leaves the tree, the dashboards and the forms, and keeps its history."""
+    Measure.objects.filter(pk=measure.pk).update(version=F("version") + 1)
+    measure.refresh_from_db(fields=["version"])
+    measure.retired_at = timezone.now() if retire else None
+    measure._history_user = user
+    measure.save(update_fields=["retired_at", "updated_at"])
+    return measure
+
+
+@transaction.atomic
+def planned_progress_set(*, measure: Measure, user, months: dict[date, int | None]) -> None:
+    """Replace the measure's planned progress by `months` (month start → cumulative %; None clears it).
+
+    The values must not go down from one month to the next; the caller's form says so in Chinese."""
+    filled = sorted((m, p) for m, p in months.items() if p is not None)
+    for (_, earlier), (_, later) in zip(filled, filled[1:], strict=False):
+        if later < earlier:
+            raise ValueError("預定進度不可逐月減少。")
+    existing = {p.month: p for p in PlannedProgress.objects.filter(measure=measure)}
+    for month, percent in months.items():
+        current = existing.get(month)
+        if percent is None:
+            if current is not None:
+                current._history_user = user
+                current.delete()
+        elif current is None:
+            row = PlannedProgress(measure=measure, month=month, percent=percent)
+            row._history_user = user
+            row.full_clean()
+            row.save()
+        elif current.percent != percent:
+            current.percent = percent
+            current._history_user = user
+            current.save(update_fields=["percent"])
+
+
+@transaction.atomic
+def indicator_save(*, indicator: Indicator, user) -> Indicator:
+    """Create or change an indicator; a new one goes to the end of its measure's list."""
+    if indicator.pk is None and not indicator.position:
+        last = Indicator.objects.filter(measure=indicator.measure_id).order_by("-position").first()
+        indicator.position = (last.position + 1) if last else 1
+    indicator.full_clean()
+    indicator._history_user = user
+    indicator.save()
+    return indicator
+
+
+@transaction.atomic
+def indicator_delete(*, indicator: Indicator, user) -> None:
+    indicator._history_user = user
+    indicator.delete()

@@ -1,4 +1,4 @@
-"""Template context every page gets: the portal's name, for the header."""
+"""Template context every page gets: the portal's name and the navigation the user's roles open."""
 
 from django.http import HttpRequest
 
@@ -6,4 +6,22 @@ PORTAL_NAME = "服務品質管考平台"
 
 
 def portal(request: HttpRequest) -> dict:
-    return {"portal_name": PORTAL_NAME}
+    context = {"portal_name": PORTAL_NAME}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return context
+    from measures.access import memberships_of, plans_for_user
+    from measures.models import Membership
+
+    memberships = memberships_of(user)
+    nav_plan = None
+    reads_all = user.is_superuser or any(m.role != Membership.Role.HEAD for m in memberships)
+    if memberships or user.is_superuser:
+        nav_plan = plans_for_user(user).select_related("organization").order_by("-year", "organization__path").first()
+    context["nav"] = {
+        "plan": nav_plan,
+        "head_units": [m.unit for m in memberships if m.role == Membership.Role.HEAD],
+        "reviews": reads_all and nav_plan is not None,
+        "roles": "、".join(f"{m.unit.name}{m.get_role_display()}" for m in memberships),
+    }
+    return context

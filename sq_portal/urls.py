@@ -1,15 +1,21 @@
 """Root URL configuration."""
 
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
-from diagnosis import views as diagnosis_views
+from measures.views.home import home
+
+from .auth_forms import PortalAuthenticationForm
 
 admin.site.site_header = "服務品質管考平台 系統管理"
 admin.site.site_title = "服務品質管考平台"
 admin.site.index_title = "資料維護"
 
 urlpatterns = [
-    path("", diagnosis_views.home, name="home"),
+    path("", home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=PortalAuthenticationForm), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("measures.urls")),
     path("admin/", admin.site.urls),
 ]

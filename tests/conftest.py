@@ -9,6 +9,7 @@ from django.core.management import call_command
 from diagnosis.models import Plan
 from measures.demo_accounts import demo_accounts_create
 from measures.models import Membership, Unit
+from measures.unit_tree import unit_save
 
 
 @pytest.fixture(scope="session")
@@ -34,8 +35,8 @@ def user(db):
 def outsider(db):
     """The head of a unit in another precinct: may see nothing of 士林分局."""
     bureau = Unit.objects.get(code="tcpd")
-    other = Unit.objects.create(code="tcpd-beitou", name="北投分局", kind=Unit.Kind.PRECINCT, parent=bureau)
-    station = Unit.objects.create(code="beitou-xinbeitou", name="新北投派出所", kind=Unit.Kind.STATION, parent=other)
+    other = unit_save(Unit(code="tcpd-beitou", name="北投分局", kind=Unit.Kind.PRECINCT, parent=bureau))
+    station = unit_save(Unit(code="beitou-xinbeitou", name="新北投派出所", kind=Unit.Kind.STATION, parent=other))
     person = get_user_model().objects.create_user("outsider", password="x-unused-9")
     Membership.objects.create(user=person, unit=station, role=Membership.Role.HEAD)
     return person
@@ -45,3 +46,31 @@ def pytest_report_header(config):
     from django.conf import settings
 
     return f"database: {settings.DATABASES['default']['ENGINE']} ({settings.DATABASES['default'].get('HOST') or 'local file'})"
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def pdf_file():
+    """A small real PDF as a browser would upload it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return lambda name="執行成果.pdf", data=PDF_BYTES: SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
+@pytest.fixture
+def evidence_dir(settings, tmp_path):
+    """Evidence files of this test go to a temporary folder."""
+    from django.core.files.storage import storages
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "evidence", "base_url": None},
+        },
+    }
+    storages._storages.pop("evidence", None)
+    yield tmp_path / "evidence"
+    storages._storages.pop("evidence", None)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from django import forms
 from django.template import Context, Template
 from django.utils import timezone
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sq_portal.fields import RocDateField, RocDateInput
 from sq_portal.roc_dates import RocDateError, format_roc, parse_roc
@@ -224,12 +225,12 @@ def test_it_refuses_unknown_styles() -> None:
 @pytest.mark.parametrize(
     ("utc_moment", "expected"),
     [
-        (datetime(2017, 5, 30, 15, 59, tzinfo=dt_timezone.utc), "106/05/30"),
-        (datetime(2017, 5, 30, 16, 0, tzinfo=dt_timezone.utc), "106/05/31"),  # 台北 00:00
-        (datetime(2017, 5, 30, 23, 30, tzinfo=dt_timezone.utc), "106/05/31"),
-        (datetime(2017, 5, 31, 15, 59, 59, tzinfo=dt_timezone.utc), "106/05/31"),  # 台北 23:59:59
-        (datetime(2017, 5, 31, 16, 0, tzinfo=dt_timezone.utc), "106/06/01"),
-        (datetime(2017, 12, 31, 16, 0, tzinfo=dt_timezone.utc), "107/01/01"),  # 跨年
+        (datetime(2017, 5, 30, 15, 59, tzinfo=UTC), "106/05/30"),
+        (datetime(2017, 5, 30, 16, 0, tzinfo=UTC), "106/05/31"),  # 台北 00:00
+        (datetime(2017, 5, 30, 23, 30, tzinfo=UTC), "106/05/31"),
+        (datetime(2017, 5, 31, 15, 59, 59, tzinfo=UTC), "106/05/31"),  # 台北 23:59:59
+        (datetime(2017, 5, 31, 16, 0, tzinfo=UTC), "106/06/01"),
+        (datetime(2017, 12, 31, 16, 0, tzinfo=UTC), "107/01/01"),  # 跨年
     ],
 )
 def test_it_formats_aware_datetimes_in_taipei_time(utc_moment: datetime, expected: str) -> None:
@@ -237,7 +238,7 @@ def test_it_formats_aware_datetimes_in_taipei_time(utc_moment: datetime, expecte
 
 
 def test_it_follows_the_active_time_zone() -> None:
-    moment = datetime(2017, 5, 30, 16, 30, tzinfo=dt_timezone.utc)
+    moment = datetime(2017, 5, 30, 16, 30, tzinfo=UTC)
     assert format_roc(moment) == "106/05/31"
     with timezone.override("UTC"):
         assert format_roc(moment) == "106/05/30"
@@ -306,7 +307,7 @@ def test_it_keeps_the_typed_text_when_input_is_bad() -> None:
 def test_it_formats_values_in_the_widget() -> None:
     widget = RocDateInput()
     assert widget.format_value(D) == "106/05/31"
-    assert widget.format_value(datetime(2017, 5, 30, 16, 30, tzinfo=dt_timezone.utc)) == "106/05/31"
+    assert widget.format_value(datetime(2017, 5, 30, 16, 30, tzinfo=UTC)) == "106/05/31"
     assert widget.format_value(date(1900, 1, 1)) == "1900-01-01"
     assert widget.format_value("民國106年5月31日") == "民國106年5月31日"
     assert widget.format_value(None) is None
@@ -316,7 +317,7 @@ def test_it_formats_values_in_the_widget() -> None:
 def test_it_passes_dates_through_to_python() -> None:
     field = RocDateField()
     assert field.to_python(D) == D
-    assert field.to_python(datetime(2017, 5, 30, 16, 30, tzinfo=dt_timezone.utc)) == D
+    assert field.to_python(datetime(2017, 5, 30, 16, 30, tzinfo=UTC)) == D
     assert field.to_python("") is None
 
 
@@ -327,7 +328,7 @@ def test_it_passes_dates_through_to_python() -> None:
     ("value", "expected"),
     [
         (D, "106/05/31|106年5月31日|106年5月"),
-        (datetime(2017, 5, 30, 16, 30, tzinfo=dt_timezone.utc), "106/05/31|106年5月31日|106年5月"),
+        (datetime(2017, 5, 30, 16, 30, tzinfo=UTC), "106/05/31|106年5月31日|106年5月"),
         (None, "||"),
         ("", "||"),
         ("不是日期", "||"),

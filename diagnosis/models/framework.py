@@ -23,9 +23,9 @@ class Dimension(models.Model):
         verbose_name_plural = _("評核構面")
         ordering = ["plan", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "position"], name="dimension_position_unique"),
-            models.UniqueConstraint(fields=["plan", "name"], name="dimension_name_unique"),
-            models.CheckConstraint(condition=Q(points__gt=0), name="dimension_points_positive"),
+            models.UniqueConstraint(fields=["plan", "position"], name="dimension_position_unique", violation_error_message=_("同一計畫的構面順序不可重複。")),
+            models.UniqueConstraint(fields=["plan", "name"], name="dimension_name_unique", violation_error_message=_("同一計畫的構面名稱不可重複。")),
+            models.CheckConstraint(condition=Q(points__gt=0), name="dimension_points_positive", violation_error_message=_("構面配分須大於 0。")),
         ]
 
     def __str__(self) -> str:
@@ -44,8 +44,8 @@ class Item(models.Model):
         verbose_name_plural = _("評核項目")
         ordering = ["dimension", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["dimension", "position"], name="item_position_unique"),
-            models.UniqueConstraint(fields=["dimension", "name"], name="item_name_unique"),
+            models.UniqueConstraint(fields=["dimension", "position"], name="item_position_unique", violation_error_message=_("同一構面的評核項目順序不可重複。")),
+            models.UniqueConstraint(fields=["dimension", "name"], name="item_name_unique", violation_error_message=_("同一構面的評核項目名稱不可重複。")),
         ]
 
     def __str__(self) -> str:
@@ -64,8 +64,8 @@ class FocusPoint(models.Model):
         verbose_name_plural = _("評核重點")
         ordering = ["item", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["item", "position"], name="focuspoint_position_unique"),
-            models.UniqueConstraint(fields=["item", "name"], name="focuspoint_name_unique"),
+            models.UniqueConstraint(fields=["item", "position"], name="focuspoint_position_unique", violation_error_message=_("同一評核項目的評核重點順序不可重複。")),
+            models.UniqueConstraint(fields=["item", "name"], name="focuspoint_name_unique", violation_error_message=_("同一評核項目的評核重點名稱不可重複。")),
         ]
 
     def __str__(self) -> str:
@@ -84,7 +84,7 @@ class Criterion(models.Model):
         verbose_name_plural = _("評核基準")
         ordering = ["focus_point", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["focus_point", "position"], name="criterion_position_unique"),
+            models.UniqueConstraint(fields=["focus_point", "position"], name="criterion_position_unique", violation_error_message=_("同一評核重點的評核基準順序不可重複。")),
         ]
 
     def __str__(self) -> str:

@@ -55,9 +55,9 @@ class Plan(models.Model):
         verbose_name_plural = _("年度計畫")
         ordering = ["organization", "-year"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "year"], name="plan_one_per_organization_year"),
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="plan_end_after_start"),
-            models.CheckConstraint(condition=Q(year__gte=1), name="plan_year_roc"),
+            models.UniqueConstraint(fields=["organization", "year"], name="plan_one_per_organization_year", violation_error_message=_("此機關已有該年度的計畫。")),
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="plan_end_after_start", violation_error_message=_("執行期程迄日不可早於起日。")),
+            models.CheckConstraint(condition=Q(year__gte=1), name="plan_year_roc", violation_error_message=_("年度須為民國 1 年以後。")),
         ]
 
     def __str__(self) -> str:
@@ -82,7 +82,7 @@ class Milestone(models.Model):
         verbose_name_plural = _("重要期程")
         ordering = ["plan", "date", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "date", "title"], name="milestone_unique_per_plan"),
+            models.UniqueConstraint(fields=["plan", "date", "title"], name="milestone_unique_per_plan", violation_error_message=_("此計畫在同一天已有相同的期程事項。")),
         ]
 
     def __str__(self) -> str:

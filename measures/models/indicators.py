@@ -29,11 +29,11 @@ class Indicator(models.Model):
         verbose_name_plural = _("績效指標")
         ordering = ["measure", "position", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(target_value__gte=0), name="indicator_target_non_negative"),
+            models.CheckConstraint(condition=Q(target_value__gte=0), name="indicator_target_non_negative", violation_error_message=_("目標值不可為負數。")),
             models.CheckConstraint(
                 condition=Q(baseline_year__isnull=True, baseline_value__isnull=True)
                 | Q(baseline_year__isnull=False, baseline_value__isnull=False),
-                name="indicator_baseline_year_and_value",
+                name="indicator_baseline_year_and_value", violation_error_message=_("基準年與基準年實際值須同時填寫或同時留空。"),
             ),
         ]
 

@@ -17,6 +17,19 @@ class MeasureQuerySet(models.QuerySet):
     def for_form(self, source: str) -> "MeasureQuerySet":
         return self.filter(source=source)
 
+    def carried_by(self, unit) -> "MeasureQuerySet":
+        """Measures `unit` carries: as 主辦 or 協辦, or through the 各單位 flag.
+
+        附表2's 各單位 means every unit of the precinct; 附表1's 各分局、大隊、隊 means every precinct
+        as a whole, so within a precinct's plan it falls to the precinct itself, not to its 派出所."""
+        return self.filter(
+            Q(lead_units=unit)
+            | Q(support_units=unit)
+            | Q(all_units=True, source=Measure.Source.FORM2, plan__organization__isnull=False)
+            & ~Q(plan__organization=unit)
+            | Q(all_units=True, source=Measure.Source.FORM1, plan__organization=unit)
+        ).distinct()
+
     def in_plan_order(self) -> "MeasureQuerySet":
         """構面 → 項目 → 評核重點 → 列序, the order the plan's tables print in."""
         return self.order_by(
@@ -43,7 +56,7 @@ class MeasureLeadUnit(models.Model):
         verbose_name = _("主辦單位")
         verbose_name_plural = _("主辦單位")
         ordering = ["pk"]
-        constraints = [models.UniqueConstraint(fields=["measure", "unit"], name="measure_lead_unit_unique")]
+        constraints = [models.UniqueConstraint(fields=["measure", "unit"], name="measure_lead_unit_unique", violation_error_message=_("主辦單位不可重複。"))]
 
     def __str__(self) -> str:
         return str(self.unit)
@@ -59,7 +72,7 @@ class MeasureSupportUnit(models.Model):
         verbose_name = _("協辦單位")
         verbose_name_plural = _("協辦單位")
         ordering = ["pk"]
-        constraints = [models.UniqueConstraint(fields=["measure", "unit"], name="measure_support_unit_unique")]
+        constraints = [models.UniqueConstraint(fields=["measure", "unit"], name="measure_support_unit_unique", violation_error_message=_("協辦單位不可重複。"))]
 
     def __str__(self) -> str:
         return str(self.unit)
@@ -121,13 +134,23 @@ class Measure(models.Model):
         ordering = ["plan", "source", "position", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(ongoing=True, deadline__isnull=False), name="measure_deadline_or_ongoing"
+                condition=~Q(ongoing=True, deadline__isnull=False), name="measure_deadline_or_ongoing", violation_error_message=_("已勾選賡續辦理時不填完成期限；請擇一。")
             ),
         ]
         indexes = [models.Index(fields=["plan", "source", "position"], name="measure_plan_order_idx")]
 
     def __str__(self) -> str:
         return self.name
+
+    def is_carried_by(self, unit, organization_id: int) -> bool:
+        """The same rule as MeasureQuerySet.carried_by, on prefetched units (no query)."""
+        if any(u.pk == unit.pk for u in self.lead_units.all()) or any(u.pk == unit.pk for u in self.support_units.all()):
+            return True
+        if not self.all_units:
+            return False
+        if self.source == self.Source.FORM1:
+            return unit.pk == organization_id
+        return unit.pk != organization_id
 
     @property
     def deadline_display(self) -> str:

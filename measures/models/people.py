@@ -24,7 +24,7 @@ class Membership(models.Model):
         verbose_name_plural = _("單位角色")
         ordering = ["unit", "role", "user"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique"),
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique", violation_error_message=_("此使用者在該單位已有這個角色。")),
         ]
 
     def __str__(self) -> str:

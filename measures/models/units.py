@@ -11,6 +11,13 @@ class UnitQuerySet(models.QuerySet):
         """Units whose name or short name is `name` (the seed writes both 勤務指揮中心 and 勤指中心)."""
         return self.filter(Q(name=name) | Q(short_name=name))
 
+    def within(self, unit: "Unit") -> "UnitQuerySet":
+        """`unit` and every unit below it, by the materialised path (one indexed prefix query)."""
+        return self.filter(path__startswith=unit.path)
+
+    def in_tree_order(self) -> "UnitQuerySet":
+        return self.order_by("path")
+
 
 class Unit(models.Model):
     class Kind(models.TextChoices):
@@ -28,7 +35,14 @@ class Unit(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上級單位")
     )
     position = models.PositiveSmallIntegerField(_("順序"), default=0)
-    history = HistoricalRecords()
+    path = models.CharField(
+        _("樹狀路徑"),
+        max_length=255,
+        editable=False,
+        db_index=True,
+        help_text=_("上級單位至本單位的代號序列（如 /1/2/15/），由系統維護"),
+    )
+    history = HistoricalRecords(excluded_fields=["path"])
 
     objects = UnitQuerySet.as_manager()
 
@@ -37,9 +51,9 @@ class Unit(models.Model):
         verbose_name_plural = _("單位")
         ordering = ["position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="unit_name_unique_under_parent"),
+            models.UniqueConstraint(fields=["parent", "name"], name="unit_name_unique_under_parent", violation_error_message=_("同一上級單位下的單位名稱不可重複。")),
             models.UniqueConstraint(
-                fields=["name"], condition=Q(parent__isnull=True), name="unit_root_name_unique"
+                fields=["name"], condition=Q(parent__isnull=True), name="unit_root_name_unique", violation_error_message=_("最上層單位名稱不可重複。")
             ),
         ]
 
@@ -50,6 +64,18 @@ class Unit(models.Model):
     def display_name(self) -> str:
         """The name written in plan tables: the short form where the unit has one."""
         return self.short_name or self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+    def is_within(self, other: "Unit") -> bool:
+        """True when this unit is `other` or lies below it."""
+        return bool(other.path) and self.path.startswith(other.path)
+
+    def ancestor_ids(self) -> list[int]:
+        """Primary keys from the root down to this unit, read from the path (no query)."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
 
     def official_name(self) -> str:
         """Name with its agency, as a document title writes it: 臺北市政府警察局士林分局.

@@ -1,0 +1,169 @@
+"""Who may see and change what: one access helper per object, each scoping the lookup to the user's units.
+
+Rules (see DESIGN.md):
+- 研考承辦 (staff) of a unit edit the plans of that unit and of the units below it, and review reports;
+- 檢視者 (viewers) read what staff read and change nothing (403 on a change);
+- 單位主管 (unit heads) read the plan of the organisation their unit belongs to and report on the measures
+  their unit carries; they see only their own unit's reports and evidence;
+- someone outside a unit never sees its drafts or evidence: 404, not 403.
+"""
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from diagnosis.models import Plan
+
+from .models import Evidence, Measure, Membership, ProgressReport, Unit
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def memberships_of(user: User) -> list[Membership]:
+    """The user's roles with their units; one query, remembered on the user object for the request."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_sq_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("unit"))
+        user._sq_memberships = cached
+    return cached
+
+
+def plans_for_user(user: User) -> QuerySet[Plan]:
+    """Plans the user may read: those of the organisations above or at their units, and, for staff and
+    viewers, those of every unit below theirs. A superuser reads every plan."""
+    if not user.is_authenticated:
+        return Plan.objects.none()
+    if user.is_superuser:
+        return Plan.objects.all()
+    conditions = []
+    for membership in memberships_of(user):
+        conditions.append(Q(organization_id__in=membership.unit.ancestor_ids()))
+        if membership.role in (Membership.Role.STAFF, Membership.Role.VIEWER):
+            conditions.append(Q(organization__path__startswith=membership.unit.path))
+    if not conditions:
+        return Plan.objects.none()
+    return Plan.objects.filter(reduce(or_, conditions))
+
+
+@dataclass(frozen=True)
+class PlanAccess:
+    """What one user may do with one plan."""
+
+    plan: Plan
+    can_edit: bool = False
+    reads_all: bool = False
+    head_units: tuple[Unit, ...] = field(default=())
+
+    @property
+    def is_unit_head(self) -> bool:
+        return bool(self.head_units)
+
+    def require_edit(self) -> None:
+        """研考承辦 only; anyone else who can see the plan gets 403."""
+        if not self.can_edit:
+            raise PermissionDenied("您沒有修改此計畫的權限。")
+
+    def units_carrying(self, measure: Measure) -> list[Unit]:
+        """The user's own units that carry `measure` (主辦, 協辦, or 各單位). Uses the prefetched units."""
+        return [unit for unit in self.head_units if measure.is_carried_by(unit, self.plan.organization_id)]
+
+    def sees_report_of(self, report: ProgressReport) -> bool:
+        if any(unit.pk == report.unit_id for unit in self.head_units):
+            return True
+        return self.reads_all and report.status != ProgressReport.Status.DRAFT
+
+
+def plan_access(user: User, plan: Plan) -> PlanAccess | None:
+    """The user's rights on `plan`, or None when they may not see it at all. No query beyond memberships."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return PlanAccess(plan=plan, can_edit=True, reads_all=True)
+    organization = plan.organization
+    can_edit = reads_all = visible = False
+    head_units = []
+    for membership in memberships_of(user):
+        unit = membership.unit
+        if membership.role in (Membership.Role.STAFF, Membership.Role.VIEWER) and organization.is_within(unit):
+            visible = reads_all = True
+            can_edit = can_edit or membership.role == Membership.Role.STAFF
+        elif membership.role == Membership.Role.HEAD and unit.is_within(organization):
+            visible = True
+            head_units.append(unit)
+        elif organization.pk in unit.ancestor_ids():
+            visible = True
+    if not visible:
+        return None
+    return PlanAccess(plan=plan, can_edit=can_edit, reads_all=reads_all, head_units=tuple(head_units))
+
+
+def get_plan_for_user(user: User, year: int, organization_code: str | None = None) -> PlanAccess:
+    """The plan of `year` the user may see (of `organization_code` when given), or 404.
+
+    Where several organisations' plans of that year are visible, the one nearest the root comes first."""
+    plans = plans_for_user(user).filter(year=year).select_related("organization")
+    if organization_code:
+        plans = plans.filter(organization__code=organization_code)
+    plan = plans.order_by("organization__path").first()
+    access = plan_access(user, plan) if plan is not None else None
+    if access is None:
+        raise Http404("找不到此年度計畫，或您沒有檢視權限。")
+    return access
+
+
+def get_measure_for_user(access: PlanAccess, pk: int) -> Measure:
+    """A measure of the plan the user already has access to, with its units prefetched; 404 otherwise."""
+    measure = (
+        Measure.objects.filter(plan=access.plan, pk=pk)
+        .select_related("item__dimension", "focus_point")
+        .prefetch_related("lead_units", "support_units")
+        .first()
+    )
+    if measure is None:
+        raise Http404("找不到此措施。")
+    measure.plan = access.plan
+    return measure
+
+
+def get_report_for_user(user: User, pk: int) -> tuple[ProgressReport, PlanAccess]:
+    """A progress report the user may see: their own unit's, or (staff, viewers) any that was sent. 404 otherwise."""
+    report = (
+        ProgressReport.objects.filter(pk=pk)
+        .select_related("measure__plan__organization", "measure__item__dimension", "unit", "submitted_by", "reviewed_by")
+        .first()
+    )
+    access = plan_access(user, report.measure.plan) if report is not None else None
+    if access is None or not access.sees_report_of(report):
+        raise Http404("找不到此填報。")
+    return report, access
+
+
+def get_evidence_for_user(user: User, pk: int) -> tuple[Evidence, PlanAccess]:
+    """An evidence file whose report the user may see; 404 otherwise."""
+    evidence = Evidence.objects.filter(pk=pk).select_related("report__measure__plan__organization").first()
+    access = plan_access(user, evidence.report.measure.plan) if evidence is not None else None
+    if access is None or not access.sees_report_of(evidence.report):
+        raise Http404("找不到此佐證資料。")
+    return evidence, access
+
+
+def get_unit_for_user(user: User, code: str) -> Unit:
+    """A unit page the user may open: their own unit, or (staff, viewers, superusers) any unit below theirs."""
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None or not user.is_authenticated:
+        raise Http404("找不到此單位。")
+    if user.is_superuser:
+        return unit
+    for membership in memberships_of(user):
+        if membership.unit_id == unit.pk:
+            return unit
+        if membership.role in (Membership.Role.STAFF, Membership.Role.VIEWER) and unit.is_within(membership.unit):
+            return unit
+    raise Http404("找不到此單位。")

@@ -1,0 +1,46 @@
+"""佐證資料：存放於不對外公開的目錄，只經由檢查權限的檢視下載。"""
+
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def evidence_storage():
+    return storages["evidence"]
+
+
+class Evidence(models.Model):
+    report = models.ForeignKey(
+        "measures.ProgressReport", on_delete=models.CASCADE, related_name="evidence", verbose_name=_("進度填報")
+    )
+    file = models.FileField(_("檔案"), storage=evidence_storage, max_length=200)
+    original_name = models.CharField(_("原始檔名"), max_length=200)
+    content_type = models.CharField(_("檔案類型"), max_length=120)
+    size = models.PositiveBigIntegerField(_("大小（位元組）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上傳者")
+    )
+    uploaded_at = models.DateTimeField(_("上傳時間"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("佐證資料")
+        verbose_name_plural = _("佐證資料")
+        ordering = ["report", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def open_file(self):
+        """The stored bytes, read through the evidence storage as configured now."""
+        return evidence_storage().open(self.file.name, "rb")
+
+    @staticmethod
+    def storage_name(extension: str) -> str:
+        """Where a new file goes: a fresh UUID, never the uploader's name, so nothing escapes or overwrites."""
+        return f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{extension}"

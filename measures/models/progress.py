@@ -1,0 +1,119 @@
+"""進度：每月預定進度（GPMnet 式的累計百分比）與各單位每月填報的執行情形。"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from sq_portal.roc_dates import format_roc
+
+
+class PlannedProgress(models.Model):
+    """累計預定進度：某措施到某月底應達成的百分比。"""
+
+    measure = models.ForeignKey(
+        "measures.Measure", on_delete=models.CASCADE, related_name="planned_progress", verbose_name=_("措施")
+    )
+    month = models.DateField(_("月份"), help_text=_("該月 1 日"))
+    percent = models.PositiveSmallIntegerField(_("預定進度（%）"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("預定進度")
+        verbose_name_plural = _("預定進度")
+        ordering = ["measure", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "month"], name="planned_progress_one_per_month", violation_error_message=_("同一月份只能有一筆預定進度。")),
+            models.CheckConstraint(condition=Q(percent__lte=100), name="planned_progress_at_most_100", violation_error_message=_("預定進度應介於 0 到 100 之間。")),
+            models.CheckConstraint(condition=Q(month__day=1), name="planned_progress_month_start", violation_error_message=_("預定進度的月份須為該月 1 日。")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{format_roc(self.month, 'month')} {self.percent}%"
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def for_measure_page(self) -> "ProgressReportQuerySet":
+        return self.select_related("unit", "submitted_by", "reviewed_by").order_by("-period", "unit__path")
+
+    def visible_to_reviewers(self) -> "ProgressReportQuerySet":
+        """What staff and viewers see: everything a unit has sent; drafts stay with the unit."""
+        return self.exclude(status=ProgressReport.Status.DRAFT)
+
+
+class ProgressReport(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已送出")
+        RETURNED = "returned", _("已退回")
+        ACCEPTED = "accepted", _("已核可")
+
+    measure = models.ForeignKey(
+        "measures.Measure", on_delete=models.CASCADE, related_name="reports", verbose_name=_("措施")
+    )
+    unit = models.ForeignKey("measures.Unit", on_delete=models.PROTECT, related_name="reports", verbose_name=_("填報單位"))
+    period = models.DateField(_("填報月份"), help_text=_("該月 1 日"))
+    status = models.CharField(_("狀態"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    narrative = models.TextField(_("執行情形"))
+    progress = models.PositiveSmallIntegerField(_("累計執行進度（%）"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("填報人")
+    )
+    submitted_at = models.DateTimeField(_("送出時間"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("審核人")
+    )
+    reviewed_at = models.DateTimeField(_("審核時間"), null=True, blank=True)
+    review_comment = models.TextField(_("審核意見"), blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    created_at = models.DateTimeField(_("建立時間"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新時間"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("進度填報")
+        verbose_name_plural = _("進度填報")
+        ordering = ["measure", "-period", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "unit", "period"], name="report_one_per_unit_month", violation_error_message=_("此單位該月份已有填報。")),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_at_most_100", violation_error_message=_("執行進度應介於 0 到 100 之間。")),
+            models.CheckConstraint(condition=Q(period__day=1), name="report_period_month_start", violation_error_message=_("填報月份須為該月 1 日。")),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "period"], name="report_unit_period_idx"),
+            models.Index(fields=["status", "measure"], name="report_status_measure_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}／{self.unit}／{format_roc(self.period, 'month')}"
+
+    @property
+    def is_editable_by_unit(self) -> bool:
+        """A unit may change its report until staff accept it."""
+        return self.status != self.Status.ACCEPTED
+
+
+class IndicatorActual(models.Model):
+    """填報時的指標實際值（累計）。"""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="actuals", verbose_name=_("進度填報"))
+    indicator = models.ForeignKey(
+        "measures.Indicator", on_delete=models.CASCADE, related_name="actuals", verbose_name=_("績效指標")
+    )
+    value = models.DecimalField(_("實際值"), max_digits=14, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("指標實際值")
+        verbose_name_plural = _("指標實際值")
+        ordering = ["report", "indicator"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="indicator_actual_unique", violation_error_message=_("同一填報的指標實際值不可重複。")),
+            models.CheckConstraint(condition=Q(value__gte=0), name="indicator_actual_non_negative", violation_error_message=_("實際值不可為負數。")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}：{self.value}"

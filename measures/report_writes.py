@@ -1,0 +1,163 @@
+"""Service functions for monthly progress reports, their indicator values and evidence files.
+
+Every write runs under one transaction. Evidence files are written before their rows and removed again
+if the transaction does not commit, so the database and the evidence folder never disagree."""
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from .evidence_files import EvidenceFileInfo
+from .models import Evidence, Indicator, IndicatorActual, Measure, ProgressReport, Unit
+from .models.evidence import evidence_storage
+
+Status = ProgressReport.Status
+
+
+class ReportStateError(Exception):
+    """The report is not in a state that allows this (e.g. already accepted); the message is Chinese."""
+
+
+def _lock(report: ProgressReport) -> ProgressReport:
+    return ProgressReport.objects.select_for_update().get(pk=report.pk)
+
+
+def report_save(
+    *,
+    measure: Measure,
+    unit: Unit,
+    period: date,
+    user,
+    narrative: str,
+    progress: int,
+    actuals: dict[Indicator, Decimal | None],
+    files: Iterable[tuple[object, EvidenceFileInfo]] = (),
+    submit: bool,
+    report: ProgressReport | None = None,
+) -> ProgressReport:
+    """Create or change a unit's report for a month, as a draft or sent to staff (`submit`).
+
+    An accepted report cannot change. Sending again after staff returned it clears the review."""
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            if report is None:
+                report = ProgressReport(measure=measure, unit=unit, period=period)
+            else:
+                report = _lock(report)
+                if report.status == Status.ACCEPTED:
+                    raise ReportStateError("此填報已核可，不能再修改。")
+                report.version += 1
+            report.narrative = narrative
+            report.progress = progress
+            if submit:
+                report.status = Status.SUBMITTED
+                report.submitted_by = user
+                report.submitted_at = timezone.now()
+            elif report.status != Status.RETURNED:
+                report.status = Status.DRAFT
+            report._history_user = user
+            report.full_clean()
+            report.save()
+            _save_actuals(report, actuals, user)
+            storage = evidence_storage()
+            for upload, info in files:
+                name = storage.save(Evidence.storage_name(info.extension), upload)
+                stored.append(name)
+                evidence = Evidence(
+                    report=report,
+                    file=name,
+                    original_name=info.original_name,
+                    content_type=info.content_type,
+                    size=info.size,
+                    sha256=info.sha256,
+                    uploaded_by=user,
+                )
+                evidence._history_user = user
+                evidence.save()
+    except BaseException:
+        storage = evidence_storage()
+        for name in stored:
+            storage.delete(name)
+        raise
+    return report
+
+
+def _save_actuals(report: ProgressReport, actuals: dict[Indicator, Decimal | None], user) -> None:
+    existing = {a.indicator_id: a for a in IndicatorActual.objects.filter(report=report)}
+    for indicator, value in actuals.items():
+        current = existing.get(indicator.pk)
+        if value is None:
+            if current is not None:
+                current._history_user = user
+                current.delete()
+        elif current is None:
+            actual = IndicatorActual(report=report, indicator=indicator, value=value)
+            actual._history_user = user
+            actual.save()
+        elif current.value != value:
+            current.value = value
+            current._history_user = user
+            current.save(update_fields=["value"])
+
+
+@transaction.atomic
+def report_withdraw(*, report: ProgressReport, user) -> ProgressReport:
+    """撤回: a sent or returned report goes back to the unit as a draft."""
+    report = _lock(report)
+    if report.status == Status.ACCEPTED:
+        raise ReportStateError("此填報已核可，不能撤回。")
+    if report.status == Status.DRAFT:
+        raise ReportStateError("此填報尚未送出。")
+    report.status = Status.DRAFT
+    report.version += 1
+    report._history_user = user
+    report.save(update_fields=["status", "version", "updated_at"])
+    return report
+
+
+def report_delete(*, report: ProgressReport, user) -> None:
+    """Delete a draft and, once the deletion has committed, its evidence files."""
+    with transaction.atomic():
+        report = _lock(report)
+        if report.status != Status.DRAFT:
+            raise ReportStateError("只能刪除草稿；已送出的填報請先撤回。")
+        names = list(report.evidence.values_list("file", flat=True))
+        report._history_user = user
+        report.delete()
+        transaction.on_commit(lambda: [evidence_storage().delete(name) for name in names])
+
+
+@transaction.atomic
+def report_review(*, report: ProgressReport, user, accept: bool, comment: str) -> ProgressReport:
+    """核可 or 退回 a sent report, with the reviewer's comment."""
+    report = _lock(report)
+    if report.status != Status.SUBMITTED:
+        raise ReportStateError("只能審核已送出的填報。")
+    if report.unit_id in {m.unit_id for m in user.memberships.all()} and not user.is_superuser:
+        # Nobody approves their own unit's work.
+        raise PermissionDenied("不能審核自己單位的填報。")
+    report.status = Status.ACCEPTED if accept else Status.RETURNED
+    report.reviewed_by = user
+    report.reviewed_at = timezone.now()
+    report.review_comment = comment
+    report.version += 1
+    report._history_user = user
+    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "version", "updated_at"])
+    return report
+
+
+def evidence_delete(*, evidence: Evidence, user) -> None:
+    """Remove one evidence file from a report that is not yet accepted; the file goes once the row has."""
+    with transaction.atomic():
+        report = _lock(evidence.report)
+        if report.status == Status.ACCEPTED:
+            raise ReportStateError("此填報已核可，佐證資料不能刪除。")
+        name = evidence.file.name
+        evidence._history_user = user
+        evidence.delete()
+        transaction.on_commit(lambda: evidence_storage().delete(name))

@@ -1,0 +1,37 @@
+from django.urls import path
+
+from .views import measure_pages, plans, reports, units
+
+app_name = "measures"
+
+urlpatterns = [
+    path("plans/<int:year>/", plans.plan_tree, name="plan"),
+    path("plans/<int:year>/reports/", reports.plan_reports, name="plan_reports"),
+    path("plans/<int:year>/measures/new/", measure_pages.measure_create_page, name="measure_new"),
+    path("plans/<int:year>/measures/<int:pk>/", measure_pages.measure_detail, name="measure"),
+    path("plans/<int:year>/measures/<int:pk>/edit/", measure_pages.measure_edit, name="measure_edit"),
+    path("plans/<int:year>/measures/<int:pk>/move/", measure_pages.measure_move_page, name="measure_move"),
+    path("plans/<int:year>/measures/<int:pk>/retire/", measure_pages.measure_retire_page, name="measure_retire"),
+    path("plans/<int:year>/measures/<int:pk>/planned/", measure_pages.measure_planned, name="measure_planned"),
+    path("plans/<int:year>/measures/<int:pk>/history/", measure_pages.measure_history, name="measure_history"),
+    path("plans/<int:year>/measures/<int:pk>/indicators/new/", measure_pages.indicator_edit, name="indicator_new"),
+    path(
+        "plans/<int:year>/measures/<int:pk>/indicators/<int:indicator_pk>/edit/",
+        measure_pages.indicator_edit,
+        name="indicator_edit",
+    ),
+    path(
+        "plans/<int:year>/measures/<int:pk>/indicators/<int:indicator_pk>/delete/",
+        measure_pages.indicator_remove,
+        name="indicator_delete",
+    ),
+    path("plans/<int:year>/measures/<int:pk>/reports/new/", reports.report_new, name="report_new"),
+    path("reports/<int:pk>/", reports.report_detail, name="report"),
+    path("reports/<int:pk>/edit/", reports.report_edit, name="report_edit"),
+    path("reports/<int:pk>/withdraw/", reports.report_withdraw_page, name="report_withdraw"),
+    path("reports/<int:pk>/delete/", reports.report_delete_page, name="report_delete"),
+    path("reports/<int:pk>/review/", reports.report_review_page, name="report_review"),
+    path("evidence/<int:pk>/", reports.evidence_download, name="evidence"),
+    path("evidence/<int:pk>/delete/", reports.evidence_remove, name="evidence_delete"),
+    path("units/<slug:code>/", units.unit_page, name="unit"),
+]

@@ -1,0 +1,43 @@
+"""The plan as a tree: 構面 → 項目 → 評核重點 → 措施."""
+
+from collections import defaultdict
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from diagnosis.models import Plan
+
+from ..access import get_plan_for_user, plans_for_user
+from ..models import Measure
+
+
+@login_required
+def plan_tree(request: HttpRequest, year: int) -> HttpResponse:
+    access = get_plan_for_user(request.user, year, request.GET.get("org"))
+    plan = Plan.objects.with_framework().get(pk=access.plan.pk)
+    measures = list(
+        Measure.objects.filter(plan=plan).with_units().order_by("item_id", "source", "position", "pk")
+    )
+    by_item: dict[int, list[Measure]] = defaultdict(list)
+    retired: list[Measure] = []
+    for measure in measures:
+        (retired if measure.retired_at else by_item[measure.item_id]).append(measure)
+    for dimension in plan.dimensions.all():
+        for item in dimension.items.all():
+            item.active_measures = by_item.get(item.pk, [])
+            for focus_point in item.focus_points.all():
+                focus_point.active_measures = [m for m in item.active_measures if m.focus_point_id == focus_point.pk]
+            item.unlinked_measures = [m for m in item.active_measures if m.focus_point_id is None]
+    other_plans = plans_for_user(request.user).exclude(pk=plan.pk).select_related("organization").order_by("-year")
+    return render(
+        request,
+        "measures/plan_tree.html",
+        {
+            "plan": plan,
+            "access": access,
+            "retired": retired,
+            "measure_count": len(measures) - len(retired),
+            "other_plans": other_plans,
+        },
+    )

@@ -1,0 +1,11 @@
+"""The sign-in form, with an error that says what to do, in Chinese."""
+
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class PortalAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "請輸入正確的帳號與密碼（大小寫有別）。連續錯誤 5 次，帳號將鎖定 15 分鐘。",
+        "inactive": "此帳號已停用，請洽系統管理者。",
+    }

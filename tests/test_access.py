@@ -1,0 +1,100 @@
+"""The access rules, table-driven: who sees which plan, edits it, and whose reports."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from measures.access import plan_access, plans_for_user
+from measures.models import Measure, ProgressReport, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("username", "visible", "can_edit", "reads_all", "head_units"),
+    [
+        ("secretariat", True, True, True, []),
+        ("viewer", True, False, True, []),
+        ("tianmu", True, False, False, ["天母派出所"]),
+        ("investigation", True, False, False, ["偵查隊"]),
+        ("admin", True, True, True, []),
+    ],
+)
+def test_it_gives_each_role_its_rights_on_the_plan(user, plan_106, username, visible, can_edit, reads_all, head_units):
+    access = plan_access(user(username), plan_106)
+    assert (access is not None) == visible
+    assert access.can_edit == can_edit
+    assert access.reads_all == reads_all
+    assert [u.name for u in access.head_units] == head_units
+
+
+def test_it_shows_an_outsider_and_a_stranger_nothing(outsider, plan_106):
+    assert plan_access(outsider, plan_106) is None
+    assert plan_access(AnonymousUser(), plan_106) is None
+    assert not plans_for_user(outsider).exists()
+    assert not plans_for_user(AnonymousUser()).exists()
+
+
+def test_bureau_staff_see_the_precincts_plan_but_precinct_staff_do_not_edit_the_bureaus(user, plan_106):
+    from django.contrib.auth import get_user_model
+
+    from measures.models import Membership
+
+    bureau_staff = get_user_model().objects.create_user("bureau-staff")
+    Membership.objects.create(user=bureau_staff, unit=Unit.objects.get(code="tcpd"), role=Membership.Role.STAFF)
+    assert plan_access(bureau_staff, plan_106).can_edit
+    assert list(plans_for_user(bureau_staff)) == [plan_106]
+
+
+def test_a_head_carries_the_measures_of_their_unit(user, plan_106):
+    tianmu = plan_access(user("tianmu"), plan_106)
+    investigation = plan_access(user("investigation"), plan_106)
+    measures = {m.name: m for m in plan_106.measures.filter(source=Measure.Source.FORM2).prefetch_related("lead_units", "support_units")}
+    active = measures["主動服務"]  # 秘書室偵查隊各單位
+    assert [u.name for u in investigation.units_carrying(active)] == ["偵查隊"]
+    assert [u.name for u in tianmu.units_carrying(active)] == ["天母派出所"]  # 各單位
+    nothing = measures["無"]
+    assert tianmu.units_carrying(nothing) == [] and investigation.units_carrying(nothing) == []
+    # 附表1's 各分局、大隊、隊 falls to the precinct as a whole, not to each of its stations.
+    form1 = plan_106.measures.prefetch_related("lead_units", "support_units").get(source="form1", name="服務及時性")
+    assert tianmu.units_carrying(form1) == []
+    shilin = Unit.objects.get(code="tcpd-shilin")
+    assert form1.is_carried_by(shilin, plan_106.organization_id)
+    assert list(Measure.objects.carried_by(shilin).filter(source="form1").values_list("name", flat=True)).count("服務及時性") == 1
+    tianmu_unit = Unit.objects.get(code="shilin-tianmu")
+    assert set(Measure.objects.carried_by(tianmu_unit).values_list("source", flat=True)) == {"form2"}
+
+
+def test_staff_see_sent_reports_but_not_drafts(user, plan_106):
+    staff = plan_access(user("secretariat"), plan_106)
+    head = plan_access(user("tianmu"), plan_106)
+    other_head = plan_access(user("investigation"), plan_106)
+    tianmu_unit = Unit.objects.get(code="shilin-tianmu")
+    draft = ProgressReport(unit=tianmu_unit, status=ProgressReport.Status.DRAFT)
+    sent = ProgressReport(unit=tianmu_unit, status=ProgressReport.Status.SUBMITTED)
+    assert (staff.sees_report_of(draft), staff.sees_report_of(sent)) == (False, True)
+    assert (head.sees_report_of(draft), head.sees_report_of(sent)) == (True, True)
+    assert (other_head.sees_report_of(draft), other_head.sees_report_of(sent)) == (False, False)
+
+
+def test_unit_paths_follow_the_tree(db):
+    tianmu = Unit.objects.get(code="shilin-tianmu")
+    shilin = Unit.objects.get(code="tcpd-shilin")
+    bureau = Unit.objects.get(code="tcpd")
+    assert tianmu.ancestor_ids() == [bureau.pk, shilin.pk, tianmu.pk]
+    assert tianmu.is_within(shilin) and tianmu.is_within(bureau) and not shilin.is_within(tianmu)
+    assert set(Unit.objects.within(shilin).values_list("code", flat=True)) >= {"shilin-tianmu", "shilin-secretariat"}
+    assert not Unit.objects.within(shilin).filter(code="tcpd-traffic").exists()
+
+
+def test_moving_a_unit_rewrites_its_subtree(db):
+    from measures.unit_tree import unit_save
+
+    shilin = Unit.objects.get(code="tcpd-shilin")
+    new_parent = unit_save(Unit(code="tcpd-north", name="北區", kind=Unit.Kind.OFFICE, parent=Unit.objects.get(code="tcpd")))
+    shilin.parent = new_parent
+    unit_save(shilin)
+    tianmu = Unit.objects.get(code="shilin-tianmu")
+    assert tianmu.path == f"{new_parent.path}{shilin.pk}/{tianmu.pk}/"
+    with pytest.raises(ValueError, match="不能移到自己的下級單位之下"):
+        new_parent.parent = tianmu
+        unit_save(new_parent)

@@ -1,0 +1,79 @@
+"""`/plans/106/`: the plan as a tree, for every role that may read it."""
+
+import pytest
+from django.utils import timezone
+
+from measures.models import Measure
+
+pytestmark = pytest.mark.django_db
+URL = "/plans/106/"
+
+
+@pytest.mark.parametrize("username", ["secretariat", "viewer", "tianmu", "investigation"])
+def test_it_shows_the_whole_tree(client, user, username):
+    client.force_login(user(username))
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in [
+        "個別評核構面-基礎服務（200 分）",
+        "整體評核構面-開放創新（100 分）",
+        "1、服務一致及正確",
+        "(2) 服務及時性",
+        "A. 重視民眾申辦案件的處理效率，確保於處理時限內完成。",
+        "提供友善服務設施",
+        "行政組 秘書室各單位",
+        "賡續辦理",
+        "共 37 項措施",
+    ]:
+        assert text in html
+    assert ("新增措施" in html) == (username == "secretariat")
+    assert ("上移" in html) == (username == "secretariat")
+
+
+def test_it_hides_the_plan_from_outsiders_and_strangers(client, outsider):
+    assert client.get(URL).status_code == 302
+    client.force_login(outsider)
+    assert client.get(URL).status_code == 404
+    assert client.get("/plans/105/").status_code == 404
+
+
+def test_it_lists_retired_measures_apart_for_staff(client, user, plan_106):
+    measure = plan_106.measures.get(source=Measure.Source.FORM2, name="加強宣導市府 e 點通申辦服務")
+    measure.retired_at = timezone.now()
+    measure.save()
+    client.force_login(user("secretariat"))
+    html = client.get(URL).content.decode()
+    assert "共 36 項措施" in html
+    assert html.index("已停用的措施") < html.index("加強宣導市府 e 點通申辦服務")
+    client.force_login(user("viewer"))
+    assert "加強宣導市府 e 點通申辦服務" not in client.get(URL).content.decode()
+
+
+def test_it_shows_text_escaped(client, user, plan_106):
+    measure = plan_106.measures.get(source=Measure.Source.FORM2, name="主動服務")
+    measure.name = '<img src=x onerror="alert(1)">'
+    measure.save()
+    client.force_login(user("viewer"))
+    html = client.get(URL).content.decode()
+    assert '<img src=x onerror="alert(1)">' not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+
+def test_it_costs_the_same_queries_with_ten_times_the_measures(client, user, plan_106, django_assert_num_queries):
+    client.force_login(user("secretariat"))
+    # session, user, memberships; the plan by year (access), the plan again with its framework:
+    # dimensions, items, focus points, criteria; measures (item, dimension, focus point joined),
+    # lead units, support units; other plans; the nav: newest plan and its organization's parent.
+    with django_assert_num_queries(15):
+        client.get(URL)
+    template = list(plan_106.measures.all())
+    for copy in range(9):
+        for measure in template:
+            measure.pk = None
+            measure._state.adding = True
+            measure.position += 100 * (copy + 1)
+            measure.save()
+    assert plan_106.measures.count() == 370
+    with django_assert_num_queries(15):
+        assert "共 370 項措施" in client.get(URL).content.decode()

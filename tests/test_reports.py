@@ -1,0 +1,280 @@
+"""Monthly progress reports with evidence: who may report, edit, withdraw, review and download."""
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from measures.models import Evidence, Measure, ProgressReport, Unit
+from measures.report_writes import report_save
+from tests.conftest import PDF_BYTES
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def measure(plan_106):
+    """附表2 主動服務: 主辦 秘書室, 協辦 偵查隊, 各單位 — both demo unit heads carry it."""
+    return plan_106.measures.prefetch_related("lead_units", "support_units").get(source=Measure.Source.FORM2, name="主動服務")
+
+
+def new_url(measure):
+    return reverse("measures:report_new", kwargs={"year": 106, "pk": measure.pk})
+
+
+def report_of(username_unit_code, measure, user, status_submit=True, period=date(2017, 5, 1)):
+    unit = Unit.objects.get(code=username_unit_code)
+    return report_save(
+        measure=measure, unit=unit, period=period, user=user, narrative="本月辦理情形", progress=40,
+        actuals={}, submit=status_submit,
+    )
+
+
+def post_report(client, measure, **changes):
+    data = {"unit": Unit.objects.get(code="shilin-tianmu").pk, "period": "2017-05-01", "narrative": "已於大門 LED 宣導", "progress": "60", "submit": "1"}
+    data.update(changes)
+    return client.post(new_url(measure), {k: v for k, v in data.items() if v is not None})
+
+
+def test_a_unit_head_submits_a_report_with_evidence(client, user, measure, pdf_file, evidence_dir):
+    client.force_login(user("tianmu"))
+    indicator = measure.indicators.create(name="慰問簡訊", unit="件", target_value=100, position=1)
+    response = post_report(client, measure, evidence=[pdf_file(), pdf_file("照片.pdf")], **{f"indicator_{indicator.pk}": "12.5"})
+    report = ProgressReport.objects.get(measure=measure)
+    assert response["Location"] == reverse("measures:report", kwargs={"pk": report.pk})
+    assert (report.unit.code, report.period, report.progress, report.status) == ("shilin-tianmu", date(2017, 5, 1), 60, "submitted")
+    assert report.submitted_by.username == "tianmu"
+    assert report.actuals.get().value == 12.5
+    files = list(report.evidence.order_by("pk"))
+    assert [e.original_name for e in files] == ["執行成果.pdf", "照片.pdf"]
+    import hashlib
+
+    assert files[0].sha256 == hashlib.sha256(PDF_BYTES).hexdigest()
+    assert files[0].content_type == "application/pdf" and files[0].size == len(PDF_BYTES)
+    stored = evidence_dir / files[0].file.name
+    assert stored.read_bytes() == PDF_BYTES
+    assert "執行成果" not in files[0].file.name  # stored under a generated name
+    html = client.get(reverse("measures:report", kwargs={"pk": report.pk})).content.decode()
+    assert "已送出" in html and "已於大門 LED 宣導" in html and "執行成果.pdf" in html
+
+
+def test_evidence_is_served_only_through_the_access_check(client, user, measure, pdf_file, evidence_dir, outsider):
+    client.force_login(user("tianmu"))
+    post_report(client, measure, evidence=[pdf_file()])
+    evidence = Evidence.objects.get()
+    url = reverse("measures:evidence", kwargs={"pk": evidence.pk})
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "attachment" in response["Content-Disposition"]
+    assert "filename*=utf-8''%E5%9F%B7%E8%A1%8C%E6%88%90%E6%9E%9C.pdf" in response["Content-Disposition"]
+    for other in ["secretariat", "viewer"]:
+        client.force_login(user(other))
+        assert client.get(url).status_code == 200, other  # the report was sent
+    client.force_login(user("investigation"))
+    assert client.get(url).status_code == 404
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+    assert client.get(f"/media/{evidence.file.name}").status_code == 404
+
+
+def test_another_units_draft_and_its_evidence_are_404(client, user, measure, pdf_file, evidence_dir):
+    client.force_login(user("investigation"))
+    post_report(client, measure, unit=Unit.objects.get(code="shilin-investigation").pk, submit=None, draft="1", evidence=[pdf_file()])
+    draft = ProgressReport.objects.get()
+    assert draft.status == "draft"
+    evidence = draft.evidence.get()
+    for username in ["tianmu", "secretariat", "viewer"]:
+        client.force_login(user(username))
+        assert client.get(reverse("measures:report", kwargs={"pk": draft.pk})).status_code == 404, username
+        assert client.get(reverse("measures:evidence", kwargs={"pk": evidence.pk})).status_code == 404, username
+    client.force_login(user("tianmu"))
+    for name in ["report_edit", "report_withdraw", "report_delete", "report_review"]:
+        assert client.post(reverse(f"measures:{name}", kwargs={"pk": draft.pk}), {}).status_code == 404, name
+    assert client.post(reverse("measures:evidence_delete", kwargs={"pk": evidence.pk})).status_code == 404
+
+
+def test_readers_cannot_report_or_change_reports(client, user, measure, plan_106):
+    sent = report_of("shilin-tianmu", measure, user("tianmu"))
+    for username in ["viewer", "secretariat"]:
+        client.force_login(user(username))
+        assert client.get(new_url(measure)).status_code == 403
+        assert post_report(client, measure).status_code == 403
+        assert client.post(reverse("measures:report_edit", kwargs={"pk": sent.pk}), {}).status_code == 403
+        assert client.post(reverse("measures:report_withdraw", kwargs={"pk": sent.pk})).status_code == 403
+    client.force_login(user("viewer"))
+    assert client.post(reverse("measures:report_review", kwargs={"pk": sent.pk}), {"decision": "accept"}).status_code == 403
+    client.force_login(user("tianmu"))
+    assert client.post(reverse("measures:report_review", kwargs={"pk": sent.pk}), {"decision": "accept"}).status_code == 403
+    not_carried = plan_106.measures.get(source="form1", name="其他服務作法", item__name="服務一致及正確")  # 交通大隊 only
+    assert client.get(new_url(not_carried)).status_code == 403
+    assert ProgressReport.objects.get(pk=sent.pk).status == "submitted"
+
+
+def test_staff_return_then_accept(client, user, measure):
+    report = report_of("shilin-tianmu", measure, user("tianmu"))
+    review = reverse("measures:report_review", kwargs={"pk": report.pk})
+    client.force_login(user("secretariat"))
+    queue = client.get(reverse("measures:plan_reports", kwargs={"year": 106})).content.decode()
+    assert "主動服務" in queue and "天母派出所" in queue
+    no_comment = client.post(review, {"decision": "return", "comment": "  "})
+    assert no_comment.status_code == 400 and "退回時請寫明需補正之處。" in no_comment.content.decode()
+    client.post(review, {"decision": "return", "comment": "請補附宣導照片"})
+    report.refresh_from_db()
+    assert (report.status, report.review_comment, report.reviewed_by.username) == ("returned", "請補附宣導照片", "secretariat")
+    client.force_login(user("tianmu"))
+    unit_page = client.get(reverse("measures:unit", kwargs={"code": "shilin-tianmu"})).content.decode()
+    assert "被退回待補正的填報" in unit_page and "請補附宣導照片" in unit_page
+    edit = reverse("measures:report_edit", kwargs={"pk": report.pk})
+    assert "請補附宣導照片" in client.get(edit).content.decode()
+    client.post(edit, {"narrative": "已補附照片", "progress": "70", "submit": "1"})
+    report.refresh_from_db()
+    assert (report.status, report.progress) == ("submitted", 70)
+    client.force_login(user("secretariat"))
+    client.post(review, {"decision": "accept", "comment": ""})
+    report.refresh_from_db()
+    assert report.status == "accepted"
+    assert client.post(review, {"decision": "return", "comment": "再改"}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "accepted"  # a decided report is not reviewed again
+    client.force_login(user("tianmu"))
+    assert client.get(edit).status_code == 403
+    assert client.post(reverse("measures:report_withdraw", kwargs={"pk": report.pk})).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "accepted"
+
+
+def test_a_unit_head_withdraws_and_deletes(client, user, measure, pdf_file, evidence_dir):
+    client.force_login(user("tianmu"))
+    post_report(client, measure, evidence=[pdf_file()])
+    report = ProgressReport.objects.get()
+    stored = evidence_dir / report.evidence.get().file.name
+    client.post(reverse("measures:report_withdraw", kwargs={"pk": report.pk}))
+    report.refresh_from_db()
+    assert report.status == "draft"
+    client.force_login(user("secretariat"))
+    assert client.get(reverse("measures:report", kwargs={"pk": report.pk})).status_code == 404
+    client.force_login(user("tianmu"))
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(reverse("measures:report_delete", kwargs={"pk": report.pk}))
+    assert not ProgressReport.objects.exists() and not Evidence.objects.exists()
+    assert not stored.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"progress": "101"}, "progress", "執行進度應介於 0 到 100 之間。"),
+        ({"progress": "-1"}, "progress", "執行進度應介於 0 到 100 之間。"),
+        ({"progress": "六十"}, "progress", "請輸入 0 到 100 的整數。"),
+        ({"narrative": "   "}, "narrative", "這個欄位是必須的。"),
+        ({"narrative": None}, "narrative", "這個欄位是必須的。"),
+        ({"period": "2018-01-01"}, "period", "選擇有效的選項"),
+    ],
+)
+def test_bad_values_get_chinese_errors_and_write_nothing(client, user, measure, changes, field, message):
+    client.force_login(user("tianmu"))
+    response = post_report(client, measure, **changes)
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors[field])
+    assert not ProgressReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("病毒.pdf", b"MZ\x90\x00" + b"\x00" * 200, "只接受 PDF"),
+        ("頁面.pdf", b"<html><script>alert(1)</script></html>", "只接受 PDF"),
+        ("空白.pdf", b"", "檔案是空的"),
+    ],
+)
+def test_bad_files_get_chinese_errors_and_leave_nothing(client, user, measure, pdf_file, evidence_dir, name, data, message):
+    client.force_login(user("tianmu"))
+    bad = SimpleUploadedFile(name, data, content_type="application/pdf")
+    response = post_report(client, measure, evidence=[pdf_file(), bad])
+    errors = str(response.context["form"].errors["evidence"])
+    assert name in errors and message in errors
+    assert not ProgressReport.objects.exists() and not Evidence.objects.exists()
+    assert not evidence_dir.exists() or not any(evidence_dir.rglob("*.*"))
+
+
+def test_a_file_over_the_limit_is_refused(client, user, measure, pdf_file, evidence_dir, settings):
+    settings.EVIDENCE_MAX_BYTES = 100
+    client.force_login(user("tianmu"))
+    big = pdf_file("大檔.pdf", PDF_BYTES[:-7] + b"x" * 200 + b"\n%%EOF\n")
+    response = post_report(client, measure, evidence=[big])
+    assert "超過上限" in str(response.context["form"].errors["evidence"])
+    assert not ProgressReport.objects.exists()
+
+
+def test_one_report_per_unit_and_month(client, user, measure):
+    report_of("shilin-tianmu", measure, user("tianmu"))
+    client.force_login(user("tianmu"))
+    response = post_report(client, measure)
+    assert "天母派出所已填報過106年5月的進度，請改為編修該筆填報。" in str(response.context["form"].errors["period"])
+    assert ProgressReport.objects.count() == 1
+
+
+def test_a_failure_while_storing_evidence_leaves_no_file_and_no_row(user, measure, pdf_file, evidence_dir, monkeypatch):
+    from measures.evidence_files import inspect_upload
+    from measures.models import IndicatorActual
+
+    upload = pdf_file()
+    info = inspect_upload(upload)
+
+    def broken_save(self, *args, **kwargs):
+        raise RuntimeError("disk full")
+
+    from measures.models import Evidence as EvidenceModel
+
+    original = EvidenceModel.save
+    calls = {"n": 0}
+
+    def fail_second(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("database went away")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(EvidenceModel, "save", fail_second)
+    with pytest.raises(RuntimeError):
+        report_save(
+            measure=measure, unit=Unit.objects.get(code="shilin-tianmu"), period=date(2017, 5, 1), user=user("tianmu"),
+            narrative="x", progress=10, actuals={}, files=[(upload, info), (pdf_file("二.pdf"), info)], submit=True,
+        )
+    assert not ProgressReport.objects.exists() and not EvidenceModel.objects.exists() and not IndicatorActual.objects.exists()
+    assert not any(p.is_file() for p in evidence_dir.rglob("*"))
+
+
+def test_the_unit_page_costs_a_fixed_number_of_queries(client, user, measure, django_assert_num_queries):
+    client.force_login(user("tianmu"))
+    url = reverse("measures:unit", kwargs={"code": "shilin-tianmu"})
+    # session, user, memberships, the unit, its plan, its measures (item, dimension, focus point joined),
+    # lead units, support units, its reports; the nav: newest plan and its organization's parent;
+    # the unit's two ancestors for its official name.
+    with django_assert_num_queries(13) as captured:
+        html = client.get(url).content.decode()
+    assert "本單位負責 10 項措施" in html  # 附表2's 各單位 rows; 附表1's fall to the precinct
+    for month in range(1, 13):
+        report_of("shilin-tianmu", measure, user("tianmu"), period=date(2017, month, 1))
+    with django_assert_num_queries(len(captured.captured_queries)):
+        client.get(url)
+
+
+def test_another_unit_page_is_404_for_a_head_but_open_to_staff(client, user, outsider):
+    url = reverse("measures:unit", kwargs={"code": "shilin-investigation"})
+    client.force_login(user("tianmu"))
+    assert client.get(url).status_code == 404
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    for username in ["secretariat", "viewer", "investigation"]:
+        client.force_login(user(username))
+        assert client.get(url).status_code == 200
+    assert client.get(reverse("measures:unit", kwargs={"code": "no-such-unit"})).status_code == 404
