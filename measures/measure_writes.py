@@ -14,6 +14,7 @@ from sq_portal.history import history_record_created
 from .measure_history import FieldChange, measure_changes_since
 from .models import Indicator, Measure, PlannedProgress, Unit
 from .models.measures import MeasureLeadUnit, MeasureSupportUnit
+from .row_sync import sync_rows
 
 
 @transaction.atomic
@@ -198,22 +199,13 @@ def planned_progress_set(*, measure: Measure, user, months: dict[date, int | Non
     for (_, earlier), (_, later) in zip(filled, filled[1:], strict=False):
         if later < earlier:
             raise ValueError("預定進度不可逐月減少。")
-    existing = {p.month: p for p in PlannedProgress.objects.filter(measure=measure)}
-    for month, percent in months.items():
-        current = existing.get(month)
-        if percent is None:
-            if current is not None:
-                current._history_user = user
-                current.delete()
-        elif current is None:
-            row = PlannedProgress(measure=measure, month=month, percent=percent)
-            row._history_user = user
-            row.full_clean()
-            row.save()
-        elif current.percent != percent:
-            current.percent = percent
-            current._history_user = user
-            current.save(update_fields=["percent"])
+    sync_rows(
+        existing={p.month: p for p in PlannedProgress.objects.filter(measure=measure)},
+        wanted=months,
+        build=lambda month, percent: PlannedProgress(measure=measure, month=month, percent=percent),
+        field="percent",
+        user=user,
+    )
 
 
 @transaction.atomic

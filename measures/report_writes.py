@@ -14,6 +14,7 @@ from django.utils import timezone
 from .evidence_files import EvidenceFileInfo
 from .models import Evidence, Indicator, IndicatorActual, Measure, ProgressReport, Unit
 from .models.evidence import evidence_storage
+from .row_sync import sync_rows
 
 Status = ProgressReport.Status
 
@@ -88,21 +89,13 @@ def report_save(
 
 
 def _save_actuals(report: ProgressReport, actuals: dict[Indicator, Decimal | None], user) -> None:
-    existing = {a.indicator_id: a for a in IndicatorActual.objects.filter(report=report)}
-    for indicator, value in actuals.items():
-        current = existing.get(indicator.pk)
-        if value is None:
-            if current is not None:
-                current._history_user = user
-                current.delete()
-        elif current is None:
-            actual = IndicatorActual(report=report, indicator=indicator, value=value)
-            actual._history_user = user
-            actual.save()
-        elif current.value != value:
-            current.value = value
-            current._history_user = user
-            current.save(update_fields=["value"])
+    sync_rows(
+        existing={a.indicator_id: a for a in IndicatorActual.objects.filter(report=report)},
+        wanted={indicator.pk: value for indicator, value in actuals.items()},
+        build=lambda indicator_id, value: IndicatorActual(report=report, indicator_id=indicator_id, value=value),
+        field="value",
+        user=user,
+    )
 
 
 @transaction.atomic

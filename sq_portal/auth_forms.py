@@ -9,3 +9,8 @@ class PortalAuthenticationForm(AuthenticationForm):
         "invalid_login": "請輸入正確的帳號與密碼（大小寫有別）。連續錯誤 5 次，帳號將鎖定 15 分鐘。",
         "inactive": "此帳號已停用，請洽系統管理者。",
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No autofocus: the page starts at the top, so the first Tab reaches 「跳到主要內容」 as on every page.
+        self.fields["username"].widget.attrs.pop("autofocus", None)

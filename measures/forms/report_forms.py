@@ -118,6 +118,17 @@ class ProgressReportForm(forms.Form):
     def actuals(self) -> dict:
         return {i: self.cleaned_data.get(self.indicator_field(i)) for i in self.indicators}
 
+    def report_values(self, request) -> dict:
+        """What `report_save` takes from this form; which button was pressed decides draft or submit."""
+        data = self.cleaned_data
+        return {
+            "narrative": data["narrative"],
+            "progress": data["progress"],
+            "actuals": self.actuals(),
+            "files": data["evidence"],
+            "submit": "submit" in request.POST,
+        }
+
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(

@@ -49,15 +49,7 @@ def report_new(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         report = report_save(
-            measure=measure,
-            unit=data["unit"],
-            period=data["period"],
-            user=request.user,
-            narrative=data["narrative"],
-            progress=data["progress"],
-            actuals=form.actuals(),
-            files=data["evidence"],
-            submit="submit" in request.POST,
+            measure=measure, unit=data["unit"], period=data["period"], user=request.user, **form.report_values(request)
         )
         messages.success(request, "已送出填報。" if report.status == report.Status.SUBMITTED else "已暫存草稿。")
         return redirect("measures:report", pk=report.pk)
@@ -119,19 +111,10 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             report = report_save(
-                measure=measure,
-                unit=report.unit,
-                period=report.period,
-                user=request.user,
-                narrative=data["narrative"],
-                progress=data["progress"],
-                actuals=form.actuals(),
-                files=data["evidence"],
-                submit="submit" in request.POST,
-                report=report,
+                measure=measure, unit=report.unit, period=report.period, user=request.user, report=report,
+                **form.report_values(request),
             )
         except ReportStateError as error:
             messages.error(request, str(error))

@@ -37,7 +37,7 @@ def pytest_collection_modifyitems(config, items):
     skip = pytest.mark.skip(reason=f"browser tests need Debian's Chromium at {CHROMIUM}, which is not installed")
     browser_dir = Path(__file__).parent
     for item in items:
-        if browser_dir in Path(item.fspath).parents:
+        if browser_dir in Path(item.path).parents:
             item.add_marker(skip)
 
 

@@ -4,7 +4,13 @@ import re
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
+
+from measures.evidence_files import inspect_upload
+from measures.models import Measure, Unit
+from measures.report_writes import report_save
 
 from .conftest import DEMO_PASSWORD, assert_accessible, login, logout
 
@@ -134,21 +140,11 @@ def test_unit_head_submits_a_report_with_a_pdf_and_staff_accepts_it(portal, chro
 
 def test_unit_head_cannot_open_another_units_report(portal, chromium_page):
     page = chromium_page
-    from django.contrib.auth import get_user_model
-
-    from measures.models import Measure, Unit
-    from measures.report_writes import report_save
-
     measure = Measure.objects.get(plan__year=106, source=Measure.Source.FORM2, name="主動服務")
     investigation = Unit.objects.get(code="shilin-investigation")
     assert investigation in measure.support_units.all() and measure.all_units  # both units carry it
     head = get_user_model().objects.get(username="investigation")
     plan = measure.plan
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from measures.evidence_files import inspect_upload
-
     reports = []
     for month, submit in ((plan.start_date.month, False), (plan.start_date.month + 1, True)):
         upload = SimpleUploadedFile("偵查隊.pdf", PDF_BYTES, content_type="application/pdf")
@@ -221,7 +217,8 @@ def test_pages_work_on_a_phone_and_with_the_keyboard(portal, new_chromium_page):
 
     page.goto(f"{portal}/accounts/login/")
     assert_accessible(page)
-    # 使用者名稱 has Django's autofocus, so typing starts there (see the xfail test below for the first Tab).
+    first_tab_is_skip_link()
+    tab_to("el.id === 'id_username'")
     expect(page.get_by_label("使用者名稱")).to_be_focused()
     page.keyboard.type("viewer")
     page.keyboard.press("Tab")
@@ -243,18 +240,6 @@ def test_pages_work_on_a_phone_and_with_the_keyboard(portal, new_chromium_page):
     expect(page.get_by_role("link", name="編修措施")).to_have_count(0)  # viewers read only
     assert_accessible(page)
     first_tab_is_skip_link()
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="Django's AuthenticationForm gives 使用者名稱 autofocus, so the first Tab on /accounts/login/ goes to 密碼, "
-    "not to 跳到主要內容; the fix is in Python (sq_portal/auth_forms.py: drop the autofocus attribute)",
-)
-def test_first_tab_on_the_login_page_focuses_the_skip_link(portal, chromium_page):
-    page = chromium_page
-    page.goto(f"{portal}/accounts/login/")
-    page.keyboard.press("Tab")
-    expect(page.get_by_role("link", name="跳到主要內容")).to_be_focused(timeout=1000)
 
 
 def test_five_wrong_passwords_lock_the_account(portal, chromium_page):
