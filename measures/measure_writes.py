@@ -221,6 +221,9 @@ def indicator_save(*, indicator: Indicator, user) -> Indicator:
 
 
 @transaction.atomic
-def indicator_delete(*, indicator: Indicator, user) -> None:
+def indicator_retire(*, indicator: Indicator, user, retire: bool = True) -> Indicator:
+    """停用 (or 恢復) an indicator: it leaves the report form; the values units reported stay."""
+    indicator.retired_at = timezone.now() if retire else None
     indicator._history_user = user
-    indicator.delete()
+    indicator.save(update_fields=["retired_at"])
+    return indicator

@@ -21,9 +21,9 @@ urlpatterns = [
         name="indicator_edit",
     ),
     path(
-        "plans/<int:year>/measures/<int:pk>/indicators/<int:indicator_pk>/delete/",
-        measure_pages.indicator_remove,
-        name="indicator_delete",
+        "plans/<int:year>/measures/<int:pk>/indicators/<int:indicator_pk>/retire/",
+        measure_pages.indicator_retire_page,
+        name="indicator_retire",
     ),
     path("plans/<int:year>/measures/<int:pk>/reports/new/", reports.report_new, name="report_new"),
     path("reports/<int:pk>/", reports.report_detail, name="report"),

@@ -58,6 +58,8 @@ def test_an_outsider_gets_404_everywhere(client, outsider, measure):
         assert client.get(url(name, measure)).status_code == 404, name
     for name in ["measure_edit", "measure_move", "measure_retire", "measure_planned"]:
         assert client.post(url(name, measure), {}).status_code == 404, name
+    indicator = Indicator.objects.first()
+    assert client.post(url("indicator_retire", indicator.measure, indicator_pk=indicator.pk)).status_code == 404
 
 
 @pytest.mark.parametrize("username", ["viewer", "tianmu"])
@@ -234,8 +236,16 @@ def test_staff_add_change_and_remove_an_indicator(client, user, measure):
     assert "基準年與基準年實際值須同時填寫或同時留空。" in str(errors) and "目標值不可為負數。" in str(errors)
     other = Indicator.objects.exclude(measure=measure).first()
     assert client.get(url("indicator_edit", measure, indicator_pk=other.pk)).status_code == 404
-    assert client.post(url("indicator_delete", measure, indicator_pk=indicator.pk)).status_code == 302
-    assert not measure.indicators.exists()
+    assert client.post(url("indicator_retire", measure, indicator_pk=indicator.pk)).status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.retired_at is not None
+    client.force_login(user("tianmu"))
+    report_form = client.get(url("report_new", measure)).content.decode()
+    assert f'name="indicator_{indicator.pk}"' not in report_form  # a retired indicator is not reported on
+    client.force_login(user("secretariat"))
+    client.post(url("indicator_retire", measure, indicator_pk=indicator.pk), {"action": "restore"})
+    indicator.refresh_from_db()
+    assert indicator.retired_at is None
 
 
 def test_the_measure_page_costs_a_fixed_number_of_queries(client, user, measure, django_assert_num_queries):

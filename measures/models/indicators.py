@@ -22,6 +22,7 @@ class Indicator(models.Model):
     baseline_year = models.PositiveSmallIntegerField(_("基準年（民國）"), null=True, blank=True)
     baseline_value = models.DecimalField(_("基準年實際值"), max_digits=14, decimal_places=2, null=True, blank=True)
     target_value = models.DecimalField(_("目標值"), max_digits=14, decimal_places=2)
+    retired_at = models.DateTimeField(_("停用時間"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -13,7 +13,7 @@ from ..forms.measure_forms import IndicatorForm, MeasureForm, PlannedProgressFor
 from ..measure_history import measure_history_entries
 from ..measure_writes import (
     EditConflict,
-    indicator_delete,
+    indicator_retire,
     indicator_save,
     measure_create,
     measure_move,
@@ -212,15 +212,16 @@ def indicator_edit(request: HttpRequest, year: int, pk: int, indicator_pk: int |
 
 @login_required
 @require_POST
-def indicator_remove(request: HttpRequest, year: int, pk: int, indicator_pk: int) -> HttpResponse:
+def indicator_retire_page(request: HttpRequest, year: int, pk: int, indicator_pk: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     measure = get_measure_for_user(access, pk)
     access.require_edit()
     indicator = measure.indicators.filter(pk=indicator_pk).first()
     if indicator is None:
         raise Http404("找不到此指標。")
-    indicator_delete(indicator=indicator, user=request.user)
-    messages.success(request, f"已刪除績效指標「{indicator.name}」。")
+    retire = request.POST.get("action") != "restore"
+    indicator_retire(indicator=indicator, user=request.user, retire=retire)
+    messages.success(request, f"已{'停用' if retire else '恢復'}績效指標「{indicator.name}」。")
     return redirect("measures:measure", year=access.plan.year, pk=measure.pk)
 
 

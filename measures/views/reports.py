@@ -43,7 +43,7 @@ def report_new(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         request.FILES or None,
         measure=measure,
         units=units,
-        indicators=measure.indicators.all(),
+        indicators=measure.indicators.filter(retired_at__isnull=True),
         initial={"unit": units[0].pk, "period": _default_period(access.plan).isoformat()},
     )
     if request.method == "POST" and form.is_valid():
@@ -93,7 +93,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not report.is_editable_by_unit:
         raise PermissionDenied("此填報已核可，不能再修改。")
     measure = report.measure
-    indicators = list(measure.indicators.all())
+    indicators = list(measure.indicators.filter(retired_at__isnull=True))
     initial = {
         "unit": report.unit_id,
         "period": report.period.isoformat(),
