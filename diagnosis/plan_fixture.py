@@ -127,4 +127,5 @@ def _create_measures(plan: Plan, items: dict[tuple[str, str], Item], rows: list[
             deadline=None if deadline in (None, ONGOING) else deadline,
             ongoing=deadline == ONGOING,
             indicators=row.get("indicators") or [],
+            listed_on=plan.start_date,
         )

@@ -44,6 +44,7 @@ def demo_accounts_create() -> list[DemoAccountResult]:
             username=account.username,
             defaults={
                 "first_name": account.full_name,
+                "email": f"{account.username}@sq-demo.invalid",
                 "is_staff": account.role is None,
                 "is_superuser": account.role is None,
             },

@@ -14,7 +14,7 @@ from .models import Measure, Unit
 
 TRACKED_FIELDS = [
     "item", "focus_point", "source", "name", "content", "lead_units", "support_units",
-    "all_units", "responsible_text", "deadline", "ongoing", "retired_at",
+    "all_units", "responsible_text", "deadline", "ongoing", "listed_on", "retired_at",
 ]
 KIND = {"+": "新增", "~": "修改", "-": "刪除"}
 

@@ -34,6 +34,7 @@ def measure_create(
     deadline: date | None = None,
     ongoing: bool = False,
     indicators: Sequence[dict] = (),
+    listed_on: date | None = None,
     user=None,
 ) -> Measure:
     """Create a measure with its 主辦/協辦 units (in the order given) and its indicators.
@@ -55,6 +56,7 @@ def measure_create(
         responsible_text=responsible_text,
         deadline=deadline,
         ongoing=ongoing,
+        listed_on=listed_on or default_listed_on(plan),
     )
     measure.full_clean(exclude=["lead_units", "support_units"])
     measure.skip_history_when_saving = True
@@ -79,6 +81,11 @@ def measure_create(
     return measure
 
 
+def default_listed_on(plan: Plan) -> date:
+    """A new measure is tracked from today, kept within the plan's period."""
+    return min(max(timezone.localdate(), plan.start_date), plan.end_date)
+
+
 def _decimal(value) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
@@ -94,6 +101,7 @@ class EditConflict(Exception):
 
 MEASURE_FIELDS = [
     "item", "focus_point", "source", "name", "content", "all_units", "responsible_text", "deadline", "ongoing",
+    "listed_on",
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import measure_pages, plans, reports, units
+from .views import measure_pages, plans, reports
 
 app_name = "measures"
 
@@ -33,5 +33,4 @@ urlpatterns = [
     path("reports/<int:pk>/review/", reports.report_review_page, name="report_review"),
     path("evidence/<int:pk>/", reports.evidence_download, name="evidence"),
     path("evidence/<int:pk>/delete/", reports.evidence_remove, name="evidence_delete"),
-    path("units/<slug:code>/", units.unit_page, name="unit"),
 ]

@@ -187,9 +187,16 @@ CSRF_COOKIE_SECURE = not DEBUG
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
+# E-mail (deadline reminders): EMAIL_URL such as smtp+tls://user:password@mail.example.gov.tw:587;
+# by default messages are printed to the console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="服務品質管考平台 <sq-portal@localhost>")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Failed sign-ins are recorded by django-axes in the database; its routine INFO lines are noise.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -17,5 +17,6 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=PortalAuthenticationForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("measures.urls")),
+    path("", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]

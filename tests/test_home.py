@@ -16,21 +16,26 @@ def test_it_sends_anonymous_visitors_to_sign_in(client):
     assert response["Location"] == f"{reverse('login')}?next=/"
 
 
-@pytest.mark.parametrize(
-    ("username", "landing"),
-    [("secretariat", "/plans/106/"), ("viewer", "/plans/106/"), ("admin", "/plans/106/"), ("tianmu", "/units/shilin-tianmu/")],
-)
-def test_it_lands_each_role_on_its_page(client, user, username, landing):
+@pytest.mark.parametrize("username", ["secretariat", "viewer", "admin"])
+def test_staff_and_viewers_see_the_plan_dashboard(client, user, username):
+    client.force_login(user(username))
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "進度總覽：臺北市政府警察局士林分局 106 年度提升服務品質細部執行計畫" in response.content.decode()
+
+
+@pytest.mark.parametrize(("username", "landing"), [("tianmu", "/units/shilin-tianmu/"), ("investigation", "/units/shilin-investigation/")])
+def test_unit_heads_land_on_their_unit(client, user, username, landing):
     client.force_login(user(username))
     assert client.get("/")["Location"] == landing
 
 
-def test_it_lands_staff_on_the_newest_plan(client, user, plan_106):
+def test_it_shows_staff_the_newest_plan(client, user, plan_106):
     Plan.objects.create(
         organization=plan_106.organization, year=107, title="107 年度計畫", start_date=date(2018, 1, 1), end_date=date(2018, 12, 31)
     )
     client.force_login(user("secretariat"))
-    assert client.get("/")["Location"] == "/plans/107/"
+    assert "進度總覽：107 年度計畫" in client.get("/").content.decode()
 
 
 def test_it_shows_an_outsider_nothing_of_the_precinct(client, outsider):
@@ -42,8 +47,8 @@ def test_it_shows_an_outsider_nothing_of_the_precinct(client, outsider):
     assert "士林分局" not in html
 
 
-def test_it_costs_a_fixed_number_of_queries(client, user, django_assert_num_queries):
-    client.force_login(user("secretariat"))
-    # session, user, memberships, the newest visible plan.
-    with django_assert_num_queries(4):
+def test_a_unit_head_redirect_costs_a_fixed_number_of_queries(client, user, django_assert_num_queries):
+    client.force_login(user("tianmu"))
+    # session, user, memberships.
+    with django_assert_num_queries(3):
         client.get("/")

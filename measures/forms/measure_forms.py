@@ -33,6 +33,9 @@ class MeasureForm(forms.Form):
     )
     ongoing = forms.BooleanField(label="賡續辦理", required=False, help_text="持續辦理、每月檢討者勾選，不填完成期限。")
     deadline = RocDateField(label="完成期限", required=False, help_text="民國日期，如 106/05/31。")
+    listed_on = RocDateField(
+        label="列管日期", required=False, help_text="自此日起列入進度管考；留空為今天（限計畫執行期程內）。"
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, plan, **kwargs):
@@ -54,7 +57,7 @@ class MeasureForm(forms.Form):
             Fieldset("歸屬", "item", "focus_point", "source"),
             Fieldset("內容", "name", "content"),
             Fieldset("承辦單位", Div(Div("lead_units", css_class="col-md-6"), Div("support_units", css_class="col-md-6"), css_class="row"), "all_units", "responsible_text"),
-            Fieldset("期限", "ongoing", "deadline"),
+            Fieldset("期限", "ongoing", "deadline", "listed_on"),
             Field("version"),
             Submit("save", "儲存"),
         )
@@ -84,6 +87,12 @@ class MeasureForm(forms.Form):
                 "deadline",
                 f"完成期限應在計畫執行期程內（{format_roc(self.plan.start_date)}至{format_roc(self.plan.end_date)}）。",
             )
+        listed_on = data.get("listed_on")
+        if listed_on and not (self.plan.start_date <= listed_on <= self.plan.end_date):
+            self.add_error(
+                "listed_on",
+                f"列管日期應在計畫執行期程內（{format_roc(self.plan.start_date)}至{format_roc(self.plan.end_date)}）。",
+            )
         overlap = set(data.get("lead_units") or []) & set(data.get("support_units") or [])
         if overlap:
             names = "、".join(u.name for u in overlap)
@@ -109,6 +118,7 @@ class MeasureForm(forms.Form):
             "responsible_text": measure.responsible_text,
             "ongoing": measure.ongoing,
             "deadline": measure.deadline,
+            "listed_on": measure.listed_on,
             "version": measure.version,
         }
 

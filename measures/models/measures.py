@@ -120,6 +120,12 @@ class Measure(models.Model):
     )
     deadline = models.DateField(_("完成期限"), null=True, blank=True)
     ongoing = models.BooleanField(_("賡續辦理"), default=False)
+    listed_on = models.DateField(
+        _("列管日期"),
+        null=True,
+        blank=True,
+        help_text=_("自此日起列入進度管考；計畫原件所列措施為計畫起始日。"),
+    )
     retired_at = models.DateTimeField(_("停用時間"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     created_at = models.DateTimeField(_("建立時間"), auto_now_add=True)

@@ -13,6 +13,7 @@ from ..forms.measure_forms import IndicatorForm, MeasureForm, PlannedProgressFor
 from ..measure_history import measure_history_entries
 from ..measure_writes import (
     EditConflict,
+    default_listed_on,
     indicator_retire,
     indicator_save,
     measure_create,
@@ -88,6 +89,7 @@ def measure_create_page(request: HttpRequest, year: int) -> HttpResponse:
             responsible_text=data["responsible_text"],
             deadline=None if data["ongoing"] else data["deadline"],
             ongoing=data["ongoing"],
+            listed_on=data["listed_on"],
             user=request.user,
         )
         messages.success(request, f"已新增措施「{measure.name}」。")
@@ -122,6 +124,7 @@ def measure_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
                     responsible_text=data["responsible_text"],
                     deadline=None if data["ongoing"] else data["deadline"],
                     ongoing=data["ongoing"],
+                    listed_on=data["listed_on"] or measure.listed_on or default_listed_on(access.plan),
                 )
             except EditConflict as error:
                 conflict = error

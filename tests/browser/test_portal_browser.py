@@ -36,6 +36,9 @@ def dd_after(page, term: str):
 def test_staff_edits_a_deadline_and_sees_it_in_history(portal, chromium_page):
     page = chromium_page
     login(page, portal, "secretariat")
+    expect(page).to_have_url(f"{portal}/")  # staff land on the plan dashboard
+    assert_accessible(page)
+    page.get_by_role("link", name="年度計畫", exact=True).click()
     expect(page).to_have_url(f"{portal}/plans/106/")
     assert_accessible(page)
 
@@ -180,7 +183,10 @@ def test_pages_work_on_a_phone_and_with_the_keyboard(portal, new_chromium_page):
         assert width <= 375, f"{page.url} scrolls sideways: {width}px wide at a 375px viewport"
 
     login(page, portal, "secretariat")
-    expect(page).to_have_url(f"{portal}/plans/106/")
+    expect(page).to_have_url(f"{portal}/")
+    no_sideways_scrolling()  # the plan dashboard
+    assert_accessible(page)
+    page.goto(f"{portal}/plans/106/")
     no_sideways_scrolling()
     assert_accessible(page)
     menu = page.locator("#portal-nav")
@@ -227,8 +233,11 @@ def test_pages_work_on_a_phone_and_with_the_keyboard(portal, new_chromium_page):
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="登入")).to_be_focused()
     page.keyboard.press("Enter")
-    expect(page).to_have_url(f"{portal}/plans/106/")
+    expect(page).to_have_url(f"{portal}/")
     assert_accessible(page)
+    tab_to("el.tagName === 'A' && el.textContent.trim() === '年度計畫'")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{portal}/plans/106/")
 
     first_tab_is_skip_link()
     page.keyboard.press("Enter")  # the skip link moves focus into <main>

@@ -1,0 +1,51 @@
+"""Exporters of the progress side: the 管制表 of a 定期管制考核."""
+
+from collections.abc import Iterator
+
+from sq_portal.roc_dates import format_roc
+from sq_portal.spreadsheets import Column, Exporter
+
+from .models import ControlReview
+
+
+class ControlSheetExporter(Exporter):
+    """A review as the meeting's 管制表: one row per measure under control, with the decision."""
+
+    identifier = "control-sheet"
+    name = "管制表"
+
+    def __init__(self, review: ControlReview):
+        self.review = review
+
+    def title(self) -> str:
+        plan = self.review.plan
+        return f"{plan.organization.official_name()} {plan.year} 年提升服務品質{self.review.title}管制表"
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("項次", 6), Column("構面／評核項目", 18), Column("措施名稱", 30), Column("承辦單位", 18),
+            Column("提列原因", 10), Column("進度（實際／預定）", 12), Column("檢討情形", 36), Column("改善措施", 36),
+            Column("追蹤單位", 12), Column("追蹤期限", 12), Column("決議", 10),
+        ]
+
+    def rows(self) -> Iterator[list]:
+        items = self.review.items.select_related("measure__item__dimension", "follow_up_unit").prefetch_related(
+            "measure__lead_units", "measure__support_units"
+        )
+        for number, item in enumerate(items, start=1):
+            measure = item.measure
+            progress = "—" if item.progress is None else f"{item.progress}%"
+            planned = "—" if item.planned is None else f"{item.planned}%"
+            yield [
+                number,
+                f"{measure.item.dimension.name}／{measure.item.name}",
+                measure.name,
+                measure.units_display(),
+                item.status_label + ("（前次繼續列管）" if item.origin == item.Origin.CARRIED else ""),
+                f"{progress}／{planned}",
+                item.finding,
+                item.action,
+                item.follow_up_unit.name if item.follow_up_unit else "",
+                format_roc(item.follow_up_due),
+                item.get_decision_display(),
+            ]

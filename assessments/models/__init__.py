@@ -1,0 +1,4 @@
+from .reminders import ReminderLog
+from .reviews import ControlReview, ReviewItem
+
+__all__ = ["ControlReview", "ReviewItem", "ReminderLog"]

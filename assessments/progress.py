@@ -1,0 +1,147 @@
+"""Every measure's status in a plan as of a date, for the whole plan and per unit, in a fixed number of queries.
+
+Queries: the measures (item, dimension and focus point joined), their 主辦 and 協辦 units, the planned
+progress of the plan, one aggregate of the sent reports per (measure, unit), and the units of the plan's
+organisation. Nothing here grows with the number of measures, units or reports."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Max, Q, Value
+from django.utils import timezone
+
+from diagnosis.models import Plan
+from measures.models import Measure, PlannedProgress, ProgressReport, Unit
+
+from .status import MeasureFacts, MeasureStatus, ReportSummary, Status, due_month, measure_status, month_start
+
+COUNTED_REPORT_STATUSES = (ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED)
+
+
+def default_as_of(plan: Plan, today: date | None = None) -> date:
+    """Today inside the plan's period; a past plan's last day; a future plan's first day."""
+    today = today or timezone.localdate()
+    return min(max(today, plan.start_date), plan.end_date)
+
+
+def end_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+@dataclass
+class StatusCounts:
+    """How many measures are in each status; the figures a dashboard row shows."""
+
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, status: MeasureStatus | None) -> None:
+        if status is not None:
+            self.counts[status.status] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def count(self, status: Status) -> int:
+        return self.counts[status]
+
+    @property
+    def done(self) -> int:
+        return self.counts[Status.DONE]
+
+    @property
+    def overdue(self) -> int:
+        return self.counts[Status.OVERDUE]
+
+    @property
+    def lagging(self) -> int:
+        return self.counts[Status.LAGGING]
+
+    @property
+    def completion(self) -> float | None:
+        """Share of measures with an end (not 賡續辦理) that are complete, in %; None when there are none."""
+        return None if not self.total else self.done / self.total * 100
+
+    def ordered(self) -> list[tuple[Status, int]]:
+        from .status import STATUS_ORDER
+
+        return [(status, self.counts[status]) for status in STATUS_ORDER]
+
+
+@dataclass
+class PlanProgress:
+    plan: Plan
+    as_of: date
+    measures: list[Measure]
+    units: list[Unit]
+    status: dict[int, MeasureStatus | None]
+    unit_status: dict[tuple[int, int], MeasureStatus | None]
+    carriers: dict[int, list[Unit]]
+    summaries: dict[tuple[int, int], ReportSummary] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, plan: Plan, as_of: date, measures=None) -> "PlanProgress":
+        if measures is None:
+            measures = list(Measure.objects.filter(plan=plan).with_units().in_plan_order())
+        planned = defaultdict(list)
+        for measure_id, month, percent in PlannedProgress.objects.filter(measure__plan=plan).values_list(
+            "measure_id", "month", "percent"
+        ):
+            planned[measure_id].append((month, percent))
+        due = due_month(min(as_of, plan.end_date), plan.start_date)
+        summaries: dict[tuple[int, int], ReportSummary] = {}
+        rows = (
+            ProgressReport.objects.filter(
+                measure__plan=plan,
+                status__in=COUNTED_REPORT_STATUSES,
+                period__lte=month_start(as_of),
+                submitted_at__lt=end_of_day(as_of),
+            )
+            .values("measure_id", "unit_id")
+            .annotate(best=Max("progress"), due_reports=Count("pk", filter=Q(period=due)) if due else Value(0))
+            .order_by()
+        )
+        by_measure: dict[int, list[ReportSummary]] = defaultdict(list)
+        for row in rows:
+            summary = ReportSummary(row["best"], bool(row["due_reports"]))
+            summaries[(row["measure_id"], row["unit_id"])] = summary
+            by_measure[row["measure_id"]].append(summary)
+        units = list(Unit.objects.within(plan.organization).in_tree_order())
+        status, unit_status, carriers = {}, {}, {}
+        for measure in measures:
+            facts = MeasureFacts(
+                deadline=measure.deadline,
+                ongoing=measure.ongoing,
+                listed_on=measure.listed_on,
+                retired_on=timezone.localdate(measure.retired_at) if measure.retired_at else None,
+                plan_start=plan.start_date,
+                plan_end=plan.end_date,
+                lag_threshold=plan.lag_threshold,
+                planned=tuple(planned.get(measure.pk, ())),
+            )
+            carrying = [u for u in units if measure.is_carried_by(u, plan.organization_id)]
+            carriers[measure.pk] = carrying
+            per_unit = [summaries.get((measure.pk, u.pk), ReportSummary()) for u in carrying]
+            for unit, summary in zip(carrying, per_unit, strict=True):
+                unit_status[(measure.pk, unit.pk)] = measure_status(facts, summary, as_of)
+            reported = per_unit if carrying else by_measure.get(measure.pk, [])
+            combined = ReportSummary(
+                best_progress=max((s.best_progress for s in reported if s.best_progress is not None), default=None),
+                # With carrying units, the month is reported when every one of them has; otherwise any report.
+                has_due_report=bool(reported) and all(s.has_due_report for s in reported),
+            )
+            status[measure.pk] = measure_status(facts, combined, as_of)
+        return cls(plan, as_of, measures, units, status, unit_status, carriers, summaries)
+
+    def counts_for(self, measures) -> StatusCounts:
+        counts = StatusCounts()
+        for measure in measures:
+            counts.add(self.status.get(measure.pk))
+        return counts
+
+    def unit_counts(self, unit: Unit) -> StatusCounts:
+        counts = StatusCounts()
+        for measure in self.measures:
+            counts.add(self.unit_status.get((measure.pk, unit.pk)))
+        return counts

@@ -1,0 +1,138 @@
+"""Deadline reminders, as the 公文系統 sends them: a day before a deadline, once when a measure becomes
+overdue, once when a monthly report is missing. Each unit head and the 研考 staff get one e-mail per run
+listing what is new for them; every item sent is recorded, so running again sends nothing twice."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+
+from diagnosis.models import Plan
+from measures.models import Membership, Unit
+from sq_portal.roc_dates import format_roc
+
+from .models import ReminderLog
+from .progress import PlanProgress
+from .status import Status
+
+Kind = ReminderLog.Kind
+
+
+@dataclass(frozen=True)
+class ReminderItem:
+    kind: str
+    measure_id: int
+    unit_id: int | None
+    key_date: date
+    text: str
+
+
+@dataclass(frozen=True)
+class ReminderRunResult:
+    emails: int
+    items: int
+    recipients: list[str]
+
+
+def _emails_by_unit(plan: Plan) -> tuple[dict[int, set[str]], set[str]]:
+    """Unit heads' e-mails by unit, and the staff e-mails of the plan (its organisation or above)."""
+    heads: dict[int, set[str]] = defaultdict(set)
+    staff: set[str] = set()
+    organization = plan.organization
+    memberships = Membership.objects.filter(user__is_active=True).exclude(user__email="").select_related("user", "unit")
+    for membership in memberships.filter(unit__path__startswith=organization.path, role=Membership.Role.HEAD):
+        heads[membership.unit_id].add(membership.user.email)
+    for membership in memberships.filter(unit_id__in=organization.ancestor_ids(), role=Membership.Role.STAFF):
+        staff.add(membership.user.email)
+    return heads, staff
+
+
+def reminders_due(plan: Plan, as_of: date) -> dict[str, list[ReminderItem]]:
+    """Everything each recipient should be reminded of as of `as_of`, before removing what was already sent."""
+    progress = PlanProgress.load(plan, as_of)
+    heads, staff = _emails_by_unit(plan)
+    wanted: dict[str, list[ReminderItem]] = defaultdict(list)
+
+    def tell(emails, item):
+        for email in emails:
+            wanted[email].append(item)
+
+    for measure in progress.measures:
+        status = progress.status.get(measure.pk)
+        if status is None:
+            continue
+        carriers: list[Unit] = progress.carriers[measure.pk]
+        carrier_heads = set().union(*(heads.get(u.pk, set()) for u in carriers)) if carriers else set()
+        deadline = status.effective_deadline
+        if deadline is not None and status.status != Status.DONE:
+            if deadline == as_of + timedelta(days=1):
+                item = ReminderItem(Kind.DEADLINE_TOMORROW, measure.pk, None, deadline,
+                                    f"「{measure.name}」明天（{format_roc(deadline)}）到期，目前進度 {status.progress or 0}%。")
+                tell(carrier_heads | staff, item)
+            if status.status == Status.OVERDUE:
+                item = ReminderItem(Kind.OVERDUE, measure.pk, None, deadline,
+                                    f"「{measure.name}」已於 {format_roc(deadline)} 逾期，目前進度 {status.progress or 0}%。")
+                tell(carrier_heads | staff, item)
+        if measure.ongoing and status.due_month is not None:
+            missing = [u for u in carriers if not progress.summaries.get((measure.pk, u.pk)) or
+                       not progress.summaries[(measure.pk, u.pk)].has_due_report]
+            month = format_roc(status.due_month, "month")
+            for unit in missing:
+                tell(heads.get(unit.pk, set()), ReminderItem(
+                    Kind.REPORT_MISSING, measure.pk, unit.pk, status.due_month,
+                    f"「{measure.name}」尚未填報{month}的執行情形（{unit.name}）。"))
+            if missing:
+                names = "、".join(u.name for u in missing[:8]) + ("等" if len(missing) > 8 else "")
+                tell(staff, ReminderItem(
+                    Kind.REPORT_MISSING, measure.pk, None, status.due_month,
+                    f"「{measure.name}」{month}尚有 {len(missing)} 個單位未填報：{names}。"))
+    return wanted
+
+
+def send_reminders(plan: Plan, as_of: date, *, dry_run: bool = False) -> ReminderRunResult:
+    """Send what is due and not yet sent; record each item once it is sent."""
+    wanted = reminders_due(plan, as_of)
+    sent_keys = set(
+        ReminderLog.objects.filter(measure__plan=plan, recipient__in=list(wanted)).values_list(
+            "kind", "measure_id", "key_date", "recipient"
+        )
+    )
+    emails = items = 0
+    recipients = []
+    for recipient, candidates in sorted(wanted.items()):
+        new = [i for i in candidates if (i.kind, i.measure_id, i.key_date, recipient) not in sent_keys]
+        if not new:
+            continue
+        recipients.append(recipient)
+        if dry_run:
+            emails += 1
+            items += len(new)
+            continue
+        body = "\n".join(
+            [f"{plan.title}（檢視基準日 {format_roc(as_of)}）：", ""]
+            + [f"・{i.text}" for i in new]
+            + ["", "請登入服務品質管考平台查看與填報。"]
+        )
+        try:
+            with transaction.atomic():
+                ReminderLog.objects.bulk_create(
+                    ReminderLog(
+                        kind=i.kind, measure_id=i.measure_id, unit_id=i.unit_id, key_date=i.key_date, recipient=recipient
+                    )
+                    for i in new
+                )
+                # Sent inside the transaction: if the mail server refuses, nothing is recorded and the next run retries.
+                send_mail(
+                    subject=f"【服務品質管考】{plan.year} 年度計畫提醒（{len(new)} 項）",
+                    message=body,
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=[recipient],
+                )
+        except IntegrityError:
+            continue  # another run recorded these a moment ago
+        emails += 1
+        items += len(new)
+    return ReminderRunResult(emails=emails, items=items, recipients=recipients)

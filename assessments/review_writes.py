@@ -1,0 +1,95 @@
+"""Service functions of the 定期管制考核: open a review with its proposed items, record decisions, close it."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from diagnosis.models import Plan
+
+from .models import ControlReview, ReviewItem
+from .progress import PlanProgress
+
+State = ControlReview.State
+
+
+class ReviewError(Exception):
+    """The review cannot do this now; the message says why, in Chinese."""
+
+
+@transaction.atomic
+def review_open(*, plan: Plan, as_of: date, meeting_date: date, title: str, user) -> ControlReview:
+    """Open a review as of `as_of`: every measure then 逾期, 落後 or 待填報, and every one the last closed
+    review kept under control (繼續列管), whatever its status is now."""
+    if ControlReview.objects.select_for_update().filter(plan=plan, state=State.OPEN).exists():
+        raise ReviewError("此計畫已有進行中的管制考核，請先結案再開新的一次。")
+    previous = ControlReview.objects.filter(plan=plan, state=State.CLOSED).order_by("-as_of", "-pk").first()
+    carried = {}
+    if previous is not None:
+        carried = {
+            item.measure_id: item
+            for item in previous.items.filter(decision=ReviewItem.Decision.KEEP).select_related("follow_up_unit")
+        }
+    progress = PlanProgress.load(plan, as_of)
+    review = ControlReview(
+        plan=plan, as_of=as_of, meeting_date=meeting_date, title=title, previous=previous, created_by=user
+    )
+    review._history_user = user
+    review.full_clean()
+    review.save()
+    items = []
+    for measure in progress.measures:
+        status = progress.status.get(measure.pk)
+        kept = carried.get(measure.pk)
+        flagged = status is not None and status.status.needs_control
+        if not flagged and kept is None:
+            continue
+        items.append(
+            ReviewItem(
+                review=review,
+                measure=measure,
+                origin=ReviewItem.Origin.CARRIED if kept else ReviewItem.Origin.PROPOSED,
+                status_label=str(status.status) if status else "已停用",
+                progress=status.progress if status else None,
+                planned=status.planned if status else None,
+                follow_up_unit=kept.follow_up_unit if kept else _lead_unit(measure),
+            )
+        )
+    ReviewItem.objects.bulk_create(items)
+    return review
+
+
+def _lead_unit(measure):
+    leads = list(measure.lead_units.all())
+    return leads[0] if leads else None
+
+
+@transaction.atomic
+def review_items_save(*, review: ControlReview, items: list[ReviewItem], user) -> None:
+    """Save the findings, actions, follow-ups and decisions staff entered for the items of an open review."""
+    review = ControlReview.objects.select_for_update().get(pk=review.pk)
+    if not review.is_open:
+        raise ReviewError("此管制考核已結案，不能再修改。")
+    for item in items:
+        if item.review_id != review.pk:
+            raise ReviewError("管制項目不屬於此次管制考核。")
+        item._history_user = user
+        item.full_clean()
+        item.save()
+
+
+@transaction.atomic
+def review_close(*, review: ControlReview, user) -> ControlReview:
+    """結案: every item must have its decision; what is kept under control starts the next review."""
+    review = ControlReview.objects.select_for_update().get(pk=review.pk)
+    if not review.is_open:
+        raise ReviewError("此管制考核已結案。")
+    undecided = list(review.items.filter(decision="").select_related("measure").values_list("measure__name", flat=True))
+    if undecided:
+        names = "、".join(undecided[:5]) + ("等" if len(undecided) > 5 else "")
+        raise ReviewError(f"尚有 {len(undecided)} 項未決議（{names}），請先決定繼續列管或解除列管。")
+    review.state = State.CLOSED
+    review.closed_at = timezone.now()
+    review._history_user = user
+    review.save(update_fields=["state", "closed_at"])
+    return review

@@ -1,0 +1,165 @@
+"""A measure's progress status as of a date: computed here, and only here, for every page and command.
+
+Statuses, in the order they take precedence:
+- 已完成: reported progress has reached 100% (never for 賡續辦理, which has no end);
+- 逾期: the deadline (or, without one, the plan's last day) has passed and it is not complete;
+- 落後: reported progress is below the planned progress for the as-of month by the plan's threshold or more;
+- 待填報: a 賡續辦理 measure whose report for the latest due month is missing;
+- 執行中: something has been reported;
+- 未開始: nothing reported yet.
+A measure listed after the as-of date, or retired by then, has no status (None): it did not count then.
+
+A monthly report is due on the last day of its month: as of 5/31 the May report is due, as of 5/30 April's.
+Only reports sent (not drafts) on or before the as-of date count, so a page as of 106/05/31 shows the plan
+as it stood that day.
+"""
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    DONE = "已完成"
+    OVERDUE = "逾期"
+    LAGGING = "落後"
+    REPORT_DUE = "待填報"
+    IN_PROGRESS = "執行中"
+    NOT_STARTED = "未開始"
+
+    @property
+    def css(self) -> str:
+        return STATUS_CSS[self]
+
+    @property
+    def needs_control(self) -> bool:
+        """What the 管制考核 proposes: overdue, lagging, or a report missing."""
+        return self in (Status.OVERDUE, Status.LAGGING, Status.REPORT_DUE)
+
+
+STATUS_ORDER = [Status.DONE, Status.IN_PROGRESS, Status.NOT_STARTED, Status.REPORT_DUE, Status.LAGGING, Status.OVERDUE]
+STATUS_CSS = {
+    Status.DONE: "done",
+    Status.IN_PROGRESS: "progress",
+    Status.NOT_STARTED: "not-started",
+    Status.REPORT_DUE: "due",
+    Status.LAGGING: "lagging",
+    Status.OVERDUE: "overdue",
+}
+
+
+@dataclass(frozen=True)
+class MeasureFacts:
+    """What the status of one measure depends on, loaded by the caller."""
+
+    deadline: date | None
+    ongoing: bool
+    listed_on: date | None
+    retired_on: date | None
+    plan_start: date
+    plan_end: date
+    lag_threshold: int
+    planned: tuple[tuple[date, int], ...] = ()  # (month start, cumulative %), any order
+
+
+@dataclass(frozen=True)
+class ReportFact:
+    """A sent report as the status sees it: its month, its cumulative progress and the day it was sent."""
+
+    period: date
+    progress: int
+    sent_on: date
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """What the status needs of the reports counted as of the date (see `summarize`)."""
+
+    best_progress: int | None = None
+    has_due_report: bool = False
+
+
+@dataclass(frozen=True)
+class MeasureStatus:
+    status: Status
+    progress: int | None  # best cumulative progress reported as of the date
+    planned: int | None  # planned cumulative progress for the as-of month
+    due_month: date | None  # the month whose report is due as of the date (賡續辦理)
+    effective_deadline: date | None
+
+    @property
+    def gap(self) -> int | None:
+        if self.planned is None:
+            return None
+        return self.planned - (self.progress or 0)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def previous_month(month: date) -> date:
+    return date(month.year - (month.month == 1), 12 if month.month == 1 else month.month - 1, 1)
+
+
+def due_month(as_of: date, plan_start: date) -> date | None:
+    """The latest month whose report is due as of `as_of` (due on its last day); None before the first."""
+    month = month_start(as_of) if as_of == month_end(as_of) else previous_month(month_start(as_of))
+    return month if month >= month_start(plan_start) else None
+
+
+def planned_for(planned: Iterable[tuple[date, int]], as_of: date) -> int | None:
+    """Planned cumulative progress for the as-of month: the latest planned month not after it."""
+    current = month_start(as_of)
+    candidates = [(month, percent) for month, percent in planned if month <= current]
+    return max(candidates)[1] if candidates else None
+
+
+def summarize(reports: Iterable[ReportFact], as_of: date, plan_start: date, plan_end: date) -> ReportSummary:
+    """The summary of reports that count as of `as_of`: sent by then, for a month not after it."""
+    counted = [r for r in reports if r.sent_on <= as_of and r.period <= month_start(as_of)]
+    due = due_month(min(as_of, plan_end), plan_start)
+    return ReportSummary(
+        best_progress=max((r.progress for r in counted), default=None),
+        has_due_report=due is not None and any(r.period == due for r in counted),
+    )
+
+
+def measure_status(facts: MeasureFacts, summary: ReportSummary, as_of: date) -> MeasureStatus | None:
+    """The status of one measure as of `as_of`, from the summary of whichever units' reports the caller chose."""
+    if facts.listed_on is not None and as_of < facts.listed_on:
+        return None
+    if facts.retired_on is not None and facts.retired_on <= as_of:
+        return None
+    progress = summary.best_progress
+    planned = planned_for(facts.planned, as_of)
+    deadline = None if facts.ongoing else (facts.deadline or facts.plan_end)
+    due = due_month(min(as_of, facts.plan_end), facts.plan_start) if facts.ongoing else None
+
+    def result(status: Status) -> MeasureStatus:
+        return MeasureStatus(status=status, progress=progress, planned=planned, due_month=due, effective_deadline=deadline)
+
+    if not facts.ongoing and progress is not None and progress >= 100:
+        return result(Status.DONE)
+    if deadline is not None and as_of > deadline:
+        return result(Status.OVERDUE)
+    if planned is not None and (progress or 0) <= planned - facts.lag_threshold:
+        return result(Status.LAGGING)
+    if due is not None and as_of >= facts.plan_start and not summary.has_due_report:
+        return result(Status.REPORT_DUE)
+    if progress is not None:
+        return result(Status.IN_PROGRESS)
+    return result(Status.NOT_STARTED)
+
+
+def achievement_rate(actual, target) -> float | None:
+    """達成率 = actual / target, as a percentage; None when there is no target or no actual."""
+    if actual is None or target is None or target == 0:
+        return None
+    return float(actual) / float(target) * 100

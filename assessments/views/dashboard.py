@@ -1,0 +1,136 @@
+"""The plan dashboard (staff and viewers) and the unit dashboard (unit heads), both as of a date."""
+
+from collections import defaultdict
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from diagnosis.models import Plan
+from measures.access import PlanAccess, get_plan_for_user, get_unit_for_user
+from measures.models import ProgressReport
+
+from ..as_of import as_of_from_request
+from ..charts import status_bar
+from ..indicators import indicator_actuals
+from ..progress import PlanProgress, StatusCounts
+from ..status import STATUS_ORDER, Status, month_start
+
+
+@login_required
+def plan_dashboard(request: HttpRequest, year: int) -> HttpResponse:
+    access = get_plan_for_user(request.user, year, request.GET.get("org"))
+    return render_plan_dashboard(request, access)
+
+
+def render_plan_dashboard(request: HttpRequest, access: PlanAccess) -> HttpResponse:
+    plan = Plan.objects.with_framework().get(pk=access.plan.pk)
+    as_of = as_of_from_request(request, plan)
+    progress = PlanProgress.load(plan, as_of.date)
+    active = [m for m in progress.measures if progress.status.get(m.pk) is not None]
+    by_item, by_focus = defaultdict(list), defaultdict(list)
+    for measure in active:
+        by_item[measure.item_id].append(measure)
+        if measure.focus_point_id:
+            by_focus[measure.focus_point_id].append(measure)
+
+    dimensions, at_risk = [], []
+    for dimension in plan.dimensions.all():
+        items = []
+        for item in dimension.items.all():
+            counts = progress.counts_for(by_item[item.pk])
+            items.append({"item": item, "counts": counts, "bar": status_bar(counts)})
+            for focus_point in item.focus_points.all():
+                statuses = [progress.status[m.pk].status for m in by_focus[focus_point.pk]]
+                if not statuses:
+                    reason = "尚無措施"
+                elif all(s in (Status.OVERDUE, Status.LAGGING) for s in statuses):
+                    reason = "僅有逾期或落後的措施"
+                else:
+                    continue
+                at_risk.append({"dimension": dimension, "item": item, "focus_point": focus_point, "reason": reason})
+        counts = StatusCounts()
+        for row in items:
+            counts.counts.update(row["counts"].counts)
+        dimensions.append({"dimension": dimension, "counts": counts, "bar": status_bar(counts), "items": items})
+
+    units = []
+    for unit in progress.units:
+        counts = progress.unit_counts(unit)
+        if counts.total:
+            units.append({"unit": unit, "counts": counts, "bar": status_bar(counts)})
+    totals = progress.counts_for(active)
+    return render(
+        request,
+        "assessments/plan_dashboard.html",
+        {
+            "plan": plan,
+            "access": access,
+            "as_of": as_of,
+            "totals": totals,
+            "totals_bar": status_bar(totals),
+            "dimensions": dimensions,
+            "at_risk": at_risk,
+            "units": units,
+            "statuses": STATUS_ORDER,
+        },
+    )
+
+
+@login_required
+def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_unit_for_user(request.user, code)
+    plan = (
+        Plan.objects.filter(organization_id__in=unit.ancestor_ids())
+        .select_related("organization")
+        .order_by("-year", "-organization__path")
+        .first()
+    )
+    context = {"unit": unit, "plan": plan, "statuses": STATUS_ORDER}
+    if plan is None:
+        return render(request, "assessments/unit_dashboard.html", context)
+    as_of = as_of_from_request(request, plan)
+    progress = PlanProgress.load(plan, as_of.date)
+    rows = []
+    for measure in progress.measures:
+        status = progress.unit_status.get((measure.pk, unit.pk))
+        if status is None:
+            continue
+        role = (
+            "主辦" if any(u.pk == unit.pk for u in measure.lead_units.all())
+            else "協辦" if any(u.pk == unit.pk for u in measure.support_units.all())
+            else "各單位" if measure.source == measure.Source.FORM2 else "本機關"
+        )
+        rows.append({"measure": measure, "status": status, "role": role})
+    counts = StatusCounts()
+    for row in rows:
+        counts.add(row["status"])
+    month = month_start(as_of.date)
+    reports = list(
+        ProgressReport.objects.filter(measure__plan=plan, unit=unit)
+        .select_related("measure")
+        .order_by("-period", "measure__position")
+    )
+    reported_this_month = {r.measure_id for r in reports if r.period == month and r.status != r.Status.DRAFT}
+    drafts = {r.measure_id: r for r in reports if r.status == r.Status.DRAFT}
+    latest = {}
+    for report in reports:
+        latest.setdefault(report.measure_id, report)
+    for row in rows:
+        row["latest_report"] = latest.get(row["measure"].pk)
+        row["due_this_month"] = row["measure"].pk not in reported_this_month
+        row["draft"] = drafts.get(row["measure"].pk)
+    actuals = indicator_actuals([row["measure"] for row in rows], as_of.date, unit=unit)
+    context.update(
+        {
+            "as_of": as_of,
+            "rows": rows,
+            "counts": counts,
+            "bar": status_bar(counts),
+            "month": month,
+            "due_rows": [row for row in rows if row["due_this_month"]],
+            "returned": [r for r in reports if r.status == r.Status.RETURNED],
+            "indicators": actuals,
+        }
+    )
+    return render(request, "assessments/unit_dashboard.html", context)

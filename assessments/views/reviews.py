@@ -1,0 +1,121 @@
+"""定期管制考核 pages: the list, opening a review, recording decisions, closing it, its 管制表."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from measures.access import PlanAccess, get_plan_for_user
+from sq_portal.spreadsheets import XlsxRenderer
+
+from ..exporters import ControlSheetExporter
+from ..forms import ReviewItemFormSet, ReviewOpenForm
+from ..models import ControlReview
+from ..progress import default_as_of
+from ..review_writes import ReviewError, review_close, review_items_save, review_open
+
+
+def _review(access: PlanAccess, pk: int) -> ControlReview:
+    """A review of the plan the user already has access to; 404 otherwise."""
+    review = ControlReview.objects.filter(plan=access.plan, pk=pk).select_related("plan__organization", "created_by").first()
+    if review is None:
+        raise Http404("找不到此管制考核。")
+    return review
+
+
+@login_required
+def review_list(request: HttpRequest, year: int) -> HttpResponse:
+    access = get_plan_for_user(request.user, year, request.GET.get("org"))
+    if not access.reads_all:
+        raise Http404("找不到此頁面。")
+    plan = access.plan
+    form = None
+    if access.can_edit:
+        as_of = default_as_of(plan)
+        form = ReviewOpenForm(
+            request.POST or None,
+            plan=plan,
+            initial={"title": f"{as_of.year - 1911}年{as_of.month}月份管制考核", "as_of": as_of, "meeting_date": timezone.localdate()},
+        )
+    if request.method == "POST":
+        access.require_edit()
+        if form.is_valid():
+            try:
+                review = review_open(plan=plan, user=request.user, **form.cleaned_data)
+            except ReviewError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"已開啟「{review.title}」，提列 {review.items.count()} 項措施。")
+                return redirect("assessments:review", year=plan.year, pk=review.pk)
+    reviews = ControlReview.objects.filter(plan=plan).for_list()
+    return render(request, "assessments/review_list.html", {"plan": plan, "access": access, "reviews": reviews, "form": form})
+
+
+@login_required
+def review_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    access = get_plan_for_user(request.user, year, request.GET.get("org"))
+    if not access.reads_all:
+        raise Http404("找不到此頁面。")
+    review = _review(access, pk)
+    items = review.items.select_related("measure__item__dimension", "follow_up_unit").prefetch_related(
+        "measure__lead_units", "measure__support_units"
+    )
+    editable = access.can_edit and review.is_open
+    formset = None
+    if request.method == "POST":
+        access.require_edit()
+        if not review.is_open:
+            messages.error(request, "此管制考核已結案，不能再修改。")
+            return redirect("assessments:review", year=year, pk=pk)
+        formset = ReviewItemFormSet(request.POST, queryset=items, plan=access.plan)
+        if formset.is_valid():
+            review_items_save(review=review, items=formset.save(commit=False), user=request.user)
+            messages.success(request, "已儲存管制項目。")
+            return redirect("assessments:review", year=year, pk=pk)
+    elif editable:
+        formset = ReviewItemFormSet(queryset=items, plan=access.plan)
+    return render(
+        request,
+        "assessments/review_detail.html",
+        {
+            "plan": access.plan,
+            "access": access,
+            "review": review,
+            "items": items if formset is None else None,
+            "formset": formset,
+        },
+        status=400 if formset is not None and formset.is_bound else 200,
+    )
+
+
+@login_required
+@require_POST
+def review_close_page(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    access = get_plan_for_user(request.user, year, request.GET.get("org"))
+    if not access.reads_all:
+        raise Http404("找不到此頁面。")
+    review = _review(access, pk)
+    access.require_edit()
+    try:
+        review_close(review=review, user=request.user)
+    except ReviewError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"「{review.title}」已結案；繼續列管的措施將列入下次管制考核。")
+    return redirect("assessments:review", year=year, pk=pk)
+
+
+@login_required
+def review_export(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    access = get_plan_for_user(request.user, year, request.GET.get("org"))
+    if not access.reads_all:
+        raise Http404("找不到此頁面。")
+    exporter = ControlSheetExporter(_review(access, pk))
+    renderer = XlsxRenderer()
+    response = HttpResponse(renderer.render(exporter), content_type=renderer.content_type)
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(exporter.filename(renderer.extension))}"
+    return response

@@ -1,0 +1,186 @@
+"""The plan and unit dashboards as of a date: statuses, points at risk, unit rows, a fixed query cost."""
+
+from datetime import date, datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.progress import PlanProgress, default_as_of
+from assessments.status import Status
+from measures.models import Measure, PlannedProgress, ProgressReport, Unit
+
+pytestmark = pytest.mark.django_db
+DASHBOARD = "/plans/106/dashboard/"
+
+
+def sent(measure, unit_code, period, progress, day=None):
+    """A report sent (and counted) on `day`."""
+    unit = Unit.objects.get(code=unit_code)
+    moment = timezone.make_aware(datetime.combine(day or period, datetime.min.time().replace(hour=10)))
+    return ProgressReport.objects.create(
+        measure=measure, unit=unit, period=period, narrative="x", progress=progress,
+        status=ProgressReport.Status.SUBMITTED, submitted_at=moment,
+    )
+
+
+def test_a_past_plan_is_seen_as_of_its_last_day(plan_106):
+    assert default_as_of(plan_106, today=date(2026, 11, 26)) == date(2017, 12, 31)
+    assert default_as_of(plan_106, today=date(2017, 5, 31)) == date(2017, 5, 31)
+    assert default_as_of(plan_106, today=date(2016, 5, 31)) == date(2017, 1, 1)
+
+
+def test_the_seed_plan_as_it_stood_on_106_05_31(plan_106):
+    progress = PlanProgress.load(plan_106, date(2017, 5, 31))
+    counts = progress.counts_for(progress.measures)
+    # 23 賡續辦理 rows of 附表1 miss their May report; the other 14 have not started.
+    assert (counts.count(Status.REPORT_DUE), counts.count(Status.NOT_STARTED), counts.total) == (23, 14, 37)
+
+
+@pytest.mark.parametrize("username", ["secretariat", "viewer"])
+def test_staff_and_viewers_see_the_plan_dashboard(client, user, username):
+    client.force_login(user(username))
+    response = client.get(DASHBOARD + "?as_of=106/05/31")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "以 <strong>106年5月31日</strong> 為基準，列管措施 37 項" in html
+    assert "基礎服務（200 分）" in html and "開放創新（100 分）" in html
+    assert "天母派出所" in html and "<svg" in html
+    assert 'role="img" aria-label="全計畫：未開始 14 項、待填報 23 項"' in html
+
+
+@pytest.mark.parametrize(
+    ("as_of", "message"),
+    [
+        ("107/03/01", "檢視基準日 107/03/01 不在計畫執行期程（106/01/01至106/12/31）內；改為顯示 106/12/31 的進度。"),
+        ("106/02/29", "106/02/29 不是有效的日期"),
+        ("<script>", "檢視基準日「&lt;script&gt;」無法使用"),
+        ("x" * 500, "無法使用"),
+    ],
+)
+def test_an_unusable_as_of_date_is_a_chinese_message(client, user, as_of, message):
+    client.force_login(user("viewer"))
+    response = client.get(DASHBOARD, {"as_of": as_of})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_it_names_focus_points_at_risk(client, user, plan_106):
+    measure = plan_106.measures.get(source="form1", item__name="服務友善", focus_point__name="其他服務作法")
+    measure.deadline = date(2017, 3, 31)
+    measure.save()
+    client.force_login(user("secretariat"))
+    html = client.get(DASHBOARD + "?as_of=106.5.31").content.decode()
+    assert "可能失分的評核重點（1）" in html
+    assert "基礎服務（200 分）</td><td data-label=\"評核項目\">服務友善</td>" in html
+    assert "僅有逾期或落後的措施" in html
+
+
+def test_reports_move_measures_through_their_statuses(plan_106):
+    measure = plan_106.measures.get(source=Measure.Source.FORM2, name="主動服務")
+    measure.deadline = date(2017, 9, 30)
+    measure.save()
+    PlannedProgress.objects.create(measure=measure, month=date(2017, 5, 1), percent=50)
+    as_of = date(2017, 5, 31)
+    assert PlanProgress.load(plan_106, as_of).status[measure.pk].status == Status.LAGGING
+    may = sent(measure, "shilin-secretariat", date(2017, 5, 1), 45, day=date(2017, 5, 30))
+    progress = PlanProgress.load(plan_106, as_of)
+    assert progress.status[measure.pk].status == Status.IN_PROGRESS
+    # Each carrying unit has its own status: 天母 has reported nothing against the plan.
+    tianmu = Unit.objects.get(code="shilin-tianmu")
+    assert progress.unit_status[(measure.pk, tianmu.pk)].status == Status.LAGGING
+    sent(measure, "shilin-secretariat", date(2017, 6, 1), 100, day=date(2017, 6, 15))
+    may.progress = 45
+    assert PlanProgress.load(plan_106, as_of).status[measure.pk].status == Status.IN_PROGRESS  # sent later
+    assert PlanProgress.load(plan_106, date(2017, 6, 15)).status[measure.pk].status == Status.DONE
+    assert PlanProgress.load(plan_106, date(2017, 6, 14)).status[measure.pk].status == Status.IN_PROGRESS
+    assert PlanProgress.load(plan_106, date(2017, 10, 1)).status[measure.pk].status == Status.DONE
+
+
+def test_drafts_and_returned_reports_do_not_count(plan_106):
+    measure = plan_106.measures.get(source="form1", name="服務及時性")
+    report = sent(measure, "tcpd-shilin", date(2017, 5, 1), 50)
+    assert PlanProgress.load(plan_106, date(2017, 5, 31)).status[measure.pk].status == Status.IN_PROGRESS
+    for status in (ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED):
+        report.status = status
+        report.save()
+        assert PlanProgress.load(plan_106, date(2017, 5, 31)).status[measure.pk].status == Status.REPORT_DUE
+
+
+def grow_tenfold(plan_106):
+    template = list(plan_106.measures.prefetch_related("lead_units", "support_units"))
+    tianmu = Unit.objects.get(code="shilin-tianmu")
+    for copy in range(9):
+        for measure in template:
+            leads, supports = list(measure.lead_units.all()), list(measure.support_units.all())
+            measure.pk = None
+            measure._state.adding = True
+            measure.position += 1000 * (copy + 1)
+            measure.save()
+            measure.lead_units.set(leads)
+            measure.support_units.set(supports)
+            PlannedProgress.objects.create(measure=measure, month=date(2017, 3, 1), percent=30)
+            for month in (3, 4, 5):
+                sent(measure, "shilin-tianmu" if measure.all_units else "tcpd-shilin", date(2017, month, 1), month * 10)
+    assert plan_106.measures.count() == 370
+    assert ProgressReport.objects.filter(unit=tianmu).count() > 200
+
+
+def test_the_plan_dashboard_costs_the_same_queries_with_ten_times_the_data(client, user, plan_106, django_assert_num_queries):
+    client.force_login(user("secretariat"))
+    # session, user, memberships, the plan by year (access), the plan with its framework: dimensions, items,
+    # focus points, criteria; measures (item, dimension, focus point joined), lead units, support units,
+    # planned progress, the report aggregate, the organisation's units; the nav: newest plan and its
+    # organisation's parent.
+    with django_assert_num_queries(17):
+        client.get(DASHBOARD + "?as_of=106/05/31")
+    grow_tenfold(plan_106)
+    with django_assert_num_queries(17):
+        html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
+    assert "列管措施 370 項" in html
+
+
+def test_the_plan_dashboard_is_the_home_page_of_staff(client, user, django_assert_num_queries):
+    client.force_login(user("secretariat"))
+    # As the dashboard, with the plan found by "newest visible plan" instead of by year.
+    with django_assert_num_queries(17):
+        assert "進度總覽" in client.get("/").content.decode()
+
+
+def test_readers_outside_get_404(client, outsider, user):
+    client.force_login(outsider)
+    assert client.get(DASHBOARD).status_code == 404
+    client.logout()
+    assert client.get(DASHBOARD).status_code == 302
+
+
+def test_the_unit_dashboard(client, user, plan_106, pdf_file):
+    measure = plan_106.measures.prefetch_related("indicators").get(source=Measure.Source.FORM2, name="主動服務")
+    indicator = measure.indicators.create(name="慰問簡訊", unit="件", target_value=40, position=1)
+    report = sent(measure, "shilin-tianmu", date(2017, 5, 1), 30)
+    report.actuals.create(indicator=indicator, value=10)
+    returned = sent(plan_106.measures.get(source="form2", name="定期進行滿意度調查"), "shilin-tianmu", date(2017, 4, 1), 20)
+    returned.status = ProgressReport.Status.RETURNED
+    returned.review_comment = "請補滿意度統計表"
+    returned.save()
+    client.force_login(user("tianmu"))
+    html = client.get(reverse("assessments:unit", kwargs={"code": "shilin-tianmu"}) + "?as_of=106/05/31").content.decode()
+    assert "本單位負責 10 項措施" in html
+    assert "106年5月應填報（9）" in html  # every measure but the one reported this month
+    assert "請補滿意度統計表" in html
+    assert "慰問簡訊" in html and "25.0%" in html  # 10 of 40
+    assert "各單位" in html
+
+
+def test_the_unit_dashboard_costs_the_same_queries_with_more_reports(client, user, plan_106, django_assert_num_queries):
+    client.force_login(user("tianmu"))
+    url = reverse("assessments:unit", kwargs={"code": "shilin-tianmu"}) + "?as_of=106/05/31"
+    # session, user, the unit, memberships, its plan, measures, lead units, support units, planned progress,
+    # the report aggregate, the organisation's units, the unit's reports, indicators (its measures have none,
+    # so no query for their actual values); the nav: newest plan and its organisation's parent; the unit's
+    # two ancestors for its name.
+    with django_assert_num_queries(17):
+        client.get(url)
+    grow_tenfold(plan_106)
+    with django_assert_num_queries(17):
+        client.get(url)

@@ -1,0 +1,165 @@
+"""定期管制考核: open with proposals, record decisions, close, carry what stays under control, export 管制表."""
+
+import io
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assessments.models import ControlReview, ReviewItem
+from assessments.review_writes import ReviewError, review_close, review_open
+from measures.models import Unit
+
+pytestmark = pytest.mark.django_db
+LIST = "/plans/106/reviews/"
+
+
+def opened(plan, user, as_of=date(2017, 5, 31)):
+    return review_open(plan=plan, as_of=as_of, meeting_date=as_of, title="106年5月份管制考核", user=user)
+
+
+def formset_data(review, **per_item):
+    items = list(review.items.order_by("pk"))
+    data = {"form-TOTAL_FORMS": len(items), "form-INITIAL_FORMS": len(items), "form-MIN_NUM_FORMS": 0, "form-MAX_NUM_FORMS": 1000}
+    for index, item in enumerate(items):
+        data[f"form-{index}-id"] = item.pk
+        values = {"finding": "", "action": "", "follow_up_unit": "", "follow_up_due": "", "decision": ""}
+        values.update(per_item.get(item.measure.name, per_item.get("*", {})))
+        for key, value in values.items():
+            data[f"form-{index}-{key}"] = value
+    return data
+
+
+def test_it_proposes_every_overdue_lagging_or_unreported_measure(plan_106, user):
+    overdue = plan_106.measures.get(source="form2", name="主動服務")
+    overdue.deadline = date(2017, 4, 30)
+    overdue.save()
+    review = opened(plan_106, user("secretariat"))
+    items = list(review.items.select_related("measure"))
+    labels = [(item.measure.name, item.status_label) for item in items]
+    assert ("主動服務", "逾期") in labels
+    assert [label for _, label in labels].count("待填報") == 23
+    assert len(items) == 24
+    form2_names = [item.measure.name for item in items if item.measure.source == "form2"]
+    assert "定期進行滿意度調查" not in form2_names  # 附表2's row is 未開始 with time left
+    item = review.items.get(measure=overdue)
+    assert item.follow_up_unit.name == "秘書室"  # its 主辦 unit
+    with pytest.raises(ReviewError, match="此計畫已有進行中的管制考核"):
+        opened(plan_106, user("secretariat"))
+
+
+def test_a_review_is_opened_filled_and_closed_through_the_pages(client, user, plan_106):
+    client.force_login(user("secretariat"))
+    response = client.post(LIST, {"title": "106年5月份管制考核", "as_of": "106/05/31", "meeting_date": "106/06/05"})
+    review = ControlReview.objects.get()
+    assert response["Location"] == reverse("assessments:review", kwargs={"year": 106, "pk": review.pk})
+    url = response["Location"]
+    page = client.get(url).content.decode()
+    assert "服務及時性" in page and "待填報" in page
+    bad = client.post(url, formset_data(review, **{"*": {"decision": "keep", "follow_up_due": "106/02/30"}}))
+    assert bad.status_code == 400
+    assert "106/02/30 不是有效的日期" in bad.content.decode()
+    missing_due = client.post(url, formset_data(review, **{"*": {"decision": "keep"}}))
+    assert "繼續列管時請填追蹤期限。" in missing_due.content.decode()
+    assert not review.items.exclude(decision="").exists()
+    close = reverse("assessments:review_close", kwargs={"year": 106, "pk": review.pk})
+    refused = client.post(close, follow=True)
+    assert "尚有 23 項未決議" in refused.content.decode()
+    tianmu = Unit.objects.get(code="shilin-tianmu")
+    decisions = {"*": {"decision": "release", "finding": "已補填", "action": "按月提醒"},
+                 "服務及時性": {"decision": "keep", "finding": "<b>尚未填報</b>", "action": "=HYPERLINK(\"x\")", "follow_up_unit": tianmu.pk, "follow_up_due": "106/06/30"}}
+    assert client.post(url, formset_data(review, **decisions)).status_code == 302
+    assert client.post(close).status_code == 302
+    review.refresh_from_db()
+    assert review.state == "closed"
+    kept = review.items.get(decision="keep")
+    assert (kept.measure.name, kept.follow_up_due, kept.follow_up_unit) == ("服務及時性", date(2017, 6, 30), tianmu)
+    shown = client.get(url).content.decode()
+    assert "&lt;b&gt;尚未填報&lt;/b&gt;" in shown and "<b>尚未填報</b>" not in shown
+    # The next review starts from what is still under control.
+    next_review = opened(plan_106, user("secretariat"), as_of=date(2017, 6, 30))
+    carried = next_review.items.get(measure=kept.measure)
+    assert carried.origin == ReviewItem.Origin.CARRIED and carried.follow_up_unit == tianmu
+    assert next_review.previous == review
+
+
+def test_the_control_sheet_is_an_xlsx_as_the_meeting_reads_it(client, user, plan_106):
+    review = opened(plan_106, user("secretariat"))
+    item = review.items.select_related("measure").get(measure__name="服務及時性")
+    item.finding = "=1+1"
+    item.action = "@SUM(A1)\x07響鈴"
+    item.decision = "keep"
+    item.follow_up_due = date(2017, 6, 30)
+    item.save()
+    client.force_login(user("viewer"))
+    response = client.get(reverse("assessments:review_export", kwargs={"year": 106, "pk": review.pk}))
+    assert response.status_code == 200
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value == "臺北市政府警察局士林分局 106 年提升服務品質106年5月份管制考核管制表"
+    assert "A1:K1" in [str(r) for r in sheet.merged_cells.ranges]
+    assert [c.value for c in sheet[2]] == [
+        "項次", "構面／評核項目", "措施名稱", "承辦單位", "提列原因", "進度（實際／預定）", "檢討情形", "改善措施", "追蹤單位", "追蹤期限", "決議",
+    ]
+    rows = {row[2].value: row for row in sheet.iter_rows(min_row=3)}
+    row = rows["服務及時性"]
+    assert row[6].value == "'=1+1" and row[6].data_type == "s"
+    assert row[7].value == "'@SUM(A1)響鈴"
+    assert (row[9].value, row[10].value) == ("106/06/30", "繼續列管")
+    assert sheet.max_row == 2 + review.items.count()
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$2"
+    assert sheet.freeze_panes == "A3"
+
+
+def test_only_staff_change_reviews_and_heads_do_not_see_them(client, user, plan_106, outsider):
+    review = opened(plan_106, user("secretariat"))
+    url = reverse("assessments:review", kwargs={"year": 106, "pk": review.pk})
+    close = reverse("assessments:review_close", kwargs={"year": 106, "pk": review.pk})
+    client.force_login(user("viewer"))
+    assert client.get(LIST).status_code == 200 and client.get(url).status_code == 200
+    assert "開啟新的管制考核" not in client.get(LIST).content.decode()
+    assert client.post(LIST, {"title": "x", "as_of": "106/05/31", "meeting_date": "106/05/31"}).status_code == 403
+    assert client.post(url, formset_data(review)).status_code == 403
+    assert client.post(close).status_code == 403
+    for person in [user("tianmu"), outsider]:
+        client.force_login(person)
+        assert client.get(LIST).status_code == 404 and client.get(url).status_code == 404
+        assert client.post(close).status_code == 404
+    review.refresh_from_db()
+    assert review.state == "open"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"title": "", "as_of": "106/05/31", "meeting_date": "106/06/01"}, "這個欄位是必須的。"),
+        ({"title": "會議", "as_of": "107/01/31", "meeting_date": "106/06/01"}, "檢視基準日應在計畫執行期程內（106/01/01至106/12/31）。"),
+        ({"title": "會議", "as_of": "106/13/01", "meeting_date": "106/06/01"}, "106/13/01 不是有效的日期"),
+    ],
+)
+def test_opening_a_review_with_bad_input_writes_nothing(client, user, plan_106, data, message):
+    client.force_login(user("secretariat"))
+    response = client.post(LIST, data)
+    assert message in response.content.decode()
+    assert not ControlReview.objects.exists()
+
+
+def test_a_closed_review_cannot_change(plan_106, user):
+    review = opened(plan_106, user("secretariat"))
+    review.items.update(decision="release")
+    review_close(review=review, user=user("secretariat"))
+    with pytest.raises(ReviewError, match="此管制考核已結案"):
+        review_close(review=review, user=user("secretariat"))
+
+
+def test_review_pages_cost_a_fixed_number_of_queries(client, user, plan_106, django_assert_num_queries):
+    review = opened(plan_106, user("secretariat"))
+    client.force_login(user("viewer"))
+    # session, user, memberships, the plan by year, the reviews with their counts; the nav (2).
+    with django_assert_num_queries(7):
+        client.get(LIST)
+    # session, user, memberships, the plan by year, the review, its items (measure, item, dimension,
+    # follow-up unit joined), their lead and support units; the nav (2).
+    with django_assert_num_queries(10):
+        client.get(reverse("assessments:review", kwargs={"year": 106, "pk": review.pk}))
