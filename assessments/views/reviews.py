@@ -17,6 +17,14 @@ from ..progress import default_as_of
 from ..review_writes import ReviewError, review_close, review_items_save, review_open
 
 
+def _reader_access(request: HttpRequest, year: int) -> PlanAccess:
+    """Reviews are for staff and viewers; to a unit head or an outsider they do not exist (404)."""
+    access = get_plan_for_user(request.user, year, request.GET.get("org"))
+    if not access.reads_all:
+        raise Http404("找不到此頁面。")
+    return access
+
+
 def _review(access: PlanAccess, pk: int) -> ControlReview:
     """A review of the plan the user already has access to; 404 otherwise."""
     review = ControlReview.objects.filter(plan=access.plan, pk=pk).select_related("plan__organization", "created_by").first()
@@ -27,9 +35,7 @@ def _review(access: PlanAccess, pk: int) -> ControlReview:
 
 @login_required
 def review_list(request: HttpRequest, year: int) -> HttpResponse:
-    access = get_plan_for_user(request.user, year, request.GET.get("org"))
-    if not access.reads_all:
-        raise Http404("找不到此頁面。")
+    access = _reader_access(request, year)
     plan = access.plan
     form = None
     if access.can_edit:
@@ -55,9 +61,7 @@ def review_list(request: HttpRequest, year: int) -> HttpResponse:
 
 @login_required
 def review_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    access = get_plan_for_user(request.user, year, request.GET.get("org"))
-    if not access.reads_all:
-        raise Http404("找不到此頁面。")
+    access = _reader_access(request, year)
     review = _review(access, pk)
     items = review.items.select_related("measure__item__dimension", "follow_up_unit").prefetch_related(
         "measure__lead_units", "measure__support_units"
@@ -93,9 +97,7 @@ def review_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def review_close_page(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    access = get_plan_for_user(request.user, year, request.GET.get("org"))
-    if not access.reads_all:
-        raise Http404("找不到此頁面。")
+    access = _reader_access(request, year)
     review = _review(access, pk)
     access.require_edit()
     try:
@@ -109,9 +111,7 @@ def review_close_page(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @login_required
 def review_export(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    access = get_plan_for_user(request.user, year, request.GET.get("org"))
-    if not access.reads_all:
-        raise Http404("找不到此頁面。")
+    access = _reader_access(request, year)
     exporter = ControlSheetExporter(_review(access, pk))
     renderer = XlsxRenderer()
     response = HttpResponse(renderer.render(exporter), content_type=renderer.content_type)

@@ -196,11 +196,7 @@ def indicator_edit(request: HttpRequest, year: int, pk: int, indicator_pk: int |
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     measure = get_measure_for_user(access, pk)
     access.require_edit()
-    indicator = Indicator(measure=measure)
-    if indicator_pk is not None:
-        indicator = measure.indicators.filter(pk=indicator_pk).first()
-        if indicator is None:
-            raise Http404("找不到此指標。")
+    indicator = Indicator(measure=measure) if indicator_pk is None else _indicator(measure, indicator_pk)
     form = IndicatorForm(request.POST or None, instance=indicator)
     if request.method == "POST" and form.is_valid():
         indicator_save(indicator=form.save(commit=False), user=request.user)
@@ -219,9 +215,7 @@ def indicator_retire_page(request: HttpRequest, year: int, pk: int, indicator_pk
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     measure = get_measure_for_user(access, pk)
     access.require_edit()
-    indicator = measure.indicators.filter(pk=indicator_pk).first()
-    if indicator is None:
-        raise Http404("找不到此指標。")
+    indicator = _indicator(measure, indicator_pk)
     retire = request.POST.get("action") != "restore"
     indicator_retire(indicator=indicator, user=request.user, retire=retire)
     messages.success(request, f"已{'停用' if retire else '恢復'}績效指標「{indicator.name}」。")
@@ -234,6 +228,14 @@ def measure_history(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     measure = get_measure_for_user(access, pk)
     entries = list(reversed(measure_history_entries(measure)))
     return render(request, "measures/measure_history.html", {"plan": access.plan, "access": access, "measure": measure, "entries": entries})
+
+
+def _indicator(measure: Measure, pk: int) -> Indicator:
+    """An indicator of this measure; 404 for any other."""
+    indicator = measure.indicators.filter(pk=pk).first()
+    if indicator is None:
+        raise Http404("找不到此指標。")
+    return indicator
 
 
 def _int_or_404(value: str) -> int:
