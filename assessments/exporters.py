@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from sq_portal.roc_dates import format_roc
-from sq_portal.spreadsheets import Column, Exporter
+from sq_portal.sheets import Cell, Exporter, Row
 
 from .models import ControlReview
 
@@ -21,14 +21,17 @@ class ControlSheetExporter(Exporter):
         plan = self.review.plan
         return f"{plan.organization.official_name()} {plan.year} 年提升服務品質{self.review.title}管制表"
 
-    def columns(self) -> list[Column]:
-        return [
-            Column("項次", 6), Column("構面／評核項目", 18), Column("措施名稱", 30), Column("承辦單位", 18),
-            Column("提列原因", 10), Column("進度（實際／預定）", 12), Column("檢討情形", 36), Column("改善措施", 36),
-            Column("追蹤單位", 12), Column("追蹤期限", 12), Column("決議", 10),
-        ]
+    HEADERS = [
+        ("項次", 6), ("構面／評核項目", 18), ("措施名稱", 30), ("承辦單位", 18), ("提列原因", 10),
+        ("進度（實際／預定）", 12), ("檢討情形", 36), ("改善措施", 36), ("追蹤單位", 12), ("追蹤期限", 12), ("決議", 10),
+    ]
 
-    def rows(self) -> Iterator[list]:
+    def column_widths(self) -> list[float]:
+        return [width for _, width in self.HEADERS]
+
+    def rows(self) -> Iterator[Row]:
+        yield Row([Cell(self.title(), colspan=len(self.HEADERS))], kind="title")
+        yield Row([Cell(header) for header, _ in self.HEADERS], kind="header")
         items = self.review.items.select_related("measure__item__dimension", "follow_up_unit").prefetch_related(
             "measure__lead_units", "measure__support_units"
         )
@@ -36,7 +39,7 @@ class ControlSheetExporter(Exporter):
             measure = item.measure
             progress = "—" if item.progress is None else f"{item.progress}%"
             planned = "—" if item.planned is None else f"{item.planned}%"
-            yield [
+            yield Row([Cell(value) for value in [
                 number,
                 f"{measure.item.dimension.name}／{measure.item.name}",
                 measure.name,
@@ -48,4 +51,4 @@ class ControlSheetExporter(Exporter):
                 item.follow_up_unit.name if item.follow_up_unit else "",
                 format_roc(item.follow_up_due),
                 item.get_decision_display(),
-            ]
+            ]])

@@ -1,10 +1,17 @@
 """單位、角色、措施與指標的後台。"""
 
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import XLSX
+from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from diagnosis.models import Plan
+
+from .importers import MeasureResource
 from .models import Evidence, Indicator, IndicatorActual, Measure, Membership, PlannedProgress, ProgressReport, Unit
 from .models.measures import MeasureLeadUnit, MeasureSupportUnit
 from .unit_tree import unit_save
@@ -71,8 +78,35 @@ class PlannedProgressInline(admin.TabularInline):
     extra = 0
 
 
+class PlanImportForm(ImportForm):
+    plan = forms.ModelChoiceField(label="匯入至計畫", queryset=Plan.objects.select_related("organization"))
+    field_order = ["plan", "resource", "import_file", "format"]
+
+
+class PlanConfirmImportForm(ConfirmImportForm):
+    plan = forms.ModelChoiceField(queryset=Plan.objects.all(), widget=forms.HiddenInput)
+
+
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(ImportMixin, SimpleHistoryAdmin):
+    """Measures, with import from the flat template (header in the first row) into a chosen plan."""
+
+    resource_classes = [MeasureResource]
+    import_formats = [XLSX]
+    import_form_class = PlanImportForm
+    confirm_form_class = PlanConfirmImportForm
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        plan = form.cleaned_data.get("plan") if form is not None and form.is_bound and form.is_valid() else None
+        return {"plan": plan, "user": request.user}
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["plan"] = import_form.cleaned_data["plan"].pk
+        return initial
+
     list_display = ["name", "plan", "source", "item", "deadline_display", "units_display"]
     list_filter = ["plan", "source", "item__dimension", "ongoing"]
     list_select_related = ["plan", "item"]

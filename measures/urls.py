@@ -1,12 +1,15 @@
 from django.urls import path
 
-from .views import measure_pages, plans, reports
+from .views import forms, imports, measure_pages, open_data, plans, reports
 
 app_name = "measures"
 
 urlpatterns = [
     path("plans/<int:year>/", plans.plan_tree, name="plan"),
     path("plans/<int:year>/reports/", reports.plan_reports, name="plan_reports"),
+    path("plans/<int:year>/forms/<int:form>.<str:extension>", forms.form_download, name="form_download"),
+    path("plans/<int:year>/import/", imports.import_page, name="import"),
+    path("plans/<int:year>/import/template.xlsx", imports.import_template, name="import_template"),
     path("plans/<int:year>/measures/new/", measure_pages.measure_create_page, name="measure_new"),
     path("plans/<int:year>/measures/<int:pk>/", measure_pages.measure_detail, name="measure"),
     path("plans/<int:year>/measures/<int:pk>/edit/", measure_pages.measure_edit, name="measure_edit"),
@@ -33,4 +36,6 @@ urlpatterns = [
     path("reports/<int:pk>/review/", reports.report_review_page, name="report_review"),
     path("evidence/<int:pk>/", reports.evidence_download, name="evidence"),
     path("evidence/<int:pk>/delete/", reports.evidence_remove, name="evidence_delete"),
+    path("open-data/plans/<int:year>/measures.json", open_data.measures_json, name="open_data_json"),
+    path("open-data/plans/<int:year>/measures.csv", open_data.measures_csv, name="open_data_csv"),
 ]

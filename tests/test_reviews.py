@@ -104,8 +104,8 @@ def test_the_control_sheet_is_an_xlsx_as_the_meeting_reads_it(client, user, plan
     ]
     rows = {row[2].value: row for row in sheet.iter_rows(min_row=3)}
     row = rows["服務及時性"]
-    assert row[6].value == "'=1+1" and row[6].data_type == "s"
-    assert row[7].value == "'@SUM(A1)響鈴"
+    assert row[6].value == "=1+1" and row[6].data_type == "s" and row[6].quotePrefix  # shown as text, never calculated
+    assert row[7].value == "@SUM(A1)響鈴" and row[7].quotePrefix
     assert (row[9].value, row[10].value) == ("106/06/30", "繼續列管")
     assert sheet.max_row == 2 + review.items.count()
     assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$2"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from measures.access import PlanAccess, get_plan_for_user
-from sq_portal.spreadsheets import XlsxRenderer
+from sq_portal.sheets import XlsxRenderer
 
 from ..exporters import ControlSheetExporter
 from ..forms import ReviewItemFormSet, ReviewOpenForm

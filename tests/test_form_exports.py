@@ -1,0 +1,177 @@
+"""附表1 and 附表2 exports in the official layout, xlsx and ods, read back cell by cell."""
+
+import shutil
+import subprocess
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from measures.exporters import Form1Exporter, Form2Exporter
+from measures.models import Measure
+from sq_portal.sheets import OdsRenderer, XlsxRenderer
+from tests.sheets import ods_grid, xlsx_sheet, xlsx_values
+from tests.test_plan_106_fixtures import SEED_FORM2
+
+pytestmark = pytest.mark.django_db
+
+FORM2_TITLE = "臺北市政府警察局士林分局 106 年提升服務品質組織診斷具體作法措施調查表"
+FORM2_HEADERS = ["構面名稱", "項目", "措施名稱", "措施內容", "承辦單位"]
+FORM2_MERGES = {"A1:E1", "A3:A4", "A5:A7", "A8:A9", "A10:A11", "A12:A13"}
+
+
+def filled(rows: list[list], merged_columns=(0, 1)) -> list[list]:
+    """Fill the cells merged downward (構面, 項目) from the row above, as a reader sees the table."""
+    out = []
+    for r, row in enumerate(rows):
+        out.append([
+            out[r - 1][c] if value is None and c in merged_columns and r else value for c, value in enumerate(row)
+        ])
+    return out
+
+
+def test_form2_xlsx_is_the_seeds_table(plan_106):
+    sheet = xlsx_sheet(XlsxRenderer().render(Form2Exporter(plan_106)))
+    values = xlsx_values(sheet)
+    assert values[0][0] == FORM2_TITLE
+    assert values[1] == FORM2_HEADERS
+    body = filled(values[2:])
+    assert [(r[0], r[1], r[2], r[4] or "") for r in body] == [(d, i, n, u) for d, i, n, u, _, _ in SEED_FORM2]
+    assert body[1][3].splitlines()[0].startswith("一、本分局提供「核心設施」(含法定設施)")
+    assert {str(r) for r in sheet.merged_cells.ranges} == FORM2_MERGES
+    assert sheet["A4"].border.left.style == "thin" and sheet["E13"].border.bottom.style == "thin"
+    assert sheet["D4"].alignment.wrap_text and sheet.row_dimensions[4].height > 100
+    assert sheet.freeze_panes == "A3"
+    assert sheet.page_setup.orientation == "landscape" and str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
+    assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$2"
+    assert sheet.oddFooter.center.text == "第 &P 頁，共 &N 頁"
+    assert sheet.column_dimensions["D"].width > sheet.column_dimensions["A"].width
+
+
+def test_form2_ods_has_the_same_cells_and_merges(plan_106):
+    exporter = Form2Exporter(plan_106)
+    xlsx = xlsx_values(xlsx_sheet(XlsxRenderer().render(exporter)))
+    rows, merges = ods_grid(OdsRenderer().render(Form2Exporter(plan_106)))
+    normalise = lambda grid: [[v if v not in ("",) else None for v in row] for row in grid]  # noqa: E731
+    assert normalise(rows) == normalise(xlsx)
+    assert set(merges) == FORM2_MERGES
+
+
+def test_form1_has_a_section_per_dimension_with_its_points(plan_106):
+    sheet = xlsx_sheet(XlsxRenderer().render(Form1Exporter(plan_106)))
+    values = xlsx_values(sheet)
+    assert values[0][0] == "警察局提升服務品質組織診斷具體作法表"
+    sections = [row[0] for row in values if row[0] and row[0][1:2] == "、" and "構面" in row[0]]
+    assert sections == [
+        "一、個別評核構面-基礎服務（200 分）",
+        "二、個別評核構面-服務遞送（300 分）",
+        "三、個別評核構面-服務量能（200 分）",
+        "四、個別評核構面-服務評價（200 分）",
+        "五、整體評核構面-開放創新（100 分）",
+    ]
+    assert values[2] == ["評核項目", "評核重點", "具體作法", "完成期限", "承辦單位"]
+    body = filled(values[3:7], merged_columns=(0,))
+    assert [r[0] for r in body] == ["服務一致及正確"] * 4
+    assert [r[1] for r in body] == ["申辦業務標準作業流程訂定情形", "服務及時性", "服務人員專業度", "其他服務作法"]
+    assert body[1][2].splitlines()[3].startswith("1. 本局各分局網站—申請案件均連結")
+    assert body[1][3] == "賡續辦理"
+    assert body[1][4] == "各分局、大隊、隊 公關室 外事科 督察室 資訊室 勤指中心 秘書室"
+    merges = {str(r) for r in sheet.merged_cells.ranges}
+    assert "A4:A7" in merges  # 服務一致及正確 over its four focus points
+    overall = values.index(["五、整體評核構面-開放創新（100 分）", None, None, None, None])
+    assert values[overall + 1][0] == "評核重點" and values[overall + 1][2] == "具體作法"
+    assert values[overall + 2][0] == "開放參與" and values[overall + 2][2].startswith("一、提供單一窗口服務")
+    assert f"A{overall + 3}:B{overall + 3}" in merges and f"C{overall + 3}:E{overall + 3}" in merges
+    empty_row = [r for r in filled(values[3:], merged_columns=(0,)) if r[0] == "服務友善" and r[1] == "其他服務作法"][0]
+    assert empty_row[2:] == [None, None, None]
+
+
+def test_no_cell_from_user_text_is_a_formula(plan_106):
+    measure = plan_106.measures.get(source=Measure.Source.FORM2, name="主動服務")
+    measure.name = "=HYPERLINK(\"http://evil\",\"x\")"
+    measure.content = "+1-1\x07\x1b鈴"
+    measure.responsible_text = "@SUM(A1)"
+    measure.save()
+    sheet = xlsx_sheet(XlsxRenderer().render(Form2Exporter(plan_106)))
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[2].value and r[2].value.startswith("=HYPERLINK"))
+    assert row[2].data_type == "s" and row[2].quotePrefix
+    assert row[3].value == "+1-1鈴" and row[3].quotePrefix
+    assert row[4].value == "@SUM(A1)" and row[4].data_type == "s"
+    rows, _ = ods_grid(OdsRenderer().render(Form2Exporter(plan_106)))
+    assert any(v == "=HYPERLINK(\"http://evil\",\"x\")" for r in rows for v in r)
+
+
+@pytest.mark.parametrize(("form", "extension"), [(1, "xlsx"), (1, "ods"), (2, "xlsx"), (2, "ods")])
+def test_staff_and_viewers_download_the_forms(client, user, form, extension):
+    for username in ["secretariat", "viewer"]:
+        client.force_login(user(username))
+        response = client.get(reverse("measures:form_download", kwargs={"year": 106, "form": form, "extension": extension}))
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
+        assert response["Content-Type"] == {"xlsx": XlsxRenderer.content_type, "ods": OdsRenderer.content_type}[extension]
+
+
+def test_outsiders_and_bad_urls_get_404(client, user, outsider):
+    url = reverse("measures:form_download", kwargs={"year": 106, "form": 2, "extension": "xlsx"})
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(user("viewer"))
+    assert client.get(reverse("measures:form_download", kwargs={"year": 106, "form": 3, "extension": "xlsx"})).status_code == 404
+    assert client.get(reverse("measures:form_download", kwargs={"year": 106, "form": 2, "extension": "csv"})).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+@pytest.mark.parametrize("form", [1, 2])
+def test_exports_cost_the_same_queries_with_ten_times_the_measures(client, user, plan_106, form, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(user("viewer"))
+    url = reverse("measures:form_download", kwargs={"year": 106, "form": form, "extension": "xlsx"})
+    with CaptureQueriesContext(connection) as baseline:
+        client.get(url)
+    count = len(baseline.captured_queries)
+    template = list(plan_106.measures.all())
+    for copy in range(9):
+        for measure in template:
+            measure.pk = None
+            measure._state.adding = True
+            measure.position += 1000 * (copy + 1)
+            measure.save()
+    with django_assert_num_queries(count):
+        assert client.get(url).status_code == 200
+    # session, user, memberships, the plan by year, measures (item, dimension, focus point joined), lead and
+    # support units, then 附表1: its dimensions; 附表2: the organisation's parent for the title.
+    assert count == 8
+
+
+def test_the_command_writes_each_form(tmp_path, plan_106):
+    for form in (1, 2):
+        for extension in ("xlsx", "ods"):
+            target = tmp_path / f"附表{form}.{extension}"
+            out = StringIO()
+            call_command("export_form", "--plan", "106", "--form", str(form), "--format", extension, "-o", str(target), stdout=out)
+            assert target.stat().st_size > 1000 and "已匯出" in out.getvalue()
+    with pytest.raises(CommandError, match="找不到 105 年度的計畫"):
+        call_command("export_form", "--plan", "105", "--form", "2")
+    with pytest.raises(CommandError, match="無法寫入"):
+        call_command("export_form", "--plan", "106", "--form", "2", "-o", str(tmp_path / "no" / "dir" / "x.xlsx"))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed; CI installs it")
+def test_libreoffice_opens_and_prints_every_file(tmp_path, plan_106):
+    for exporter in (Form1Exporter(plan_106), Form2Exporter(plan_106)):
+        for renderer in (XlsxRenderer(), OdsRenderer()):
+            source = tmp_path / f"{exporter.identifier}.{renderer.extension}"
+            source.write_bytes(renderer.render(exporter))
+            outdir = tmp_path / renderer.extension
+            result = subprocess.run(
+                ["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                 "--convert-to", "pdf", "--outdir", str(outdir), str(source)],
+                capture_output=True, text=True, timeout=180,
+            )
+            pdf = outdir / f"{exporter.identifier}.pdf"
+            assert result.returncode == 0 and pdf.exists() and pdf.stat().st_size > 5000, result.stderr

@@ -1,0 +1,244 @@
+"""Importing measures from Excel: a dry run row by row, errors by row and column in Chinese, all or nothing."""
+
+import io
+import os
+import shutil
+
+import pytest
+import yaml
+from django.conf import settings
+from django.urls import reverse
+from openpyxl import Workbook
+
+from diagnosis.plan_fixture import plan_load
+from measures.exporters import Form2Exporter
+from measures.importers import TEMPLATE_HEADERS, ImportFileError, import_measures
+from measures.models import Measure
+from sq_portal.sheets import XlsxRenderer
+from tests.sheets import xlsx_sheet, xlsx_values
+
+pytestmark = pytest.mark.django_db
+URL = "/plans/106/import/"
+
+
+def workbook(rows, headers=TEMPLATE_HEADERS, title=None) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    if title:
+        sheet.append([title])
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+GOOD = ["基礎服務", "服務友善", "服務設施合宜程度", "新設哺集乳室", "一、增設\n二、公告", "行政組 秘書室各單位", "106/06/30"]
+
+
+@pytest.fixture
+def empty_107(tmp_path):
+    """A 107 plan with the same framework and no measures."""
+    folder = tmp_path / "plan_107"
+    folder.mkdir()
+    source = settings.BASE_DIR / "fixtures" / "plan_106_shilin" / "plan.yaml"
+    spec = yaml.safe_load(source.read_text(encoding="utf-8"))
+    spec.update(year=107, title="107 年度計畫")
+    spec["start_date"] = spec["start_date"].replace(year=2018)
+    spec["end_date"] = spec["end_date"].replace(year=2018)
+    spec["milestones"] = []
+    (folder / "plan.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    return plan_load(directory=folder).plan
+
+
+def test_a_dry_run_says_what_each_row_will_do_and_writes_nothing(plan_106, user):
+    existing = ["服務遞送", "服務可近性", "主動服務", "主動服務", "新內容", "秘書室偵查隊各單位", "賡續辦理"]
+    before = Measure.objects.count()
+    report = import_measures(plan=plan_106, data=workbook([GOOD, existing]), user=user("secretariat"), dry_run=True)
+    assert report.ok and [r.action for r in report.rows] == ["新增", "更新"]
+    assert [r.number for r in report.rows] == [2, 3]
+    assert Measure.objects.count() == before
+    assert plan_106.measures.get(source="form2", name="主動服務").content != "新內容"
+
+
+def test_a_confirmed_import_writes_every_row(plan_106, user):
+    existing = ["服務遞送", "服務可近性", "", "主動服務", "新內容", "秘書室偵查隊各單位", "賡續辦理"]
+    report = import_measures(plan=plan_106, data=workbook([GOOD, existing]), user=user("secretariat"), dry_run=False)
+    assert report.ok
+    created = plan_106.measures.get(name="新設哺集乳室")
+    assert (created.item.name, created.focus_point.name, created.deadline.isoformat()) == ("服務友善", "服務設施合宜程度", "2017-06-30")
+    assert [u.name for u in created.lead_units.all()] == ["行政組"] and [u.name for u in created.support_units.all()] == ["秘書室"]
+    assert created.all_units and created.units_display() == "行政組 秘書室各單位"
+    assert created.history.first().history_user.username == "secretariat"
+    updated = plan_106.measures.get(source="form2", name="主動服務")
+    assert (updated.content, updated.ongoing, updated.version) == ("新內容", True, 2)
+    assert updated.focus_point is None  # the template's 評核重點 column was left empty
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (["不存在構面", "服務友善", "", "甲", "", "秘書室", ""], "第 2 列 A 欄（構面名稱）：計畫中沒有構面「不存在構面」。"),
+        (["基礎服務", "服務遞送", "", "甲", "", "秘書室", ""], "第 2 列 B 欄（項目）：構面「基礎服務」下沒有評核項目「服務遞送」。"),
+        (["基礎服務", "服務友善", "", "甲", "", "秘書室 火星分局", ""], "第 2 列 F 欄（承辦單位）：找不到單位「火星分局」。"),
+        (["基礎服務", "服務友善", "", "甲", "", "秘書室", "106/02/29"], "第 2 列 G 欄（完成期限）：106/02/29 不是有效的日期"),
+        (["基礎服務", "服務友善", "", "", "內容", "秘書室", ""], "第 2 列 D 欄（措施名稱）：未填措施名稱。"),
+        (["基礎服務", "服務友善", "不存在重點", "甲", "", "秘書室", ""], "第 2 列 C 欄（評核重點）：評核項目「服務友善」下沒有評核重點「不存在重點」。"),
+        (["基礎服務", "服務友善", "", "甲", "", "秘書室", "107/01/01"], "第 2 列 G 欄（完成期限）：完成期限應在計畫執行期程內。"),
+    ],
+)
+def test_each_bad_cell_is_named_by_row_and_column(plan_106, user, row, message):
+    before = Measure.objects.count()
+    report = import_measures(plan=plan_106, data=workbook([row]), user=user("secretariat"), dry_run=False)
+    assert message in report.errors
+    assert Measure.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "檔案是空的。"),
+        (os.urandom(4096), "無法讀取此檔案：請上傳 Excel 活頁簿（.xlsx）。"),
+        (b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "無法讀取此檔案"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4000, "檔案已加密或為舊版 Excel（.xls）格式"),
+        (None, "找不到表頭列"),
+        ("header-only", "表頭以下沒有任何資料列。"),
+    ],
+)
+def test_a_file_that_cannot_be_imported_says_why(plan_106, user, data, message):
+    if data is None:
+        data = workbook([["x"]], headers=["名稱", "內容"])
+    elif data == "header-only":
+        data = workbook([])
+    with pytest.raises(ImportFileError, match=message):
+        import_measures(plan=plan_106, data=data, user=user("secretariat"), dry_run=True)
+
+
+def test_a_file_over_the_limit_is_refused(plan_106, user, settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    with pytest.raises(ImportFileError, match="超過匯入上限"):
+        import_measures(plan=plan_106, data=workbook([GOOD] * 50), user=user("secretariat"), dry_run=True)
+
+
+def test_5000_rows_with_one_bad_row_write_nothing_and_name_the_row(plan_106, user):
+    rows = [["基礎服務", "服務友善", "", f"措施{i}", "內容", "行政組 秘書室各單位", "106/06/30"] for i in range(5000)]
+    rows[2500][6] = "106/02/30"
+    before = Measure.objects.count()
+    report = import_measures(plan=plan_106, data=workbook(rows), user=user("secretariat"), dry_run=False)
+    assert report.errors == ["第 2502 列 G 欄（完成期限）：106/02/30 不是有效的日期"]
+    assert Measure.objects.count() == before
+
+
+def test_a_duplicate_row_is_an_error(plan_106, user):
+    report = import_measures(plan=plan_106, data=workbook([GOOD, GOOD]), user=user("secretariat"), dry_run=True)
+    assert report.errors == ["第 3 列 D 欄（措施名稱）：與第 2 列重複（同一評核項目下的措施名稱相同）。"]
+
+
+def test_the_form2_layout_imports_with_its_merged_cells_and_round_trips(plan_106, empty_107, user):
+    exported = XlsxRenderer().render(Form2Exporter(plan_106))
+    report = import_measures(plan=empty_107, data=exported, user=user("secretariat"), dry_run=False)
+    assert report.ok and report.added == 11
+    again = XlsxRenderer().render(Form2Exporter(empty_107))
+    first, second = xlsx_values(xlsx_sheet(exported)), xlsx_values(xlsx_sheet(again))
+    assert first[0][0].replace("106", "107", 1) == second[0][0]
+    assert first[1:] == second[1:]
+    assert {str(r) for r in xlsx_sheet(exported).merged_cells.ranges} == {str(r) for r in xlsx_sheet(again).merged_cells.ranges}
+    joined = empty_107.measures.get(name="主動服務")
+    assert [u.name for u in joined.lead_units.all()] == ["秘書室"] and [u.name for u in joined.support_units.all()] == ["偵查隊"]
+    assert joined.lead_units.get().parent.code == "tcpd-shilin"  # the precinct's 秘書室, not the bureau's
+    # Importing the same file again changes nothing.
+    report = import_measures(plan=empty_107, data=exported, user=user("secretariat"), dry_run=True)
+    assert {r.action for r in report.rows} == {"無變更"}
+
+
+def test_the_import_page_previews_then_confirms(client, user, plan_106):
+    client.force_login(user("secretariat"))
+    assert "匯入措施" in client.get(URL).content.decode()
+    upload = io.BytesIO(workbook([GOOD]))
+    upload.name = "措施.xlsx"
+    preview = client.post(URL, {"file": upload})
+    html = preview.content.decode()
+    assert preview.status_code == 200 and "試算結果：新增 1 項、更新 0 項" in html
+    assert not plan_106.measures.filter(name="新設哺集乳室").exists()
+    token = preview.context["token"]
+    response = client.post(URL, {"confirm": "1", "token": token})
+    assert response.status_code == 302
+    assert plan_106.measures.filter(name="新設哺集乳室").exists()
+    again = client.post(URL, {"confirm": "1", "token": token}, follow=True)
+    assert "找不到待匯入的檔案" in again.content.decode()
+    assert plan_106.measures.filter(name="新設哺集乳室").count() == 1
+
+
+def test_the_import_page_shows_errors_and_refuses_forged_tokens(client, user, plan_106):
+    client.force_login(user("secretariat"))
+    bad = io.BytesIO(workbook([["基礎服務", "服務友善", "", "甲", "", "火星分局", ""]]))
+    bad.name = "bad.xlsx"
+    response = client.post(URL, {"file": bad})
+    assert response.status_code == 400 and "找不到單位「火星分局」" in response.content.decode()
+    assert "confirm" not in response.content.decode().split("<form")[1]
+    assert "無法讀取此檔案" in client.post(URL, {"file": io.BytesIO(b"junk")}).content.decode()
+    assert "請選擇要匯入的 Excel 檔案" in client.post(URL, {}).content.decode()
+    forged = client.post(URL, {"confirm": "1", "token": "x:y:z"}, follow=True)
+    assert "匯入確認已逾時或無效" in forged.content.decode()
+
+
+def test_only_staff_import(client, user, outsider):
+    upload = io.BytesIO(workbook([GOOD]))
+    upload.name = "x.xlsx"
+    for username in ["viewer", "tianmu"]:
+        client.force_login(user(username))
+        assert client.get(URL).status_code == 403
+        assert client.post(URL, {"file": upload}).status_code == 403
+        assert client.get(reverse("measures:import_template", kwargs={"year": 106})).status_code == 403
+    client.force_login(outsider)
+    assert client.get(URL).status_code == 404
+    assert not Measure.objects.filter(name="新設哺集乳室").exists()
+
+
+def test_the_template_downloads(client, user):
+    client.force_login(user("secretariat"))
+    response = client.get(reverse("measures:import_template", kwargs={"year": 106}))
+    assert xlsx_values(xlsx_sheet(response.content))[0] == TEMPLATE_HEADERS
+
+
+def test_leftover_preview_files_do_not_leak_between_users(client, user, plan_106, tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    client.force_login(user("secretariat"))
+    upload = io.BytesIO(workbook([GOOD]))
+    upload.name = "x.xlsx"
+    token = client.post(URL, {"file": upload}).context["token"]
+    client.force_login(user("admin"))
+    response = client.post(URL, {"confirm": "1", "token": token}, follow=True)
+    assert "匯入確認無效" in response.content.decode()
+    assert not plan_106.measures.filter(name="新設哺集乳室").exists()
+    shutil.rmtree(tmp_path / "imports", ignore_errors=True)
+
+
+def test_staff_import_the_template_in_the_admin_in_chinese(client, user, plan_106):
+    client.force_login(user("admin"))
+    url = reverse("admin:measures_measure_import")
+    page = client.get(url).content.decode()
+    assert "要匯入的檔案" in page and "匯入至計畫" in page and "將匯入下列欄位" in page
+    upload = io.BytesIO(workbook([GOOD]))
+    upload.name = "措施.xlsx"
+    preview = client.post(url, {"plan": plan_106.pk, "format": "0", "import_file": upload})
+    html = preview.content.decode()
+    assert preview.status_code == 200 and "確認匯入" in html and "新增" in html
+    assert not plan_106.measures.filter(name="新設哺集乳室").exists()
+    confirm = preview.context["confirm_form"]
+    data = {name: confirm.initial.get(name, "") for name in confirm.fields}
+    response = client.post(reverse("admin:measures_measure_process_import"), data)
+    assert response.status_code == 302
+    assert plan_106.measures.filter(name="新設哺集乳室").exists()
+
+
+def test_the_admin_import_shows_errors_by_row(client, user, plan_106):
+    client.force_login(user("admin"))
+    upload = io.BytesIO(workbook([["基礎服務", "服務友善", "", "甲", "", "火星分局", ""]]))
+    upload.name = "bad.xlsx"
+    html = client.post(
+        reverse("admin:measures_measure_import"), {"plan": plan_106.pk, "format": "0", "import_file": upload}
+    ).content.decode()
+    assert "部分資料列未通過檢查" in html and "找不到單位「火星分局」" in html
+    assert "確認匯入" not in html
