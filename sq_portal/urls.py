@@ -12,6 +12,8 @@ admin.site.site_header = "服務品質管考平台 系統管理"
 admin.site.site_title = "服務品質管考平台"
 admin.site.index_title = "資料維護"
 
+handler500 = "sq_portal.errors.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=PortalAuthenticationForm), name="login"),
