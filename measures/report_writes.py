@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .evidence_files import EvidenceFileInfo
@@ -62,8 +62,13 @@ def report_save(
             elif report.status != Status.RETURNED:
                 report.status = Status.DRAFT
             report._history_user = user
-            report.full_clean()
-            report.save()
+            report.full_clean(validate_unique=False, validate_constraints=False)
+            try:
+                with transaction.atomic():
+                    report.save()
+            except IntegrityError:
+                # Two submissions for the same unit and month at once: the second one loses, cleanly.
+                raise ReportStateError(f"{unit.name}該月份已有填報，請重新整理後編修該筆填報。") from None
             _save_actuals(report, actuals, user)
             storage = evidence_storage()
             for upload, info in files:

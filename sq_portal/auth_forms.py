@@ -1,6 +1,7 @@
 """The sign-in form, with an error that says what to do, in Chinese."""
 
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 
 class PortalAuthenticationForm(AuthenticationForm):
@@ -14,3 +15,8 @@ class PortalAuthenticationForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         # No autofocus: the page starts at the top, so the first Tab reaches 「跳到主要內容」 as on every page.
         self.fields["username"].widget.attrs.pop("autofocus", None)
+        # Django sets the username's max_length after the field is built, so no validator enforces it; an
+        # over-long name would reach authenticate() and django-axes' 255-character log column.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length or 150))
+        self.fields["password"].validators.append(MaxLengthValidator(4096))

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_check_deploy_reports_nothing_in_production(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    # As a server would run: without the test run's own variables (the browser tests allow async-unsafe calls).
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(DEBUG="0", SECRET_KEY="k" * 30 + "A9-_z" * 10, ALLOWED_HOSTS="sq.example.tw", SQ_VAR_DIR=str(tmp_path))
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -79,3 +79,9 @@ def test_the_login_page_is_in_chinese(client):
     html = client.get(reverse("login")).content.decode()
     assert "登入" in html and "使用者名稱" in html and "密碼" in html
     assert 'lang="zh-Hant-TW"' in html
+
+
+def test_an_over_long_username_is_a_form_error_not_a_database_error(client):
+    response = sign_in(client, "長" * 300, "x")
+    assert response.status_code == 200
+    assert "請確認這個值至多包含 150 個字" in response.content.decode()

@@ -156,10 +156,10 @@ def test_a_closed_review_cannot_change(plan_106, user):
 def test_review_pages_cost_a_fixed_number_of_queries(client, user, plan_106, django_assert_num_queries):
     review = opened(plan_106, user("secretariat"))
     client.force_login(user("viewer"))
-    # session, user, memberships, the plan by year, the reviews with their counts; the nav (2).
-    with django_assert_num_queries(7):
+    # session, user, memberships, the plan by year, the reviews with their counts; the nav (2); the session's renewal (3: savepoint, update, release — SESSION_SAVE_EVERY_REQUEST ends it after 30 idle minutes).
+    with django_assert_num_queries(10):
         client.get(LIST)
     # session, user, memberships, the plan by year, the review, its items (measure, item, dimension,
-    # follow-up unit joined), their lead and support units; the nav (2).
-    with django_assert_num_queries(10):
+    # follow-up unit joined), their lead and support units; the nav (2); the session's renewal (3).
+    with django_assert_num_queries(13):
         client.get(reverse("assessments:review", kwargs={"year": 106, "pk": review.pk}))

@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from diagnosis.models import Plan
 from measures.access import PlanAccess, get_plan_for_user, get_unit_for_user
@@ -18,6 +19,7 @@ from ..status import STATUS_ORDER, Status, month_start
 
 
 @login_required
+@require_safe
 def plan_dashboard(request: HttpRequest, year: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     return render_plan_dashboard(request, access)
@@ -78,6 +80,7 @@ def render_plan_dashboard(request: HttpRequest, access: PlanAccess) -> HttpRespo
 
 
 @login_required
+@require_safe
 def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_unit_for_user(request.user, code)
     plan = (

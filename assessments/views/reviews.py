@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from measures.access import PlanAccess, get_plan_for_user
 from sq_portal.sheets import XlsxRenderer
@@ -41,7 +41,7 @@ def review_list(request: HttpRequest, year: int) -> HttpResponse:
     if access.can_edit:
         as_of = default_as_of(plan)
         form = ReviewOpenForm(
-            request.POST or None,
+            request.POST if request.method == "POST" else None,
             plan=plan,
             initial={"title": f"{as_of.year - 1911}年{as_of.month}月份管制考核", "as_of": as_of, "meeting_date": timezone.localdate()},
         )
@@ -110,6 +110,7 @@ def review_close_page(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def review_export(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     access = _reader_access(request, year)
     exporter = ControlSheetExporter(_review(access, pk))

@@ -4,6 +4,7 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
 
 from sq_portal.sheets import RENDERERS
 
@@ -12,6 +13,7 @@ from ..exporters import FORM_EXPORTERS
 
 
 @login_required
+@require_safe
 def form_download(request: HttpRequest, year: int, form: int, extension: str) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     if form not in FORM_EXPORTERS or extension not in RENDERERS:

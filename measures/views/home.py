@@ -3,12 +3,14 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from ..access import memberships_of, plan_access, plans_for_user
 from ..models import Membership
 
 
 @login_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Staff and viewers: the dashboard of the newest plan they may see. Unit heads: their unit's dashboard.
     Anyone else: an explanation."""

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from ..access import get_plan_for_user
 from ..importers import ImportFileError, import_measures, max_import_bytes, template_workbook
@@ -78,6 +79,7 @@ def import_page(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def import_template(request: HttpRequest, year: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     access.require_edit()

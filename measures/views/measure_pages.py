@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from diagnosis.models import FocusPoint, Item
 
@@ -26,6 +26,7 @@ from ..models import Indicator, Measure
 
 
 @login_required
+@require_safe
 def measure_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     measure = get_measure_for_user(access, pk)
@@ -71,7 +72,7 @@ def measure_create_page(request: HttpRequest, year: int) -> HttpResponse:
         focus_point = FocusPoint.objects.filter(item__dimension__plan=plan, pk=_int_or_404(fp_id)).first()
         if focus_point:
             initial.update(focus_point=focus_point.pk, item=focus_point.item_id)
-    form = MeasureForm(request.POST or None, plan=plan, initial=initial)
+    form = MeasureForm(request.POST if request.method == "POST" else None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         last = Measure.objects.filter(plan=plan, source=data["source"]).order_by("-position").first()
@@ -183,7 +184,7 @@ def measure_planned(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     measure = get_measure_for_user(access, pk)
     access.require_edit()
     initial = {PlannedProgressForm.field_name(p.month): p.percent for p in measure.planned_progress.all()}
-    form = PlannedProgressForm(request.POST or None, plan=access.plan, initial=initial)
+    form = PlannedProgressForm(request.POST if request.method == "POST" else None, plan=access.plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         planned_progress_set(measure=measure, user=request.user, months=form.values())
         messages.success(request, "已儲存預定進度。")
@@ -197,7 +198,7 @@ def indicator_edit(request: HttpRequest, year: int, pk: int, indicator_pk: int |
     measure = get_measure_for_user(access, pk)
     access.require_edit()
     indicator = Indicator(measure=measure) if indicator_pk is None else _indicator(measure, indicator_pk)
-    form = IndicatorForm(request.POST or None, instance=indicator)
+    form = IndicatorForm(request.POST if request.method == "POST" else None, instance=indicator)
     if request.method == "POST" and form.is_valid():
         indicator_save(indicator=form.save(commit=False), user=request.user)
         messages.success(request, "已儲存績效指標。")
@@ -223,6 +224,7 @@ def indicator_retire_page(request: HttpRequest, year: int, pk: int, indicator_pk
 
 
 @login_required
+@require_safe
 def measure_history(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     measure = get_measure_for_user(access, pk)

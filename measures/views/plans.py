@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from diagnosis.models import Plan
 
@@ -13,6 +14,7 @@ from ..models import Measure
 
 
 @login_required
+@require_safe
 def plan_tree(request: HttpRequest, year: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     plan = Plan.objects.with_framework().get(pk=access.plan.pk)

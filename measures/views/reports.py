@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ..access import get_evidence_for_user, get_measure_for_user, get_plan_for_user, get_report_for_user
 from ..forms.report_forms import ProgressReportForm, ReviewForm
@@ -39,8 +39,8 @@ def report_new(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     if not units or measure.retired_at:
         raise PermissionDenied("您的單位不負責此措施，不能填報。")
     form = ProgressReportForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         measure=measure,
         units=units,
         indicators=measure.indicators.filter(retired_at__isnull=True),
@@ -61,6 +61,7 @@ def report_new(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report, access = get_report_for_user(request.user, pk)
     review_form = ReviewForm() if access.can_edit and report.status == report.Status.SUBMITTED else None
@@ -102,8 +103,8 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         **{ProgressReportForm.indicator_field(a.indicator): a.value for a in report.actuals.select_related("indicator")},
     }
     form = ProgressReportForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         measure=measure,
         units=[report.unit],
         indicators=indicators,
@@ -184,6 +185,7 @@ def report_review_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     evidence, _ = get_evidence_for_user(request.user, pk)
     try:
@@ -214,6 +216,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def plan_reports(request: HttpRequest, year: int) -> HttpResponse:
     """Staff's review queue (and viewers' list): every sent report of the plan, newest first; ?status= filters."""
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
