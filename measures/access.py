@@ -104,14 +104,36 @@ def plan_access(user: User, plan: Plan) -> PlanAccess | None:
     return PlanAccess(plan=plan, can_edit=can_edit, reads_all=reads_all, head_units=tuple(head_units))
 
 
-def get_plan_for_user(user: User, year: int, organization_code: str | None = None) -> PlanAccess:
-    """The plan of `year` the user may see (of `organization_code` when given), or 404.
+CANDIDATE_LIMIT = 500
 
-    Where several organisations' plans of that year are visible, the one nearest the root comes first."""
-    plans = plans_for_user(user).filter(year=year).select_related("organization")
+
+def preferred_plan(user: User, plans: QuerySet[Plan]) -> Plan | None:
+    """Of `plans`, the newest year's plan of the user's own organisation: the deepest organisation at or above
+    one of their units (a unit head's precinct, not the bureau); failing that (bureau staff looking down),
+    the one nearest the root. One query."""
+    candidates = list(plans.select_related("organization").order_by("-year", "organization__path")[:CANDIDATE_LIMIT])
+    if not candidates:
+        return None
+    own_chain: set[int] = set()
+    for membership in memberships_of(user):
+        own_chain.update(membership.unit.ancestor_ids())
+    newest = [plan for plan in candidates if plan.year == candidates[0].year]
+
+    def preference(plan: Plan) -> tuple:
+        own = plan.organization_id in own_chain
+        depth = plan.organization.depth
+        return (0, -depth, plan.organization.path) if own else (1, depth, plan.organization.path)
+
+    return min(newest, key=preference)
+
+
+def get_plan_for_user(user: User, year: int, organization_code: str | None = None) -> PlanAccess:
+    """The plan of `year` the user may see (of `organization_code` when given), or 404; where several
+    organisations' plans of that year are visible, the user's own (see `preferred_plan`)."""
+    plans = plans_for_user(user).filter(year=year)
     if organization_code:
         plans = plans.filter(organization__code=organization_code)
-    plan = plans.order_by("organization__path").first()
+    plan = preferred_plan(user, plans)
     access = plan_access(user, plan) if plan is not None else None
     if access is None:
         raise Http404("找不到此年度計畫，或您沒有檢視權限。")

@@ -98,3 +98,28 @@ def test_moving_a_unit_rewrites_its_subtree(db):
     with pytest.raises(ValueError, match="不能移到自己的下級單位之下"):
         new_parent.parent = tianmu
         unit_save(new_parent)
+
+
+def test_each_user_lands_on_their_own_organisations_plan(client, user, plan_106):
+    """With the bureau's own 106 plan beside the precinct's, precinct people keep theirs; bureau staff get the bureau's."""
+    from datetime import date
+
+    from django.contrib.auth import get_user_model
+
+    from diagnosis.models import Plan
+    from measures.models import Membership
+
+    bureau = Unit.objects.get(code="tcpd")
+    bureau_plan = Plan.objects.create(
+        organization=bureau, year=106, title="臺北市政府警察局 106 年度提升服務品質執行計畫",
+        start_date=date(2017, 1, 1), end_date=date(2017, 12, 31),
+    )
+    for username in ["secretariat", "viewer", "tianmu"]:
+        client.force_login(user(username))
+        assert client.get("/plans/106/").context["plan"] == plan_106, username
+    bureau_staff = get_user_model().objects.create_user("bureau-staff")
+    Membership.objects.create(user=bureau_staff, unit=bureau, role=Membership.Role.STAFF)
+    client.force_login(bureau_staff)
+    assert client.get("/plans/106/").context["plan"] == bureau_plan
+    assert client.get("/plans/106/?org=tcpd-shilin").context["plan"] == plan_106
+    assert "臺北市政府警察局 106 年度提升服務品質執行計畫" in client.get("/").content.decode()
