@@ -1,0 +1,51 @@
+"""`generate_scale_data`: realistic bulk data that the pages and exports handle at the same query cost."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assessments.models import ControlReview
+from diagnosis.models import Plan
+from measures.models import Measure, PlannedProgress, ProgressReport, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_builds_plans_measures_and_a_year_of_reports(db):
+    out = StringIO()
+    call_command("generate_scale_data", "--organizations", "2", "--years", "2", "--seed", "7", stdout=out)
+    assert "已產生 2 個機關、4 個計畫、400 項措施、4800 筆填報" in out.getvalue()
+    assert "[##############################] 4/4 個計畫" in out.getvalue()
+    plans = Plan.objects.filter(organization__code__startswith="scale-p")
+    assert plans.count() == 4 and set(plans.values_list("year", flat=True)) == {106, 107}
+    plan = plans.get(organization__code="scale-p0001", year=107)
+    assert plan.dimensions.count() == 5 and sum(plan.dimensions.values_list("points", flat=True)) == 1000
+    assert Measure.objects.filter(plan=plan).count() == 100
+    assert PlannedProgress.objects.filter(measure__plan=plan).count() == 1200
+    assert ProgressReport.objects.filter(measure__plan=plan, period__year=2018).count() == 1200
+    assert ControlReview.objects.get(plan=plan).items.count() == 10
+    precinct = Unit.objects.get(code="scale-p0001")
+    assert Unit.objects.within(precinct).count() == 16
+    assert all(u.path.startswith(precinct.path) for u in Unit.objects.within(precinct))
+    with pytest.raises(CommandError, match="資料庫已有規模測試資料"):
+        call_command("generate_scale_data", stdout=StringIO())
+    with pytest.raises(CommandError, match="機關數與年數都至少為 1"):
+        call_command("generate_scale_data", "--organizations", "0", stdout=StringIO())
+
+
+def test_the_pages_cost_what_they_cost_on_the_106_plan(client, user):
+    call_command("generate_scale_data", "--organizations", "2", "--years", "1", stdout=StringIO())
+    client.force_login(user("admin"))
+
+    def cost(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        return len(queries.captured_queries)
+
+    for page in ["/plans/106/dashboard/?as_of=106/05/31", "/plans/106/", "/plans/106/forms/2.xlsx"]:
+        on_seed = cost(page + ("&" if "?" in page else "?") + "org=tcpd-shilin")
+        on_scale = cost(page + ("&" if "?" in page else "?") + "org=scale-p0002")
+        assert on_scale == on_seed, page
