@@ -1,0 +1,246 @@
+"""The benchmark: each page, export and import timed several times in one process, with its query count and
+its ratio to a baseline measured in the same run.
+
+- pages: the same SQL the page ran, executed bare through a cursor (what the ORM, the status logic and the
+  templates add on top of the database);
+- exports: a bare openpyxl (or odfpy) write of the same cell values;
+- import: rows per second, and the ratio to a bare bulk_create of the same rows.
+Everything runs in a transaction that is rolled back, so the data present is left as it was."""
+
+import io
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.test import Client
+from openpyxl import Workbook
+
+from diagnosis.models import Plan
+from measures.exporters import Form1Exporter, Form2Exporter
+from measures.importers import TEMPLATE_HEADERS, import_measures
+from measures.models import Measure
+from sq_portal.sheets import OdsRenderer, XlsxRenderer
+from sq_portal.sheets.model import Row
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    median_ms: float
+    queries: int | None
+    baseline_ms: float
+    note: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.median_ms / self.baseline_ms if self.baseline_ms else float("inf")
+
+
+class _Recorder:
+    """Every statement the database runs while active, with its parameters (works in any context)."""
+
+    def __init__(self):
+        self.statements: list[tuple[str, object]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._wrapper.__exit__(*exc)
+
+    def selects(self) -> list[tuple[str, object]]:
+        return [(sql, params) for sql, params in self.statements if sql.lstrip().upper().startswith("SELECT")]
+
+    def replay(self) -> None:
+        with connection.cursor() as cursor:
+            for sql, params in self.selects():
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+
+def _median_ms(work: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def run_bench(*, plan: Plan, quick: bool, out: Callable[[str], None]) -> list[Case]:
+    repeat = 3 if quick else 7
+    cases: list[Case] = []
+    try:
+        with transaction.atomic():
+            cases = _cases(plan, quick, repeat, out)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return cases
+
+
+def _client() -> Client:
+    user, _ = get_user_model().objects.get_or_create(username="bench-admin", defaults={"is_superuser": True, "is_staff": True})
+    host = next((h for h in settings.ALLOWED_HOSTS if h and not h.startswith(".") and h != "*"), "localhost")
+    client = Client(HTTP_HOST=host)
+    client.force_login(user)
+    return client
+
+
+def _page(client: Client, name: str, url: str, repeat: int) -> Case:
+    secure = settings.SECURE_SSL_REDIRECT
+    with _Recorder() as recorded:
+        response = client.get(url, secure=secure)
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    median = _median_ms(lambda: client.get(url, secure=secure), repeat)
+    return Case(name, median, len(recorded.statements), _median_ms(recorded.replay, repeat), url)
+
+
+def _proposals(plan: Plan, repeat: int) -> Case:
+    """What opening a 管制考核 proposes: every measure 逾期, 落後 or 待填報 as of the date."""
+    from .progress import PlanProgress
+
+    as_of = date(plan.start_date.year, 5, 31)
+
+    def propose():
+        progress = PlanProgress.load(plan, as_of)
+        return [m for m in progress.measures if progress.status.get(m.pk) and progress.status[m.pk].status.needs_control]
+
+    with _Recorder() as recorded:
+        proposed = propose()
+    return Case(
+        "管制考核提列", _median_ms(propose, repeat), len(recorded.statements), _median_ms(recorded.replay, repeat),
+        f"提列 {len(proposed)} 項",
+    )
+
+
+def _export(name: str, exporter_factory, renderer, repeat: int) -> Case:
+    with _Recorder() as recorded:
+        renderer.render(exporter_factory())
+    median = _median_ms(lambda: renderer.render(exporter_factory()), repeat)
+    values = [[c.value for c in row.cells] for row in exporter_factory().rows() if isinstance(row, Row)]
+
+    def bare_xlsx():
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet()
+        for row in values:
+            sheet.append(row)
+        book.save(io.BytesIO())
+
+    def bare_ods():
+        from odf.opendocument import OpenDocumentSpreadsheet
+        from odf.table import Table, TableCell, TableRow
+        from odf.text import P
+
+        document = OpenDocumentSpreadsheet()
+        table = Table(name="t")
+        for row in values:
+            odf_row = TableRow()
+            for value in row:
+                cell = TableCell(valuetype="string")
+                cell.addElement(P(text="" if value is None else str(value)))
+                odf_row.addElement(cell)
+            table.addElement(odf_row)
+        document.spreadsheet.addElement(table)
+        document.write(io.BytesIO())
+
+    baseline = _median_ms(bare_xlsx if renderer.extension == "xlsx" else bare_ods, repeat)
+    return Case(name, median, len(recorded.statements), baseline, f"{len(values)} 列")
+
+
+def _cases(plan: Plan, quick: bool, repeat: int, out) -> list[Case]:
+    client = _client()
+    org = plan.organization.code
+    measure = Measure.objects.filter(plan=plan).order_by("pk").first()
+    unit = plan.organization.children.order_by("path").first()
+    as_of = f"{plan.year}/05/31"
+    pages = [
+        ("計畫總覽", f"/plans/{plan.year}/dashboard/?org={org}&as_of={as_of}"),
+        ("單位頁", f"/units/{unit.code}/?as_of={as_of}" if unit else None),
+        ("計畫樹", f"/plans/{plan.year}/?org={org}"),
+        ("措施頁", f"/plans/{plan.year}/measures/{measure.pk}/?org={org}" if measure else None),
+        ("管制考核列表", f"/plans/{plan.year}/reviews/?org={org}"),
+    ]
+    cases = []
+    for name, url in pages:
+        if url:
+            cases.append(_page(client, name, url, repeat))
+            out(_line(cases[-1]))
+    cases.append(_proposals(plan, repeat))
+    out(_line(cases[-1]))
+    for renderer in (XlsxRenderer(), OdsRenderer()):
+        cases.append(_export(f"附表2 {renderer.extension}", lambda: Form2Exporter(plan), renderer, repeat))
+        out(_line(cases[-1]))
+    # 附表1 of 3,000 rows (300 with --quick): the plan's 附表1 rows repeated, inside the rolled-back transaction.
+    target = 300 if quick else 3000
+    template = list(Measure.objects.filter(plan=plan, source=Measure.Source.FORM1)[:50]) or list(Measure.objects.filter(plan=plan)[:50])
+    extra, n = [], 0
+    while template and len(extra) + len(template) < target:
+        for m in template:
+            n += 1
+            extra.append(Measure(plan=plan, item_id=m.item_id, focus_point_id=m.focus_point_id, source=Measure.Source.FORM1,
+                                 position=100_000 + n, name=m.name, content=m.content, ongoing=True, listed_on=plan.start_date))
+    Measure.objects.bulk_create(extra, batch_size=2000)
+    for renderer in (XlsxRenderer(), OdsRenderer()):
+        cases.append(_export(f"附表1 {renderer.extension}", lambda: Form1Exporter(plan), renderer, 1 if not quick else repeat))
+        out(_line(cases[-1]))
+    cases.extend(_import(plan, 500 if quick else 5000, out))
+    return cases
+
+
+def _import(plan: Plan, rows: int, out) -> list[Case]:
+    item = plan.dimensions.order_by("position").first().items.order_by("position").first()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(TEMPLATE_HEADERS)
+    for i in range(rows):
+        sheet.append([item.dimension.name, item.name, "", f"效能測試措施{i}", "內容", "", f"{plan.year}/06/30"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    user = get_user_model().objects.get(username="bench-admin")
+
+    def bare():
+        with transaction.atomic():
+            Measure.objects.bulk_create(
+                Measure(plan=plan, item=item, source="form2", position=200_000 + i, name=f"bare{i}", content="內容",
+                        deadline=date(plan.start_date.year, 6, 30), listed_on=plan.start_date)
+                for i in range(rows)
+            )
+            transaction.set_rollback(True)
+
+    baseline = _median_ms(bare, 1)
+    results = []
+    for dry_run, name in ((True, "匯入試算"), (False, "匯入確認")):
+        started = time.perf_counter()
+        with transaction.atomic():
+            report = import_measures(plan=plan, data=data, user=user, dry_run=dry_run)
+            transaction.set_rollback(True)
+        elapsed = (time.perf_counter() - started) * 1000
+        if not report.ok:
+            raise RuntimeError(report.errors[:3])
+        case = Case(name, elapsed, None, baseline, f"{rows} 列，每秒 {rows / (elapsed / 1000):,.0f} 列")
+        results.append(case)
+        out(_line(case))
+    return results
+
+
+def _line(case: Case) -> str:
+    queries = "—" if case.queries is None else str(case.queries)
+    return f"{case.name:<10} 中位數 {case.median_ms:9.1f} ms  查詢 {queries:>4}  基準 {case.baseline_ms:8.1f} ms  倍數 {case.ratio:6.2f}×  {case.note}"

@@ -1,0 +1,32 @@
+"""`bench --quick` runs every case on the data present, prints figures, and leaves the data as it was."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from diagnosis.models import Plan
+from measures.models import Measure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_quick_bench_prints_every_case_and_changes_nothing(plan_106):
+    before = Measure.objects.count()
+    out = StringIO()
+    call_command("bench", "--quick", stdout=out)
+    text = out.getvalue()
+    for case in ["計畫總覽", "單位頁", "計畫樹", "措施頁", "管制考核列表", "管制考核提列", "附表2 xlsx", "附表2 ods",
+                 "附表1 xlsx", "附表1 ods", "匯入試算", "匯入確認"]:
+        line = next(line for line in text.splitlines() if line.startswith(case))
+        assert "中位數" in line and "倍數" in line and "×" in line, line
+    dashboard = next(line for line in text.splitlines() if line.startswith("計畫總覽"))
+    assert "每秒" in text and "查詢   20" in dashboard  # as pinned in tests/test_dashboards.py
+    assert Measure.objects.count() == before
+    assert not Measure.objects.filter(name__startswith="效能測試措施").exists()
+
+
+def test_the_bench_needs_a_plan(db):
+    Plan.objects.all().delete()
+    with pytest.raises(CommandError, match="沒有可量測的計畫"):
+        call_command("bench", "--quick", stdout=StringIO())
