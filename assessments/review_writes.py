@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from diagnosis.models import Plan
@@ -17,12 +17,19 @@ class ReviewError(Exception):
     """The review cannot do this now; the message says why, in Chinese."""
 
 
+ALREADY_OPEN = "此計畫已有進行中的管制考核，請先結案再開新的一次。"
+
+
+def _open_review_exists(plan: Plan) -> bool:
+    return ControlReview.objects.filter(plan=plan, state=State.OPEN).exists()
+
+
 @transaction.atomic
 def review_open(*, plan: Plan, as_of: date, meeting_date: date, title: str, user) -> ControlReview:
     """Open a review as of `as_of`: every measure then 逾期, 落後 or 待填報, and every one the last closed
     review kept under control (繼續列管), whatever its status is now."""
-    if ControlReview.objects.select_for_update().filter(plan=plan, state=State.OPEN).exists():
-        raise ReviewError("此計畫已有進行中的管制考核，請先結案再開新的一次。")
+    if _open_review_exists(plan):
+        raise ReviewError(ALREADY_OPEN)
     previous = ControlReview.objects.filter(plan=plan, state=State.CLOSED).order_by("-as_of", "-pk").first()
     carried = {}
     if previous is not None:
@@ -35,8 +42,13 @@ def review_open(*, plan: Plan, as_of: date, meeting_date: date, title: str, user
         plan=plan, as_of=as_of, meeting_date=meeting_date, title=title, previous=previous, created_by=user
     )
     review._history_user = user
-    review.full_clean()
-    review.save()
+    review.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            review.save()
+    except IntegrityError:
+        # Another review of this plan was opened between the check above and this save.
+        raise ReviewError(ALREADY_OPEN) from None
     items = []
     for measure in progress.measures:
         status = progress.status.get(measure.pk)

@@ -242,3 +242,22 @@ def test_the_admin_import_shows_errors_by_row(client, user, plan_106):
     ).content.decode()
     assert "部分資料列未通過檢查" in html and "找不到單位「火星分局」" in html
     assert "確認匯入" not in html
+
+
+def test_expired_previews_are_removed_when_a_new_one_is_kept(client, user, plan_106, tmp_path, settings):
+    import time
+
+    settings.VAR_DIR = tmp_path
+    folder = tmp_path / "imports"
+    folder.mkdir()
+    stale, fresh = folder / "stale.xlsx", folder / "fresh.xlsx"
+    stale.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    two_hours_ago = time.time() - 7200
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    client.force_login(user("secretariat"))
+    upload = io.BytesIO(workbook([GOOD]))
+    upload.name = "x.xlsx"
+    assert client.post(URL, {"file": upload}).status_code == 200
+    assert not stale.exists() and fresh.exists()
+    assert len(list(folder.glob("*.xlsx"))) == 2  # the fresh one and the new preview

@@ -77,3 +77,20 @@ def test_it_costs_the_same_queries_with_ten_times_the_measures(client, user, pla
     assert plan_106.measures.count() == 370
     with django_assert_num_queries(18):
         assert "共 370 項措施" in client.get(URL).content.decode()
+
+
+def test_it_links_a_bounded_number_of_other_plans(client, user, plan_106):
+    from datetime import date
+
+    from diagnosis.models import Plan
+    from measures.models import Unit
+    from measures.unit_tree import unit_save
+    from measures.views.plans import OTHER_PLANS_SHOWN
+
+    bureau = Unit.objects.get(code="tcpd")
+    for n in range(OTHER_PLANS_SHOWN + 5):
+        precinct = unit_save(Unit(code=f"extra-{n}", name=f"測試{n}分局", kind=Unit.Kind.PRECINCT, parent=bureau))
+        Plan.objects.create(organization=precinct, year=106, title=f"測試{n}", start_date=date(2017, 1, 1), end_date=date(2017, 12, 31))
+    client.force_login(user("admin"))
+    response = client.get("/plans/106/?org=tcpd-shilin")
+    assert len(response.context["other_plans"]) == OTHER_PLANS_SHOWN

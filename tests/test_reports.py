@@ -263,3 +263,16 @@ def test_another_unit_page_is_404_for_a_head_but_open_to_staff(client, user, out
         client.force_login(user(username))
         assert client.get(url).status_code == 200
     assert client.get(reverse("assessments:unit", kwargs={"code": "no-such-unit"})).status_code == 404
+
+
+def test_a_submission_that_loses_a_race_is_a_form_error(client, user, measure, monkeypatch):
+    from measures.report_writes import ReportStateError
+
+    def lost(**kwargs):
+        raise ReportStateError("天母派出所該月份已有填報，請重新整理後編修該筆填報。")
+
+    monkeypatch.setattr("measures.views.reports.report_save", lost)
+    client.force_login(user("tianmu"))
+    response = post_report(client, measure)
+    assert response.status_code == 200
+    assert "天母派出所該月份已有填報，請重新整理後編修該筆填報。" in str(response.context["form"].errors["period"])

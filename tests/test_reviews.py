@@ -163,3 +163,12 @@ def test_review_pages_cost_a_fixed_number_of_queries(client, user, plan_106, dja
     # follow-up unit joined), their lead and support units; the nav (2); the session's renewal (3).
     with django_assert_num_queries(13):
         client.get(reverse("assessments:review", kwargs={"year": 106, "pk": review.pk}))
+
+
+def test_two_reviews_opened_at_once_give_the_loser_the_chinese_message(plan_106, user, monkeypatch):
+    opened(plan_106, user("secretariat"))
+    # The second opener checked before the first one committed: it sees no open review.
+    monkeypatch.setattr("assessments.review_writes._open_review_exists", lambda plan: False)
+    with pytest.raises(ReviewError, match="此計畫已有進行中的管制考核"):
+        opened(plan_106, user("secretariat"))
+    assert ControlReview.objects.filter(plan=plan_106).count() == 1

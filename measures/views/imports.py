@@ -1,5 +1,6 @@
 """Importing measures from Excel: upload → a dry run showing every row → confirm writes all rows or none."""
 
+import time
 import uuid
 from pathlib import Path
 
@@ -22,6 +23,14 @@ def _import_dir() -> Path:
     folder = Path(settings.VAR_DIR) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _remove_stale_previews(folder: Path) -> None:
+    """Uploads whose confirmation has expired (never confirmed) are removed when a new one is kept."""
+    cutoff = time.time() - TOKEN_MAX_AGE
+    for path in folder.glob("*.xlsx"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
 
 
 @login_required
@@ -73,7 +82,9 @@ def import_page(request: HttpRequest, year: int) -> HttpResponse:
     context["report"] = report
     if report.ok:
         name = uuid.uuid4().hex
-        (_import_dir() / f"{name}.xlsx").write_bytes(data)
+        folder = _import_dir()
+        _remove_stale_previews(folder)
+        (folder / f"{name}.xlsx").write_bytes(data)
         context["token"] = signing.dumps({"file": name, "user": request.user.pk, "plan": plan.pk}, salt=TOKEN_SALT)
     return render(request, "measures/import.html", context, status=200 if report.ok else 400)
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from assessments.progress import PlanProgress, default_as_of
 from diagnosis.models import Plan
 from sq_portal.roc_dates import format_roc
+from sq_portal.sheets.model import looks_like_formula
 
 FIELDS = [
     ("dimension", "構面"),
@@ -96,6 +97,6 @@ def measures_csv(request: HttpRequest, year: int) -> HttpResponse:
 
 def _csv_safe(value):
     """CSV has no cell types: a value a spreadsheet would read as a formula is prefixed with a quote."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+    if looks_like_formula(value):
         return "'" + value
     return "" if value is None else value

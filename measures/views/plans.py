@@ -12,6 +12,8 @@ from diagnosis.models import Plan
 from ..access import get_plan_for_user, plans_for_user
 from ..models import Measure
 
+OTHER_PLANS_SHOWN = 30
+
 
 @login_required
 @require_safe
@@ -31,7 +33,11 @@ def plan_tree(request: HttpRequest, year: int) -> HttpResponse:
             for focus_point in item.focus_points.all():
                 focus_point.active_measures = [m for m in item.active_measures if m.focus_point_id == focus_point.pk]
             item.unlinked_measures = [m for m in item.active_measures if m.focus_point_id is None]
-    other_plans = plans_for_user(request.user).exclude(pk=plan.pk).select_related("organization").order_by("-year")
+    # Bureau or national staff may see thousands of plans; the tree links the newest few (the rest by ?org=).
+    other_plans = (
+        plans_for_user(request.user).exclude(pk=plan.pk).select_related("organization")
+        .order_by("-year", "organization__path")[:OTHER_PLANS_SHOWN]
+    )
     return render(
         request,
         "measures/plan_tree.html",

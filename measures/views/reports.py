@@ -48,11 +48,17 @@ def report_new(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        report = report_save(
-            measure=measure, unit=data["unit"], period=data["period"], user=request.user, **form.report_values(request)
-        )
-        messages.success(request, "已送出填報。" if report.status == report.Status.SUBMITTED else "已暫存草稿。")
-        return redirect("measures:report", pk=report.pk)
+        try:
+            report = report_save(
+                measure=measure, unit=data["unit"], period=data["period"], user=request.user,
+                **form.report_values(request),
+            )
+        except ReportStateError as error:
+            # Another submission for this unit and month got in between the form's check and the save.
+            form.add_error("period", str(error))
+        else:
+            messages.success(request, "已送出填報。" if report.status == report.Status.SUBMITTED else "已暫存草稿。")
+            return redirect("measures:report", pk=report.pk)
     return render(
         request,
         "measures/report_form.html",
