@@ -2,7 +2,8 @@
 
 The sheet is read with openpyxl (merged 構面/項目 cells are filled down), then handed to a
 django-import-export resource: a dry run says, row by row with its Excel row number, what will be added or
-changed and every error by row and column in Chinese; a confirmed run writes every row or none."""
+changed and every error by row and column in Chinese; a confirmed run writes every row or none, all at once
+(measure_writes.measures_bulk_save: bulk inserts with their history, in queries that do not grow with the rows)."""
 
 import io
 import zipfile
@@ -21,8 +22,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from diagnosis.models import FocusPoint, Item, Plan
 from sq_portal.roc_dates import RocDateError, parse_roc
 
+from .measure_writes import MeasureRowWrite, StaleMeasures, default_listed_on, measures_bulk_save
 from .models import Measure
-from .models.measures import MeasureLeadUnit, MeasureSupportUnit
 from .unit_names import UnitNameError, UnitNameIndex
 
 REQUIRED = ["構面名稱", "項目", "措施名稱", "措施內容", "承辦單位"]
@@ -130,6 +131,10 @@ class MeasureResource(resources.ModelResource):
         skip_diff = True  # the preview is ours; import-export's HTML diff costs most of the time
         clean_model_instances = False
         use_transactions = True
+        # Rows are checked one by one but written together at the end (see bulk_create): no savepoint and no
+        # INSERT per row, so a confirmed import runs a number of queries that does not grow with its rows.
+        use_bulk = True
+        batch_size = None
 
     def __init__(self, *, plan: Plan | None = None, source: str = Measure.Source.FORM2, user=None, **kwargs):
         super().__init__()
@@ -152,10 +157,13 @@ class MeasureResource(resources.ModelResource):
             for m in Measure.objects.filter(plan=plan, source=source).prefetch_related("lead_units", "support_units")
         }
         self.next_position = max((m.position for m in self.existing.values()), default=0) + 1
+        self.listed_on = default_listed_on(plan)  # once: reading the current time zone costs per row
         self.parsed = {}
         self.snapshots = {}
         self.seen: dict[tuple[int, str], int] = {}
         self.row_numbers: dict[int, int] = {}  # id(row) → Excel row, set while importing
+        self.pending: list[MeasureRowWrite] = []  # rows to write once every row is checked
+        self.pending_rows: dict[int, int] = {}  # id(measure) → Excel row
 
     def excel_row(self, row) -> int:
         return self.row_numbers.get(id(row), 0)
@@ -252,12 +260,7 @@ class MeasureResource(resources.ModelResource):
         if instance.pk is None:
             instance.position = self.next_position
             self.next_position += 1
-            from .measure_writes import default_listed_on
-
-            instance.listed_on = default_listed_on(self.plan)
-        else:
-            instance.version += 1
-        instance._history_user = self.user
+            instance.listed_on = self.listed_on
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         """An existing measure the row leaves exactly as it is: reported as 無變更 and not saved."""
@@ -272,27 +275,45 @@ class MeasureResource(resources.ModelResource):
         )
         if after != before:
             return False
-        instance.version -= 1  # nothing is saved
         self.parsed.pop(id(row))
         return True
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        """A dry run only checks and classifies the rows; nothing is written until the user confirms."""
+        """Keep the checked row for bulk_create; a dry run only checks and classifies the rows."""
+        values, _ = self.parsed.pop(id(row))
         if kwargs.get("dry_run"):
             return
-        super().save_instance(instance, is_create, row, **kwargs)
+        units = values["units"]
+        self.pending.append(MeasureRowWrite(measure=instance, lead_units=units.lead, support_units=units.support))
+        self.pending_rows[id(instance)] = self.excel_row(row)
 
     def save_m2m(self, instance, row, **kwargs):
-        if kwargs.get("dry_run"):
-            self.parsed.pop(id(row), None)
+        """The units are written with the measures in bulk_create."""
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        """Write every checked row at once (import-export calls this after the last row)."""
+        pending, self.pending = self.pending, []
+        if dry_run or not pending or (result is not None and (result.has_errors() or result.has_validation_errors())):
             return
-        values, _ = self.parsed.pop(id(row))
-        parsed_units = values["units"]
-        MeasureLeadUnit.objects.filter(measure=instance).delete()
-        MeasureSupportUnit.objects.filter(measure=instance).delete()
-        MeasureLeadUnit.objects.bulk_create(MeasureLeadUnit(measure=instance, unit=u) for u in parsed_units.lead)
-        MeasureSupportUnit.objects.bulk_create(MeasureSupportUnit(measure=instance, unit=u) for u in parsed_units.support)
-        self.existing[(instance.item_id, instance.name)] = instance
+        try:
+            measures_bulk_save(rows=pending, user=self.user)
+        except StaleMeasures as stale:
+            rows = "、".join(str(self.pending_rows.get(id(m), "?")) for m in stale.measures)
+            self.handle_import_error(
+                result, ImportWriteError(f"第 {rows} 列的措施在匯入期間已被其他人修改，未寫入任何資料；請重新上傳試算。"), raise_errors
+            )
+        except Exception as error:  # reported like a row that cannot be written; nothing is kept
+            self.handle_import_error(result, error, raise_errors)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        """Changed rows are written by bulk_create."""
+
+    def bulk_delete(self, using_transactions, dry_run, raise_errors, result=None):
+        """An import never deletes."""
+
+
+class ImportWriteError(Exception):
+    """The checked rows could not be written; the message says why, in Chinese."""
 
 
 @dataclass
@@ -354,6 +375,8 @@ def _report(sheet: Sheet, result) -> ImportReport:
             row_errors.append(f"第 {number} 列：無法寫入（{type(error.error).__name__}）")
         errors.extend(row_errors)
         rows.append(ImportRowReport(number, labels.get(row_result.import_type, row_result.import_type), values, row_errors))
+    for error in result.base_errors:
+        errors.append(str(error.error) if isinstance(error.error, ImportWriteError) else f"無法寫入（{type(error.error).__name__}）")
     return ImportReport(rows=rows, errors=errors)
 
 

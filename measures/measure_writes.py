@@ -1,6 +1,7 @@
 """Service functions that write measures and their units and indicators."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -150,6 +151,89 @@ def measure_update(
     del measure.skip_history_when_saving
     _record_history(measure, user)
     return measure
+
+
+@dataclass(frozen=True)
+class MeasureRowWrite:
+    """One measure of a bulk save: a new one (no pk yet) or an existing one with its new values set and
+    `version` still the one read; its 主辦/協辦 units in the order given."""
+
+    measure: Measure
+    lead_units: Sequence[Unit]
+    support_units: Sequence[Unit]
+
+
+class StaleMeasures(Exception):
+    """Some measures were saved by someone else after they were read; nothing was written."""
+
+    def __init__(self, measures: list[Measure]):
+        self.measures = measures
+        super().__init__("部分措施已被其他人修改。")
+
+
+@transaction.atomic
+def measures_bulk_save(*, rows: Sequence[MeasureRowWrite], user) -> None:
+    """Create the new measures and save the changed ones, in a number of queries that does not grow with
+    the rows (bulk statements, split only where the database limits their parameters).
+
+    Like measure_create and measure_update one by one, each measure gets one history entry (新增 or 修改,
+    by `user`) that already lists its units, and a changed measure is saved only if nobody saved it since
+    it was read (its version is then bumped); otherwise StaleMeasures and nothing is written."""
+    new = [r for r in rows if r.measure.pk is None]
+    changed = [r for r in rows if r.measure.pk is not None]
+    if changed:
+        pks = [r.measure.pk for r in changed]
+        current = dict(Measure.objects.select_for_update().filter(pk__in=pks).values_list("pk", "version"))
+        stale = [r.measure for r in changed if current.get(r.measure.pk) != r.measure.version]
+        if stale:
+            raise StaleMeasures(stale)
+        now = timezone.now()
+        for r in changed:
+            r.measure.version += 1
+            r.measure.updated_at = now
+        Measure.objects.bulk_update([r.measure for r in changed], [*MEASURE_FIELDS, "version", "updated_at"])
+        MeasureLeadUnit.objects.filter(measure__in=pks).delete()
+        MeasureSupportUnit.objects.filter(measure__in=pks).delete()
+    Measure.objects.bulk_create([r.measure for r in new])
+    links = {
+        "lead_units": _bulk_links(MeasureLeadUnit, [(r.measure, r.lead_units) for r in rows]),
+        "support_units": _bulk_links(MeasureSupportUnit, [(r.measure, r.support_units) for r in rows]),
+    }
+    _bulk_history([(r.measure, "+") for r in new] + [(r.measure, "~") for r in changed], links, user)
+
+
+def _bulk_links(model, wanted: list[tuple[Measure, Sequence[Unit]]]) -> list:
+    rows = model.objects.bulk_create(model(measure=m, unit=u) for m, units in wanted for u in units)
+    if rows and rows[0].pk is None:  # a database that does not return the new keys
+        measures = {m.pk: m for m, _ in wanted}
+        rows = [r for r in model.objects.filter(measure__in=list(measures)).order_by("pk")]
+        for r in rows:
+            r.measure = measures[r.measure_id]
+    return rows
+
+
+def _bulk_history(saved: list[tuple[Measure, str]], links: dict[str, list], user) -> None:
+    """The rows django-simple-history writes on each save (HistoricalMeasure and its units), in bulk."""
+    history_model = Measure.history.model
+    fields = history_model.tracked_fields
+    now = timezone.now()
+    entries = history_model.objects.bulk_create(
+        history_model(
+            history_date=now, history_type=kind, history_user=user if getattr(user, "pk", None) else None,
+            history_change_reason=None, **{f.attname: getattr(m, f.attname) for f in fields},
+        )
+        for m, kind in saved
+    )
+    if entries and entries[0].pk is None:
+        entries = list(history_model.objects.filter(history_date=now, id__in=[m.pk for m, _ in saved]).order_by("history_id"))
+    entry_of = {e.id: e for e in entries}
+    for field in history_model._history_m2m_fields:
+        m2m_model = getattr(history_model, field.name).model
+        m2m_model.objects.bulk_create(
+            m2m_model(history=entry_of[link.measure_id], id=link.pk, measure_id=link.measure_id, unit_id=link.unit_id)
+            for link in links[field.name]
+            if link.measure_id in entry_of
+        )
 
 
 def _record_history(measure: Measure, user) -> None:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from openpyxl import Workbook
 
+from diagnosis.models import Plan
 from diagnosis.plan_fixture import plan_load
 from measures.exporters import Form2Exporter
 from measures.importers import TEMPLATE_HEADERS, ImportFileError, import_measures
@@ -261,3 +262,63 @@ def test_expired_previews_are_removed_when_a_new_one_is_kept(client, user, plan_
     assert client.post(URL, {"file": upload}).status_code == 200
     assert not stale.exists() and fresh.exists()
     assert len(list(folder.glob("*.xlsx"))) == 2  # the fresh one and the new preview
+
+
+def _rows(count: int, prefix: str) -> list[list[str]]:
+    return [["基礎服務", "服務友善", "", f"{prefix}{i}", "內容", "行政組 秘書室各單位", "106/06/30"] for i in range(count)]
+
+
+def test_it_confirms_an_import_in_queries_that_do_not_grow_with_its_rows(plan_106, user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    secretariat = user("secretariat")
+    counts = {}
+    for count in (50, 500):
+        data = workbook(_rows(count, f"大量{count}-"))
+        plan = Plan.objects.get(pk=plan_106.pk)  # as a request would have it, nothing cached
+        with CaptureQueriesContext(connection) as captured:
+            report = import_measures(plan=plan, data=data, user=secretariat, dry_run=False)
+        assert report.ok and report.added == count
+        sql = [q["sql"].lstrip().upper() for q in captured.captured_queries]
+        inserts = sum(s.startswith("INSERT") for s in sql)
+        counts[count] = (len(sql) - inserts, inserts)
+    # Every statement but the bulk INSERTs is the same for 50 and 500 rows (20): the plan's items, focus
+    # points, its organisation and units (UnitNameIndex), its form2 measures with their lead and support
+    # units, and the savepoints of import_measures, import_data and its steps; then one INSERT each for the
+    # measures, lead links, support links, history and the two unit-history tables (6), split only where the
+    # database limits the parameters of one statement (SQLite: 999).
+    assert counts[50][0] == counts[500][0] == 20
+    assert counts[50][1] <= 7 and counts[500][1] <= 40  # not one per row (was 8 queries a row)
+
+
+def test_it_writes_a_history_entry_with_the_units_for_each_imported_measure(plan_106, user):
+    existing = ["服務遞送", "服務可近性", "", "主動服務", "新內容", "行政組", "賡續辦理"]
+    report = import_measures(plan=plan_106, data=workbook(_rows(3, "史") + [existing]), user=user("secretariat"), dry_run=False)
+    assert report.ok and (report.added, report.changed) == (3, 1)
+    for measure in plan_106.measures.filter(name__startswith="史"):
+        entry = measure.history.get()
+        assert (entry.history_type, entry.history_user.username, entry.name) == ("+", "secretariat", measure.name)
+        assert [u.unit.name for u in entry.lead_units.all()] == ["行政組"]
+        assert [u.unit.name for u in entry.support_units.all()] == ["秘書室"]
+    updated = plan_106.measures.get(source="form2", name="主動服務")
+    latest = updated.history.first()
+    assert (latest.history_type, latest.version, latest.content, latest.history_user.username) == ("~", 2, "新內容", "secretariat")
+    assert [u.unit.name for u in latest.lead_units.all()] == ["行政組"] and not latest.support_units.exists()
+    assert [u.name for u in updated.lead_units.all()] == ["行政組"] and updated.version == 2
+
+
+def test_it_writes_nothing_when_a_measure_was_saved_by_someone_else_meanwhile(plan_106, user):
+    from django.db.models import F
+
+    from measures.measure_writes import MeasureRowWrite, StaleMeasures, measures_bulk_save
+
+    measure = plan_106.measures.get(source="form2", name="主動服務")
+    Measure.objects.filter(pk=measure.pk).update(version=F("version") + 1)  # someone saves it meanwhile
+    measure.content = "匯入的內容"
+    new = Measure(plan=plan_106, item=measure.item, source="form2", position=999, name="新措施", listed_on=plan_106.start_date)
+    with pytest.raises(StaleMeasures):
+        measures_bulk_save(rows=[MeasureRowWrite(new, [], []), MeasureRowWrite(measure, [], [])], user=user("secretariat"))
+    measure.refresh_from_db()
+    assert measure.content != "匯入的內容" and measure.version == 2
+    assert not Measure.objects.filter(name="新措施").exists()

@@ -3,8 +3,10 @@ the same cells and merges as the xlsx, wrapped text with borders, A4 landscape s
 header rows repeated on every printed page and 「第 N 頁，共 M 頁」 in the footer. Every cell is a string
 cell (office:value-type="string"), so nothing typed is ever calculated."""
 
+import copy
 import io
 
+from odf.namespaces import TABLENS
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import (
     Footer,
@@ -27,6 +29,8 @@ from .model import Exporter, layout, line_count, safe_text
 
 CM_PER_UNIT = 0.2  # an Excel width unit is roughly 0.2 cm
 LINE_CM = 0.66
+COLUMNS_SPANNED = (TABLENS, "number-columns-spanned")
+ROWS_SPANNED = (TABLENS, "number-rows-spanned")
 
 
 class OdsRenderer:
@@ -45,6 +49,7 @@ class OdsRenderer:
             table.addElement(TableColumn(stylename=column_style))
         header = TableHeaderRows()
         table.addElement(header)
+        cells = _Cells(styles)
         covered: set[tuple[int, int]] = set()
         row_styles: dict[float, Style] = {}
         for row_number, kind, placed in layout(exporter.rows()):
@@ -63,13 +68,13 @@ class OdsRenderer:
             by_column = {item.column: item for item in placed}
             for column in range(1, len(widths) + 1):
                 if (row_number, column) in covered:
-                    row.addElement(CoveredTableCell(stylename=styles[kind]))
+                    row.addElement(cells.covered(kind), check_grammar=False)
                     continue
                 item = by_column.get(column)
                 if item is None:
-                    row.addElement(OdfCell(stylename=styles[kind]))
+                    row.addElement(cells.empty(kind), check_grammar=False)
                     continue
-                row.addElement(self._cell(item, styles[kind]))
+                row.addElement(cells.cell(item), check_grammar=False)
                 for r in range(row_number, row_number + item.cell.rowspan):
                     for c in range(column, column + item.cell.colspan):
                         if (r, c) != (row_number, column):
@@ -80,21 +85,6 @@ class OdsRenderer:
         buffer = io.BytesIO()
         document.write(buffer)
         return buffer.getvalue()
-
-    @staticmethod
-    def _cell(item, style) -> OdfCell:
-        value = safe_text(item.cell.value)
-        attributes = {"stylename": style}
-        if item.cell.colspan > 1:
-            attributes["numbercolumnsspanned"] = item.cell.colspan
-        if item.cell.rowspan > 1:
-            attributes["numberrowsspanned"] = item.cell.rowspan
-        if value is None or value == "":
-            return OdfCell(**attributes)
-        cell = OdfCell(valuetype="string", **attributes)
-        for line in str(value).split("\n"):
-            cell.addElement(P(text=line))
-        return cell
 
     @staticmethod
     def _styles(document) -> dict:
@@ -136,3 +126,47 @@ class OdsRenderer:
             document.automaticstyles.addElement(style)
             styles[kind] = style
         return styles
+
+
+class _Cells:
+    """The table's cells, each copied from one element built per kind of row.
+
+    odfpy reads its schema again for every element it builds (the allowed attributes, converted one by
+    one), which cost more than writing the file; a copy of a built cell carries the same tag and
+    attributes, so the document is the same."""
+
+    def __init__(self, styles: dict):
+        kinds = ["title", "section", "header", "body"]
+        self.empties = {kind: OdfCell(stylename=styles[kind]) for kind in kinds}
+        self.strings = {kind: OdfCell(stylename=styles[kind], valuetype="string") for kind in kinds}
+        self.covereds = {kind: CoveredTableCell(stylename=styles[kind]) for kind in kinds}
+        self.paragraph = P()
+
+    @staticmethod
+    def _copy(prototype, attributes=None):
+        element = copy.copy(prototype)
+        element.childNodes = []
+        element.attributes = {**prototype.attributes, **attributes} if attributes else dict(prototype.attributes)
+        return element
+
+    def covered(self, kind: str):
+        return self._copy(self.covereds[kind])
+
+    def empty(self, kind: str):
+        return self._copy(self.empties[kind])
+
+    def cell(self, item):
+        value = safe_text(item.cell.value)
+        spans = {}
+        if item.cell.colspan > 1:
+            spans[COLUMNS_SPANNED] = str(item.cell.colspan)
+        if item.cell.rowspan > 1:
+            spans[ROWS_SPANNED] = str(item.cell.rowspan)
+        if value is None or value == "":
+            return self._copy(self.empties[item.kind], spans)
+        cell = self._copy(self.strings[item.kind], spans)
+        for line in str(value).split("\n"):
+            paragraph = self._copy(self.paragraph)
+            paragraph.addText(line)
+            cell.addElement(paragraph, check_grammar=False)
+        return cell

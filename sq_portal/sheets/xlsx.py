@@ -6,8 +6,13 @@ written as a text cell with Excel's quote prefix, so it is shown and kept as typ
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .model import Exporter, layout, line_count, looks_like_formula, safe_text
 
@@ -24,54 +29,91 @@ LINE_HEIGHT = 16.5  # points per line of 12-pt text
 
 
 class XlsxRenderer:
+    """Streams the rows (openpyxl write-only): each row is written as it is laid out, and every cell of one
+    kind shares one style (font, border, alignment) resolved once per file instead of once per cell."""
+
     extension = "xlsx"
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
     def render(self, exporter: Exporter) -> bytes:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = (exporter.name or "工作表")[:31]
+        workbook = Workbook(write_only=True)
+        sheet = _StreamedSheet(parent=workbook, title=(exporter.name or "工作表")[:31])
+        workbook._add_sheet(sheet)
         widths = exporter.column_widths()
+        # A streamed sheet writes its columns, panes and page properties before the first row.
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
-        for row_number, kind, placed in layout(exporter.rows()):
-            lines = 1
-            for item in placed:
-                self._write(sheet, item, widths)
-                if item.cell.rowspan == 1:
-                    span_width = sum(widths[item.column - 1 : item.column - 1 + item.cell.colspan])
-                    lines = max(lines, line_count(item.cell.value, span_width))
-            height = 28 if kind == "title" else lines * LINE_HEIGHT + 4
-            sheet.row_dimensions[row_number].height = min(409, height)
-        sheet.freeze_panes = sheet.cell(row=exporter.header_rows + 1, column=1)
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+        sheet.freeze_panes = f"A{exporter.header_rows + 1}"
+        sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.print_options.horizontalCentered = True
         sheet.print_title_rows = f"1:{exporter.header_rows}"
         sheet.oddFooter.center.text = "第 &P 頁，共 &N 頁"
+        styles = _Styles(sheet)
+        covering: dict[int, dict[int, str]] = {}  # row → column a span from above covers → the span's kind
+        for row_number, kind, placed in layout(exporter.rows()):
+            lines = 1
+            for item in placed:
+                if item.cell.rowspan == 1:
+                    span_width = sum(widths[item.column - 1 : item.column - 1 + item.cell.colspan])
+                    lines = max(lines, line_count(item.cell.value, span_width))
+            height = 28 if kind == "title" else lines * LINE_HEIGHT + 4
+            sheet.row_dimensions[row_number].height = min(409, height)
+            cells = {column: styles.cell(None, span_kind) for column, span_kind in covering.pop(row_number, {}).items()}
+            for item in placed:
+                cells[item.column] = styles.cell(safe_text(item.cell.value), item.kind)
+                last_row = item.row + item.cell.rowspan - 1
+                last_column = item.column + item.cell.colspan - 1
+                if (last_row, last_column) == (item.row, item.column):
+                    continue
+                # Merged: every cell it covers gets the borders and look too (Excel draws each cell's own).
+                # (straight into the set: MultiCellRange.add compares each new range with every earlier one)
+                sheet.merged_cells.ranges.add(CellRange(min_col=item.column, min_row=item.row, max_col=last_column, max_row=last_row))
+                for column in range(item.column + 1, last_column + 1):
+                    cells[column] = styles.cell(None, item.kind)
+                for r in range(item.row + 1, last_row + 1):
+                    covering.setdefault(r, {}).update(dict.fromkeys(range(item.column, last_column + 1), item.kind))
+            sheet.append([cells.get(c) for c in range(1, max(cells, default=0) + 1)])
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
 
-    @staticmethod
-    def _write(sheet, item, widths) -> None:
-        value = safe_text(item.cell.value)
-        cell = sheet.cell(row=item.row, column=item.column)
+
+class _StreamedSheet(WriteOnlyWorksheet):
+    """A write-only sheet that is handed ready, styled cells (None where a row has no cell)."""
+
+    def _values_to_row(self, values, row_idx):
+        for column, cell in enumerate(values, start=1):
+            if cell is not None:
+                cell.row, cell.column = row_idx, column
+                yield cell
+
+
+class _Styles:
+    """One style per kind of row (and its quote-prefixed twin for text that looks like a formula)."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+        self.arrays: dict[tuple[str, bool], StyleArray] = {}
+        for kind, alignment in ALIGN.items():
+            for quoted in (False, True):
+                template = WriteOnlyCell(sheet)
+                template.border = BORDER
+                template.alignment = alignment
+                if kind in FONT:
+                    template.font = FONT[kind]
+                if quoted:
+                    template.quotePrefix = True
+                self.arrays[kind, quoted] = template._style
+
+    def cell(self, value, kind: str) -> Cell:
+        quoted = looks_like_formula(value)
+        cell = WriteOnlyCell(self.sheet)
+        cell._style = StyleArray(self.arrays[kind, quoted])  # before the value: a date sets its number format
         cell.value = value
-        if looks_like_formula(value):
+        if quoted:
             cell.data_type = "s"  # never a formula: stored and shown as the text typed
-            cell.quotePrefix = True
-        last_row = item.row + item.cell.rowspan - 1
-        last_column = item.column + item.cell.colspan - 1
-        if (last_row, last_column) != (item.row, item.column):
-            sheet.merge_cells(start_row=item.row, start_column=item.column, end_row=last_row, end_column=last_column)
-        for r in range(item.row, last_row + 1):
-            for c in range(item.column, last_column + 1):
-                target = sheet.cell(row=r, column=c)
-                target.border = BORDER
-                target.alignment = ALIGN[item.kind]
-                if item.kind in FONT:
-                    target.font = FONT[item.kind]
+        return cell
