@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup migrate lint clean
+.PHONY: run test setup migrate lint clean loadtest
 
 # A virtualenv with the project and its test dependencies; re-installed when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -26,6 +26,12 @@ run: migrate
 # PYTEST_ARGS passes options through, e.g. `make test PYTEST_ARGS="-k fixtures -x"`.
 test: setup
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# 50 signed-in users for 60 s against gunicorn (2 workers, DEBUG off) on DATABASE_URL, which must hold
+# `generate_scale_data --organizations 30 --years 10`; see README, 效能.
+loadtest: setup
+	$(BIN)/python -m pip install --quiet -e '.[test,load]'
+	loadtest/run.sh $(LOAD_USERS) $(LOAD_SECONDS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -9,7 +9,8 @@ from .models import ControlReview
 
 
 class ControlSheetExporter(Exporter):
-    """A review as the meeting's 管制表: one row per measure under control, with the decision."""
+    """A review as the meeting's 管制表: one row per measure under control, with the decision; then, when
+    there are any, one row per unit whose 電話禮貌測試 fell below the pass score."""
 
     identifier = "control-sheet"
     name = "管制表"
@@ -25,6 +26,12 @@ class ControlSheetExporter(Exporter):
         ("項次", 6), ("構面／評核項目", 18), ("措施名稱", 30), ("承辦單位", 18), ("提列原因", 10),
         ("進度（實際／預定）", 12), ("檢討情形", 36), ("改善措施", 36), ("追蹤單位", 12), ("追蹤期限", 12), ("決議", 10),
     ]
+    # The 電話禮貌測試 section uses the same columns under headings of its own.
+    COURTESY_HEADERS = [
+        "項次", "受測單位", "測試發現", "測試日期／測試人員", "提列原因", "分數（及格分數）",
+        "檢討情形", "改善措施", "追蹤單位", "追蹤期限", "決議",
+    ]
+    COURTESY_SECTION = "電話禮貌測試未達及格分數的單位"
 
     def column_widths(self) -> list[float]:
         return [width for _, width in self.HEADERS]
@@ -49,6 +56,29 @@ class ControlSheetExporter(Exporter):
                 item.finding,
                 item.action,
                 item.follow_up_unit.name if item.follow_up_unit else "",
+                format_roc(item.follow_up_due),
+                item.get_decision_display(),
+            ]])
+        yield from self.courtesy_rows()
+
+    def courtesy_rows(self) -> Iterator[Row]:
+        items = list(self.review.courtesy_items.select_related("unit", "courtesy_test"))
+        if not items:
+            return
+        yield Row([Cell(self.COURTESY_SECTION, colspan=len(self.HEADERS))], kind="section")
+        yield Row([Cell(header) for header in self.COURTESY_HEADERS], kind="header")
+        for number, item in enumerate(items, start=1):
+            test = item.courtesy_test
+            yield Row([Cell(value) for value in [
+                number,
+                item.unit.name,
+                test.findings,
+                f"{format_roc(test.tested_on)}／{test.tester}",
+                item.get_origin_display(),
+                f"{test.score}（{item.pass_score}）",
+                item.finding,
+                item.action,
+                item.unit.name,
                 format_roc(item.follow_up_due),
                 item.get_decision_display(),
             ]])

@@ -1,13 +1,23 @@
-"""Indicators' actual values as of a date and their 達成率, in two queries for any number of measures."""
+"""Indicators' actual values as of a date and their 達成率, in three queries for any number of measures.
+
+An indicator that training sessions count toward (教育訓練, see `assessments.models.training`) takes its
+actual value from those sessions alone — 場 counts sessions, 人次 sums attendance, 小時 sums hours — and the
+values units typed for it in their monthly reports are ignored, so nothing is counted twice; the report
+form no longer asks for it once a session is linked."""
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Count, Q, Sum
+
 from measures.models import Indicator, IndicatorActual, Measure, Unit
 
+from .models.training import CountsAs, TrainingSession, attendance_total_subquery, counts_as_for_unit
 from .progress import COUNTED_REPORT_STATUSES, end_of_day
 from .status import achievement_rate, month_start
+
+FROM_TRAINING = "由教育訓練紀錄自動計算"
 
 
 @dataclass(frozen=True)
@@ -15,6 +25,7 @@ class IndicatorProgress:
     indicator: Indicator
     actual: Decimal | None
     rate: float | None
+    from_training: bool = False
 
     @property
     def rate_display(self) -> str:
@@ -23,7 +34,11 @@ class IndicatorProgress:
 
 def indicator_actuals(measures: list[Measure], as_of: date, unit: Unit | None = None) -> list[IndicatorProgress]:
     """Each active indicator of `measures` with its actual value: every unit's latest sent value, summed
-    (or only `unit`'s), counting reports sent by `as_of` for months not after it."""
+    (or only `unit`'s), counting reports sent by `as_of` for months not after it; for an indicator fed by
+    training, what the sessions held by `as_of` add up to (`unit`'s: the sessions it organised, its attendees).
+
+    Queries: the indicators, the reported values, one aggregate of the training sessions (none when the
+    measures have no indicator)."""
     indicators = list(
         Indicator.objects.filter(measure__in=measures, retired_at__isnull=True)
         .select_related("measure")
@@ -47,6 +62,109 @@ def indicator_actuals(measures: list[Measure], as_of: date, unit: Unit | None = 
     totals: dict[int, Decimal] = {}
     for (indicator_id, _), (_, value) in latest.items():
         totals[indicator_id] = totals.get(indicator_id, Decimal(0)) + value
-    return [
-        IndicatorProgress(i, totals.get(i.pk), achievement_rate(totals.get(i.pk), i.target_value)) for i in indicators
-    ]
+    training = training_contributions(indicators, as_of, unit)
+    result = []
+    for indicator in indicators:
+        if indicator.pk in training:
+            actual = training[indicator.pk]
+            result.append(IndicatorProgress(indicator, actual, achievement_rate(actual, indicator.target_value), True))
+        else:
+            actual = totals.get(indicator.pk)
+            result.append(IndicatorProgress(indicator, actual, achievement_rate(actual, indicator.target_value)))
+    return result
+
+
+def training_contributions(indicators: list[Indicator], as_of: date, unit: Unit | None = None) -> dict[int, Decimal]:
+    """For each of `indicators` that any training session counts toward (whatever its date), what the sessions
+    held on or before `as_of` add up to, by the indicator's unit. One aggregate query (none for no indicators)."""
+    if not indicators:
+        return {}
+    held = Q(held_on__lte=as_of)
+    own = held & Q(organizer=unit) if unit is not None else held
+    rows = (
+        TrainingSession.objects.filter(indicator__in=indicators)
+        .order_by()
+        .values("indicator_id")
+        .annotate(
+            linked=Count("pk"),
+            sessions=Count("pk", filter=own),
+            hours=Sum("hours", filter=own),
+            attendance=Sum(attendance_total_subquery(unit), filter=held),
+        )
+    )
+    by_id = {indicator.pk: indicator for indicator in indicators}
+    result: dict[int, Decimal] = {}
+    for row in rows:
+        counts_as = counts_as_for_unit(by_id[row["indicator_id"]].unit)
+        if counts_as == CountsAs.ATTENDANCE:
+            value = row["attendance"]
+        elif counts_as == CountsAs.HOURS:
+            value = row["hours"]
+        else:
+            value = row["sessions"]
+        result[row["indicator_id"]] = Decimal(value or 0)
+    return result
+
+
+@dataclass(frozen=True)
+class TrainingIndicatorProgress:
+    name: str
+    unit: str
+    target: Decimal
+    actual: Decimal
+
+    @property
+    def rate_display(self) -> str:
+        rate = achievement_rate(self.actual, self.target)
+        return "—" if rate is None else f"{rate:.1f}%"
+
+
+@dataclass(frozen=True)
+class TrainingSummary:
+    """教育訓練 so far: sessions, hours, attendance (人次), sessions led by outside 專家學者, and the indicators
+    the sessions count toward with their actual values."""
+
+    as_of: date
+    sessions: int
+    hours: Decimal
+    attendance: int
+    expert_sessions: int
+    indicators: list[TrainingIndicatorProgress]
+
+
+def training_summary(plan, as_of: date | None = None) -> TrainingSummary:
+    """The plan's training figures for the sessions held on or before `as_of` (default: the plan's default
+    as-of day). Two queries: one aggregate of the sessions, one per-indicator aggregate."""
+    from .progress import default_as_of
+
+    as_of = as_of or default_as_of(plan)
+    sessions = TrainingSession.objects.filter(plan=plan, held_on__lte=as_of)
+    totals = sessions.totals()
+    rows = (
+        TrainingSession.objects.filter(plan=plan, indicator__isnull=False, indicator__retired_at__isnull=True)
+        .order_by()
+        .values("indicator_id", "indicator__name", "indicator__unit", "indicator__target_value")
+        .annotate(
+            sessions=Count("pk", filter=Q(held_on__lte=as_of)),
+            hours=Sum("hours", filter=Q(held_on__lte=as_of)),
+            attendance=Sum(attendance_total_subquery(), filter=Q(held_on__lte=as_of)),
+        )
+        .order_by("indicator__measure__position", "indicator__position")
+    )
+    indicators = []
+    for row in rows:
+        counts_as = counts_as_for_unit(row["indicator__unit"])
+        key = {CountsAs.ATTENDANCE: "attendance", CountsAs.HOURS: "hours"}.get(counts_as, "sessions")
+        indicators.append(
+            TrainingIndicatorProgress(
+                row["indicator__name"], row["indicator__unit"], row["indicator__target_value"], Decimal(row[key] or 0)
+            )
+        )
+    return TrainingSummary(
+        as_of=as_of,
+        sessions=totals["sessions"],
+        hours=totals["hours"],
+        attendance=totals["attendance"],
+        expert_sessions=totals["experts"],
+        indicators=indicators,
+    )

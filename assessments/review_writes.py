@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from diagnosis.models import Plan
 
-from .models import ControlReview, ReviewItem
+from .courtesy_writes import latest_courtesy_tests
+from .models import ControlReview, ReviewCourtesyItem, ReviewItem
 from .progress import PlanProgress
 
 State = ControlReview.State
@@ -27,7 +28,9 @@ def _open_review_exists(plan: Plan) -> bool:
 @transaction.atomic
 def review_open(*, plan: Plan, as_of: date, meeting_date: date, title: str, user) -> ControlReview:
     """Open a review as of `as_of`: every measure then 逾期, 落後 or 待填報, and every one the last closed
-    review kept under control (繼續列管), whatever its status is now."""
+    review kept under control (繼續列管), whatever its status is now; likewise every unit whose latest
+    電話禮貌測試 since the last closed review (or the plan's start) scored below the plan's pass score, and
+    every unit the last review kept under control for it."""
     if _open_review_exists(plan):
         raise ReviewError(ALREADY_OPEN)
     previous = ControlReview.objects.filter(plan=plan, state=State.CLOSED).order_by("-as_of", "-pk").first()
@@ -68,7 +71,32 @@ def review_open(*, plan: Plan, as_of: date, meeting_date: date, title: str, user
             )
         )
     ReviewItem.objects.bulk_create(items)
+    ReviewCourtesyItem.objects.bulk_create(_courtesy_items(review, plan, previous, as_of))
     return review
+
+
+def _courtesy_items(review: ControlReview, plan: Plan, previous: ControlReview | None, as_of: date) -> list:
+    """Units below the pass score in their latest test since the previous review, and units the previous
+    review kept under control (with their latest test since, if any, else the test they were listed with)."""
+    kept = {}
+    if previous is not None:
+        kept = {
+            item.unit_id: item
+            for item in previous.courtesy_items.filter(decision=ReviewItem.Decision.KEEP).select_related("courtesy_test__unit")
+        }
+    latest = latest_courtesy_tests(plan, after=previous.as_of if previous else None, until=as_of)
+    items = []
+    for unit_id, test in latest.items():
+        if unit_id in kept or test.score < plan.courtesy_pass_score:
+            items.append((test, ReviewCourtesyItem.Origin.CARRIED if unit_id in kept else ReviewCourtesyItem.Origin.PROPOSED))
+    items += [(item.courtesy_test, ReviewCourtesyItem.Origin.CARRIED) for unit_id, item in kept.items() if unit_id not in latest]
+    items.sort(key=lambda pair: (pair[0].unit.path, pair[0].unit_id))
+    return [
+        ReviewCourtesyItem(
+            review=review, unit_id=test.unit_id, courtesy_test=test, origin=origin, pass_score=plan.courtesy_pass_score
+        )
+        for test, origin in items
+    ]
 
 
 def _lead_unit(measure):
@@ -77,12 +105,21 @@ def _lead_unit(measure):
 
 
 @transaction.atomic
-def review_items_save(*, review: ControlReview, items: list[ReviewItem], user) -> None:
-    """Save the findings, actions, follow-ups and decisions staff entered for the items of an open review."""
+def review_items_save(
+    *, review: ControlReview, items: list[ReviewItem], courtesy_items: list[ReviewCourtesyItem] = (), user
+) -> None:
+    """Save the findings, actions, follow-ups and decisions staff entered for the items of an open review
+    (its measures and its 電話禮貌測試 units)."""
     review = ControlReview.objects.select_for_update().get(pk=review.pk)
     if not review.is_open:
         raise ReviewError("此管制考核已結案，不能再修改。")
     for item in items:
+        if item.review_id != review.pk:
+            raise ReviewError("管制項目不屬於此次管制考核。")
+        item._history_user = user
+        item.full_clean()
+        item.save()
+    for item in courtesy_items:
         if item.review_id != review.pk:
             raise ReviewError("管制項目不屬於此次管制考核。")
         item._history_user = user
@@ -97,6 +134,10 @@ def review_close(*, review: ControlReview, user) -> ControlReview:
     if not review.is_open:
         raise ReviewError("此管制考核已結案。")
     undecided = list(review.items.filter(decision="").select_related("measure").values_list("measure__name", flat=True))
+    undecided += [
+        f"{name}電話禮貌測試"
+        for name in review.courtesy_items.filter(decision="").order_by("pk").values_list("unit__name", flat=True)
+    ]
     if undecided:
         names = "、".join(undecided[:5]) + ("等" if len(undecided) > 5 else "")
         raise ReviewError(f"尚有 {len(undecided)} 項未決議（{names}），請先決定繼續列管或解除列管。")

@@ -3,7 +3,8 @@
 Per organisation a precinct with five 內勤 units and ten 派出所; per organisation and year a plan with the
 106 plan's framework (5 構面, 11 項目, 26 評核重點, their criteria), about 100 measures with 主辦/協辦 units,
 an indicator on every third measure, twelve months of planned progress, twelve monthly reports (mostly
-accepted, some returned or late), and a closed 管制考核 with its items. Bulk inserts write no history rows."""
+accepted, some returned or late), a closed 管制考核 with its items, and the rest of the year's work (組織診斷,
+創意提案, 滿意度調查, 陳情 counts, 教育訓練, 電話禮貌測試, 獎懲, 推動小組). Bulk inserts write no history rows."""
 
 import random
 from collections.abc import Callable
@@ -14,11 +15,34 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from assessments.models import ControlReview, ReviewItem
-from diagnosis.models import Criterion, Dimension, FocusPoint, Item, Plan
+from assessments.models import (
+    Commendation,
+    ControlReview,
+    CourtesyTest,
+    PetitionTally,
+    Proposal,
+    ProposalDecision,
+    ReviewItem,
+    SatisfactionSurvey,
+    SurveyResult,
+    TeamMember,
+    TrainingAttendance,
+    TrainingSession,
+)
+from assessments.models.team import TeamRole
+from diagnosis.models import (
+    Criterion,
+    DiagnosisAnswer,
+    DiagnosisRound,
+    Dimension,
+    FocusPoint,
+    Item,
+    Plan,
+    UnitDiagnosis,
+)
 from measures.models import Indicator, Measure, PlannedProgress, ProgressReport, Unit
 from measures.models.measures import MeasureLeadUnit, MeasureSupportUnit
 
@@ -80,11 +104,17 @@ def _plan(precinct: Unit, roc_year: int, framework: list[dict]) -> tuple[Plan, l
         for p, i in enumerate(d["items"], start=1):
             items.append(Item(dimension=dimension, position=p, name=i["name"], description=i.get("description", "")))
             specs.append(i)
+    for dimension in dimensions:  # the allotment: each dimension's points split evenly over its items
+        mine = [item for item in items if item.dimension is dimension]
+        for item, share in zip(mine, _split(dimension.points, len(mine)), strict=True):
+            item.points = share
     items = Item.objects.bulk_create(items)
     points, point_specs = [], []
     for item, i in zip(items, specs, strict=True):
-        for p, f in enumerate(i.get("focus_points", []), start=1):
-            points.append(FocusPoint(item=item, position=p, name=f["name"], description=f.get("description", "")))
+        focus_specs = i.get("focus_points", [])
+        for p, (f, share) in enumerate(zip(focus_specs, _split(item.points, len(focus_specs)), strict=True), start=1):
+            points.append(FocusPoint(item=item, position=p, name=f["name"], description=f.get("description", ""),
+                                     points=share))
             point_specs.append(f)
     points = FocusPoint.objects.bulk_create(points)
     Criterion.objects.bulk_create(
@@ -96,6 +126,97 @@ def _plan(precinct: Unit, roc_year: int, framework: list[dict]) -> tuple[Plan, l
     for point in points:
         by_item.setdefault(point.item_id, []).append(point)
     return plan, items, by_item
+
+
+def _split(total: int, count: int) -> list[int]:
+    base, extra = divmod(total, count) if count else (0, 0)
+    return [base + (1 if n < extra else 0) for n in range(count)]
+
+
+def _machinery(rng: random.Random, plan: Plan, units: list[Unit], staff, focus_points: list[FocusPoint]) -> None:
+    """The rest of a year's work: a closed 組織診斷 round answered by every unit, 創意提案 with decisions,
+    two 滿意度調查 with all five categories, a year of 陳情 counts per unit, 教育訓練 with attendance,
+    電話禮貌測試 twice per unit, some 獎懲 and the 推動小組名冊."""
+    year = plan.start_date.year
+    round_ = DiagnosisRound.objects.create(
+        plan=plan, title=f"{plan.year}年組織診斷", opens_on=date(year, 2, 1), due_on=date(year, 2, 28),
+        state=DiagnosisRound.State.CLOSED, created_by=staff, closed_at=_aware(date(year, 3, 1), 9),
+    )
+    diagnoses = UnitDiagnosis.objects.bulk_create(
+        UnitDiagnosis(round=round_, unit=unit, state=UnitDiagnosis.State.SUBMITTED, submitted_by=staff,
+                      submitted_at=_aware(date(year, 2, rng.randint(1, 28)), 10))
+        for unit in units
+    )
+    DiagnosisAnswer.objects.bulk_create(
+        (DiagnosisAnswer(unit_diagnosis=d, focus_point=fp, score=rng.randint(fp.points // 2, fp.points),
+                         problems="人力不足，宣導不夠普及。" if rng.random() < 0.2 else "", improvements="")
+         for d in diagnoses for fp in focus_points),
+        batch_size=BATCH,
+    )
+    states = [Proposal.State.FILED, Proposal.State.REVIEWING, Proposal.State.ADOPTED, Proposal.State.REJECTED,
+              Proposal.State.IMPLEMENTED]
+    proposals = Proposal.objects.bulk_create(
+        Proposal(plan=plan, unit=rng.choice(units), title=f"創意提案{n}", problem="現行作業流程繁複。",
+                 suggestion="簡化表單並以系統填報。", filed_by=staff, filed_at=_aware(date(year, rng.randint(1, 11), 5), 9),
+                 state=rng.choice(states))
+        for n in range(1, 13)
+    )
+    path = {Proposal.State.REVIEWING: [Proposal.State.REVIEWING],
+            Proposal.State.ADOPTED: [Proposal.State.REVIEWING, Proposal.State.ADOPTED],
+            Proposal.State.REJECTED: [Proposal.State.REVIEWING, Proposal.State.REJECTED],
+            Proposal.State.IMPLEMENTED: [Proposal.State.REVIEWING, Proposal.State.ADOPTED, Proposal.State.IMPLEMENTED]}
+    decisions = []
+    for proposal in proposals:
+        before = Proposal.State.FILED
+        for step in path.get(proposal.state, []):
+            decisions.append(ProposalDecision(proposal=proposal, from_state=before, to_state=step, decided_by=staff,
+                                              reason="" if step == Proposal.State.REVIEWING else "經推動小組審查。"))
+            before = step
+    ProposalDecision.objects.bulk_create(decisions)
+    surveys = SatisfactionSurvey.objects.bulk_create(
+        SatisfactionSurvey(plan=plan, title=f"{plan.year}年{half}半年服務滿意度調查", period_start=date(year, month, 1),
+                           period_end=date(year, month + 5, 28), design="臨櫃洽公民眾問卷調查", population=5000,
+                           sampling_method=SatisfactionSurvey.Sampling.SYSTEMATIC, sample_size=400, recorded_by=staff)
+        for half, month in (("上", 1), ("下", 7))
+    )
+    results = []
+    for survey in surveys:
+        for category in SurveyResult.Category.values:
+            respondents = rng.randint(300, 420)
+            results.append(SurveyResult(survey=survey, category=category, respondents=respondents,
+                                        satisfied=rng.randint(respondents * 7 // 10, respondents)))
+    SurveyResult.objects.bulk_create(results)
+    tallies = []
+    for unit in units:
+        for month in range(1, 13):
+            closed = rng.randint(0, 20)
+            satisfied = rng.randint(0, closed)
+            tallies.append(PetitionTally(plan=plan, unit=unit, month=date(year, month, 1), closed=closed, satisfied=satisfied,
+                                         dissatisfied=rng.randint(0, closed - satisfied), recorded_by=staff))
+    PetitionTally.objects.bulk_create(tallies, batch_size=BATCH)
+    sessions = TrainingSession.objects.bulk_create(
+        TrainingSession(plan=plan, held_on=date(year, month, 15), topic=f"提升服務品質講習（{month}月）", speaker="講座",
+                        speaker_is_expert=month % 4 == 0, hours=2, organizer=units[0], recorded_by=staff)
+        for month in (2, 4, 6, 8, 10, 12)
+    )
+    TrainingAttendance.objects.bulk_create(
+        TrainingAttendance(session=session, unit=unit, attendees=rng.randint(5, 30)) for session in sessions for unit in units
+    )
+    tests = CourtesyTest.objects.bulk_create(
+        CourtesyTest(plan=plan, unit=unit, tested_on=date(year, month, rng.randint(1, 28)),
+                     score=rng.randint(60, 100), findings="接聽時未報單位名稱。", tester="督察組", recorded_by=staff)
+        for unit in units for month in (3, 9)
+    )
+    Commendation.objects.bulk_create(
+        Commendation(plan=plan, unit=test.unit, kind=Commendation.Kind.COMMEND if test.score >= 90 else Commendation.Kind.REPRIMAND,
+                     reason="電話禮貌測試結果。", decided_on=test.tested_on, courtesy_test=test, recorded_by=staff)
+        for test in tests[:5]
+    )
+    TeamMember.objects.bulk_create(
+        TeamMember(plan=plan, role=role, name=f"成員{n}", title=title, unit=units[0] if n > 1 else plan.organization, position=n)
+        for n, (role, title) in enumerate([(TeamRole.CONVENER, "分局長"), (TeamRole.DEPUTY, "副分局長"),
+                                           (TeamRole.SECRETARY, "秘書室主任")] + [(TeamRole.MEMBER, "組長")] * 5, start=1)
+    )
 
 
 def _measures(rng: random.Random, plan: Plan, items, points_by_item, precinct: Unit, units: list[Unit], staff, head_of):
@@ -180,8 +301,17 @@ def generate_scale_data(*, organizations: int, years: int, seed: int = 106, firs
             for year in range(first_year, first_year + years):
                 plan, items, points = _plan(precinct, year, framework)
                 m, r = _measures(rng, plan, items, points, precinct, units, staff, {})
+                _machinery(rng, plan, units, staff, [fp for item in items for fp in points.get(item.pk, [])])
                 measures, reports = measures + m, reports + r
                 done += 1
                 if progress:
                     progress(done, total)
+    _analyze()
     return ScaleSummary(organizations=organizations, plans=total, measures=measures, reports=reports)
+
+
+def _analyze() -> None:
+    """Refresh the planner's statistics after the bulk load. Without them PostgreSQL estimates the new
+    tables as nearly empty and picks sequential scans of the report and planned-progress tables."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, reviews
+from .views import commendations, courtesy, dashboard, proposals, reviews, surveys, team, training  # noqa: F401
 
 app_name = "assessments"
 
@@ -11,4 +11,46 @@ urlpatterns = [
     path("plans/<int:year>/reviews/<int:pk>/close/", reviews.review_close_page, name="review_close"),
     path("plans/<int:year>/reviews/<int:pk>/export.xlsx", reviews.review_export, name="review_export"),
     path("units/<slug:code>/", dashboard.unit_dashboard, name="unit"),
+    # 創意提案 (proposals.py)
+    path("plans/<int:year>/proposals/", proposals.proposal_list, name="proposals"),
+    path("plans/<int:year>/proposals/new/", proposals.proposal_new, name="proposal_new"),
+    path("plans/<int:year>/proposals/<int:pk>/", proposals.proposal_detail, name="proposal"),
+    path("plans/<int:year>/proposals/<int:pk>/edit/", proposals.proposal_edit, name="proposal_edit"),
+    path("plans/<int:year>/proposals/<int:pk>/decide/", proposals.proposal_decide, name="proposal_decide"),
+    # 電話禮貌測試 (courtesy.py)
+    path("plans/<int:year>/courtesy/", courtesy.courtesy_list, name="courtesy_tests"),
+    path("plans/<int:year>/courtesy/new/", courtesy.courtesy_new, name="courtesy_new"),
+    path("plans/<int:year>/courtesy/<int:pk>/", courtesy.courtesy_detail, name="courtesy_test"),
+    path("plans/<int:year>/courtesy/<int:pk>/edit/", courtesy.courtesy_edit, name="courtesy_edit"),
+    # 獎懲 (commendations.py)
+    path("plans/<int:year>/commendations/", commendations.commendation_list, name="commendations"),
+    path("plans/<int:year>/commendations/new/", commendations.commendation_new, name="commendation_new"),
+    path("plans/<int:year>/commendations/<int:pk>/", commendations.commendation_detail, name="commendation"),
+    path("plans/<int:year>/commendations/<int:pk>/edit/", commendations.commendation_edit, name="commendation_edit"),
+    # 滿意度調查、陳情案件 (surveys.py)
+    path("plans/<int:year>/surveys/", surveys.survey_list, name="surveys"),
+    path("plans/<int:year>/surveys/new/", surveys.survey_create, name="survey_new"),
+    path("plans/<int:year>/surveys/trend/", surveys.survey_trend_page, name="survey_trend"),
+    path("plans/<int:year>/surveys/results-template.xlsx", surveys.survey_import_template, name="survey_import_template"),
+    path("plans/<int:year>/surveys/<int:pk>/", surveys.survey_detail, name="survey"),
+    path("plans/<int:year>/surveys/<int:pk>/edit/", surveys.survey_edit, name="survey_edit"),
+    path("plans/<int:year>/surveys/<int:pk>/delete/", surveys.survey_delete_page, name="survey_delete"),
+    path("plans/<int:year>/surveys/<int:pk>/results/", surveys.survey_results, name="survey_results"),
+    path("plans/<int:year>/surveys/<int:pk>/import/", surveys.survey_import, name="survey_import"),
+    path("plans/<int:year>/petitions/", surveys.petition_analysis_page, name="petitions"),
+    path("plans/<int:year>/petitions/entry/", surveys.petition_entry, name="petition_entry"),
+    # 教育訓練 (training.py)
+    path("plans/<int:year>/training/", training.training_list, name="training_list"),
+    path("plans/<int:year>/training/new/", training.training_create, name="training_new"),
+    path("plans/<int:year>/training/<int:pk>/", training.training_detail, name="training"),
+    path("plans/<int:year>/training/<int:pk>/edit/", training.training_edit, name="training_edit"),
+    path("plans/<int:year>/training/<int:pk>/attendance/", training.training_attendance, name="training_attendance"),
+    path("plans/<int:year>/training/<int:pk>/delete/", training.training_delete, name="training_delete"),
+    # 推動小組名冊 (team.py)
+    path("plans/<int:year>/team/", team.team_list, name="team"),
+    path("plans/<int:year>/team/new/", team.team_member_new, name="team_new"),
+    path("plans/<int:year>/team/<int:pk>/edit/", team.team_member_edit, name="team_edit"),
+    path("plans/<int:year>/team/<int:pk>/remove/", team.team_member_remove_page, name="team_remove"),
+    path("plans/<int:year>/team/<int:pk>/move/", team.team_member_move_page, name="team_move"),
+    path("plans/<int:year>/team.<str:extension>", team.team_export, name="team_export"),
 ]

@@ -5,7 +5,18 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from measures.models import Measure
 
-from .models import Criterion, Dimension, FocusPoint, Item, Milestone, Plan
+from .models import (
+    Criterion,
+    DiagnosisAnswer,
+    DiagnosisRound,
+    Dimension,
+    FocusPoint,
+    Item,
+    MeasureDraft,
+    Milestone,
+    Plan,
+    UnitDiagnosis,
+)
 
 
 class MilestoneInline(admin.TabularInline):
@@ -84,6 +95,7 @@ class ItemAdmin(SimpleHistoryAdmin):
     list_select_related = ["dimension"]
     search_fields = ["name"]
     ordering = ["dimension__plan", "dimension__position", "position"]
+    readonly_fields = ["points"]  # 配分 is set on the allotment page, which checks the sums
     inlines = [FocusPointInline, MeasureInline]
 
     def save_formset(self, request, form, formset, change):
@@ -107,6 +119,7 @@ class FocusPointAdmin(SimpleHistoryAdmin):
     list_select_related = ["item"]
     search_fields = ["name"]
     ordering = ["item__dimension__plan", "item__dimension__position", "item__position", "position"]
+    readonly_fields = ["points"]  # 配分 is set on the allotment page, which checks the sums
     inlines = [CriterionInline]
 
 
@@ -115,3 +128,53 @@ class CriterionAdmin(SimpleHistoryAdmin):
     list_display = ["label", "text", "focus_point"]
     list_select_related = ["focus_point__item"]
     search_fields = ["text"]
+
+
+# --- 組織診斷 ---
+
+
+class UnitDiagnosisInline(admin.TabularInline):
+    model = UnitDiagnosis
+    extra = 0
+    fields = ["unit", "state", "submitted_by", "submitted_at"]
+    readonly_fields = ["submitted_at"]
+    raw_id_fields = ["submitted_by"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("unit", "submitted_by")
+
+
+@admin.register(DiagnosisRound)
+class DiagnosisRoundAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "plan", "opens_on", "due_on", "state"]
+    list_filter = ["state", "plan__year"]
+    list_select_related = ["plan"]
+    search_fields = ["title"]
+    raw_id_fields = ["created_by"]
+    inlines = [UnitDiagnosisInline]
+
+
+class DiagnosisAnswerInline(admin.TabularInline):
+    model = DiagnosisAnswer
+    extra = 0
+    fields = ["focus_point", "score", "problems", "improvements"]
+    raw_id_fields = ["focus_point"]
+
+
+@admin.register(UnitDiagnosis)
+class UnitDiagnosisAdmin(SimpleHistoryAdmin):
+    list_display = ["round", "unit", "state", "submitted_at"]
+    list_filter = ["state", "round__plan__year"]
+    list_select_related = ["round", "unit"]
+    raw_id_fields = ["submitted_by"]
+    inlines = [DiagnosisAnswerInline]
+
+
+@admin.register(MeasureDraft)
+class MeasureDraftAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "plan", "unit", "state", "proposed_at"]
+    list_filter = ["state", "plan__year"]
+    list_select_related = ["plan", "unit"]
+    search_fields = ["name", "content"]
+    raw_id_fields = ["item", "focus_point", "answer", "proposed_by", "decided_by", "measure"]

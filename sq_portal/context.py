@@ -18,10 +18,15 @@ def portal(request: HttpRequest) -> dict:
     reads_all = user.is_superuser or any(m.role != Membership.Role.HEAD for m in memberships)
     if memberships or user.is_superuser:
         nav_plan = preferred_plan(user, plans_for_user(user))
+    head_units = [m.unit for m in memberships if m.role == Membership.Role.HEAD]
     context["nav"] = {
         "plan": nav_plan,
-        "head_units": [m.unit for m in memberships if m.role == Membership.Role.HEAD],
+        "head_units": head_units,
         "reviews": reads_all and nav_plan is not None,
+        # 獎懲 is for 研考承辦 and the unit's own head, not for viewers.
+        "commendations": nav_plan is not None and (
+            user.is_superuser or bool(head_units) or any(m.role == Membership.Role.STAFF for m in memberships)
+        ),
         "roles": "、".join(f"{m.unit.name}{m.get_role_display()}" for m in memberships),
     }
     return context

@@ -20,5 +20,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("measures.urls")),
     path("", include("assessments.urls")),
+    path("", include("diagnosis.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -55,12 +55,90 @@ MATRIX = {
     "assessments:review_close": ("review", "302 405 405 405 405", "302 302 403 404 404"),
     "assessments:review_export": ("review", "302 200 200 404 404", "302 405 405 405 405"),
     "assessments:unit": ("unit_a", "302 200 200 200 404", "302 405 405 405 405"),
+    # --- 組織診斷 ---
+    "diagnosis:rounds": ("year", "302 200 200 200 200", "302 400 403 403 403"),
+    "diagnosis:allotment": ("year", "302 200 403 403 403", "302 400 403 403 403"),
+    "diagnosis:round": ("diag_round", "302 200 200 200 200", "302 405 405 405 405"),
+    "diagnosis:round_close": ("diag_round", "302 405 405 405 405", "302 302 403 403 403"),
+    "diagnosis:results": ("diag_round", "302 200 200 200 200", "302 405 405 405 405"),
+    # Unit A's draft self-check: only unit A's head sees it; staff see only that it is not yet submitted.
+    "diagnosis:unit": ("diag_draft", "302 404 404 200 404", "302 404 404 302 404"),
+    "diagnosis:propose": ("diag_draft_answer", "302 404 404 200 404", "302 404 404 400 404"),
+    "diagnosis:drafts": ("year", "302 200 200 200 200", "302 405 405 405 405"),
+    "diagnosis:draft_decide": ("diag_measure_draft", "302 405 405 405 405", "302 302 403 403 404"),
+    # --- 創意提案 ---
+    # A proposal unit A's head filed (已提案): everyone who reads the plan reads it; the filer and staff edit it.
+    "assessments:proposals": ("year", "302 200 200 200 200", "302 405 405 405 405"),
+    "assessments:proposal_new": ("year", "302 200 403 200 200", "302 200 403 200 200"),
+    "assessments:proposal": ("proposal", "302 200 200 200 200", "302 405 405 405 405"),
+    "assessments:proposal_edit": ("proposal", "302 200 403 200 403", "302 200 403 200 403"),
+    "assessments:proposal_decide": ("proposal", "302 405 405 405 405", "302 400 403 403 403"),
+    # --- 電話禮貌測試 ---
+    # A test of unit A: staff and viewers read it, unit A's head reads it, unit B's head does not see it.
+    "assessments:courtesy_tests": ("year", "302 200 200 200 200", "302 405 405 405 405"),
+    "assessments:courtesy_new": ("year", "302 200 403 403 403", "302 200 403 403 403"),
+    "assessments:courtesy_test": ("courtesy_a", "302 200 200 200 404", "302 405 405 405 405"),
+    "assessments:courtesy_edit": ("courtesy_a", "302 200 403 403 404", "302 200 403 403 404"),
+    # --- 獎懲 ---
+    # A record of unit A: staff and unit A's head only; to viewers the 獎懲 do not exist.
+    "assessments:commendations": ("year", "302 200 404 200 200", "302 405 405 405 405"),
+    "assessments:commendation_new": ("year", "302 200 404 403 403", "302 200 404 403 403"),
+    "assessments:commendation": ("commendation_a", "302 200 404 200 404", "302 405 405 405 405"),
+    "assessments:commendation_edit": ("commendation_a", "302 200 404 403 404", "302 200 404 403 404"),
+    # --- 滿意度調查、陳情案件 ---
+    "assessments:surveys": ("year", "302 200 200 200 200", "302 405 405 405 405"),
+    "assessments:survey_new": ("year", "302 200 403 403 403", "302 400 403 403 403"),
+    "assessments:survey_trend": ("year", "302 200 200 200 200", "302 405 405 405 405"),
+    "assessments:survey_import_template": ("year", "302 200 403 403 403", "302 405 405 405 405"),
+    "assessments:survey": ("survey", "302 200 200 200 200", "302 405 405 405 405"),
+    "assessments:survey_edit": ("survey", "302 200 403 403 403", "302 400 403 403 403"),
+    "assessments:survey_delete": ("survey", "302 405 405 405 405", "302 302 403 403 403"),
+    # An empty POST is a valid "no results in any category" (the page shows all five): 302 for staff.
+    "assessments:survey_results": ("survey", "302 200 403 403 403", "302 302 403 403 403"),
+    "assessments:survey_import": ("survey", "302 200 403 403 403", "302 400 403 403 403"),
+    "assessments:petitions": ("year", "302 200 200 200 200", "302 405 405 405 405"),
+    "assessments:petition_entry": ("year", "302 200 403 403 403", "302 400 403 403 403"),
+    # --- 教育訓練 ---
+    # 教育訓練: everyone who reads the plan reads its sessions; staff change them; a unit head fills in only their
+    # own unit's attendance (head_a and head_b both have a row); viewers change nothing.
+    "assessments:training_list": ("year", "302 200 200 200 200", "302 405 405 405 405"),
+    "assessments:training_new": ("year", "302 200 403 403 403", "302 400 403 403 403"),
+    "assessments:training": ("training", "302 200 200 200 200", "302 405 405 405 405"),
+    "assessments:training_edit": ("training", "302 200 403 403 403", "302 400 403 403 403"),
+    "assessments:training_attendance": ("training", "302 200 403 200 200", "302 302 403 302 302"),
+    "assessments:training_delete": ("training", "302 405 405 405 405", "302 302 403 403 403"),
+    # --- 推動小組名冊、次年度計畫 ---
+    # 推動小組名冊: everyone who reads the plan reads and exports it; staff change it. 次年度計畫: staff only.
+    "assessments:team": ("year", "302 200 200 200 200", "302 405 405 405 405"),
+    "assessments:team_new": ("year", "302 200 403 403 403", "302 400 403 403 403"),
+    "assessments:team_edit": ("team_member", "302 200 403 403 403", "302 400 403 403 403"),
+    "assessments:team_remove": ("team_member", "302 405 405 405 405", "302 302 403 403 403"),
+    "assessments:team_move": ("team_member", "302 405 405 405 405", "302 302 403 403 403"),
+    "assessments:team_export": ("team_xlsx", "302 200 200 200 200", "302 405 405 405 405"),
+    "diagnosis:plan_copy": ("year", "302 200 403 403 403", "302 302 403 403 403"),
 }
 # The same views with other objects: the sent report and its evidence are readable by staff and viewers.
 VARIANTS = {
     "measures:report@sent": ("measures:report", "sent", "302 200 200 200 404", "-"),
     "measures:evidence@sent": ("measures:evidence", "sent_evidence", "302 200 200 200 404", "-"),
     "assessments:unit@unit_b": ("assessments:unit", "unit_b", "302 200 200 404 200", "-"),
+    # --- 組織診斷 ---
+    # Unit B's submitted self-check: staff and viewers read it (and may not change it), unit A does not see it.
+    "diagnosis:unit@sent": ("diagnosis:unit", "diag_sent", "302 200 200 404 200", "302 403 403 404 302"),
+    "diagnosis:propose@sent": ("diagnosis:propose", "diag_sent_answer", "302 403 403 404 200", "302 403 403 404 400"),
+    # --- 創意提案 ---
+    # --- 電話禮貌測試 ---
+    "assessments:courtesy_test@courtesy_b": ("assessments:courtesy_test", "courtesy_b", "302 200 200 404 200", "-"),
+    # --- 獎懲 ---
+    "assessments:commendation@commendation_b": ("assessments:commendation", "commendation_b", "302 200 404 404 200", "-"),
+    # --- 滿意度調查、陳情案件 ---
+    # A survey of another organisation's plan, asked for under 士林分局's 106 plan: 404 to everyone.
+    "assessments:survey@foreign": ("assessments:survey", "foreign_survey", "302 404 404 404 404", "-"),
+    "assessments:survey_results@foreign": ("assessments:survey_results", "foreign_survey", "302 404 404 404 404", "302 404 404 404 404"),
+    # --- 教育訓練 ---
+    "assessments:training@other_plan": ("assessments:training", "training_other_plan", "302 404 404 404 404", "-"),
+    # --- 推動小組名冊、次年度計畫 ---
+    "assessments:team_export@ods": ("assessments:team_export", "team_ods", "302 200 200 200 200", "-"),
 }
 
 
@@ -97,7 +175,7 @@ def objects(plan_106, user, pdf_file, evidence_dir):
 
     draft, sent = report(4, False), report(5, True)
     review = review_open(plan=plan_106, as_of=date(2017, 5, 31), meeting_date=date(2017, 6, 1), title="t", user=user("secretariat"))
-    return {
+    objects = {
         "none": {},
         "year": {"year": 106},
         "form": {"year": 106, "form": 2, "extension": "xlsx"},
@@ -110,6 +188,146 @@ def objects(plan_106, user, pdf_file, evidence_dir):
         "review": {"year": 106, "pk": review.pk},
         "unit_a": {"code": "shilin-tianmu"},
         "unit_b": {"code": "shilin-investigation"},
+    }
+    # Each area adds the objects its rows name (a function per area, below the fixture, called here).
+    # --- 組織診斷 ---
+    objects.update(diagnosis_objects(plan_106, user))
+    # --- 創意提案 ---
+    objects.update(proposal_objects(plan_106, user))
+    # --- 電話禮貌測試 ---
+    objects.update(courtesy_objects(plan_106, user))
+    # --- 獎懲 ---
+    objects.update(commendation_objects(plan_106, user))
+    # --- 滿意度調查、陳情案件 ---
+    objects.update(survey_objects(plan_106, user))
+    # --- 教育訓練 ---
+    objects.update(training_objects(plan_106, user))
+    # --- 推動小組名冊、次年度計畫 ---
+    objects.update(team_objects(plan_106, user))
+    return objects
+
+
+# --- 組織診斷 ---
+def diagnosis_objects(plan, user) -> dict:
+    """A round with unit A's draft (with a problem found) and unit B's submitted self-check, and a measure
+    draft unit A proposed."""
+    from diagnosis.diagnosis_writes import measure_draft_propose
+
+    from .diagnosis_fixtures import fill, open_round
+
+    diagnosis_round = open_round(plan, user("secretariat"))
+    mine = diagnosis_round.unit_diagnoses.select_related("round")
+    draft = fill(mine.get(unit__code="shilin-tianmu"), user("tianmu"), submit=False, problems=lambda fp: "問題")
+    sent = fill(mine.get(unit__code="shilin-investigation"), user("investigation"), problems=lambda fp: "問題")
+    draft_answer = draft.answers.select_related("unit_diagnosis__round", "focus_point").first()
+    measure_draft = measure_draft_propose(answer=draft_answer, name="草案", content="", user=user("tianmu"))
+    return {
+        "diag_round": {"year": 106, "pk": diagnosis_round.pk},
+        "diag_draft": {"year": 106, "pk": diagnosis_round.pk, "code": "shilin-tianmu"},
+        "diag_sent": {"year": 106, "pk": diagnosis_round.pk, "code": "shilin-investigation"},
+        "diag_draft_answer": {"year": 106, "pk": draft_answer.pk},
+        "diag_sent_answer": {"year": 106, "pk": sent.answers.first().pk},
+        "diag_measure_draft": {"year": 106, "pk": measure_draft.pk},
+    }
+
+
+# --- 創意提案 ---
+def proposal_objects(plan, user):
+    from assessments.proposal_writes import proposal_file
+
+    proposal = proposal_file(plan=plan, unit=Unit.objects.get(code="shilin-tianmu"), title="t", problem="p", suggestion="s", user=user("tianmu"))
+    return {"proposal": {"year": 106, "pk": proposal.pk}}
+
+
+# --- 電話禮貌測試 ---
+def courtesy_objects(plan, user):
+    from decimal import Decimal
+
+    from assessments.courtesy_writes import courtesy_test_record
+
+    def test(code):
+        return courtesy_test_record(plan=plan, unit=Unit.objects.get(code=code), tested_on=date(2017, 5, 10), score=Decimal(70), tester="t", user=user("secretariat"))
+
+    return {"courtesy_a": {"year": 106, "pk": test("shilin-tianmu").pk}, "courtesy_b": {"year": 106, "pk": test("shilin-investigation").pk}}
+
+
+# --- 獎懲 ---
+def commendation_objects(plan, user):
+    from assessments.commendation_writes import commendation_record
+
+    def record(code):
+        return commendation_record(plan=plan, unit=Unit.objects.get(code=code), kind="commend", reason="r", decided_on=date(2017, 6, 1), finding="f", user=user("secretariat"))
+
+    return {"commendation_a": {"year": 106, "pk": record("shilin-tianmu").pk}, "commendation_b": {"year": 106, "pk": record("shilin-investigation").pk}}
+
+
+# --- 教育訓練 ---
+def survey_objects(plan_106, user) -> dict:
+    """A survey of the 106 plan with a result, and one of another organisation's plan (北投分局's)."""
+    from assessments.survey_writes import ResultFigures, survey_results_set, survey_save
+    from diagnosis.models import Plan
+
+    staff = user("secretariat")
+    survey = survey_save(
+        plan=plan_106, user=staff, title="106年第1季滿意度調查", period_start=date(2017, 1, 1), period_end=date(2017, 3, 31),
+        sampling_method="systematic",
+    )
+    survey_results_set(survey=survey, user=staff, results={"courtesy": ResultFigures(10, 9)})
+    bureau = Unit.objects.get(code="tcpd")
+    other = Unit.objects.filter(code="tcpd-beitou").first() or Unit(code="tcpd-beitou", name="北投分局", kind=Unit.Kind.PRECINCT, parent=bureau)
+    if other.pk is None:
+        from measures.unit_tree import unit_save
+
+        other = unit_save(other)
+    foreign_plan = Plan.objects.create(
+        organization=other, year=106, title="北投分局 106 年計畫", start_date=date(2017, 1, 1), end_date=date(2017, 12, 31)
+    )
+    foreign = survey_save(
+        plan=foreign_plan, user=staff, title="他分局調查", period_start=date(2017, 1, 1), period_end=date(2017, 3, 31),
+        sampling_method="census",
+    )
+    return {"survey": {"year": 106, "pk": survey.pk}, "foreign_survey": {"year": 106, "pk": foreign.pk}}
+
+
+def training_objects(plan_106, user) -> dict:
+    """A session of the 106 plan with unit A's attendance; a session of another organisation's plan (訓練科's),
+    asked for under 士林分局's 106 plan (404 to everyone)."""
+    from assessments.training_writes import training_session_save
+    from diagnosis.models import Plan
+
+    def session(plan, held_on):
+        return training_session_save(
+            plan=plan, user=user("secretariat"),
+            values={"held_on": held_on, "topic": "服務禮儀講習", "speaker": "王教授", "hours": 2,
+                    "organizer": plan.organization, "speaker_is_expert": True},
+            attendance={Unit.objects.get(code="shilin-tianmu"): 5},
+        )
+
+    other_plan = Plan.objects.create(
+        organization=Unit.objects.get(code="tcpd-training"), year=106, title="訓練科 106 年度計畫",
+        start_date=date(2017, 1, 1), end_date=date(2017, 12, 31),
+    )
+    return {
+        "training": {"year": 106, "pk": session(plan_106, date(2017, 5, 10)).pk},
+        "training_other_plan": {"year": 106, "pk": session(other_plan, date(2017, 5, 10)).pk},
+    }
+
+
+# --- 推動小組名冊、次年度計畫 ---
+def team_objects(plan_106, user) -> dict:
+    """A member of the 106 plan's 推動小組 (a 委員 of 天母派出所)."""
+    from assessments.models import TeamMember
+    from assessments.team_writes import team_member_save
+
+    member = team_member_save(
+        member=TeamMember(plan=plan_106, role=TeamMember.Role.MEMBER, name="成員甲", title="所長",
+                          unit=Unit.objects.get(code="shilin-tianmu")),
+        user=user("secretariat"),
+    )
+    return {
+        "team_member": {"year": 106, "pk": member.pk},
+        "team_xlsx": {"year": 106, "extension": "xlsx"},
+        "team_ods": {"year": 106, "extension": "ods"},
     }
 
 

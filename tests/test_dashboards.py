@@ -9,6 +9,7 @@ from django.utils import timezone
 from assessments.progress import PlanProgress, default_as_of
 from assessments.status import Status
 from measures.models import Measure, PlannedProgress, ProgressReport, Unit
+from tests.machinery_fixtures import machinery
 
 pytestmark = pytest.mark.django_db
 DASHBOARD = "/plans/106/dashboard/"
@@ -128,22 +129,28 @@ def grow_tenfold(plan_106):
 
 def test_the_plan_dashboard_costs_the_same_queries_with_ten_times_the_data(client, user, plan_106, django_assert_num_queries):
     client.force_login(user("secretariat"))
+    machinery(plan_106, user)
     # session, user, memberships, the plan by year (access), the plan with its framework: dimensions, items,
     # focus points, criteria; measures (item, dimension, focus point joined), lead units, support units,
-    # planned progress, the report aggregate, the organisation's units; the nav: newest plan and its
+    # planned progress, the report aggregate, the organisation's units; 推動作業: the latest diagnosis round,
+    # its units, its scores (3), the proposals' aggregate, the training sessions' and the linked indicators'
+    # aggregates (2), the surveys with the latest one and its results (2); the nav: newest plan and its
     # organisation's parent; the session's renewal (3: savepoint, update, release — SESSION_SAVE_EVERY_REQUEST ends it after 30 idle minutes).
-    with django_assert_num_queries(20):
-        client.get(DASHBOARD + "?as_of=106/05/31")
-    grow_tenfold(plan_106)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(28):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
-    assert "列管措施 370 項" in html
+    assert "組織診斷" in html and "第0次調查" in html and "90.0%" in html and "講習" not in html
+    grow_tenfold(plan_106)
+    machinery(plan_106, user, copies=10)
+    with django_assert_num_queries(28):
+        html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
+    assert "列管措施 370 項" in html and "提案 11 件" in html
 
 
 def test_the_plan_dashboard_is_the_home_page_of_staff(client, user, django_assert_num_queries):
     client.force_login(user("secretariat"))
-    # As the dashboard, with the plan found by "newest visible plan" instead of by year (and the session's renewal).
-    with django_assert_num_queries(20):
+    # As the dashboard, with the plan found by "newest visible plan" instead of by year (and the session's
+    # renewal); with no diagnosis round and no survey, their cards cost one query each instead of 3 and 2.
+    with django_assert_num_queries(25):
         assert "進度總覽" in client.get("/").content.decode()
 
 
@@ -184,3 +191,14 @@ def test_the_unit_dashboard_costs_the_same_queries_with_more_reports(client, use
     grow_tenfold(plan_106)
     with django_assert_num_queries(20):
         client.get(url)
+
+
+def test_it_finds_the_units_carrying_each_measure_as_measure_is_carried_by_does(plan_106):
+    # 附表1 measures for 各分局、大隊、隊 fall to the precinct itself; 附表2's 各單位 to every other unit.
+    form1 = plan_106.measures.filter(source="form1").order_by("pk").first()
+    Measure.objects.filter(pk=form1.pk).update(all_units=True)
+    progress = PlanProgress.load(plan_106, date(2017, 5, 31))
+    for measure in progress.measures:
+        expected = [u for u in progress.units if measure.is_carried_by(u, plan_106.organization_id)]
+        assert progress.carriers[measure.pk] == expected
+    assert {(m.source, m.all_units) for m in progress.measures} >= {("form1", True), ("form2", True), ("form2", False)}

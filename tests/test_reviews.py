@@ -19,7 +19,9 @@ def opened(plan, user, as_of=date(2017, 5, 31)):
     return review_open(plan=plan, as_of=as_of, meeting_date=as_of, title="106年5月份管制考核", user=user)
 
 
-def formset_data(review, **per_item):
+def formset_data(review, courtesy=None, **per_item):
+    """The review page's POST: the measures' formset ("form-") and the 電話禮貌測試 units' ("courtesy-",
+    values by unit name or "*")."""
     items = list(review.items.order_by("pk"))
     data = {"form-TOTAL_FORMS": len(items), "form-INITIAL_FORMS": len(items), "form-MIN_NUM_FORMS": 0, "form-MAX_NUM_FORMS": 1000}
     for index, item in enumerate(items):
@@ -28,6 +30,16 @@ def formset_data(review, **per_item):
         values.update(per_item.get(item.measure.name, per_item.get("*", {})))
         for key, value in values.items():
             data[f"form-{index}-{key}"] = value
+    courtesy = courtesy or {}
+    courtesy_items = list(review.courtesy_items.select_related("unit").order_by("pk"))
+    data.update({"courtesy-TOTAL_FORMS": len(courtesy_items), "courtesy-INITIAL_FORMS": len(courtesy_items),
+                 "courtesy-MIN_NUM_FORMS": 0, "courtesy-MAX_NUM_FORMS": 1000})
+    for index, item in enumerate(courtesy_items):
+        data[f"courtesy-{index}-id"] = item.pk
+        values = {"finding": "", "action": "", "follow_up_due": "", "decision": ""}
+        values.update(courtesy.get(item.unit.name, courtesy.get("*", {})))
+        for key, value in values.items():
+            data[f"courtesy-{index}-{key}"] = value
     return data
 
 
@@ -160,8 +172,9 @@ def test_review_pages_cost_a_fixed_number_of_queries(client, user, plan_106, dja
     with django_assert_num_queries(10):
         client.get(LIST)
     # session, user, memberships, the plan by year, the review, its items (measure, item, dimension,
-    # follow-up unit joined), their lead and support units; the nav (2); the session's renewal (3).
-    with django_assert_num_queries(13):
+    # follow-up unit joined), their lead and support units, its 電話禮貌測試 items (unit and test joined);
+    # the nav (2); the session's renewal (3).
+    with django_assert_num_queries(14):
         client.get(reverse("assessments:review", kwargs={"year": 106, "pk": review.pk}))
 
 

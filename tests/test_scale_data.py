@@ -7,9 +7,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments.models import ControlReview
-from diagnosis.models import Plan
+from assessments.models import ControlReview, CourtesyTest, SurveyResult
+from diagnosis.models import DiagnosisAnswer, Plan
+from diagnosis.scores import allotment_problems, framework_of
 from measures.models import Measure, PlannedProgress, ProgressReport, Unit
+from tests.machinery_fixtures import machinery
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +29,17 @@ def test_it_builds_plans_measures_and_a_year_of_reports(db):
     assert PlannedProgress.objects.filter(measure__plan=plan).count() == 1200
     assert ProgressReport.objects.filter(measure__plan=plan, period__year=2018).count() == 1200
     assert ControlReview.objects.get(plan=plan).items.count() == 10
+    # The rest of the year's work, with an allotment that adds up (scores() would refuse one that does not).
+    framework = framework_of(plan)
+    assert allotment_problems(framework) == []
+    round_ = plan.diagnosis_rounds.get()
+    assert round_.unit_diagnoses.filter(state="submitted").count() == 15
+    assert DiagnosisAnswer.objects.filter(unit_diagnosis__round=round_).count() == 15 * 26
+    assert plan.proposals.count() == 12 and plan.satisfaction_surveys.count() == 2
+    assert SurveyResult.objects.filter(survey__plan=plan).count() == 10
+    assert plan.petition_tallies.count() == 15 * 12 and plan.training_sessions.count() == 6
+    assert CourtesyTest.objects.filter(plan=plan).count() == 30 and plan.commendations.count() == 5
+    assert plan.team_members.count() == 8
     precinct = Unit.objects.get(code="scale-p0001")
     assert Unit.objects.within(precinct).count() == 16
     assert all(u.path.startswith(precinct.path) for u in Unit.objects.within(precinct))
@@ -36,8 +49,9 @@ def test_it_builds_plans_measures_and_a_year_of_reports(db):
         call_command("generate_scale_data", "--organizations", "0", stdout=StringIO())
 
 
-def test_the_pages_cost_what_they_cost_on_the_106_plan(client, user):
+def test_the_pages_cost_what_they_cost_on_the_106_plan(client, user, plan_106):
     call_command("generate_scale_data", "--organizations", "2", "--years", "1", stdout=StringIO())
+    machinery(plan_106, user)  # a diagnosis round and a survey, as every generated plan has
     client.force_login(user("admin"))
 
     def cost(url):

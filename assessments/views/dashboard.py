@@ -8,13 +8,17 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from diagnosis.models import Plan
+from diagnosis.scores import diagnosis_summary
 from measures.access import PlanAccess, get_plan_for_user, get_unit_for_user
 from measures.models import ProgressReport
+from measures.views.plans import url_per_object
 
+from ..adoption import proposal_summary
 from ..as_of import as_of_from_request
 from ..charts import status_bar
-from ..indicators import indicator_actuals
+from ..indicators import indicator_actuals, training_summary
 from ..progress import PlanProgress, StatusCounts
+from ..satisfaction import satisfaction_summary
 from ..status import STATUS_ORDER, Status, month_start
 
 
@@ -57,10 +61,11 @@ def render_plan_dashboard(request: HttpRequest, access: PlanAccess) -> HttpRespo
         dimensions.append({"dimension": dimension, "counts": counts, "bar": status_bar(counts), "items": items})
 
     units = []
+    unit_url = url_per_object("assessments:unit", "code")
     for unit in progress.units:
         counts = progress.unit_counts(unit)
         if counts.total:
-            units.append({"unit": unit, "counts": counts, "bar": status_bar(counts)})
+            units.append({"unit": unit, "counts": counts, "bar": status_bar(counts), "url": unit_url(unit.code)})
     totals = progress.counts_for(active)
     return render(
         request,
@@ -75,6 +80,11 @@ def render_plan_dashboard(request: HttpRequest, access: PlanAccess) -> HttpRespo
             "at_risk": at_risk,
             "units": units,
             "statuses": STATUS_ORDER,
+            # 推動作業: 組織診斷 (3 queries), 創意提案 (1), 教育訓練 as of the date (2), 滿意度調查 (2).
+            "diagnosis_summary": diagnosis_summary(plan),
+            "proposal_summary": proposal_summary(plan),
+            "training": training_summary(plan, as_of.date),
+            "satisfaction": satisfaction_summary(plan),
         },
     )
 
@@ -95,6 +105,7 @@ def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     as_of = as_of_from_request(request, plan)
     progress = PlanProgress.load(plan, as_of.date)
     rows = []
+    measure_url = url_per_object("measures:measure", "pk", year=plan.year)
     for measure in progress.measures:
         status = progress.unit_status.get((measure.pk, unit.pk))
         if status is None:
@@ -104,7 +115,7 @@ def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             else "協辦" if any(u.pk == unit.pk for u in measure.support_units.all())
             else "各單位" if measure.source == measure.Source.FORM2 else "本機關"
         )
-        rows.append({"measure": measure, "status": status, "role": role})
+        rows.append({"measure": measure, "status": status, "role": role, "url": measure_url(measure.pk)})
     counts = StatusCounts()
     for row in rows:
         counts.add(row["status"])
@@ -119,8 +130,10 @@ def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     latest = {}
     for report in reports:
         latest.setdefault(report.measure_id, report)
+    report_url = url_per_object("measures:report", "pk")
     for row in rows:
         row["latest_report"] = latest.get(row["measure"].pk)
+        row["report_url"] = report_url(row["latest_report"].pk) if row["latest_report"] else ""
         row["due_this_month"] = row["measure"].pk not in reported_this_month
         row["draft"] = drafts.get(row["measure"].pk)
     actuals = indicator_actuals([row["measure"] for row in rows], as_of.date, unit=unit)

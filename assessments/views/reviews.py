@@ -12,6 +12,7 @@ from sq_portal.sheets import XlsxRenderer
 
 from ..exporters import ControlSheetExporter
 from ..forms import ReviewItemFormSet, ReviewOpenForm
+from ..forms_courtesy import COURTESY_PREFIX, ReviewCourtesyItemFormSet
 from ..models import ControlReview
 from ..progress import default_as_of
 from ..review_writes import ReviewError, review_close, review_items_save, review_open
@@ -53,7 +54,9 @@ def review_list(request: HttpRequest, year: int) -> HttpResponse:
             except ReviewError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, f"已開啟「{review.title}」，提列 {review.items.count()} 項措施。")
+                courtesy = review.courtesy_items.count()
+                also = f"及 {courtesy} 個電話禮貌測試未達及格分數的單位" if courtesy else ""
+                messages.success(request, f"已開啟「{review.title}」，提列 {review.items.count()} 項措施{also}。")
                 return redirect("assessments:review", year=plan.year, pk=review.pk)
     reviews = ControlReview.objects.filter(plan=plan).for_list()
     return render(request, "assessments/review_list.html", {"plan": plan, "access": access, "reviews": reviews, "form": form})
@@ -66,20 +69,28 @@ def review_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     items = review.items.select_related("measure__item__dimension", "follow_up_unit").prefetch_related(
         "measure__lead_units", "measure__support_units"
     )
+    courtesy_items = review.courtesy_items.select_related("unit", "courtesy_test")
     editable = access.can_edit and review.is_open
-    formset = None
+    formset = courtesy_formset = None
     if request.method == "POST":
         access.require_edit()
         if not review.is_open:
             messages.error(request, "此管制考核已結案，不能再修改。")
             return redirect("assessments:review", year=year, pk=pk)
         formset = ReviewItemFormSet(request.POST, queryset=items, plan=access.plan)
-        if formset.is_valid():
-            review_items_save(review=review, items=formset.save(commit=False), user=request.user)
+        courtesy_formset = ReviewCourtesyItemFormSet(request.POST, queryset=courtesy_items, prefix=COURTESY_PREFIX)
+        if formset.is_valid() and courtesy_formset.is_valid():
+            review_items_save(
+                review=review,
+                items=formset.save(commit=False),
+                courtesy_items=courtesy_formset.save(commit=False),
+                user=request.user,
+            )
             messages.success(request, "已儲存管制項目。")
             return redirect("assessments:review", year=year, pk=pk)
     elif editable:
         formset = ReviewItemFormSet(queryset=items, plan=access.plan)
+        courtesy_formset = ReviewCourtesyItemFormSet(queryset=courtesy_items, prefix=COURTESY_PREFIX)
     return render(
         request,
         "assessments/review_detail.html",
@@ -88,7 +99,9 @@ def review_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             "access": access,
             "review": review,
             "items": items if formset is None else None,
+            "courtesy_items": courtesy_items if courtesy_formset is None else None,
             "formset": formset,
+            "courtesy_formset": courtesy_formset,
         },
         status=400 if formset is not None and formset.is_bound else 200,
     )

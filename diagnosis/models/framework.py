@@ -37,6 +37,9 @@ class Item(models.Model):
     position = models.PositiveSmallIntegerField(_("順序"))
     name = models.CharField(_("評核項目"), max_length=100)
     description = models.TextField(_("說明"), blank=True)
+    points = models.PositiveSmallIntegerField(
+        _("配分"), null=True, blank=True, help_text=_("研考承辦將構面配分分配到各評核項目；各項目合計須等於構面配分。")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -57,6 +60,9 @@ class FocusPoint(models.Model):
     position = models.PositiveSmallIntegerField(_("順序"))
     name = models.CharField(_("評核重點"), max_length=200)
     description = models.TextField(_("說明"), blank=True)
+    points = models.PositiveSmallIntegerField(
+        _("配分"), null=True, blank=True, help_text=_("評核項目配分分配到各評核重點；各重點合計須等於項目配分。")
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -1,5 +1,6 @@
 """年度計畫與其重要期程。"""
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
@@ -16,13 +17,15 @@ class PlanQuerySet(models.QuerySet):
 
     def with_framework(self) -> "PlanQuerySet":
         """The plan with its dimensions → items → focus points → criteria, four prefetch queries."""
-        from .framework import Dimension, FocusPoint, Item
+        from .framework import Criterion, Dimension, FocusPoint, Item
 
         return self.select_related("organization").prefetch_related(
             Prefetch("dimensions", queryset=Dimension.objects.order_by("position")),
             Prefetch("dimensions__items", queryset=Item.objects.order_by("position")),
             Prefetch("dimensions__items__focus_points", queryset=FocusPoint.objects.order_by("position")),
-            "dimensions__items__focus_points__criteria",
+            # Explicit orderings: the models' default orderings chain up to the plan's organisation and would
+            # join (and, on a large database, scan) every framework table to sort a few dozen rows.
+            Prefetch("dimensions__items__focus_points__criteria", queryset=Criterion.objects.order_by("position")),
         )
 
 
@@ -45,6 +48,12 @@ class Plan(models.Model):
         _("落後門檻（百分點）"),
         default=10,
         help_text=_("實際進度低於預定進度達此百分點數時列為落後。"),
+    )
+    courtesy_pass_score = models.PositiveSmallIntegerField(
+        _("電話禮貌測試及格分數"),
+        default=80,
+        validators=[MaxValueValidator(100)],
+        help_text=_("單位最近一次電話禮貌測試低於此分數時，列入下次管制考核。"),
     )
     history = HistoricalRecords()
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -42,7 +43,8 @@ def measure_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         {"month": month, "planned": planned.get(month), "reported": latest_by_month.get(month)}
         for month in plan_months(access.plan)
     ]
-    indicators = list(measure.indicators.all())
+    # from_training: sessions of 教育訓練 count toward it, so its actual value is computed, not reported.
+    indicators = list(measure.indicators.annotate(from_training=Count("training_sessions")))
     for indicator in indicators:
         indicator.target_text = indicator.target_display(access.plan.year)
     return render(

@@ -43,7 +43,7 @@ def report_new(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         request.FILES if request.method == "POST" else None,
         measure=measure,
         units=units,
-        indicators=measure.indicators.filter(retired_at__isnull=True),
+        indicators=measure.indicators.filter(retired_at__isnull=True, training_sessions__isnull=True),  # 教育訓練 computes the others
         initial={"unit": units[0].pk, "period": _default_period(access.plan).isoformat()},
     )
     if request.method == "POST" and form.is_valid():
@@ -100,7 +100,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not report.is_editable_by_unit:
         raise PermissionDenied("此填報已核可，不能再修改。")
     measure = report.measure
-    indicators = list(measure.indicators.filter(retired_at__isnull=True))
+    indicators = list(measure.indicators.filter(retired_at__isnull=True, training_sessions__isnull=True))  # 教育訓練 computes the others
     initial = {
         "unit": report.unit_id,
         "period": report.period.isoformat(),

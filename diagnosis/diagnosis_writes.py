@@ -1,0 +1,264 @@
+"""Service functions of the 組織診斷: the allotment, opening and closing a round, a unit's self-check,
+and the measure drafts a unit proposes and staff adopt or decline. Views, commands and tests call these."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from measures.measure_writes import measure_create
+from measures.models import Measure, Unit
+
+from . import scores
+from .models import DiagnosisAnswer, DiagnosisRound, FocusPoint, Item, MeasureDraft, Plan, UnitDiagnosis
+
+
+class DiagnosisError(Exception):
+    """The diagnosis cannot do this now; the message says why, in Chinese."""
+
+
+class AllotmentError(DiagnosisError):
+    """The allotment does not add up; `problems` lists each mistake in Chinese."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("；".join(problems))
+
+
+ALREADY_OPEN = "此計畫已有進行中的組織診斷，請先結束再開新的一次。"
+ALLOTMENT_LOCKED = "此計畫已開啟過組織診斷，配分不能再修改（否則各次分數無法比較）。"
+
+
+# ---------------------------------------------------------------- allotment
+
+
+@transaction.atomic
+def allotment_save(*, plan: Plan, points: Mapping[str, Mapping[int, int | None]], user) -> None:
+    """Set the points of every item and focus point of `plan`: points = {"items": {pk: n}, "focus_points": {pk: n}}.
+
+    All or nothing: refused (AllotmentError, in Chinese, naming the dimension or item and the sums) when any
+    dimension's items do not add up to its points or any item's focus points to the item's points, when a
+    row of another plan is named, or once a diagnosis round of the plan has been opened."""
+    if DiagnosisRound.objects.filter(plan=plan).exists():
+        raise AllotmentError([ALLOTMENT_LOCKED])
+    framework = scores.framework_of(plan)
+    item_points = dict(points.get("items", {}))
+    fp_points = dict(points.get("focus_points", {}))
+    known_items = {i.pk for d in framework.dimensions for i in d.items}
+    known_fps = set(framework.focus_point_points())
+    if set(item_points) - known_items or set(fp_points) - known_fps:
+        raise AllotmentError(["配分含有不屬於此計畫的評核項目或評核重點。"])
+    negative = [v for v in [*item_points.values(), *fp_points.values()] if v is not None and v < 0]
+    if negative:
+        raise AllotmentError(["配分不可為負數。"])
+    problems = scores.allotment_problems(framework.with_points(item_points, fp_points))
+    if problems:
+        raise AllotmentError(problems)
+    items = [i for i in Item.objects.filter(dimension__plan=plan) if i.points != item_points.get(i.pk)]
+    for item in items:
+        item.points = item_points.get(item.pk)
+    bulk_update_with_history(items, Item, ["points"], default_user=user)
+    fps = [f for f in FocusPoint.objects.filter(item__dimension__plan=plan) if f.points != fp_points.get(f.pk)]
+    for fp in fps:
+        fp.points = fp_points.get(fp.pk)
+    bulk_update_with_history(fps, FocusPoint, ["points"], default_user=user)
+
+
+# ---------------------------------------------------------------- rounds
+
+
+def participating_units(plan: Plan) -> QuerySet[Unit]:
+    """The units that diagnose themselves: those directly below the plan's organisation (a precinct's
+    內勤單位, 偵查隊 and 派出所), in the order the unit tree lists them."""
+    return Unit.objects.filter(parent=plan.organization_id).order_by("position", "path", "pk")
+
+
+def _open_round_exists(plan: Plan) -> bool:
+    return DiagnosisRound.objects.filter(plan=plan, state=DiagnosisRound.State.OPEN).exists()
+
+
+@transaction.atomic
+def round_open(*, plan: Plan, title: str, opens_on: date, due_on: date, user) -> DiagnosisRound:
+    """Open a diagnosis round with an empty draft for every participating unit. Refused while another round
+    of the plan is open, when the allotment is not complete, or when the plan's organisation has no units."""
+    if _open_round_exists(plan):
+        raise DiagnosisError(ALREADY_OPEN)
+    problems = scores.allotment_problems(scores.framework_of(plan))
+    if problems:
+        more = f"（共 {len(problems)} 項待處理）" if len(problems) > 1 else ""
+        raise DiagnosisError(f"配分尚未完成，不能開啟組織診斷：{problems[0]}{more}")
+    if due_on < opens_on:
+        raise DiagnosisError("填報截止日不可早於開始日期。")
+    units = list(participating_units(plan))
+    if not units:
+        raise DiagnosisError("此計畫的機關沒有下屬單位，無從辦理組織診斷。")
+    diagnosis_round = DiagnosisRound(plan=plan, title=title, opens_on=opens_on, due_on=due_on, created_by=user)
+    diagnosis_round._history_user = user
+    diagnosis_round.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            diagnosis_round.save()
+    except IntegrityError:
+        # Another round of this plan was opened between the check above and this save.
+        raise DiagnosisError(ALREADY_OPEN) from None
+    bulk_create_with_history(
+        [UnitDiagnosis(round=diagnosis_round, unit=unit) for unit in units], UnitDiagnosis, default_user=user
+    )
+    return diagnosis_round
+
+
+@transaction.atomic
+def round_close(*, diagnosis_round: DiagnosisRound, user) -> DiagnosisRound:
+    """End the round: nothing more can be saved or submitted; drafts stay unsent and are not counted."""
+    locked = DiagnosisRound.objects.select_for_update().get(pk=diagnosis_round.pk)
+    if not locked.is_open:
+        raise DiagnosisError("此組織診斷已結束。")
+    diagnosis_round.state = DiagnosisRound.State.CLOSED
+    diagnosis_round.closed_at = timezone.now()
+    diagnosis_round._history_user = user
+    diagnosis_round.save(update_fields=["state", "closed_at"])
+    return diagnosis_round
+
+
+# ---------------------------------------------------------------- a unit's self-check
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    score: int | None = None
+    problems: str = ""
+    improvements: str = ""
+
+
+@transaction.atomic
+def unit_diagnosis_save(
+    *, diagnosis: UnitDiagnosis, answers: Mapping[int, AnswerInput], submit: bool = False, user
+) -> UnitDiagnosis:
+    """Save a unit's answers (focus point pk → AnswerInput) as a draft, or submit them.
+
+    A unit edits its diagnosis while it is a draft and the round is open; once submitted it is final.
+    Every score must lie between 0 and its focus point's points; submitting needs every focus point scored.
+    All or nothing."""
+    locked = UnitDiagnosis.objects.select_for_update().select_related("round").get(pk=diagnosis.pk)
+    if locked.is_submitted:
+        raise DiagnosisError("此單位的自評已送出，不能再修改。")
+    if not locked.round.is_open:
+        raise DiagnosisError("此組織診斷已結束，不能再填寫。")
+    framework = scores.framework_of(locked.round.plan_id)
+    places = {place.focus_point.pk: place for place in framework.located()}
+    unknown = set(answers) - set(places)
+    if unknown:
+        raise DiagnosisError("填寫的評核重點不屬於此計畫。")
+    for pk, answer in answers.items():
+        fp = places[pk].focus_point
+        if answer.score is not None and not 0 <= answer.score <= (fp.points or 0):
+            raise DiagnosisError(f"「{fp.name}」的分數應在 0 至 {fp.points or 0} 分之間。")
+    existing = {a.focus_point_id: a for a in DiagnosisAnswer.objects.filter(unit_diagnosis=locked)}
+    if submit:
+        unscored = [
+            places[pk].focus_point.name
+            for pk in places
+            if (answers[pk].score if pk in answers else getattr(existing.get(pk), "score", None)) is None
+        ]
+        if unscored:
+            raise DiagnosisError(f"尚有 {len(unscored)} 個評核重點未評分（「{unscored[0]}」等），不能送出。")
+    new, changed = [], []
+    for pk, answer in answers.items():
+        row = existing.get(pk)
+        values = {"score": answer.score, "problems": answer.problems, "improvements": answer.improvements}
+        if row is None:
+            if answer.score is None and not answer.problems and not answer.improvements:
+                continue
+            new.append(DiagnosisAnswer(unit_diagnosis=locked, focus_point_id=pk, **values))
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            changed.append(row)
+    bulk_create_with_history(new, DiagnosisAnswer, default_user=user)
+    bulk_update_with_history(changed, DiagnosisAnswer, ["score", "problems", "improvements"], default_user=user)
+    locked._history_user = user
+    if submit:
+        locked.state = UnitDiagnosis.State.SUBMITTED
+        locked.submitted_by = user
+        locked.submitted_at = timezone.now()
+        locked.save(update_fields=["state", "submitted_by", "submitted_at", "updated_at"])
+    else:
+        locked.save(update_fields=["updated_at"])
+    diagnosis.state, diagnosis.submitted_by, diagnosis.submitted_at = locked.state, locked.submitted_by, locked.submitted_at
+    return diagnosis
+
+
+# ---------------------------------------------------------------- measure drafts
+
+
+@transaction.atomic
+def measure_draft_propose(*, answer: DiagnosisAnswer, name: str, content: str, user) -> MeasureDraft:
+    """Turn the problem a unit found at one focus point into a measure proposal for staff."""
+    if not answer.problems.strip():
+        raise DiagnosisError("此評核重點尚未填寫發現的問題，請先儲存問題再提出措施草案。")
+    diagnosis = answer.unit_diagnosis
+    focus_point = answer.focus_point
+    draft = MeasureDraft(
+        plan_id=diagnosis.round.plan_id,
+        item_id=focus_point.item_id,
+        focus_point=focus_point,
+        unit_id=diagnosis.unit_id,
+        answer=answer,
+        name=name,
+        content=content,
+        proposed_by=user,
+    )
+    draft._history_user = user
+    draft.full_clean()
+    draft.save()
+    return draft
+
+
+def _pending(draft: MeasureDraft) -> MeasureDraft:
+    locked = MeasureDraft.objects.select_for_update().get(pk=draft.pk)
+    if locked.state != MeasureDraft.State.PENDING:
+        raise DiagnosisError(f"此措施草案已處理（{locked.get_state_display()}），不能重複處理。")
+    return locked
+
+
+@transaction.atomic
+def measure_draft_adopt(*, draft: MeasureDraft, user) -> Measure:
+    """Adopt a proposal: a new 附表2 measure of the plan for the draft's item and focus point, with the
+    proposing unit as 主辦 (through `measure_create`); staff then set its deadline and indicators."""
+    _pending(draft)
+    plan = draft.plan
+    item = Item.objects.select_related("dimension").get(pk=draft.item_id)
+    last = Measure.objects.filter(plan=plan, source=Measure.Source.FORM2).order_by("-position").first()
+    measure = measure_create(
+        plan=plan,
+        item=item,
+        focus_point=draft.focus_point,
+        source=Measure.Source.FORM2,
+        position=(last.position + 1) if last else 1,
+        name=draft.name,
+        content=draft.content,
+        lead_units=[draft.unit],
+        user=user,
+    )
+    _decide(draft, MeasureDraft.State.ADOPTED, user, measure=measure)
+    return measure
+
+
+@transaction.atomic
+def measure_draft_decline(*, draft: MeasureDraft, user) -> MeasureDraft:
+    _pending(draft)
+    _decide(draft, MeasureDraft.State.DECLINED, user)
+    return draft
+
+
+def _decide(draft: MeasureDraft, state: str, user, measure: Measure | None = None) -> None:
+    draft.state = state
+    draft.decided_by = user
+    draft.decided_at = timezone.now()
+    draft.measure = measure
+    draft._history_user = user
+    draft.save(update_fields=["state", "decided_by", "decided_at", "measure"])

@@ -1,0 +1,125 @@
+"""A unit's self-check: the unit head fills it (draft, then submit); staff and viewers read it once submitted.
+From a focus point with problems found, the unit head proposes a measure draft."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from .. import scores
+from ..access import can_fill, get_answer_for_user, get_round_for_user, get_unit_diagnosis_for_user, owns
+from ..diagnosis_writes import DiagnosisError, measure_draft_propose, unit_diagnosis_save
+from ..forms import MeasureDraftForm, UnitDiagnosisForm
+from ..models import FocusPoint
+from ._common import plan_access_for
+
+
+def _sections(framework: scores.Framework, details: dict, answers: dict, form=None) -> list[dict]:
+    """Dimension → item → focus point, each focus point with its criteria, its answer and its fields."""
+    sections = []
+    for d in framework.dimensions:
+        items = []
+        for item in d.items:
+            points = []
+            for fp in item.focus_points:
+                row = {"fp": fp, "detail": details.get(fp.pk), "answer": answers.get(fp.pk)}
+                if form is not None:
+                    row.update(
+                        score=form[f"score_{fp.pk}"],
+                        problems=form[f"problems_{fp.pk}"],
+                        improvements=form[f"improvements_{fp.pk}"],
+                    )
+                points.append(row)
+            items.append({"item": item, "points": points})
+        sections.append({"dimension": d, "items": items})
+    return sections
+
+
+@login_required
+def unit_diagnosis(request: HttpRequest, year: int, pk: int, code: str) -> HttpResponse:
+    access = plan_access_for(request, year)
+    diagnosis_round = get_round_for_user(access, pk)
+    diagnosis = get_unit_diagnosis_for_user(access, diagnosis_round, code)
+    fillable = can_fill(access, diagnosis)
+    if request.method == "POST" and not owns(access, diagnosis.unit_id):
+        raise PermissionDenied("只有該單位主管可以填寫自評。")
+    if request.method == "POST" and not fillable:
+        messages.error(request, "此單位的自評已送出或此組織診斷已結束，不能再修改。")
+        return redirect("diagnosis:unit", year=year, pk=pk, code=code)
+    framework = scores.framework_of(access.plan)
+    answers = {a.focus_point_id: a for a in diagnosis.answers.all()}
+    form = None
+    status = 200
+    if fillable:
+        submit = request.POST.get("action") == "submit"
+        if request.method == "POST":
+            form = UnitDiagnosisForm(request.POST, framework=framework, submit=submit)
+            if form.is_valid():
+                try:
+                    unit_diagnosis_save(diagnosis=diagnosis, answers=form.answers(), submit=submit, user=request.user)
+                except DiagnosisError as error:
+                    form.add_error(None, str(error))
+                else:
+                    messages.success(
+                        request, "已送出自評，研考承辦可以檢視。" if submit else "已暫存草稿；送出前只有本單位看得到。"
+                    )
+                    return redirect("diagnosis:unit", year=year, pk=pk, code=code)
+            status = 400
+        else:
+            form = UnitDiagnosisForm(initial=UnitDiagnosisForm.initial_for(answers.values()), framework=framework)
+    details = {
+        fp.pk: fp
+        for fp in FocusPoint.objects.filter(item__dimension__plan=access.plan).prefetch_related("criteria")
+    }
+    score = scores.unit_score(framework, {k: a.score for k, a in answers.items()}) if not fillable else None
+    return render(
+        request,
+        "diagnosis/unit_diagnosis.html",
+        {
+            "plan": access.plan,
+            "access": access,
+            "round": diagnosis_round,
+            "diagnosis": diagnosis,
+            "form": form,
+            "sections": _sections(framework, details, answers, form),
+            "score": score,
+            "framework": framework,
+            "dimension_scores": [(d, score.by_dimension[d.pk]) for d in framework.dimensions] if score else [],
+            "is_own": owns(access, diagnosis.unit_id),
+        },
+        status=status,
+    )
+
+
+@login_required
+def propose(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    access = plan_access_for(request, year)
+    answer = get_answer_for_user(access, pk)
+    focus_point = answer.focus_point
+    if request.method == "POST":
+        form = MeasureDraftForm(request.POST)
+        if form.is_valid():
+            try:
+                draft = measure_draft_propose(answer=answer, user=request.user, **form.cleaned_data)
+            except DiagnosisError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"已提出措施草案「{draft.name}」，待研考承辦處理。")
+                return redirect("diagnosis:drafts", year=access.plan.year)
+    else:
+        content = answer.problems if not answer.improvements else f"問題：{answer.problems}\n改善：{answer.improvements}"
+        form = MeasureDraftForm(initial={"content": content})
+    return render(
+        request,
+        "diagnosis/propose.html",
+        {
+            "plan": access.plan,
+            "access": access,
+            "answer": answer,
+            "focus_point": focus_point,
+            "diagnosis": answer.unit_diagnosis,
+            "form": form,
+        },
+        status=400 if form.is_bound else 200,
+    )

@@ -1,0 +1,87 @@
+"""Load test: signed-in 研考承辦 and 單位主管 mixing the portal's everyday requests.
+
+Run through `make loadtest` (see README, 效能). Reads the accounts `manage.py loadtest_accounts` wrote
+(LOAD_ACCOUNTS, default var/loadtest/accounts.json); each simulated user takes one account.
+
+The server runs as in production (DEBUG off), so its cookies are marked Secure; over plain HTTP on the
+loopback the client keeps them itself: the session key from the accounts file and each form's CSRF token
+from the response that set it."""
+
+import http.cookiejar
+import itertools
+import json
+import os
+import re
+from pathlib import Path
+
+from locust import HttpUser, between, events, task
+
+ACCOUNTS = json.loads(Path(os.environ.get("LOAD_ACCOUNTS", "var/loadtest/accounts.json")).read_text(encoding="utf-8"))["accounts"]
+_next_account = itertools.count()
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class PortalUser(HttpUser):
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self):
+        self.account = ACCOUNTS[next(_next_account) % len(ACCOUNTS)]
+        self.client.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))  # keep none
+        self.session_cookie = f"sessionid={self.account['session_key']}"
+        self.year = self.account["year"]
+        self.measures = itertools.cycle(self.account["measures"])
+        self.slots = iter(self.account["slots"])
+
+    def _get(self, url, name):
+        with self.client.get(url, name=name, headers={"Cookie": self.session_cookie}, allow_redirects=False,
+                             catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} {response.headers.get('Location', '')}")
+            return response
+
+    @task(3)
+    def dashboard(self):
+        self._get(f"/plans/{self.year}/dashboard/", "進度總覽")
+
+    @task(2)
+    def plan_tree(self):
+        self._get(f"/plans/{self.year}/", "年度計畫")
+
+    @task(3)
+    def measure_page(self):
+        self._get(f"/plans/{self.year}/measures/{next(self.measures)}/", "措施頁")
+
+    @task(1)
+    def form2_download(self):
+        self._get(f"/plans/{self.year}/forms/2.xlsx", "附表2下載")
+
+    @task(1)
+    def report_submission(self):
+        if self.account["role"] != "head":
+            return self.measure_page()
+        slot = next(self.slots, None)
+        if slot is None:
+            return self.measure_page()
+        url = f"/plans/{self.year}/measures/{slot['measure']}/reports/new/"
+        form = self._get(url, "填報表單")
+        token = CSRF_INPUT.search(form.text)
+        cookie = form.cookies.get("csrftoken")
+        if not token or not cookie:
+            return
+        data = {"csrfmiddlewaretoken": token.group(1), "unit": slot["unit"], "period": slot["period"],
+                "narrative": "負載測試填報：依計畫辦理。", "progress": 50, "submit": "1"}
+        headers = {"Cookie": f"{self.session_cookie}; csrftoken={cookie}", "Referer": self.host + url}
+        with self.client.post(url, data=data, name="填報送出", headers=headers, allow_redirects=False,
+                              catch_response=True) as response:
+            if response.status_code != 302:
+                response.failure(f"{response.status_code}")
+
+
+@events.quitting.add_listener
+def _summary(environment, **kwargs):
+    stats = environment.stats.total
+    print(
+        f"\n合計 {stats.num_requests} 個請求，{stats.total_rps:.1f} 請求/秒；"
+        f"p50 {stats.get_response_time_percentile(0.5):.0f} ms，p95 {stats.get_response_time_percentile(0.95):.0f} ms，"
+        f"p99 {stats.get_response_time_percentile(0.99):.0f} ms；錯誤 {stats.num_failures} 個。"
+    )

@@ -1,0 +1,359 @@
+"""教育訓練: sessions with their attendance by unit, the indicator they count toward, the pages and who may do what."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assessments.indicators import indicator_actuals, training_summary
+from assessments.models import TrainingAttendance, TrainingSession
+from assessments.training_writes import training_attendance_save, training_session_save
+from measures.models import Indicator, IndicatorActual, Measure, ProgressReport, Unit
+
+pytestmark = pytest.mark.django_db
+LIST = "/plans/106/training/"
+NEW = "/plans/106/training/new/"
+
+
+def unit(code):
+    return Unit.objects.get(code=code)
+
+
+@pytest.fixture
+def lecture_indicator(plan_106) -> Indicator:
+    """附表1 服務人員專業度: 辦理策略專業職能講習班期, 106 年目標值 20 場."""
+    return Indicator.objects.select_related("measure").get(measure__plan=plan_106, name="辦理策略專業職能講習班期")
+
+
+def session(plan, user, held_on=date(2017, 5, 10), indicator=None, hours="2", expert=True, attendance=None, topic="服務禮儀講習"):
+    return training_session_save(
+        plan=plan,
+        user=user,
+        values={
+            "held_on": held_on, "topic": topic, "speaker": "王教授", "speaker_title": "國立臺北大學公共行政學系",
+            "speaker_is_expert": expert, "hours": Decimal(hours), "place": "分局大禮堂",
+            "organizer": unit("shilin-secretariat"), "indicator": indicator, "notes": "",
+        },
+        attendance=attendance or {},
+    )
+
+
+def form_data(plan, **changes):
+    data = {
+        "held_on": "106/05/10", "topic": "提升服務品質講習", "speaker": "陳老師", "speaker_title": "世新大學",
+        "speaker_is_expert": "on", "hours": "2", "place": "分局大禮堂",
+        "organizer": unit("shilin-secretariat").pk, "indicator": "", "notes": "",
+    }
+    for u in Unit.objects.filter(parent=plan.organization):
+        data[f"unit_{u.pk}"] = ""
+    data.update(changes)
+    return data
+
+
+# --- recording a session ---
+
+
+def test_it_records_a_session_with_every_units_attendance_on_one_page(client, user, plan_106, lecture_indicator):
+    client.force_login(user("secretariat"))
+    page = client.get(NEW).content.decode()
+    assert "辦理策略專業職能講習班期" in page and "天母派出所" in page and "例：106/05/31" in page
+    tianmu, investigation = unit("shilin-tianmu"), unit("shilin-investigation")
+    response = client.post(NEW, form_data(
+        plan_106, indicator=lecture_indicator.pk, hours="1.5", **{f"unit_{tianmu.pk}": "12", f"unit_{investigation.pk}": "0"}
+    ))
+    saved = TrainingSession.objects.get()
+    assert response["Location"] == reverse("assessments:training", kwargs={"year": 106, "pk": saved.pk})
+    assert (saved.held_on, saved.hours, saved.indicator, saved.recorded_by.username) == (
+        date(2017, 5, 10), Decimal("1.5"), lecture_indicator, "secretariat"
+    )
+    assert dict(saved.attendances.values_list("unit__code", "attendees")) == {"shilin-tianmu": 12, "shilin-investigation": 0}
+    detail = client.get(response["Location"]).content.decode()
+    assert "106年5月10日" in detail and "12 人次" in detail and "由教育訓練紀錄自動計算" in detail
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"held_on": "106/02/30"}, "106/02/30 不是有效的日期"),
+        ({"held_on": "107/01/05"}, "辦理日期應在計畫執行期程內（106/01/01至106/12/31）。"),
+        ({"hours": "0"}, "時數須大於 0。"),
+        ({"hours": "兩小時"}, "時數請輸入數字"),
+        ({"topic": "   "}, "請填寫主題。"),
+        ({"unit_TIANMU": "-3"}, "天母派出所的參訓人數不可為負數。"),
+        ({"unit_TIANMU": "三十"}, "天母派出所的參訓人數請輸入整數。"),
+    ],
+)
+def test_bad_input_gets_a_chinese_error_and_writes_nothing(client, user, plan_106, changes, message):
+    client.force_login(user("secretariat"))
+    tianmu = unit("shilin-tianmu")
+    changes = {key.replace("TIANMU", str(tianmu.pk)): value for key, value in changes.items()}
+    valid_attendance = {f"unit_{unit('shilin-investigation').pk}": "8"}
+    response = client.post(NEW, form_data(plan_106, **{**valid_attendance, **changes}))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not TrainingSession.objects.exists() and not TrainingAttendance.objects.exists()
+
+
+def test_it_refuses_an_indicator_of_another_plan_or_one_not_counted_in_sessions(client, user, plan_106, lecture_indicator):
+    percent = Indicator.objects.create(measure=lecture_indicator.measure, name="滿意度", unit="%", target_value=90, position=9)
+    client.force_login(user("secretariat"))
+    response = client.post(NEW, form_data(plan_106, indicator=percent.pk))
+    assert response.status_code == 400 and "請選擇本計畫使用中、以場、人次或小時計的績效指標。" in response.content.decode()
+    with pytest.raises(ValidationError) as error:
+        session(plan_106, user("secretariat"), indicator=percent)
+    assert "無法由教育訓練計算" in str(error.value)
+    assert not TrainingSession.objects.exists()
+
+
+def test_a_wrong_attendance_row_undoes_the_whole_session(plan_106, user):
+    outside = Unit.objects.get(code="tcpd-training")
+    with pytest.raises(ValidationError):
+        session(plan_106, user("secretariat"), attendance={unit("shilin-tianmu"): 5, outside: None, unit("shilin-wenlin"): -1})
+    assert not TrainingSession.objects.exists() and not TrainingAttendance.objects.exists()
+
+
+def test_staff_edit_and_delete_a_session(client, user, plan_106):
+    staff = user("secretariat")
+    saved = session(plan_106, staff, attendance={unit("shilin-tianmu"): 5})
+    client.force_login(staff)
+    edit = reverse("assessments:training_edit", kwargs={"year": 106, "pk": saved.pk})
+    page = client.get(edit).content.decode()
+    assert 'value="106/05/10"' in page and f'name="unit_{unit("shilin-tianmu").pk}" value="5"' in page
+    response = client.post(edit, form_data(plan_106, topic="服務禮儀講習（第二場）", **{f"unit_{unit('shilin-tianmu').pk}": ""}))
+    assert response.status_code == 302
+    saved.refresh_from_db()
+    assert saved.topic == "服務禮儀講習（第二場）" and not saved.attendances.exists()
+    delete = reverse("assessments:training_delete", kwargs={"year": 106, "pk": saved.pk})
+    assert client.post(delete)["Location"] == LIST
+    assert not TrainingSession.objects.exists()
+
+
+# --- who may do what ---
+
+
+def test_a_unit_head_changes_only_their_own_units_attendance(client, user, plan_106):
+    tianmu, investigation = unit("shilin-tianmu"), unit("shilin-investigation")
+    saved = session(plan_106, user("secretariat"), attendance={tianmu: 5, investigation: 7})
+    url = reverse("assessments:training_attendance", kwargs={"year": 106, "pk": saved.pk})
+    client.force_login(user("tianmu"))
+    page = client.get(url).content.decode()
+    assert "您只能填寫本單位的參訓人數" in page
+    assert f'name="unit_{investigation.pk}" value="7"' in page and "disabled" in page
+    # The other unit's value in the POST is ignored: a disabled field keeps its stored value.
+    response = client.post(url, {f"unit_{tianmu.pk}": "9", f"unit_{investigation.pk}": "99"})
+    assert response.status_code == 302
+    assert dict(saved.attendances.values_list("unit__code", "attendees")) == {"shilin-tianmu": 9, "shilin-investigation": 7}
+    bad = client.post(url, {f"unit_{tianmu.pk}": "-1"})
+    assert bad.status_code == 400 and "天母派出所的參訓人數不可為負數。" in bad.content.decode()
+    assert saved.attendances.get(unit=tianmu).attendees == 9
+    # Neither the session nor any other unit's row is theirs to change.
+    assert client.get(reverse("assessments:training_edit", kwargs={"year": 106, "pk": saved.pk})).status_code == 403
+    with pytest.raises(Exception, match="只能填寫本單位"):
+        training_attendance_save(session=saved, user=user("tianmu"), attendance={investigation: 1}, allowed_units=[tianmu])
+
+
+def test_viewers_read_and_get_403_on_any_change(client, user, plan_106):
+    saved = session(plan_106, user("secretariat"))
+    client.force_login(user("viewer"))
+    assert client.get(LIST).status_code == 200
+    assert client.get(reverse("assessments:training", kwargs={"year": 106, "pk": saved.pk})).status_code == 200
+    assert client.post(NEW, form_data(plan_106)).status_code == 403
+    for name in ["training_edit", "training_attendance", "training_delete"]:
+        assert client.post(reverse(f"assessments:{name}", kwargs={"year": 106, "pk": saved.pk})).status_code == 403
+    assert TrainingSession.objects.count() == 1
+
+
+def test_outsiders_get_404(client, user, plan_106, outsider):
+    saved = session(plan_106, user("secretariat"))
+    client.force_login(outsider)
+    assert client.get(LIST).status_code == 404
+    for name in ["training", "training_edit", "training_attendance", "training_delete"]:
+        url = reverse(f"assessments:{name}", kwargs={"year": 106, "pk": saved.pk})
+        assert client.post(url).status_code in (404, 405) and client.get(url).status_code in (404, 405)
+    assert client.post(reverse("assessments:training_delete", kwargs={"year": 106, "pk": saved.pk})).status_code == 404
+
+
+def test_a_session_of_another_plan_is_404(client, user, plan_106):
+    other = plan_106.__class__.objects.create(
+        organization=plan_106.organization, year=107, title="107", start_date=date(2018, 1, 1), end_date=date(2018, 12, 31)
+    )
+    saved = session(other, user("secretariat"), held_on=date(2018, 3, 1))
+    client.force_login(user("secretariat"))
+    assert client.get(reverse("assessments:training", kwargs={"year": 106, "pk": saved.pk})).status_code == 404
+
+
+# --- the list ---
+
+
+def test_the_list_filters_by_month_and_unit_with_totals(client, user, plan_106):
+    staff = user("secretariat")
+    tianmu, investigation = unit("shilin-tianmu"), unit("shilin-investigation")
+    session(plan_106, staff, held_on=date(2017, 5, 10), hours="2", attendance={tianmu: 12, investigation: 8}, topic="五月講習")
+    session(plan_106, staff, held_on=date(2017, 6, 2), hours="1.5", expert=False, attendance={investigation: 4}, topic="六月講習")
+    client.force_login(user("viewer"))
+    page = client.get(LIST).content.decode()
+    assert "五月講習" in page and "六月講習" in page
+    assert "2 場" in page and "3.5 小時" in page and "24 人次" in page and "登錄教育訓練" not in page
+    may = client.get(LIST, {"month": "2017-05"}).content.decode()
+    assert "五月講習" in may and "六月講習" not in may and "20 人次" in may
+    own = client.get(LIST, {"unit": tianmu.pk}).content.decode()
+    assert "五月講習" in own and "六月講習" not in own and "（天母派出所）" in own and "12 人次" in own
+    bad = client.get(LIST, {"month": "2017-13"}).content.decode()
+    assert "篩選條件無法使用" in bad and "六月講習" in bad
+
+
+def test_the_list_costs_the_same_queries_with_more_sessions(client, user, plan_106, django_assert_num_queries):
+    staff = user("secretariat")
+    tianmu = unit("shilin-tianmu")
+    session(plan_106, staff, attendance={tianmu: 3})
+    client.force_login(user("tianmu"))
+    # session, user, memberships, the plan by year (access), the plan's units (filter and attendance), the totals
+    # aggregate, the page's count, the page of sessions (organiser, indicator joined, attendance subquery); the nav:
+    # newest plan and its organisation's parent; the session's renewal (3: savepoint, update, release).
+    with django_assert_num_queries(13):
+        client.get(LIST, {"unit": tianmu.pk})
+    for day in range(1, 25):
+        session(plan_106, staff, held_on=date(2017, 3, day), attendance={tianmu: day, unit("shilin-wenlin"): 1})
+    with django_assert_num_queries(13):
+        html = client.get(LIST, {"unit": tianmu.pk}).content.decode()
+    assert "25 場" in html
+
+
+def test_the_detail_and_form_pages_cost_fixed_queries(client, user, plan_106, lecture_indicator, django_assert_num_queries):
+    staff = user("secretariat")
+    saved = session(plan_106, staff, indicator=lecture_indicator, attendance={unit("shilin-tianmu"): 3})
+    client.force_login(staff)
+    # session, user, memberships, the plan by year, the session (organiser, indicator, measure, recorder joined),
+    # the plan's units, the attendance rows; the nav (2); the session's renewal (3).
+    with django_assert_num_queries(12):
+        client.get(reverse("assessments:training", kwargs={"year": 106, "pk": saved.pk}))
+    # As the detail, with the form's unit and indicator choices instead of the page's own lists.
+    with django_assert_num_queries(14):
+        client.get(reverse("assessments:training_edit", kwargs={"year": 106, "pk": saved.pk}))
+
+
+# --- the indicator it counts toward ---
+
+
+def reported(measure, indicator, unit_code, value, period=date(2017, 5, 1)):
+    report = ProgressReport.objects.create(
+        measure=measure, unit=unit(unit_code), period=period, narrative="x", progress=50,
+        status=ProgressReport.Status.SUBMITTED, submitted_at=timezone.make_aware(datetime(2017, 5, 20, 10)),
+    )
+    IndicatorActual.objects.create(report=report, indicator=indicator, value=value)
+
+
+def test_sessions_make_the_indicators_actual_value_and_reported_values_are_not_added(plan_106, user, lecture_indicator, django_assert_num_queries):
+    staff = user("secretariat")
+    measure = lecture_indicator.measure
+    reported(measure, lecture_indicator, "shilin-tianmu", 7)
+    before = {p.indicator.pk: p for p in indicator_actuals([measure], date(2017, 5, 31))}[lecture_indicator.pk]
+    assert (before.actual, before.from_training) == (Decimal(7), False)
+    for day in (3, 10, 24):
+        session(plan_106, staff, held_on=date(2017, 5, day), indicator=lecture_indicator)
+    session(plan_106, staff, held_on=date(2017, 7, 1), indicator=lecture_indicator)
+    # The indicators, the reported values, one aggregate of the training sessions, whatever their number.
+    with django_assert_num_queries(3):
+        progress = {p.indicator.pk: p for p in indicator_actuals([measure], date(2017, 5, 31))}
+    lecture = progress[lecture_indicator.pk]
+    assert (lecture.actual, lecture.from_training, lecture.rate_display) == (Decimal(3), True, "15.0%")
+    assert indicator_actuals([measure], date(2017, 12, 31))[0].actual == Decimal(4)
+
+
+def test_people_and_hours_indicators_sum_attendance_and_hours(plan_106, user, lecture_indicator):
+    staff = user("secretariat")
+    measure = lecture_indicator.measure
+    people = Indicator.objects.create(measure=measure, name="參訓人次", unit="人次", target_value=400, position=8)
+    hours = Indicator.objects.create(measure=measure, name="訓練時數", unit="小時", target_value=40, position=9)
+    tianmu, wenlin = unit("shilin-tianmu"), unit("shilin-wenlin")
+    session(plan_106, staff, indicator=people, attendance={tianmu: 30, wenlin: 20})
+    session(plan_106, staff, indicator=people, attendance={tianmu: 10})
+    session(plan_106, staff, indicator=hours, hours="2.5")
+    session(plan_106, staff, indicator=hours, hours="1.5")
+    progress = {p.indicator.pk: p for p in indicator_actuals([measure], date(2017, 5, 31))}
+    assert progress[people.pk].actual == Decimal(60) and progress[hours.pk].actual == Decimal(4)
+    # A unit's own share: its attendees; the sessions it organised.
+    own = {p.indicator.pk: p for p in indicator_actuals([measure], date(2017, 5, 31), unit=tianmu)}
+    assert own[people.pk].actual == Decimal(40) and own[hours.pk].actual == Decimal(0)
+    secretariat = {p.indicator.pk: p for p in indicator_actuals([measure], date(2017, 5, 31), unit=unit("shilin-secretariat"))}
+    assert secretariat[hours.pk].actual == Decimal(4)
+
+
+def test_the_measure_page_says_so_and_the_report_form_does_not_ask_for_it(client, user, plan_106):
+    measure = plan_106.measures.get(source=Measure.Source.FORM2, name="主動服務")  # 各單位 report on it
+    trained = measure.indicators.create(name="服務禮儀講習", unit="場", target_value=4, position=1)
+    typed = measure.indicators.create(name="慰問簡訊", unit="件", target_value=40, position=2)
+    measure_url = reverse("measures:measure", kwargs={"year": 106, "pk": measure.pk})
+    report_url = reverse("measures:report_new", kwargs={"year": 106, "pk": measure.pk})
+    client.force_login(user("tianmu"))
+    assert "由教育訓練紀錄自動計算" not in client.get(measure_url).content.decode()
+    assert f"indicator_{trained.pk}" in client.get(report_url).content.decode()
+    session(plan_106, user("secretariat"), indicator=trained)
+    assert "實際值由教育訓練紀錄自動計算" in client.get(measure_url).content.decode()
+    form = client.get(report_url).content.decode()
+    assert f"indicator_{typed.pk}" in form and f"indicator_{trained.pk}" not in form
+
+
+def test_the_unit_dashboard_shows_the_trained_value(client, user, plan_106, django_assert_num_queries):
+    measure = plan_106.measures.get(source=Measure.Source.FORM2, name="主動服務")
+    people = measure.indicators.create(name="服務禮儀講習參訓人次", unit="人次", target_value=40, position=1)
+    tianmu = unit("shilin-tianmu")
+    session(plan_106, user("secretariat"), held_on=date(2017, 5, 3), indicator=people, attendance={tianmu: 10})
+    client.force_login(user("tianmu"))
+    url = reverse("assessments:unit", kwargs={"code": "shilin-tianmu"}) + "?as_of=106/05/31"
+    # As tests/test_dashboards.py pins it (20), plus the indicators' reported values and the training aggregate.
+    with django_assert_num_queries(22):
+        html = client.get(url).content.decode()
+    assert "服務禮儀講習參訓人次" in html and "25.0%" in html and "由教育訓練紀錄自動計算" in html
+
+
+def test_the_training_summary_for_the_dashboard(plan_106, user, lecture_indicator, django_assert_num_queries):
+    staff = user("secretariat")
+    session(plan_106, staff, held_on=date(2017, 4, 1), indicator=lecture_indicator, hours="2", attendance={unit("shilin-tianmu"): 10})
+    session(plan_106, staff, held_on=date(2017, 5, 1), hours="3", expert=False, attendance={unit("shilin-wenlin"): 5})
+    session(plan_106, staff, held_on=date(2017, 8, 1), indicator=lecture_indicator)
+    # The sessions' aggregate; the per-indicator aggregate.
+    with django_assert_num_queries(2):
+        summary = training_summary(plan_106, date(2017, 5, 31))
+    assert (summary.sessions, summary.hours, summary.attendance, summary.expert_sessions) == (2, Decimal(5), 15, 1)
+    assert [(i.name, i.actual, i.target, i.rate_display) for i in summary.indicators] == [
+        ("辦理策略專業職能講習班期", Decimal(1), Decimal(20), "5.0%")
+    ]
+    from django.template.loader import render_to_string
+
+    card = render_to_string("assessments/_training_card.html", {"summary": summary, "plan": plan_106})
+    assert "2 場" in card and "5 小時" in card and "15 人次" in card and "1／20 場" in card
+
+
+# --- hostile input and the admin ---
+
+HOSTILE = st.one_of(
+    st.text(max_size=200),
+    st.sampled_from(["<script>alert(1)</script>", "=1+1", "\x00", "長" * 10_000, "1e400", "-0", "0.05", "106/13/01", "NaN"]),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(topic=HOSTILE, held_on=HOSTILE, hours=HOSTILE, attendees=HOSTILE)
+def test_hostile_input_never_breaks_the_form(client, user, plan_106, topic, held_on, hours, attendees):
+    client.force_login(user("secretariat"))
+    before = TrainingSession.objects.count(), TrainingAttendance.objects.count()
+    data = form_data(plan_106, topic=topic, held_on=held_on, hours=hours, **{f"unit_{unit('shilin-tianmu').pk}": attendees})
+    response = client.post(NEW, data)
+    assert response.status_code in (302, 400)
+    if response.status_code == 400:
+        assert (TrainingSession.objects.count(), TrainingAttendance.objects.count()) == before
+        assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_the_admin_lists_and_opens_a_session(client, user, plan_106):
+    saved = session(plan_106, user("secretariat"), attendance={unit("shilin-tianmu"): 4})
+    client.force_login(user("admin"))
+    assert "服務禮儀講習" in client.get(reverse("admin:assessments_trainingsession_changelist")).content.decode()
+    page = client.get(reverse("admin:assessments_trainingsession_change", args=[saved.pk]))
+    assert page.status_code == 200 and "參訓人數" in page.content.decode()
