@@ -71,5 +71,5 @@ class BaseReviewItemFormSet(forms.BaseModelFormSet):
 
 
 ReviewItemFormSet = forms.modelformset_factory(
-    ReviewItem, form=ReviewItemForm, formset=BaseReviewItemFormSet, extra=0, can_delete=False
+    ReviewItem, form=ReviewItemForm, formset=BaseReviewItemFormSet, extra=0, can_delete=False, edit_only=True
 )

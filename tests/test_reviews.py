@@ -185,3 +185,18 @@ def test_two_reviews_opened_at_once_give_the_loser_the_chinese_message(plan_106,
     with pytest.raises(ReviewError, match="此計畫已有進行中的管制考核"):
         opened(plan_106, user("secretariat"))
     assert ControlReview.objects.filter(plan=plan_106).count() == 1
+
+
+def test_a_forged_extra_row_adds_nothing(client, plan_106, user):
+    # The page offers only the proposed rows; a POST that claims one more form must not create an item.
+    client.force_login(user("secretariat"))
+    review = opened(plan_106, user("secretariat"))
+    before = review.items.count()
+    data = formset_data(review, **{"*": {"decision": "keep", "follow_up_due": "106/06/30"}})
+    extra = data["form-TOTAL_FORMS"]
+    measure = plan_106.measures.exclude(review_items__review=review).first()
+    data.update({"form-TOTAL_FORMS": extra + 1, f"form-{extra}-measure": measure.pk, f"form-{extra}-decision": "keep",
+                 f"form-{extra}-finding": "偽造", f"form-{extra}-follow_up_due": "106/06/30"})
+    response = client.post(f"/plans/106/reviews/{review.pk}/", data)
+    assert response.status_code in (302, 400)
+    assert review.items.count() == before and not review.items.filter(finding="偽造").exists()
