@@ -127,8 +127,8 @@ def adoption_table(plan: Plan) -> AdoptionTable:
     """The 採行率 of each unit of `plan` and of the plan. One query (counts grouped by unit and state)."""
     rows = (
         Proposal.objects.filter(plan=plan)
-        .order_by("unit__path", "unit_id", "state")
-        .values("unit_id", "unit__name", "unit__path", "state")
+        .order_by("unit__tree_order", "unit_id", "state")
+        .values("unit_id", "unit__name", "unit__tree_order", "state")
         .annotate(count=Count("pk"))
     )
     return adoption_table_from_rows(

@@ -168,7 +168,7 @@ def _cases(plan: Plan, quick: bool, repeat: int, out) -> list[Case]:
     client = _client()
     org = plan.organization.code
     measure = Measure.objects.filter(plan=plan).order_by("pk").first()
-    unit = plan.organization.children.order_by("path").first()
+    unit = plan.organization.children.in_tree_order().first()
     as_of = f"{plan.year}/05/31"
     pages = [
         ("計畫總覽", f"/plans/{plan.year}/dashboard/?org={org}&as_of={as_of}"),

@@ -57,7 +57,7 @@ def latest_courtesy_tests(plan: Plan, *, after: date | None, until: date) -> dic
     tests = CourtesyTest.objects.filter(plan=plan, tested_on__lte=until).select_related("unit")
     tests = tests.filter(tested_on__gt=after) if after is not None else tests.filter(tested_on__gte=plan.start_date)
     latest: dict[int, CourtesyTest] = {}
-    for test in tests.order_by("unit__path", "unit_id", "-tested_on", "-pk"):
+    for test in tests.order_by("unit__tree_order", "unit_id", "-tested_on", "-pk"):
         latest.setdefault(test.unit_id, test)
     return latest
 

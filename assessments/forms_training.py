@@ -4,7 +4,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Length
 
 from measures.forms.fields import clean_text
 from measures.forms.measure_forms import plan_months
@@ -23,8 +22,8 @@ def attendance_units(plan) -> list[Unit]:
 
 
 def organizer_units(plan):
-    """The plan's organisation and every unit below it, level by level in the order the unit tree gives."""
-    return Unit.objects.within(plan.organization).order_by(Length("path"), "position", "pk")
+    """The plan's organisation and every unit below it, in the unit tree's order."""
+    return Unit.objects.within(plan.organization).in_tree_order()
 
 
 def countable_indicators(plan):

@@ -45,6 +45,7 @@ from diagnosis.models import (
 )
 from measures.models import Indicator, Measure, PlannedProgress, ProgressReport, Unit
 from measures.models.measures import MeasureLeadUnit, MeasureSupportUnit
+from measures.models.units import tree_order_segment
 
 AGENCY_CODE = "scale"
 MEASURES_PER_PLAN = 100
@@ -77,7 +78,8 @@ def _units(agency: Unit, index: int) -> tuple[Unit, list[Unit]]:
     precinct = Unit.objects.create(code=f"scale-p{index:04d}", name=f"第{index}分局", kind=Unit.Kind.PRECINCT,
                                    parent=agency, position=index, path="")
     precinct.path = f"{agency.path}{precinct.pk}/"
-    precinct.save(update_fields=["path"])
+    precinct.tree_order = f"{agency.tree_order}{tree_order_segment(precinct.position, precinct.pk)}"
+    precinct.save(update_fields=["path", "tree_order"])
     children = [Unit(code=f"scale-p{index:04d}-o{n}", name=name, kind=Unit.Kind.OFFICE, parent=precinct, position=n, path="")
                 for n, name in enumerate(OFFICES, start=1)]
     children += [Unit(code=f"scale-p{index:04d}-s{n}", name=f"第{n}派出所", kind=Unit.Kind.STATION, parent=precinct,
@@ -85,7 +87,8 @@ def _units(agency: Unit, index: int) -> tuple[Unit, list[Unit]]:
     children = Unit.objects.bulk_create(children)
     for child in children:
         child.path = f"{precinct.path}{child.pk}/"
-    Unit.objects.bulk_update(children, ["path"])
+        child.tree_order = f"{precinct.tree_order}{tree_order_segment(child.position, child.pk)}"
+    Unit.objects.bulk_update(children, ["path", "tree_order"])
     return precinct, children
 
 
@@ -291,7 +294,8 @@ def generate_scale_data(*, organizations: int, years: int, seed: int = 106, firs
     staff, _ = User.objects.get_or_create(username="scale-staff", defaults={"first_name": "規模測試研考"})
     agency = Unit.objects.create(code=AGENCY_CODE, name="規模測試警察局", kind=Unit.Kind.AGENCY, path="")
     agency.path = f"/{agency.pk}/"
-    agency.save(update_fields=["path"])
+    agency.tree_order = tree_order_segment(agency.position, agency.pk)
+    agency.save(update_fields=["path", "tree_order"])
     measures = reports = 0
     total = organizations * years
     done = 0

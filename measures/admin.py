@@ -32,7 +32,7 @@ class UnitAdmin(SimpleHistoryAdmin):
     list_select_related = ["parent"]
     search_fields = ["name", "short_name", "code"]
     autocomplete_fields = ["parent"]
-    readonly_fields = ["path"]
+    readonly_fields = ["path", "tree_order"]
     inlines = [ChildUnitInline]
 
     def save_model(self, request, obj, form, change):

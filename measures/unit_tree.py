@@ -6,26 +6,39 @@ import yaml
 from django.db import transaction
 
 from .models import Unit
+from .models.units import tree_order_segment
 
 
 @transaction.atomic
 def unit_save(unit: Unit) -> Unit:
-    """Save `unit` and keep the materialised paths of it and everything below it right.
+    """Save `unit` and keep the materialised path and sort key of it and everything below it right.
 
     The path holds primary keys, so renaming or re-coding a unit changes nothing below it;
-    moving it under another parent rewrites its subtree in one pass."""
-    old_path = unit.path
+    moving it under another parent rewrites its subtree's paths and sort keys in one pass, and
+    changing its position rewrites its subtree's sort keys (`tree_order`, each level position then pk)."""
     if unit.parent_id is not None and unit.parent is not None and unit.parent.is_within(unit) and unit.pk:
         raise ValueError(f"「{unit.name}」不能移到自己的下級單位之下。")
+    # What the database holds now (the instance may carry stale values, e.g. an admin inline child
+    # whose parent was saved a moment ago), and the parent's current path and key.
+    stored = Unit.objects.filter(pk=unit.pk).values_list("path", "tree_order").first() if unit.pk else None
+    old_path, old_key = stored or ("", "")
+    parent_path, parent_key = "/", ""
+    if unit.parent_id is not None:
+        parent_path, parent_key = Unit.objects.filter(pk=unit.parent_id).values_list("path", "tree_order").get()
     unit.save()
-    parent_path = unit.parent.path if unit.parent_id else "/"
     new_path = f"{parent_path}{unit.pk}/"
-    if new_path != old_path:
-        Unit.objects.filter(pk=unit.pk).update(path=new_path)
-        unit.path = new_path
-        if old_path:
-            for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
-                Unit.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path):])
+    new_key = f"{parent_key}{tree_order_segment(unit.position, unit.pk)}"
+    if (new_path, new_key) != (unit.path, unit.tree_order):
+        Unit.objects.filter(pk=unit.pk).update(path=new_path, tree_order=new_key)
+        unit.path, unit.tree_order = new_path, new_key
+    if old_path and (new_path, new_key) != (old_path, old_key):
+        # Parents before children (by depth), each child's path and key built from its parent's new ones.
+        paths, keys = {unit.pk: new_path}, {unit.pk: new_key}
+        below = Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).only("pk", "parent", "position", "path")
+        for child in sorted(below, key=lambda u: u.path.count("/")):
+            paths[child.pk] = f"{paths[child.parent_id]}{child.pk}/"
+            keys[child.pk] = f"{keys[child.parent_id]}{tree_order_segment(child.position, child.pk)}"
+            Unit.objects.filter(pk=child.pk).update(path=paths[child.pk], tree_order=keys[child.pk])
     return unit
 
 

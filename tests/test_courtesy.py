@@ -122,7 +122,7 @@ def test_it_finds_the_units_below_the_pass_score(plan_106, record, label, tests,
     for code, (month, day), score in tests:
         record(code, date(2017, month, day), score)
     below = courtesy_tests_below_pass(plan_106, after=None, until=date(2017, 5, 31))
-    in_tree_order = sorted(expected, key=lambda code: unit(code).path)
+    in_tree_order = sorted(expected, key=lambda code: unit(code).tree_order)
     assert [test.unit.code.removeprefix("shilin-") for test in below] == in_tree_order
 
 

@@ -282,7 +282,7 @@ def test_the_command_refuses_a_missing_year_or_an_ambiguous_organisation(plan_10
         call_command("copy_plan", "105", "106")
     with pytest.raises(CommandError, match="找不到機關代碼「nowhere」的 106 年度計畫"):
         call_command("copy_plan", "106", "107", "--organization", "nowhere")
-    beitou = unit_save(Unit(code="tcpd-beitou", name="北投分局", kind=Unit.Kind.PRECINCT, parent=unit("tcpd")))
+    beitou = unit_save(Unit(code="tcpd-beitou", name="北投分局", kind=Unit.Kind.PRECINCT, parent=unit("tcpd"), position=99))
     Plan.objects.create(organization=beitou, year=106, title="北投分局106年度計畫", start_date=date(2017, 1, 1), end_date=date(2017, 12, 31))
     with pytest.raises(CommandError, match="請以 --organization 指定機關代碼：tcpd-shilin（士林分局）、tcpd-beitou（北投分局）"):
         call_command("copy_plan", "106", "107")

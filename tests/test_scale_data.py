@@ -43,6 +43,10 @@ def test_it_builds_plans_measures_and_a_year_of_reports(db):
     precinct = Unit.objects.get(code="scale-p0001")
     assert Unit.objects.within(precinct).count() == 16
     assert all(u.path.startswith(precinct.path) for u in Unit.objects.within(precinct))
+    # Its sort keys are set like its paths: offices o1–o5, then stations s1–s10 (s10 after s9, not after s1).
+    assert all(u.tree_order.startswith(precinct.tree_order) for u in Unit.objects.within(precinct))
+    in_tree_order = [code.removeprefix("scale-p0001-") for code in Unit.objects.within(precinct).in_tree_order().values_list("code", flat=True)]
+    assert in_tree_order == ["scale-p0001", *[f"o{n}" for n in range(1, 6)], *[f"s{n}" for n in range(1, 11)]]
     with pytest.raises(CommandError, match="資料庫已有規模測試資料"):
         call_command("generate_scale_data", stdout=StringIO())
     with pytest.raises(CommandError, match="機關數與年數都至少為 1"):

@@ -115,7 +115,7 @@ class SurveyResult(models.Model):
 
 class PetitionTallyQuerySet(models.QuerySet):
     def for_analysis(self) -> "PetitionTallyQuerySet":
-        return self.select_related("unit").order_by("month", "unit__path")
+        return self.select_related("unit").order_by("month", "unit__tree_order")
 
 
 class PetitionTally(models.Model):

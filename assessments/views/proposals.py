@@ -36,7 +36,7 @@ def _filing_units(access: PlanAccess):
     if access.can_edit:
         return organization_units(access.plan)
     if access.head_units:
-        return Unit.objects.filter(pk__in=[u.pk for u in access.head_units]).order_by("path")
+        return Unit.objects.filter(pk__in=[u.pk for u in access.head_units]).in_tree_order()
     return None
 
 

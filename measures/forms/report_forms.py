@@ -71,7 +71,7 @@ class ProgressReportForm(forms.Form):
         unit_ids = [u.pk for u in units]
         from ..models import Unit
 
-        self.fields["unit"].queryset = Unit.objects.filter(pk__in=unit_ids).order_by("path")
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=unit_ids).in_tree_order()
         self.fields["period"].choices = [(m.isoformat(), format_roc(m, "month")) for m in plan_months(measure.plan)]
         if report is not None:
             # The unit and month of an existing report are fixed; only its content changes.

@@ -35,7 +35,7 @@ class PlannedProgress(models.Model):
 
 class ProgressReportQuerySet(models.QuerySet):
     def for_measure_page(self) -> "ProgressReportQuerySet":
-        return self.select_related("unit", "submitted_by", "reviewed_by").order_by("-period", "unit__path")
+        return self.select_related("unit", "submitted_by", "reviewed_by").order_by("-period", "unit__tree_order")
 
     def visible_to_reviewers(self) -> "ProgressReportQuerySet":
         """What staff and viewers see: everything a unit has sent; drafts stay with the unit."""

@@ -6,6 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+def tree_order_segment(position: int, pk: int) -> str:
+    """One level of `Unit.tree_order`: zero-padded position then pk, so text order is tree order."""
+    return f"{position:05d}-{pk:010d}/"
+
+
 class UnitQuerySet(models.QuerySet):
     def matching_name(self, name: str) -> "UnitQuerySet":
         """Units whose name or short name is `name` (the seed writes both 勤務指揮中心 and 勤指中心)."""
@@ -16,7 +21,8 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(path__startswith=unit.path)
 
     def in_tree_order(self) -> "UnitQuerySet":
-        return self.order_by("path")
+        """A unit, then its children by position (then pk), depth first, by the materialised sort key."""
+        return self.order_by("tree_order", "pk")
 
 
 class Unit(models.Model):
@@ -42,7 +48,14 @@ class Unit(models.Model):
         db_index=True,
         help_text=_("上級單位至本單位的代號序列（如 /1/2/15/），由系統維護"),
     )
-    history = HistoricalRecords(excluded_fields=["path"])
+    tree_order = models.CharField(
+        _("樹狀排序鍵"),
+        max_length=255,
+        editable=False,
+        db_index=True,
+        help_text=_("上級單位至本單位各層的順序與代號（如 00001-0000000003/），供依樹狀順序排列，由系統維護"),
+    )
+    history = HistoricalRecords(excluded_fields=["path", "tree_order"])
 
     objects = UnitQuerySet.as_manager()
 

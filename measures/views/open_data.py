@@ -28,7 +28,7 @@ FIELDS = [
 
 
 def _plan(year: int, organization: str | None) -> Plan:
-    plans = Plan.objects.filter(year=year).select_related("organization").order_by("organization__path")
+    plans = Plan.objects.filter(year=year).select_related("organization").order_by("organization__tree_order")
     if organization:
         plans = plans.filter(organization__code=organization)
     plan = plans.first()

@@ -50,7 +50,7 @@ def plan_tree(request: HttpRequest, year: int) -> HttpResponse:
     # Bureau or national staff may see thousands of plans; the tree links the newest few (the rest by ?org=).
     other_plans = (
         plans_for_user(request.user).exclude(pk=plan.pk).select_related("organization")
-        .order_by("-year", "organization__path")[:OTHER_PLANS_SHOWN]
+        .order_by("-year", "organization__tree_order")[:OTHER_PLANS_SHOWN]
     )
     return render(
         request,

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="機關代碼；預設為該年度第一個機關")
 
     def handle(self, *args, quick=False, plan=None, org=None, **options):
-        plans = Plan.objects.select_related("organization").order_by("-year", "organization__path")
+        plans = Plan.objects.select_related("organization").order_by("-year", "organization__tree_order")
         if plan:
             plans = plans.filter(year=plan)
         if org:

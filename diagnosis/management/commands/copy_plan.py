@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--organization", help="機關代碼（來源年度有多個機關的計畫時必填），如 tcpd-shilin")
 
     def handle(self, *args, source_year, year, organization, **options):
-        plans = Plan.objects.filter(year=source_year).select_related("organization").order_by("organization__path")
+        plans = Plan.objects.filter(year=source_year).select_related("organization").order_by("organization__tree_order")
         if organization:
             plans = plans.filter(organization__code=organization)
         found = list(plans[: SHOWN_ORGANIZATIONS + 1])
