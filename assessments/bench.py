@@ -5,9 +5,14 @@ its ratio to a baseline measured in the same run.
   templates add on top of the database);
 - exports: a bare openpyxl (or odfpy) write of the same cell values;
 - import: rows per second, and the ratio to a bare bulk_create of the same rows.
-Everything runs in a transaction that is rolled back, so the data present is left as it was."""
+Everything runs in a transaction that is rolled back, so the data present is left as it was.
+
+With `explain`, on PostgreSQL, every SELECT a page ran is also EXPLAINed, and a sequential scan of a table the
+statistics put above LARGE_TABLE_ROWS rows is printed under the page: the pages must reach the reports,
+planned progress and measures of one plan through indexes, whatever the size of the database."""
 
 import io
+import json
 import statistics
 import time
 from collections.abc import Callable
@@ -27,6 +32,8 @@ from measures.models import Measure
 from sq_portal.sheets import OdsRenderer, XlsxRenderer
 from sq_portal.sheets.model import Row
 
+LARGE_TABLE_ROWS = 10_000
+
 
 @dataclass(frozen=True)
 class Case:
@@ -35,6 +42,7 @@ class Case:
     queries: int | None
     baseline_ms: float
     note: str = ""
+    seq_scans: tuple[str, ...] = ()
 
     @property
     def ratio(self) -> float:
@@ -82,12 +90,35 @@ class _Rollback(Exception):
     pass
 
 
-def run_bench(*, plan: Plan, quick: bool, out: Callable[[str], None]) -> list[Case]:
+def seq_scans(statements: list[tuple[str, object]]) -> tuple[str, ...]:
+    """The tables above LARGE_TABLE_ROWS rows that PostgreSQL would read by a sequential scan for any of
+    `statements`, as 「table（n 列）」; () elsewhere."""
+    if connection.vendor != "postgresql":
+        return ()
+    scanned: set[str] = set()
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+            document = cursor.fetchone()[0]
+            nodes = [(json.loads(document) if isinstance(document, str) else document)[0]["Plan"]]
+            while nodes:
+                node = nodes.pop()
+                if node.get("Node Type") == "Seq Scan":
+                    scanned.add(node["Relation Name"])
+                nodes.extend(node.get("Plans", []))
+        if not scanned:
+            return ()
+        cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s)", [sorted(scanned)])
+        sizes = dict(cursor.fetchall())
+    return tuple(f"{name}（{int(sizes[name]):,} 列）" for name in sorted(scanned) if sizes.get(name, 0) > LARGE_TABLE_ROWS)
+
+
+def run_bench(*, plan: Plan, quick: bool, out: Callable[[str], None], explain: bool = False) -> list[Case]:
     repeat = 3 if quick else 7
     cases: list[Case] = []
     try:
         with transaction.atomic():
-            cases = _cases(plan, quick, repeat, out)
+            cases = _cases(plan, quick, repeat, out, explain)
             raise _Rollback
     except _Rollback:
         pass
@@ -102,14 +133,15 @@ def _client() -> Client:
     return client
 
 
-def _page(client: Client, name: str, url: str, repeat: int) -> Case:
+def _page(client: Client, name: str, url: str, repeat: int, explain: bool) -> Case:
     secure = settings.SECURE_SSL_REDIRECT
     with _Recorder() as recorded:
         response = client.get(url, secure=secure)
     if response.status_code != 200:
         raise RuntimeError(f"{url} answered {response.status_code}")
     median = _median_ms(lambda: client.get(url, secure=secure), repeat)
-    return Case(name, median, len(recorded.statements), _median_ms(recorded.replay, repeat), url)
+    scans = seq_scans(recorded.selects()) if explain else ()
+    return Case(name, median, len(recorded.statements), _median_ms(recorded.replay, repeat), url, scans)
 
 
 def _proposals(plan: Plan, repeat: int) -> Case:
@@ -164,7 +196,7 @@ def _export(name: str, exporter_factory, renderer, repeat: int) -> Case:
     return Case(name, median, len(recorded.statements), baseline, f"{len(values)} 列")
 
 
-def _cases(plan: Plan, quick: bool, repeat: int, out) -> list[Case]:
+def _cases(plan: Plan, quick: bool, repeat: int, out, explain: bool = False) -> list[Case]:
     client = _client()
     org = plan.organization.code
     measure = Measure.objects.filter(plan=plan).order_by("pk").first()
@@ -180,8 +212,13 @@ def _cases(plan: Plan, quick: bool, repeat: int, out) -> list[Case]:
     cases = []
     for name, url in pages:
         if url:
-            cases.append(_page(client, name, url, repeat))
+            cases.append(_page(client, name, url, repeat, explain))
             out(_line(cases[-1]))
+            if explain and connection.vendor == "postgresql":
+                scans = cases[-1].seq_scans
+                out(f"  EXPLAIN：循序掃描 {'、'.join(scans)}" if scans else f"  EXPLAIN：沒有超過 {LARGE_TABLE_ROWS:,} 列的資料表被循序掃描")
+    if explain and connection.vendor != "postgresql":
+        out("EXPLAIN 檢查只在 PostgreSQL 上執行。")
     cases.append(_proposals(plan, repeat))
     out(_line(cases[-1]))
     for renderer in (XlsxRenderer(), OdsRenderer()):

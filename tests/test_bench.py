@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from diagnosis.models import Plan
 from measures.models import Measure
@@ -14,8 +15,12 @@ pytestmark = pytest.mark.django_db
 def test_the_quick_bench_prints_every_case_and_changes_nothing(plan_106):
     before = Measure.objects.count()
     out = StringIO()
-    call_command("bench", "--quick", stdout=out)
+    call_command("bench", "--quick", "--explain", stdout=out)
     text = out.getvalue()
+    if connection.vendor == "postgresql":  # the pages reach the data through indexes (small tables aside)
+        assert text.count("EXPLAIN：沒有超過 10,000 列的資料表被循序掃描") == 5, text
+    else:
+        assert "EXPLAIN 檢查只在 PostgreSQL 上執行。" in text
     for case in ["計畫總覽", "單位頁", "計畫樹", "措施頁", "管制考核列表", "管制考核提列", "附表2 xlsx", "附表2 ods",
                  "附表1 xlsx", "附表1 ods", "匯入試算", "匯入確認"]:
         line = next(line for line in text.splitlines() if line.startswith(case))
@@ -30,3 +35,12 @@ def test_the_bench_needs_a_plan(db):
     Plan.objects.all().delete()
     with pytest.raises(CommandError, match="沒有可量測的計畫"):
         call_command("bench", "--quick", stdout=StringIO())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN needs PostgreSQL (CI's second run)")
+def test_it_names_a_large_table_read_by_a_sequential_scan(plan_106):
+    from assessments.bench import seq_scans
+
+    with connection.cursor() as cursor:  # make the planner believe measures_measure is large
+        cursor.execute("UPDATE pg_class SET reltuples = 1e6 WHERE relname = 'measures_measure'")
+    assert seq_scans([("SELECT name FROM measures_measure WHERE content LIKE %s", ["%x%"])]) == ("measures_measure（1,000,000 列）",)

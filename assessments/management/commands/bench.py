@@ -13,8 +13,9 @@ class Command(BaseCommand):
         parser.add_argument("--quick", action="store_true", help="縮小版（次數與資料量較少）")
         parser.add_argument("--plan", type=int, help="計畫年度（民國）；預設為最新一年")
         parser.add_argument("--org", help="機關代碼；預設為該年度第一個機關")
+        parser.add_argument("--explain", action="store_true", help="在 PostgreSQL 上以 EXPLAIN 檢查頁面的查詢是否循序掃描大資料表")
 
-    def handle(self, *args, quick=False, plan=None, org=None, **options):
+    def handle(self, *args, quick=False, plan=None, org=None, explain=False, **options):
         plans = Plan.objects.select_related("organization").order_by("-year", "organization__tree_order")
         if plan:
             plans = plans.filter(year=plan)
@@ -24,4 +25,4 @@ class Command(BaseCommand):
         if chosen is None:
             raise CommandError("沒有可量測的計畫；請先執行 load_plan 或 generate_scale_data。")
         self.stdout.write(f"量測「{chosen}」（{'縮小版' if quick else '完整版'}）：")
-        run_bench(plan=chosen, quick=quick, out=self.stdout.write)
+        run_bench(plan=chosen, quick=quick, out=self.stdout.write, explain=explain)
