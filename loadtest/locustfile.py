@@ -21,8 +21,13 @@ _next_account = itertools.count()
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+# Think time between a user's requests, in seconds: "2-8" by default (a person reading a page before the
+# next click); LOAD_WAIT=0.5-1.5 turns the same 50 users into a stress test that finds the server's capacity.
+WAIT = tuple(float(x) for x in os.environ.get("LOAD_WAIT", "2-8").split("-", 1))
+
+
 class PortalUser(HttpUser):
-    wait_time = between(0.5, 1.5)
+    wait_time = between(*WAIT)
 
     def on_start(self):
         self.account = ACCOUNTS[next(_next_account) % len(ACCOUNTS)]
@@ -81,7 +86,7 @@ class PortalUser(HttpUser):
 def _summary(environment, **kwargs):
     stats = environment.stats.total
     print(
-        f"\n合計 {stats.num_requests} 個請求，{stats.total_rps:.1f} 請求/秒；"
+        f"\n等候 {WAIT[0]:g}–{WAIT[1]:g} 秒；合計 {stats.num_requests} 個請求，{stats.total_rps:.1f} 請求/秒；"
         f"p50 {stats.get_response_time_percentile(0.5):.0f} ms，p95 {stats.get_response_time_percentile(0.95):.0f} ms，"
         f"p99 {stats.get_response_time_percentile(0.99):.0f} ms；錯誤 {stats.num_failures} 個。"
     )

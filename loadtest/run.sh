@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load test: gunicorn with 2 workers, as in production (DEBUG off), against DATABASE_URL (PostgreSQL with
-# generate_scale_data --organizations 30 --years 10 in it), 50 signed-in users for 60 seconds.
-# Usage: DATABASE_URL=postgres://… loadtest/run.sh [users] [seconds]
+# generate_scale_data --organizations 30 --years 10 in it), 50 signed-in users (arriving 5 a second) for 60 seconds.
+# Usage: DATABASE_URL=postgres://… [LOAD_WAIT=2-8] loadtest/run.sh [users] [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?set DATABASE_URL to the PostgreSQL database with the scale data}"
@@ -17,4 +17,4 @@ $BIN/gunicorn sq_portal.wsgi --workers 2 --bind 127.0.0.1:$PORT --log-level warn
 trap 'kill $(cat var/loadtest/gunicorn.pid) 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/accounts/login/" && break; sleep 0.2; done
 $BIN/locust -f loadtest/locustfile.py --headless --host "http://127.0.0.1:$PORT" --users "$USERS" \
-  --spawn-rate "$USERS" --run-time "${SECONDS_}s" --only-summary --csv var/loadtest/result --exit-code-on-error 1
+  --spawn-rate "${LOAD_SPAWN_RATE:-5}" --run-time "${SECONDS_}s" --only-summary --csv var/loadtest/result --exit-code-on-error 1
