@@ -3,46 +3,64 @@
 Each reads its plan in a fixed number of queries (the plan, its framework or measures with their units)
 and yields its rows once; the renderer writes them once."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
-
-from django.db.models import Prefetch
+from typing import NamedTuple
 
 from diagnosis.models import Plan
+from sq_portal.roc_dates import format_roc
 from sq_portal.sheets import Cell, Exporter, Row
 
-from .models import Measure, Unit
-from .models.measures import compose_responsible_text
+from .models import Measure
+from .models.measures import ONGOING_LABEL, MeasureLeadUnit, MeasureSupportUnit, compose_responsible_text
 
 ROC_NUMERALS = "一二三四五六七八九十"
 
 
-def _form_measures(plan: Plan, source: str) -> list[Measure]:
-    """The form's measures in plan order, item, dimension and focus point joined, units in lists (3 queries).
+class FormMeasure(NamedTuple):
+    """One row of a form: the columns it prints, read as plain values (no model instances)."""
 
-    The units go to plain lists (`lead_list`, `support_list`): prefetching them into the managers, as
-    `with_units()` does, builds a queryset per measure, which cost more than writing the sheet."""
-    return list(
-        Measure.objects.filter(plan=plan, source=source, retired_at__isnull=True)
-        .select_related("item__dimension", "focus_point")
-        .prefetch_related(
-            Prefetch("lead_units", queryset=Unit.objects.order_by("measure_lead_links__pk"), to_attr="lead_list"),
-            Prefetch("support_units", queryset=Unit.objects.order_by("measure_support_links__pk"), to_attr="support_list"),
+    item_id: int
+    item_name: str
+    dimension_id: int
+    dimension_name: str
+    focus_point_name: str | None
+    name: str
+    content: str
+    deadline_display: str
+    units: str
+
+
+FORM_COLUMNS = (
+    "pk", "item_id", "item__name", "item__dimension_id", "item__dimension__name", "focus_point__name", "name", "content",
+    "ongoing", "deadline", "responsible_text", "all_units",
+)
+
+
+def _form_measures(plan: Plan, source: str) -> list[FormMeasure]:
+    """The form's measures in plan order with the columns the form prints (3 queries: the measures with item,
+    dimension and focus point joined, then their 主辦 and 協辦 unit names in the plan's order).
+
+    Only the values the sheet needs are read: building Measure, Item, Dimension, FocusPoint and Unit
+    instances cost more than writing the sheet."""
+    active = {"measure__plan": plan, "measure__source": source, "measure__retired_at__isnull": True}
+    rows = list(
+        Measure.objects.filter(plan=plan, source=source, retired_at__isnull=True).in_plan_order().values_list(*FORM_COLUMNS)
+    )
+    lead, support = defaultdict(list), defaultdict(list)
+    for names, links in ((lead, MeasureLeadUnit), (support, MeasureSupportUnit)):
+        # Unit.display_name: the short form where the unit has one.
+        for measure_id, short_name, name in links.objects.filter(**active).order_by("pk").values_list("measure_id", "unit__short_name", "unit__name"):
+            names[measure_id].append(short_name or name)
+    return [
+        FormMeasure(
+            item_id, item_name, dimension_id, dimension_name, focus_point_name, name, content,
+            ONGOING_LABEL if ongoing else format_roc(deadline),  # Measure.deadline_display
+            responsible_text or compose_responsible_text(source, lead.get(pk, []), support.get(pk, []), all_units),  # units_display()
         )
-        .in_plan_order()
-    )
-
-
-def _units(measure: Measure) -> str:
-    """Measure.units_display() from the lists _form_measures fetched."""
-    if measure.responsible_text:
-        return measure.responsible_text
-    return compose_responsible_text(
-        measure.source,
-        [u.display_name for u in measure.lead_list],
-        [u.display_name for u in measure.support_list],
-        measure.all_units,
-    )
+        for (pk, item_id, item_name, dimension_id, dimension_name, focus_point_name, name, content, ongoing, deadline,
+             responsible_text, all_units) in rows
+    ]
 
 
 class Form2Exporter(Exporter):
@@ -65,16 +83,16 @@ class Form2Exporter(Exporter):
     def rows(self) -> Iterator[Row]:
         yield Row([Cell(self.title(), colspan=len(self.HEADERS))], kind="title")
         yield Row([Cell(header) for header, _ in self.HEADERS], kind="header")
-        per_dimension = Counter(m.item.dimension_id for m in self.measures)
+        per_dimension = Counter(m.dimension_id for m in self.measures)
         per_item = Counter(m.item_id for m in self.measures)
         previous = None
         for measure in self.measures:
             cells = []
-            if previous is None or previous.item.dimension_id != measure.item.dimension_id:
-                cells.append(Cell(measure.item.dimension.name, rowspan=per_dimension[measure.item.dimension_id]))
+            if previous is None or previous.dimension_id != measure.dimension_id:
+                cells.append(Cell(measure.dimension_name, rowspan=per_dimension[measure.dimension_id]))
             if previous is None or previous.item_id != measure.item_id:
-                cells.append(Cell(measure.item.name, rowspan=per_item[measure.item_id]))
-            cells += [Cell(measure.name), Cell(measure.content), Cell(_units(measure))]
+                cells.append(Cell(measure.item_name, rowspan=per_item[measure.item_id]))
+            cells += [Cell(measure.name), Cell(measure.content), Cell(measure.units)]
             yield Row(cells)
             previous = measure
 
@@ -105,15 +123,18 @@ class Form1Exporter(Exporter):
     def rows(self) -> Iterator[Row]:
         yield Row([Cell(self.title(), colspan=len(self.HEADERS))], kind="title")
         per_item = Counter(m.item_id for m in self.measures)
+        per_dimension = defaultdict(list)
+        for m in self.measures:
+            per_dimension[m.dimension_id].append(m)
         for number, dimension in enumerate(self.dimensions):
-            measures = [m for m in self.measures if m.item.dimension_id == dimension.pk]
+            measures = per_dimension.get(dimension.pk, [])
             heading = f"{ROC_NUMERALS[number]}、{dimension.get_scope_display()}-{dimension.name}（{dimension.points} 分）"
             yield Row([Cell(heading, colspan=len(self.HEADERS))], kind="section")
             if dimension.scope == dimension.Scope.OVERALL:
                 # The 整體 section has only 評核重點 and 具體作法.
                 yield Row([Cell("評核重點", colspan=2), Cell("具體作法", colspan=3)], kind="header")
                 for measure in measures:
-                    point = measure.focus_point.name if measure.focus_point else measure.item.name
+                    point = measure.focus_point_name if measure.focus_point_name is not None else measure.item_name
                     yield Row([Cell(point, colspan=2), Cell(measure.content, colspan=3)])
                 continue
             yield Row([Cell(header) for header, _ in self.HEADERS], kind="header")
@@ -121,10 +142,10 @@ class Form1Exporter(Exporter):
             for measure in measures:
                 cells = []
                 if measure.item_id != previous_item:
-                    cells.append(Cell(measure.item.name, rowspan=per_item[measure.item_id]))
+                    cells.append(Cell(measure.item_name, rowspan=per_item[measure.item_id]))
                     previous_item = measure.item_id
-                point = measure.focus_point.name if measure.focus_point else ""
-                cells += [Cell(point), Cell(measure.content), Cell(measure.deadline_display), Cell(_units(measure))]
+                point = measure.focus_point_name if measure.focus_point_name is not None else ""
+                cells += [Cell(point), Cell(measure.content), Cell(measure.deadline_display), Cell(measure.units)]
                 yield Row(cells)
 
 

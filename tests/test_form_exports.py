@@ -175,3 +175,29 @@ def test_libreoffice_opens_and_prints_every_file(tmp_path, plan_106):
             )
             pdf = outdir / f"{exporter.identifier}.pdf"
             assert result.returncode == 0 and pdf.exists() and pdf.stat().st_size > 5000, result.stderr
+
+
+def test_the_fast_text_cells_are_what_openpyxl_itself_writes(plan_106, monkeypatch):
+    """The xlsx renderer writes text cells straight into the sheet's XML stream; an openpyxl or et_xmlfile
+    release that serialises cells differently must show up here, not in the bureau's Excel."""
+    import zipfile
+    from io import BytesIO
+
+    import sq_portal.sheets.xlsx as xlsx
+
+    first, second = plan_106.measures.filter(source=Measure.Source.FORM2)[:2]
+    first.content = "=SUM(A1)\n第二行 & <標記>\t「引號」"  # the fast path: a quoted text cell
+    first.save()
+    second.content = "  前後空白 & <標記>  "  # openpyxl's own path (it adds xml:space="preserve")
+    second.save()
+
+    def sheet_xml(data: bytes) -> bytes:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            return archive.read("xl/worksheets/sheet1.xml") + archive.read("xl/styles.xml")
+
+    assert xlsx._IncrementalFileWriter is not None  # the fast path is on
+    fast = {form: sheet_xml(XlsxRenderer().render(exporter(plan_106))) for form, exporter in ((1, Form1Exporter), (2, Form2Exporter))}
+    monkeypatch.setattr(xlsx, "_IncrementalFileWriter", None)  # every cell through openpyxl's own writer
+    slow = {form: sheet_xml(XlsxRenderer().render(exporter(plan_106))) for form, exporter in ((1, Form1Exporter), (2, Form2Exporter))}
+    assert fast == slow
+    assert b"=SUM(A1)" in fast[2] and b"&amp; &lt;" in fast[2]

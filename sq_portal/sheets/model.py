@@ -7,6 +7,7 @@ grid, so exporters never count columns themselves."""
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -64,8 +65,7 @@ class Exporter:
         return f"{self.title()}.{extension}"
 
 
-@dataclass(frozen=True)
-class PlacedCell:
+class PlacedCell(NamedTuple):
     row: int  # 1-based
     column: int  # 1-based
     cell: Cell
@@ -76,21 +76,23 @@ def layout(rows) -> Iterator[tuple[int, str, list[PlacedCell]]]:
     """Place each row's cells on the grid, skipping positions that spans from above cover.
 
     Yields (row number, kind, placed cells) one row at a time, so a renderer never holds the table twice."""
-    covered: set[tuple[int, int]] = set()
+    covered: dict[int, set[int]] = {}  # row → the columns spans from rows above cover in it
     for row_number, row in enumerate(rows, start=1):
+        kind = row.kind
+        taken = covered.pop(row_number, ())
         column = 1
         placed = []
         for cell in row.cells:
-            while (row_number, column) in covered:
+            while column in taken:
                 column += 1
-            placed.append(PlacedCell(row_number, column, cell, row.kind))
-            for r in range(row_number, row_number + cell.rowspan):
-                for c in range(column, column + cell.colspan):
-                    if (r, c) != (row_number, column):
-                        covered.add((r, c))
-            column += cell.colspan
-        covered = {(r, c) for r, c in covered if r > row_number}
-        yield row_number, row.kind, placed
+            placed.append(PlacedCell(row_number, column, cell, kind))
+            colspan, rowspan = cell.colspan, cell.rowspan
+            if rowspan > 1:
+                columns = range(column, column + colspan)
+                for r in range(row_number + 1, row_number + rowspan):
+                    covered.setdefault(r, set()).update(columns)
+            column += colspan
+        yield row_number, kind, placed
 
 
 def line_count(value, width: float) -> int:

@@ -4,12 +4,20 @@ header rows on every printed page and 「第 N 頁，共 M 頁」 in the footer.
 written as a text cell with Excel's quote prefix, so it is shown and kept as typed and never calculated."""
 
 import io
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell._writer import write_cell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+
+try:  # the fast path for text cells writes into et_xmlfile's stream; without it every cell goes through openpyxl
+    from et_xmlfile.xmlfile import _IncrementalFileWriter
+except ImportError:  # pragma: no cover - another et_xmlfile; tests/test_form_exports.py compares both paths
+    _IncrementalFileWriter = None
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
@@ -53,27 +61,34 @@ class XlsxRenderer:
         sheet.print_title_rows = f"1:{exporter.header_rows}"
         sheet.oddFooter.center.text = "第 &P 頁，共 &N 頁"
         styles = _Styles(sheet)
+        spans: dict[tuple[int, int], float] = {}  # (column, colspan) → the width the cell spans
+        row_dimensions = sheet.row_dimensions
         covering: dict[int, dict[int, str]] = {}  # row → column a span from above covers → the span's kind
         for row_number, kind, placed in layout(exporter.rows()):
             lines = 1
             for item in placed:
-                if item.cell.rowspan == 1:
-                    span_width = sum(widths[item.column - 1 : item.column - 1 + item.cell.colspan])
-                    lines = max(lines, line_count(item.cell.value, span_width))
+                cell = item.cell
+                if cell.rowspan == 1:
+                    key = (item.column, cell.colspan)
+                    span_width = spans.get(key)
+                    if span_width is None:
+                        span_width = spans[key] = sum(widths[item.column - 1 : item.column - 1 + cell.colspan])
+                    lines = max(lines, line_count(cell.value, span_width))
             height = 28 if kind == "title" else lines * LINE_HEIGHT + 4
-            sheet.row_dimensions[row_number].height = min(409, height)
-            cells = {column: styles.cell(None, span_kind) for column, span_kind in covering.pop(row_number, {}).items()}
+            row_dimensions[row_number].height = min(409, height)
+            cells = {column: styles.blank(span_kind) for column, span_kind in covering.pop(row_number, {}).items()}
             for item in placed:
-                cells[item.column] = styles.cell(safe_text(item.cell.value), item.kind)
-                last_row = item.row + item.cell.rowspan - 1
-                last_column = item.column + item.cell.colspan - 1
-                if (last_row, last_column) == (item.row, item.column):
+                cell = item.cell
+                cells[item.column] = styles.cell(safe_text(cell.value), item.kind)
+                if cell.rowspan == 1 and cell.colspan == 1:
                     continue
+                last_row = item.row + cell.rowspan - 1
+                last_column = item.column + cell.colspan - 1
                 # Merged: every cell it covers gets the borders and look too (Excel draws each cell's own).
                 # (straight into the set: MultiCellRange.add compares each new range with every earlier one)
                 sheet.merged_cells.ranges.add(CellRange(min_col=item.column, min_row=item.row, max_col=last_column, max_row=last_row))
                 for column in range(item.column + 1, last_column + 1):
-                    cells[column] = styles.cell(None, item.kind)
+                    cells[column] = styles.blank(item.kind)
                 for r in range(item.row + 1, last_row + 1):
                     covering.setdefault(r, {}).update(dict.fromkeys(range(item.column, last_column + 1), item.kind))
             sheet.append([cells.get(c) for c in range(1, max(cells, default=0) + 1)])
@@ -82,14 +97,68 @@ class XlsxRenderer:
         return buffer.getvalue()
 
 
-class _StreamedSheet(WriteOnlyWorksheet):
-    """A write-only sheet that is handed ready, styled cells (None where a row has no cell)."""
+class _Text(tuple):
+    """A text (or empty) cell as (value, kind, quoted): written straight as the XML openpyxl would write
+    for it, without building a cell and an element per cell (what most of the time went to)."""
 
-    def _values_to_row(self, values, row_idx):
-        for column, cell in enumerate(values, start=1):
-            if cell is not None:
-                cell.row, cell.column = row_idx, column
-                yield cell
+    __slots__ = ()
+
+
+class _StreamedSheet(WriteOnlyWorksheet):
+    """A write-only sheet that is handed ready, styled cells (None where a row has no cell).
+
+    Text cells (`_Text`) are written as the text openpyxl's serialiser produces for them; anything else
+    (numbers, dates, text it would treat otherwise) goes through openpyxl's own cell writer."""
+
+    styles: "_Styles"
+
+    def _write_rows(self):
+        try:
+            xf = self._writer.xf.send(True)
+        except StopIteration:
+            self._already_saved()
+        raw = xf._file if _IncrementalFileWriter is not None and type(xf) is _IncrementalFileWriter else None  # noqa: SLF001 (the stream it writes to)
+        style_ids = self.styles.style_ids
+        dimensions = self.row_dimensions
+        with xf.element("sheetData"):
+            row_idx = 1
+            try:
+                while True:
+                    values = yield
+                    attributes = {"r": f"{row_idx}"}
+                    attributes.update(dimensions.get(row_idx, {}))
+                    suffix = f"{row_idx}"
+                    with xf.element("row", attributes):
+                        for column, cell in enumerate(values, start=1):
+                            if cell is None:
+                                continue
+                            if type(cell) is _Text and raw is not None:
+                                value, kind, quoted = cell
+                                style_id = style_ids.get((kind, quoted))
+                                if style_id is None:  # numbered as openpyxl numbers them: when first written
+                                    style_id = style_ids[kind, quoted] = self.parent._cell_styles.add(self.styles.arrays[kind, quoted])
+                                if value is None:
+                                    raw(f'<c r="{_letter(column)}{suffix}" s="{style_id}" t="n" />')
+                                elif value == "":
+                                    raw(f'<c r="{_letter(column)}{suffix}" s="{style_id}" t="inlineStr" />')
+                                else:
+                                    raw(f'<c r="{_letter(column)}{suffix}" s="{style_id}" t="inlineStr"><is><t>{escape(value)}</t></is></c>')
+                                continue
+                            if type(cell) is _Text:
+                                cell = self.styles.openpyxl_cell(*cell)
+                            cell.row, cell.column = row_idx, column
+                            write_cell(xf, self, cell, cell.has_style)
+                    row_idx += 1
+            except GeneratorExit:
+                pass
+        self._writer.xf.send(None)
+
+
+_LETTERS = [get_column_letter(c) for c in range(1, 101)]
+
+
+def _letter(column: int) -> str:
+    return _LETTERS[column - 1] if column <= 100 else get_column_letter(column)
 
 
 class _Styles:
@@ -97,6 +166,8 @@ class _Styles:
 
     def __init__(self, sheet):
         self.sheet = sheet
+        sheet.styles = self
+        self.style_ids: dict[tuple[str, bool], int] = {}
         self.arrays: dict[tuple[str, bool], StyleArray] = {}
         for kind, alignment in ALIGN.items():
             for quoted in (False, True):
@@ -109,8 +180,18 @@ class _Styles:
                     template.quotePrefix = True
                 self.arrays[kind, quoted] = template._style
 
-    def cell(self, value, kind: str) -> Cell:
+    def blank(self, kind: str) -> "_Text":
+        return _Text((None, kind, False))
+
+    def cell(self, value, kind: str):
         quoted = looks_like_formula(value)
+        if value is None or (type(value) is str and value not in ERROR_CODES and (value == "" or value.strip() == value)):
+            # Plain text: a text cell (data type "s") whatever it reads like, so it is written straight.
+            # (Text with surrounding blanks gets xml:space="preserve" from openpyxl: left to it.)
+            return _Text((value, kind, quoted))
+        return self.openpyxl_cell(value, kind, quoted)
+
+    def openpyxl_cell(self, value, kind: str, quoted: bool) -> Cell:
         cell = WriteOnlyCell(self.sheet)
         cell._style = StyleArray(self.arrays[kind, quoted])  # before the value: a date sets its number format
         cell.value = value
