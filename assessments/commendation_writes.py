@@ -68,3 +68,10 @@ def commendation_update(
     locked.full_clean()
     locked.save(update_fields=FIELDS)
     return locked
+
+
+@transaction.atomic
+def commendation_delete(*, record: Commendation, user) -> None:
+    """Delete a record entered by mistake; the history keeps what it said and who deleted it."""
+    record._history_user = user
+    record.delete()

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from diagnosis.models import Plan
 from measures.models import Unit
@@ -49,6 +50,33 @@ def courtesy_test_update(
     locked.full_clean()
     locked.save(update_fields=["unit", "tested_on", "score", "findings", "tester"])
     return locked
+
+
+def courtesy_test_kept_reason(test: CourtesyTest) -> str | None:
+    """Why this test may not be deleted (a 獎懲 rests on it or a 管制考核 lists it), in Chinese; None when it may.
+    Two queries."""
+    uses = []
+    if count := test.commendations.count():
+        uses.append(f"是 {count} 筆獎懲紀錄的依據")
+    titles = list(test.review_items.order_by("review__as_of", "review_id").values_list("review__title", flat=True))
+    if titles:
+        uses.append("已列入" + "、".join(f"「{title}」" for title in titles))
+    if not uses:
+        return None
+    return f"此電話禮貌測試{'，並'.join(uses)}，須保留作為紀錄，不能刪除。"
+
+
+@transaction.atomic
+def courtesy_test_delete(*, test: CourtesyTest, user) -> None:
+    """Delete a test recorded by mistake; refused while a 獎懲 or a 管制考核 refers to it. The history keeps who."""
+    locked = CourtesyTest.objects.select_for_update().get(pk=test.pk)
+    if reason := courtesy_test_kept_reason(locked):
+        raise CourtesyError(reason)
+    locked._history_user = user
+    try:
+        locked.delete()
+    except ProtectedError as error:  # referred to since the check (the PROTECT foreign keys refuse it)
+        raise CourtesyError("此電話禮貌測試已被獎懲紀錄或管制考核引用，須保留作為紀錄，不能刪除。") from error
 
 
 def latest_courtesy_tests(plan: Plan, *, after: date | None, until: date) -> dict[int, CourtesyTest]:

@@ -1,5 +1,7 @@
 """Forms of the 教育訓練: a session, every unit's attendance on the same page, and the list's filter."""
 
+from datetime import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
@@ -65,6 +67,10 @@ class TrainingSessionForm(forms.ModelForm):
         error_messages={"invalid_choice": "請選擇本計畫使用中、以場、人次或小時計的績效指標。"},
         help_text="此場次計入的指標，其實際值由教育訓練紀錄自動計算：以「場」計者每場計 1，以「人次」計者合計各單位參訓人數，以「小時」計者合計時數。",
     )
+    # The session's updated_at when the form was opened: a save is refused if the session changed since.
+    opened_version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    STALE_FORM = "此表單缺少開啟時的版本資訊，請重新載入後再儲存。"
 
     class Meta:
         model = TrainingSession
@@ -94,10 +100,13 @@ class TrainingSessionForm(forms.ModelForm):
             (i.pk, indicator_field.label_from_instance(i)) for i in indicators
         ]
         self.fields["hours"].widget.attrs.update({"min": "0.5", "step": "0.5"})
+        if self.instance.pk is not None:
+            self.fields["opened_version"].initial = self.instance.updated_at.isoformat()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the page's own form tag carries the token
         self.helper.layout = Layout(
+            "opened_version",
             Fieldset(
                 "場次",
                 Div(Div("held_on", css_class="col-md-4"), Div("hours", css_class="col-md-4"), Div("place", css_class="col-md-4"), css_class="row"),
@@ -136,6 +145,20 @@ class TrainingSessionForm(forms.ModelForm):
         if hours is not None and hours <= 0:
             raise forms.ValidationError("時數須大於 0。", code="min_value")
         return hours
+
+    def clean_opened_version(self) -> datetime | None:
+        """When changing a session: the `updated_at` the form was opened with (required, aware)."""
+        if self.instance.pk is None:
+            return None
+        try:
+            value = datetime.fromisoformat(self.cleaned_data.get("opened_version") or "")
+        except ValueError:
+            value = None
+        if value is None or value.tzinfo is None:
+            # A hidden field shows no error of its own: the form's general error says what to do.
+            self.add_error(None, self.STALE_FORM)
+            return None
+        return value
 
     def session_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -50,6 +50,23 @@ def proposal_update(*, proposal: Proposal, unit: Unit, title: str, problem: str,
     return locked
 
 
+def proposal_kept_reason(proposal: Proposal) -> str | None:
+    """Why this proposal may not be deleted (once staff started deciding it, it is a record), or None."""
+    if proposal.state == State.FILED:
+        return None
+    return f"此提案已{proposal.get_state_display()}，須保留作為紀錄，不能刪除。"
+
+
+@transaction.atomic
+def proposal_delete(*, proposal: Proposal, user) -> None:
+    """Delete a proposal filed by mistake; only while it is 已提案 (nothing decided yet). The history keeps who."""
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if reason := proposal_kept_reason(locked):
+        raise ProposalError(reason)
+    locked._history_user = user
+    locked.delete()
+
+
 @transaction.atomic
 def proposal_transition(*, proposal: Proposal, to_state: str, reason: str, expected_state: str, user) -> ProposalDecision:
     """Move a proposal to its next state, keeping the step (from, to, reason, who, when).

@@ -17,16 +17,19 @@ urlpatterns = [
     path("plans/<int:year>/proposals/<int:pk>/", proposals.proposal_detail, name="proposal"),
     path("plans/<int:year>/proposals/<int:pk>/edit/", proposals.proposal_edit, name="proposal_edit"),
     path("plans/<int:year>/proposals/<int:pk>/decide/", proposals.proposal_decide, name="proposal_decide"),
+    path("plans/<int:year>/proposals/<int:pk>/delete/", proposals.proposal_delete_page, name="proposal_delete"),
     # 電話禮貌測試 (courtesy.py)
     path("plans/<int:year>/courtesy/", courtesy.courtesy_list, name="courtesy_tests"),
     path("plans/<int:year>/courtesy/new/", courtesy.courtesy_new, name="courtesy_new"),
     path("plans/<int:year>/courtesy/<int:pk>/", courtesy.courtesy_detail, name="courtesy_test"),
     path("plans/<int:year>/courtesy/<int:pk>/edit/", courtesy.courtesy_edit, name="courtesy_edit"),
+    path("plans/<int:year>/courtesy/<int:pk>/delete/", courtesy.courtesy_delete_page, name="courtesy_delete"),
     # 獎懲 (commendations.py)
     path("plans/<int:year>/commendations/", commendations.commendation_list, name="commendations"),
     path("plans/<int:year>/commendations/new/", commendations.commendation_new, name="commendation_new"),
     path("plans/<int:year>/commendations/<int:pk>/", commendations.commendation_detail, name="commendation"),
     path("plans/<int:year>/commendations/<int:pk>/edit/", commendations.commendation_edit, name="commendation_edit"),
+    path("plans/<int:year>/commendations/<int:pk>/delete/", commendations.commendation_delete_page, name="commendation_delete"),
     # 滿意度調查、陳情案件 (surveys.py)
     path("plans/<int:year>/surveys/", surveys.survey_list, name="surveys"),
     path("plans/<int:year>/surveys/new/", surveys.survey_create, name="survey_new"),

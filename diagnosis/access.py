@@ -1,7 +1,8 @@
 """Who may see and change the 組織診斷, on top of `measures.access` (one helper per object, scoped to the plan).
 
 - 研考承辦 (staff) open and close rounds, allot the points, adopt or decline measure drafts; they see which
-  units have submitted and read the submitted diagnoses, never a unit's draft.
+  units have submitted and read the submitted diagnoses, never a unit's draft; while the round is open they
+  may send a submitted diagnosis back to its unit (退回, with a reason), which makes it a draft again.
 - 檢視者 (viewers) read what staff read; any change is 403.
 - 單位主管 (unit heads) fill their own unit's diagnosis and read only that one (draft or submitted); another
   unit's diagnosis, draft or submitted, does not exist for them (404). On the results they see their own
@@ -38,7 +39,8 @@ def sees_diagnosis(access: PlanAccess, diagnosis: UnitDiagnosis) -> bool:
 def get_unit_diagnosis_for_user(access: PlanAccess, diagnosis_round: DiagnosisRound, code: str) -> UnitDiagnosis:
     """The diagnosis of unit `code` in the round, if the user may see it; 404 otherwise."""
     diagnosis = (
-        UnitDiagnosis.objects.filter(round=diagnosis_round, unit__code=code).select_related("unit", "submitted_by").first()
+        UnitDiagnosis.objects.filter(round=diagnosis_round, unit__code=code).select_related("unit", "submitted_by", "returned_by")
+        .first()
     )
     if diagnosis is None or not sees_diagnosis(access, diagnosis):
         raise Http404("找不到此單位的自評。")

@@ -136,13 +136,13 @@ class CriterionAdmin(SimpleHistoryAdmin):
 class UnitDiagnosisInline(admin.TabularInline):
     model = UnitDiagnosis
     extra = 0
-    fields = ["unit", "state", "submitted_by", "submitted_at"]
-    readonly_fields = ["submitted_at"]
-    raw_id_fields = ["submitted_by"]
+    fields = ["unit", "state", "submitted_by", "submitted_at", "return_reason", "returned_by", "returned_at"]
+    readonly_fields = ["submitted_at", "returned_at"]
+    raw_id_fields = ["submitted_by", "returned_by"]
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("unit", "submitted_by")
+        return super().get_queryset(request).select_related("unit", "submitted_by", "returned_by")
 
 
 @admin.register(DiagnosisRound)
@@ -167,7 +167,7 @@ class UnitDiagnosisAdmin(SimpleHistoryAdmin):
     list_display = ["round", "unit", "state", "submitted_at"]
     list_filter = ["state", "round__plan__year"]
     list_select_related = ["round", "unit"]
-    raw_id_fields = ["submitted_by"]
+    raw_id_fields = ["submitted_by", "returned_by"]
     inlines = [DiagnosisAnswerInline]
 
 

@@ -1,5 +1,5 @@
-"""Service functions of the 組織診斷: the allotment, opening and closing a round, a unit's self-check,
-and the measure drafts a unit proposes and staff adopt or decline. Views, commands and tests call these."""
+"""Service functions of the 組織診斷: the allotment, opening and closing a round, a unit's self-check (and
+staff returning a submitted one), and the measure drafts a unit proposes and staff adopt or decline. Views, commands and tests call these."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -185,11 +185,47 @@ def unit_diagnosis_save(
         locked.state = UnitDiagnosis.State.SUBMITTED
         locked.submitted_by = user
         locked.submitted_at = timezone.now()
-        locked.save(update_fields=["state", "submitted_by", "submitted_at", "updated_at"])
+        # A returned diagnosis sent again: the reason has been dealt with (its history keeps it).
+        locked.return_reason, locked.returned_by, locked.returned_at = "", None, None
+        locked.save(
+            update_fields=["state", "submitted_by", "submitted_at", "return_reason", "returned_by", "returned_at", "updated_at"]
+        )
     else:
         locked.save(update_fields=["updated_at"])
-    diagnosis.state, diagnosis.submitted_by, diagnosis.submitted_at = locked.state, locked.submitted_by, locked.submitted_at
+    _copy_state(locked, diagnosis)
     return diagnosis
+
+
+@transaction.atomic
+def unit_diagnosis_return(*, diagnosis: UnitDiagnosis, reason: str, user) -> UnitDiagnosis:
+    """Staff send a submitted diagnosis back to its unit while the round is open: it becomes a draft again
+    (its answers kept) with the reason shown to the unit head, who corrects it and submits it again. Until then
+    it is not counted in the results. Refused, writing nothing, when the reason is blank, the round has ended
+    or the diagnosis is not submitted."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DiagnosisError("請填寫退回原因，讓單位知道要修正什麼。")
+    # Locks the diagnosis and its round (so the round cannot be closed meanwhile).
+    locked = UnitDiagnosis.objects.select_for_update().select_related("round").get(pk=diagnosis.pk)
+    if not locked.round.is_open:
+        raise DiagnosisError("此組織診斷已結束，不能再退回自評。")
+    if not locked.is_submitted:
+        raise DiagnosisError("此單位的自評尚未送出（或已被退回），不能退回。")
+    locked.state = UnitDiagnosis.State.DRAFT
+    locked.submitted_by, locked.submitted_at = None, None
+    locked.return_reason, locked.returned_by, locked.returned_at = reason, user, timezone.now()
+    locked._history_user = user
+    locked.save(
+        update_fields=["state", "submitted_by", "submitted_at", "return_reason", "returned_by", "returned_at", "updated_at"]
+    )
+    _copy_state(locked, diagnosis)
+    return diagnosis
+
+
+def _copy_state(locked: UnitDiagnosis, diagnosis: UnitDiagnosis) -> None:
+    """Bring the caller's object up to date with what was saved through the locked copy."""
+    for name in ["state", "submitted_by", "submitted_at", "return_reason", "returned_by", "returned_at"]:
+        setattr(diagnosis, name, getattr(locked, name))
 
 
 # ---------------------------------------------------------------- measure drafts

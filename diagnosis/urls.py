@@ -13,6 +13,7 @@ urlpatterns = [
     path("plans/<int:year>/diagnosis/<int:pk>/close/", rounds.round_close_page, name="round_close"),
     path("plans/<int:year>/diagnosis/<int:pk>/results/", results.results, name="results"),
     path("plans/<int:year>/diagnosis/<int:pk>/units/<slug:code>/", unit_forms.unit_diagnosis, name="unit"),
+    path("plans/<int:year>/diagnosis/<int:pk>/units/<slug:code>/return/", unit_forms.unit_return, name="unit_return"),
     path("plans/<int:year>/diagnosis/answers/<int:pk>/propose/", unit_forms.propose, name="propose"),
     path("plans/<int:year>/diagnosis/drafts/", drafts.draft_list, name="drafts"),
     path("plans/<int:year>/diagnosis/drafts/<int:pk>/decide/", drafts.draft_decide, name="draft_decide"),

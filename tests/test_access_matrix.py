@@ -64,6 +64,9 @@ MATRIX = {
     # Unit A's draft self-check: only unit A's head sees it; staff see only that it is not yet submitted.
     "diagnosis:unit": ("diag_draft", "302 404 404 200 404", "302 404 404 302 404"),
     "diagnosis:propose": ("diag_draft_answer", "302 404 404 200 404", "302 404 404 400 404"),
+    # 退回 unit B's submitted self-check: staff only (a blank reason is refused with a message, 302); unit B's
+    # own head 403, unit A (who does not see it) 404.
+    "diagnosis:unit_return": ("diag_sent", "302 405 405 405 405", "302 302 403 404 403"),
     "diagnosis:drafts": ("year", "302 200 200 200 200", "302 405 405 405 405"),
     "diagnosis:draft_decide": ("diag_measure_draft", "302 405 405 405 405", "302 302 403 403 404"),
     # --- 創意提案 ---
@@ -73,18 +76,22 @@ MATRIX = {
     "assessments:proposal": ("proposal", "302 200 200 200 200", "302 405 405 405 405"),
     "assessments:proposal_edit": ("proposal", "302 200 403 200 403", "302 200 403 200 403"),
     "assessments:proposal_decide": ("proposal", "302 405 405 405 405", "302 400 403 403 403"),
+    # The filer and staff delete it while 已提案 (GET asks to confirm); other heads read it but may not (403).
+    "assessments:proposal_delete": ("proposal", "302 200 403 200 403", "302 302 403 302 403"),
     # --- 電話禮貌測試 ---
     # A test of unit A: staff and viewers read it, unit A's head reads it, unit B's head does not see it.
     "assessments:courtesy_tests": ("year", "302 200 200 200 200", "302 405 405 405 405"),
     "assessments:courtesy_new": ("year", "302 200 403 403 403", "302 200 403 403 403"),
     "assessments:courtesy_test": ("courtesy_a", "302 200 200 200 404", "302 405 405 405 405"),
     "assessments:courtesy_edit": ("courtesy_a", "302 200 403 403 404", "302 200 403 403 404"),
+    "assessments:courtesy_delete": ("courtesy_a", "302 200 403 403 404", "302 302 403 403 404"),
     # --- 獎懲 ---
     # A record of unit A: staff and unit A's head only; to viewers the 獎懲 do not exist.
     "assessments:commendations": ("year", "302 200 404 200 200", "302 405 405 405 405"),
     "assessments:commendation_new": ("year", "302 200 404 403 403", "302 200 404 403 403"),
     "assessments:commendation": ("commendation_a", "302 200 404 200 404", "302 405 405 405 405"),
     "assessments:commendation_edit": ("commendation_a", "302 200 404 403 404", "302 200 404 403 404"),
+    "assessments:commendation_delete": ("commendation_a", "302 200 404 403 404", "302 302 404 403 404"),
     # --- 滿意度調查、陳情案件 ---
     "assessments:surveys": ("year", "302 200 200 200 200", "302 405 405 405 405"),
     "assessments:survey_new": ("year", "302 200 403 403 403", "302 400 403 403 403"),
@@ -127,10 +134,16 @@ VARIANTS = {
     "diagnosis:unit@sent": ("diagnosis:unit", "diag_sent", "302 200 200 404 200", "302 403 403 404 302"),
     "diagnosis:propose@sent": ("diagnosis:propose", "diag_sent_answer", "302 403 403 404 200", "302 403 403 404 400"),
     # --- 創意提案 ---
+    # A proposal staff started deciding is kept: the filer and staff are sent back to it with the reason.
+    "assessments:proposal_delete@decided": ("assessments:proposal_delete", "proposal_decided", "302 302 403 302 403", "302 302 403 302 403"),
     # --- 電話禮貌測試 ---
     "assessments:courtesy_test@courtesy_b": ("assessments:courtesy_test", "courtesy_b", "302 200 200 404 200", "-"),
+    "assessments:courtesy_delete@courtesy_b": ("assessments:courtesy_delete", "courtesy_b", "302 200 403 404 403", "302 302 403 404 403"),
+    # A test a 獎懲 rests on is kept: staff see why (GET 200) and the POST is refused (400).
+    "assessments:courtesy_delete@kept": ("assessments:courtesy_delete", "courtesy_kept", "302 200 403 403 404", "302 400 403 403 404"),
     # --- 獎懲 ---
     "assessments:commendation@commendation_b": ("assessments:commendation", "commendation_b", "302 200 404 404 200", "-"),
+    "assessments:commendation_delete@commendation_b": ("assessments:commendation_delete", "commendation_b", "302 200 404 404 403", "302 302 404 404 403"),
     # --- 滿意度調查、陳情案件 ---
     # A survey of another organisation's plan, asked for under 士林分局's 106 plan: 404 to everyone.
     "assessments:survey@foreign": ("assessments:survey", "foreign_survey", "302 404 404 404 404", "-"),
@@ -233,22 +246,32 @@ def diagnosis_objects(plan, user) -> dict:
 
 # --- 創意提案 ---
 def proposal_objects(plan, user):
-    from assessments.proposal_writes import proposal_file
+    from assessments.proposal_writes import proposal_file, proposal_transition
 
-    proposal = proposal_file(plan=plan, unit=Unit.objects.get(code="shilin-tianmu"), title="t", problem="p", suggestion="s", user=user("tianmu"))
-    return {"proposal": {"year": 106, "pk": proposal.pk}}
+    def filed():
+        return proposal_file(plan=plan, unit=Unit.objects.get(code="shilin-tianmu"), title="t", problem="p", suggestion="s", user=user("tianmu"))
+
+    proposal, decided = filed(), filed()
+    proposal_transition(proposal=decided, to_state="reviewing", reason="", expected_state="filed", user=user("secretariat"))
+    return {"proposal": {"year": 106, "pk": proposal.pk}, "proposal_decided": {"year": 106, "pk": decided.pk}}
 
 
 # --- 電話禮貌測試 ---
 def courtesy_objects(plan, user):
     from decimal import Decimal
 
+    from assessments.commendation_writes import commendation_record
     from assessments.courtesy_writes import courtesy_test_record
 
     def test(code):
         return courtesy_test_record(plan=plan, unit=Unit.objects.get(code=code), tested_on=date(2017, 5, 10), score=Decimal(70), tester="t", user=user("secretariat"))
 
-    return {"courtesy_a": {"year": 106, "pk": test("shilin-tianmu").pk}, "courtesy_b": {"year": 106, "pk": test("shilin-investigation").pk}}
+    kept = test("shilin-tianmu")
+    commendation_record(plan=plan, unit=kept.unit, kind="reprimand", reason="r", decided_on=date(2017, 6, 1), courtesy_test=kept, user=user("secretariat"))
+    return {
+        "courtesy_a": {"year": 106, "pk": test("shilin-tianmu").pk}, "courtesy_b": {"year": 106, "pk": test("shilin-investigation").pk},
+        "courtesy_kept": {"year": 106, "pk": kept.pk},
+    }
 
 
 # --- 獎懲 ---

@@ -149,3 +149,31 @@ def test_commendation_pages_cost_a_fixed_number_of_queries(client, user, make, p
     # recorder joined); the nav (2); the session's renewal (3).
     with django_assert_num_queries(10):
         client.get(url("commendation", records[0]))
+
+
+def test_staff_delete_a_record_after_a_confirmation_page(client, user, make):
+    record = make("tianmu", person_title="警員", person_name="王小明")
+    client.force_login(user("secretariat"))
+    assert "刪除此紀錄" in client.get(url("commendation", record)).content.decode()
+    page = client.get(url("commendation_delete", record))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "刪除獎懲紀錄：天母派出所 警員王小明 嘉獎一次" in text and "電話禮貌測試表現優良" in text and "確定刪除獎懲紀錄" in text
+    assert Commendation.objects.filter(pk=record.pk).exists()  # GET only asks
+    response = client.post(url("commendation_delete", record), follow=True)
+    assert response.redirect_chain == [(LIST, 302)] and "已刪除獎懲紀錄：天母派出所 警員王小明 嘉獎一次。" in response.content.decode()
+    assert not Commendation.objects.exists()
+    assert Commendation.history.get(history_type="-").history_user == user("secretariat")
+
+
+def test_only_staff_delete_a_record(client, user, make, outsider):
+    own = make("tianmu")
+    client.force_login(user("tianmu"))  # the unit's own head reads it, but changes nothing
+    assert "刪除此紀錄" not in client.get(url("commendation", own)).content.decode()
+    assert client.get(url("commendation_delete", own)).status_code == 403
+    assert client.post(url("commendation_delete", own)).status_code == 403
+    for person in [user("viewer"), user("investigation"), outsider]:  # to them the record does not exist
+        client.force_login(person)
+        assert client.get(url("commendation_delete", own)).status_code == 404, person
+        assert client.post(url("commendation_delete", own)).status_code == 404, person
+    assert Commendation.objects.filter(pk=own.pk).exists()

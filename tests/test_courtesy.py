@@ -8,7 +8,13 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments.courtesy_writes import CourtesyError, courtesy_test_record, courtesy_tests_below_pass
+from assessments.commendation_writes import commendation_record
+from assessments.courtesy_writes import (
+    CourtesyError,
+    courtesy_test_delete,
+    courtesy_test_record,
+    courtesy_tests_below_pass,
+)
 from assessments.models import CourtesyTest, ReviewCourtesyItem
 from assessments.review_writes import ReviewError, review_close, review_open
 from measures.models import Unit
@@ -211,3 +217,69 @@ def test_courtesy_pages_cost_a_fixed_number_of_queries(client, user, record, dja
     # session, user, memberships, the plan by year, the test (unit and recorder joined); the nav (2); renewal (3).
     with django_assert_num_queries(10):
         client.get(url("courtesy_test", tests[0]))
+
+
+def test_staff_delete_a_test_after_a_confirmation_page(client, user, record):
+    test = record("tianmu", date(2017, 5, 10), "72", findings="未報單位名稱")
+    client.force_login(user("secretariat"))
+    assert "刪除此測試" in client.get(url("courtesy_test", test)).content.decode()
+    page = client.get(url("courtesy_delete", test))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "刪除天母派出所電話禮貌測試（106/05/10）" in text and "72.0 分" in text and "確定刪除測試" in text
+    assert CourtesyTest.objects.filter(pk=test.pk).exists()  # GET only asks
+    response = client.post(url("courtesy_delete", test), follow=True)
+    assert response.redirect_chain == [(LIST, 302)] and "已刪除天母派出所 106/05/10 的電話禮貌測試。" in response.content.decode()
+    assert not CourtesyTest.objects.exists()
+    assert CourtesyTest.history.get(history_type="-").history_user == user("secretariat")
+
+
+def test_a_test_a_commendation_rests_on_is_kept(client, user, plan_106, record):
+    test = record("tianmu", date(2017, 5, 10), "95")
+    commendation_record(plan=plan_106, unit=test.unit, kind="commend", reason="態度親切", decided_on=date(2017, 6, 1),
+                        courtesy_test=test, user=user("secretariat"))
+    message = "此電話禮貌測試是 1 筆獎懲紀錄的依據，須保留作為紀錄，不能刪除。"
+    client.force_login(user("secretariat"))
+    page = client.get(url("courtesy_delete", test)).content.decode()
+    assert message in page and "確定刪除測試" not in page
+    refused = client.post(url("courtesy_delete", test))
+    assert refused.status_code == 400 and message in refused.content.decode()
+    with pytest.raises(CourtesyError, match="1 筆獎懲紀錄的依據"):
+        courtesy_test_delete(test=test, user=user("secretariat"))
+    assert CourtesyTest.objects.filter(pk=test.pk).exists()
+    assert not CourtesyTest.history.filter(history_type="-").exists()
+
+
+def test_a_test_listed_in_a_review_is_kept(client, user, plan_106, record):
+    test = record("investigation", date(2017, 5, 2), "70")
+    opened(plan_106, user, date(2017, 5, 31))
+    client.force_login(user("secretariat"))
+    refused = client.post(url("courtesy_delete", test))
+    assert refused.status_code == 400
+    assert "此電話禮貌測試已列入「5月份管制考核」，須保留作為紀錄，不能刪除。" in refused.content.decode()
+    assert CourtesyTest.objects.filter(pk=test.pk).exists() and ReviewCourtesyItem.objects.count() == 1
+
+
+def test_a_reference_added_after_the_check_is_still_refused_in_chinese(plan_106, user, record, monkeypatch):
+    test = record("investigation", date(2017, 5, 2), "70")
+    opened(plan_106, user, date(2017, 5, 31))
+    monkeypatch.setattr("assessments.courtesy_writes.courtesy_test_kept_reason", lambda test: None)
+    with pytest.raises(CourtesyError, match="已被獎懲紀錄或管制考核引用，須保留作為紀錄，不能刪除。"):
+        courtesy_test_delete(test=test, user=user("secretariat"))
+    assert CourtesyTest.objects.filter(pk=test.pk).exists()
+
+
+def test_only_staff_delete_a_test(client, user, record, outsider):
+    own, other = record("tianmu", date(2017, 5, 10), "72"), record("investigation", date(2017, 5, 11), "91")
+    for name in ["viewer", "tianmu"]:  # they read the test, but change nothing
+        client.force_login(user(name))
+        assert "刪除此測試" not in client.get(url("courtesy_test", own)).content.decode()
+        assert client.get(url("courtesy_delete", own)).status_code == 403
+        assert client.post(url("courtesy_delete", own)).status_code == 403
+    client.force_login(user("tianmu"))  # another unit's test does not exist for them
+    assert client.post(url("courtesy_delete", other)).status_code == 404
+    for person in [user("investigation"), outsider]:
+        client.force_login(person)
+        assert client.get(url("courtesy_delete", own)).status_code == 404
+        assert client.post(url("courtesy_delete", own)).status_code == 404
+    assert CourtesyTest.objects.count() == 2

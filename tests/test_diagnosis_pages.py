@@ -209,6 +209,70 @@ def test_a_submitted_diagnosis_is_read_by_staff_and_viewers_not_by_other_units(c
     assert client.get(url).status_code == 404
 
 
+def return_url(diagnosis_round, code="shilin-tianmu"):
+    return reverse("diagnosis:unit_return", kwargs={"year": 106, "pk": diagnosis_round.pk, "code": code})
+
+
+def test_staff_return_a_submitted_diagnosis_and_the_head_corrects_and_resubmits_it(client, user, plan_106):
+    diagnosis_round = open_round(plan_106, user("secretariat"))
+    fill(diagnosis_round.unit_diagnoses.select_related("round").get(unit__code="shilin-tianmu"), user("tianmu"),
+         score=lambda fp: 0 if fp.name == "創新性" else fp.points)
+    url, back = unit_url(diagnosis_round), return_url(diagnosis_round)
+    round_page = reverse("diagnosis:round", kwargs={"year": 106, "pk": diagnosis_round.pk})
+    client.force_login(user("viewer"))
+    assert "退回單位修正" not in client.get(url).content.decode()
+    client.force_login(user("secretariat"))
+    page = client.get(url).content.decode()
+    assert "退回單位修正" in page and f'action="{back}"' in page
+    assert re.search(r'<label class="form-label" for="id_return_reason">退回原因（必填）</label>', page)
+    blank = client.post(back, {"reason": "  "})
+    assert blank["Location"] == url
+    assert "請填寫退回原因，讓單位知道要修正什麼。" in client.get(url).content.decode()
+    assert diagnosis_round.unit_diagnoses.get(unit__code="shilin-tianmu").state == "submitted"
+    done = client.post(back, {"reason": "「創新性」評 0 分與佐證不符，<b>請重評</b>。"})
+    assert done["Location"] == round_page
+    status_page = client.get(round_page).content.decode()
+    assert "已將天母派出所的自評退回，單位修正後會再送出。" in status_page
+    assert "退回原因：「創新性」評 0 分與佐證不符，&lt;b&gt;請重評&lt;/b&gt;。" in status_page
+    assert "已送出 0／15" in status_page
+    assert client.get(url).status_code == 404  # a draft again: staff no longer read it
+    assert "已送出 0／15 個單位" in client.get(results_url(diagnosis_round)).content.decode()
+
+    client.force_login(user("tianmu"))
+    assert "研考承辦已退回，請修正後再送出" in client.get(round_page).content.decode()
+    form = client.get(url).content.decode()
+    assert "研考承辦已退回此自評" in form and "退回原因：「創新性」評 0 分與佐證不符，&lt;b&gt;請重評&lt;/b&gt;。" in form
+    fp = FocusPoint.objects.get(item__dimension__plan=plan_106, name="創新性")
+    assert re.search(rf'name="score_{fp.pk}"[^>]*value="0"', form)  # the answers are kept for the correction
+    resubmitted = client.post(url, form_data(plan_106, action="submit"), follow=True).content.decode()
+    assert "已送出自評，研考承辦可以檢視。" in resubmitted and "研考承辦已退回此自評" not in resubmitted
+    assert DiagnosisAnswer.objects.get(focus_point=fp, unit_diagnosis__unit__code="shilin-tianmu").score == fp.points
+
+    client.force_login(user("secretariat"))
+    assert "退回原因" not in client.get(round_page).content.decode()
+    results = client.get(results_url(diagnosis_round)).content.decode()
+    assert "已送出 1／15 個單位" in results and "1000.0" in results
+
+
+def test_only_staff_return_a_diagnosis_and_only_while_the_round_is_open(client, user, plan_106, outsider):
+    staff = user("secretariat")
+    diagnosis_round = open_round(plan_106, staff)
+    fill(diagnosis_round.unit_diagnoses.select_related("round").get(unit__code="shilin-tianmu"), user("tianmu"))
+    back = return_url(diagnosis_round)
+    assert client.post(back, {"reason": "x"})["Location"].startswith("/accounts/login/")
+    for person, status in [(user("viewer"), 403), (user("tianmu"), 403), (user("investigation"), 404), (outsider, 404)]:
+        client.force_login(person)
+        assert client.post(back, {"reason": "x"}).status_code == status
+    client.force_login(staff)
+    assert client.get(back).status_code == 405
+    assert diagnosis_round.unit_diagnoses.get(unit__code="shilin-tianmu").state == "submitted"
+    round_close(diagnosis_round=diagnosis_round, user=staff)
+    assert "退回單位修正" not in client.get(unit_url(diagnosis_round)).content.decode()
+    refused = client.post(back, {"reason": "x"}, follow=True).content.decode()
+    assert "此組織診斷已結束，不能再退回自評。" in refused
+    assert diagnosis_round.unit_diagnoses.get(unit__code="shilin-tianmu").state == "submitted"
+
+
 # ---------------------------------------------------------------- measure drafts
 
 

@@ -14,6 +14,7 @@ from diagnosis.diagnosis_writes import (
     measure_draft_propose,
     round_close,
     round_open,
+    unit_diagnosis_return,
     unit_diagnosis_save,
 )
 from diagnosis.models import DiagnosisAnswer, DiagnosisRound, FocusPoint, Item, UnitDiagnosis
@@ -103,6 +104,52 @@ def test_a_unit_saves_a_draft_then_submits(plan_106, user):
     assert (diagnosis.state, diagnosis.submitted_by) == ("submitted", head)
     with pytest.raises(DiagnosisError, match="已送出，不能再修改"):
         fill(diagnosis, head)
+
+
+def test_staff_return_a_submitted_diagnosis_and_the_unit_submits_it_again(plan_106, user):
+    staff, head = user("secretariat"), user("tianmu")
+    diagnosis_round = open_round(plan_106, staff)
+    diagnosis = fill(tianmu_diagnosis(diagnosis_round), head, score=lambda fp: 0)
+    assert round_result_of(diagnosis_round).counted_count == 1
+    unit_diagnosis_return(diagnosis=diagnosis, reason="  「創新性」分數與佐證不符，請重新評分。\n", user=staff)
+    diagnosis.refresh_from_db()
+    assert (diagnosis.state, diagnosis.submitted_by, diagnosis.submitted_at) == ("draft", None, None)
+    assert (diagnosis.return_reason, diagnosis.returned_by) == ("「創新性」分數與佐證不符，請重新評分。", staff)
+    assert diagnosis.returned_at is not None and diagnosis.is_returned
+    assert diagnosis.history.first().history_user == staff
+    assert diagnosis.answers.count() == 26  # the answers stay for the unit to correct
+    assert round_result_of(diagnosis_round).counted_count == 0  # a returned diagnosis is not counted
+    fill(tianmu_diagnosis(diagnosis_round), head)
+    diagnosis.refresh_from_db()
+    assert (diagnosis.state, diagnosis.submitted_by, diagnosis.return_reason, diagnosis.returned_by) == ("submitted", head, "", None)
+    assert not diagnosis.is_returned
+    # The reason is cleared on the unit's next submission; its history keeps it.
+    assert "「創新性」分數與佐證不符，請重新評分。" in diagnosis.history.values_list("return_reason", flat=True)
+    result = round_result_of(diagnosis_round)
+    assert result.counted_count == 1 and result.precinct.total_1000 == 1000
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("blank", "請填寫退回原因，讓單位知道要修正什麼。"),
+        ("draft", "此單位的自評尚未送出（或已被退回），不能退回。"),
+        ("closed", "此組織診斷已結束，不能再退回自評。"),
+    ],
+)
+def test_a_return_that_cannot_be_done_writes_nothing(plan_106, user, case, message):
+    staff = user("secretariat")
+    diagnosis_round = open_round(plan_106, staff)
+    diagnosis = fill(tianmu_diagnosis(diagnosis_round), user("tianmu"), submit=case != "draft")
+    if case == "closed":
+        round_close(diagnosis_round=diagnosis_round, user=staff)
+    before = (diagnosis.state, diagnosis.submitted_at, diagnosis.history.count())
+    with pytest.raises(DiagnosisError) as raised:
+        unit_diagnosis_return(diagnosis=tianmu_diagnosis(diagnosis_round), reason="　 " if case == "blank" else "請修正", user=staff)
+    assert str(raised.value) == message
+    diagnosis.refresh_from_db()
+    assert (diagnosis.state, diagnosis.submitted_at, diagnosis.history.count()) == before
+    assert (diagnosis.return_reason, diagnosis.returned_by, diagnosis.returned_at) == ("", None, None)
 
 
 def test_a_score_above_the_points_writes_nothing(plan_106, user):

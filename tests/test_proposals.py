@@ -4,7 +4,13 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Proposal, ProposalDecision
-from assessments.proposal_writes import ProposalError, StaleProposal, proposal_file, proposal_transition
+from assessments.proposal_writes import (
+    ProposalError,
+    StaleProposal,
+    proposal_delete,
+    proposal_file,
+    proposal_transition,
+)
 from measures.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -237,3 +243,45 @@ def test_proposal_pages_cost_a_fixed_number_of_queries(client, user, plan_106, p
     # (with who decided); the nav (2); the session's renewal (3).
     with django_assert_num_queries(11):
         client.get(url("proposal", proposal))
+
+
+@pytest.mark.parametrize("who", ["tianmu", "secretariat"])
+def test_it_deletes_a_filed_proposal_after_a_confirmation_page(client, user, proposal, who):
+    client.force_login(user(who))
+    assert "刪除提案" in client.get(url("proposal", proposal)).content.decode()
+    page = client.get(url("proposal_delete", proposal))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "刪除提案「值班臺設置叫號機」" in text and "設置叫號機" in text and "確定刪除提案" in text
+    assert Proposal.objects.filter(pk=proposal.pk).exists()  # GET only asks
+    response = client.post(url("proposal_delete", proposal), follow=True)
+    assert response.redirect_chain == [(LIST, 302)] and "已刪除提案「值班臺設置叫號機」。" in response.content.decode()
+    assert not Proposal.objects.exists()
+    assert Proposal.history.get(history_type="-").history_user == user(who)
+
+
+@pytest.mark.parametrize("steps", [["reviewing"], ["reviewing", "rejected"], ["reviewing", "adopted", "implemented"]])
+def test_it_keeps_a_proposal_once_staff_started_deciding_it(client, user, proposal, steps):
+    moved(proposal, user("secretariat"), *steps)
+    state = proposal.get_state_display()
+    for who in ["tianmu", "secretariat"]:
+        client.force_login(user(who))
+        assert "刪除提案" not in client.get(url("proposal", proposal)).content.decode()
+        for response in [client.get(url("proposal_delete", proposal), follow=True), client.post(url("proposal_delete", proposal), follow=True)]:
+            assert response.redirect_chain == [(url("proposal", proposal), 302)]
+            assert f"此提案已{state}，須保留作為紀錄，不能刪除。" in response.content.decode()
+    with pytest.raises(ProposalError, match="須保留作為紀錄"):
+        proposal_delete(proposal=proposal, user=user("secretariat"))
+    assert Proposal.objects.filter(pk=proposal.pk).exists() and proposal.decisions.count() == len(steps)
+
+
+def test_only_the_filer_or_staff_delete(client, user, proposal, outsider):
+    for name in ["investigation", "viewer"]:  # they read the proposal, but may not delete it
+        client.force_login(user(name))
+        assert "刪除提案" not in client.get(url("proposal", proposal)).content.decode()
+        assert client.get(url("proposal_delete", proposal)).status_code == 403
+        assert client.post(url("proposal_delete", proposal)).status_code == 403
+    client.force_login(outsider)
+    assert client.get(url("proposal_delete", proposal)).status_code == 404
+    assert client.post(url("proposal_delete", proposal)).status_code == 404
+    assert Proposal.objects.filter(pk=proposal.pk).exists()

@@ -2,11 +2,13 @@
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from assessments.courtesy_writes import courtesy_test_record
 from assessments.models import ControlReview, ReviewItem
 from assessments.review_writes import ReviewError, review_close, review_open
 from measures.models import Unit
@@ -165,10 +167,29 @@ def test_a_closed_review_cannot_change(plan_106, user):
         review_close(review=review, user=user("secretariat"))
 
 
+def test_the_list_counts_the_courtesy_units_among_the_items(client, user, plan_106):
+    for code, day in [("shilin-tianmu", 2), ("shilin-investigation", 3)]:  # both below the pass score of 80
+        courtesy_test_record(plan=plan_106, unit=Unit.objects.get(code=code), tested_on=date(2017, 5, day),
+                             score=Decimal(70), tester="督察組巡官", user=user("secretariat"))
+    review = opened(plan_106, user("secretariat"))
+    review.items.filter(pk__in=review.items.values("pk")[:3]).update(decision="keep")
+    review.courtesy_items.update(decision="keep")
+    measures = review.items.count()
+    client.force_login(user("viewer"))
+    listed = ControlReview.objects.for_list().get()
+    # Both relations are joined: each count is distinct, so neither multiplies the other.
+    assert (listed.item_count, listed.courtesy_count, listed.kept_count) == (measures + 2, 2, 3)
+    page = client.get(LIST).content.decode()
+    assert f"{measures + 2} 項（含電話禮貌測試 2 個單位）" in page
+
+
 def test_review_pages_cost_a_fixed_number_of_queries(client, user, plan_106, django_assert_num_queries):
+    # a unit below the pass score of 電話禮貌測試, so the list counts both kinds of item
+    courtesy_test_record(plan=plan_106, unit=Unit.objects.get(code="shilin-tianmu"), tested_on=date(2017, 5, 2),
+                         score=Decimal(70), tester="督察組巡官", user=user("secretariat"))
     review = opened(plan_106, user("secretariat"))
     client.force_login(user("viewer"))
-    # session, user, memberships, the plan by year, the reviews with their counts; the nav (2); the session's renewal (3: savepoint, update, release — SESSION_SAVE_EVERY_REQUEST ends it after 30 idle minutes).
+    # session, user, memberships, the plan by year, the reviews with their counts (measures and 電話禮貌測試 units); the nav (2); the session's renewal (3: savepoint, update, release — SESSION_SAVE_EVERY_REQUEST ends it after 30 idle minutes).
     with django_assert_num_queries(10):
         client.get(LIST)
     # session, user, memberships, the plan by year, the review, its items (measure, item, dimension,

@@ -1,5 +1,6 @@
 """教育訓練: sessions with their attendance by unit, the indicator they count toward, the pages and who may do what."""
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -124,13 +125,96 @@ def test_staff_edit_and_delete_a_session(client, user, plan_106):
     edit = reverse("assessments:training_edit", kwargs={"year": 106, "pk": saved.pk})
     page = client.get(edit).content.decode()
     assert 'value="106/05/10"' in page and f'name="unit_{unit("shilin-tianmu").pk}" value="5"' in page
-    response = client.post(edit, form_data(plan_106, topic="服務禮儀講習（第二場）", **{f"unit_{unit('shilin-tianmu').pk}": ""}))
+    response = client.post(edit, form_data(
+        plan_106, topic="服務禮儀講習（第二場）", opened_version=opened_version(page), **{f"unit_{unit('shilin-tianmu').pk}": ""}
+    ))
     assert response.status_code == 302
     saved.refresh_from_db()
     assert saved.topic == "服務禮儀講習（第二場）" and not saved.attendances.exists()
     delete = reverse("assessments:training_delete", kwargs={"year": 106, "pk": saved.pk})
     assert client.post(delete)["Location"] == LIST
     assert not TrainingSession.objects.exists()
+
+
+def opened_version(page: str) -> str:
+    """The session's version the edit form was opened with (its hidden field)."""
+    return re.search(r'<input type="hidden" name="opened_version" value="([^"]+)"', page).group(1)
+
+
+def snapshot(saved):
+    """What a refused save must leave alone: the session's fields and attendance, and every history entry."""
+    saved.refresh_from_db()
+    return (
+        saved.topic, saved.updated_at, dict(saved.attendances.values_list("unit__code", "attendees")),
+        TrainingSession.history.count(), TrainingAttendance.history.count(),
+    )
+
+
+def test_two_saves_from_the_same_opened_form_the_second_is_refused(client, user, plan_106):
+    saved = session(plan_106, user("secretariat"), attendance={unit("shilin-tianmu"): 5})
+    edit = reverse("assessments:training_edit", kwargs={"year": 106, "pk": saved.pk})
+    client.force_login(user("secretariat"))
+    version = opened_version(client.get(edit).content.decode())
+    tianmu = f"unit_{unit('shilin-tianmu').pk}"
+    assert client.post(edit, form_data(plan_106, topic="第一次儲存", opened_version=version, **{tianmu: "6"})).status_code == 302
+    before = snapshot(saved)
+    # The same opened form saved again (a second tab, a resubmission): it never showed the first save.
+    again = client.post(edit, form_data(plan_106, topic="第二次儲存", opened_version=version, **{tianmu: "1"}))
+    assert again.status_code == 400
+    assert "此場次在您開啟表單後已被您（在其他視窗或分頁）修改，請重新載入後再儲存。" in again.content.decode()
+    assert snapshot(saved) == before and before[0] == "第一次儲存" and before[2] == {"shilin-tianmu": 6}
+    # Reloaded, the form saves.
+    fresh = opened_version(client.get(edit).content.decode())
+    assert fresh != version
+    assert client.post(edit, form_data(plan_106, topic="第二次儲存", opened_version=fresh, **{tianmu: "1"})).status_code == 302
+    saved.refresh_from_db()
+    assert saved.topic == "第二次儲存" and saved.attendances.get().attendees == 1
+
+
+def test_a_unit_heads_correction_is_not_overwritten_by_a_form_opened_before_it(client, user, plan_106):
+    tianmu, investigation = unit("shilin-tianmu"), unit("shilin-investigation")
+    saved = session(plan_106, user("secretariat"), attendance={tianmu: 5, investigation: 7})
+    edit = reverse("assessments:training_edit", kwargs={"year": 106, "pk": saved.pk})
+    client.force_login(user("secretariat"))
+    version = opened_version(client.get(edit).content.decode())
+    client.force_login(user("tianmu"))
+    attendance_url = reverse("assessments:training_attendance", kwargs={"year": 106, "pk": saved.pk})
+    assert client.post(attendance_url, {f"unit_{tianmu.pk}": "9"}).status_code == 302
+    before = snapshot(saved)
+    client.force_login(user("secretariat"))
+    stale = client.post(edit, form_data(
+        plan_106, topic="改主題", opened_version=version, **{f"unit_{tianmu.pk}": "5", f"unit_{investigation.pk}": "7"}
+    ))
+    assert stale.status_code == 400
+    assert "此場次在您開啟表單後已被 天母所長 修改，請重新載入後再儲存。" in stale.content.decode()
+    assert snapshot(saved) == before and before[2] == {"shilin-tianmu": 9, "shilin-investigation": 7}
+
+
+def test_a_session_form_without_its_version_is_refused(client, user, plan_106):
+    saved = session(plan_106, user("secretariat"))
+    client.force_login(user("secretariat"))
+    edit = reverse("assessments:training_edit", kwargs={"year": 106, "pk": saved.pk})
+    for version in ["", "昨天", "2017-05-10T10:00:00"]:  # missing, not a time, without a time zone
+        response = client.post(edit, form_data(plan_106, topic="改主題", opened_version=version))
+        assert response.status_code == 400 and "此表單缺少開啟時的版本資訊，請重新載入後再儲存。" in response.content.decode()
+    saved.refresh_from_db()
+    assert saved.topic == "服務禮儀講習"
+
+
+def test_only_a_real_attendance_change_touches_the_session(plan_106, user):
+    tianmu = unit("shilin-tianmu")
+    saved = session(plan_106, user("secretariat"), attendance={tianmu: 5})
+    version = TrainingSession.objects.get(pk=saved.pk).updated_at
+    training_attendance_save(session=saved, user=user("tianmu"), attendance={tianmu: 5}, allowed_units=[tianmu])
+    assert TrainingSession.objects.get(pk=saved.pk).updated_at == version  # nothing changed: an open form stays good
+    training_attendance_save(session=saved, user=user("tianmu"), attendance={tianmu: 6}, allowed_units=[tianmu])
+    assert TrainingSession.objects.get(pk=saved.pk).updated_at > version
+    assert TrainingSession.history.filter(id=saved.pk).count() == 1  # the touch adds no history entry of its own
+    with pytest.raises(ValidationError, match="此場次在您開啟表單後已被 天母所長 修改，請重新載入後再儲存。"):
+        training_session_save(plan=plan_106, user=user("secretariat"), session=saved, opened_version=version,
+                              values={"topic": "改主題"}, attendance={tianmu: 1})
+    assert TrainingSession.objects.get(pk=saved.pk).topic == "服務禮儀講習"
+    assert saved.attendances.get().attendees == 6
 
 
 # --- who may do what ---

@@ -11,9 +11,15 @@ from sq_portal.roc_dates import format_roc
 
 class ControlReviewQuerySet(models.QuerySet):
     def for_list(self) -> "ControlReviewQuerySet":
+        """Reviews as the list shows them, in one query: `item_count` is every 管制項目 (measures and the units
+        listed for their 電話禮貌測試), `courtesy_count` the latter, `kept_count` the measures kept under review.
+        Both relations are joined, so each count is distinct (otherwise they would multiply each other)."""
+        measures = models.Count("items", distinct=True)
+        courtesy = models.Count("courtesy_items", distinct=True)
         return self.select_related("created_by").annotate(
-            item_count=models.Count("items"),
-            kept_count=models.Count("items", filter=Q(items__decision=ReviewItem.Decision.KEEP)),
+            courtesy_count=courtesy,
+            item_count=measures + courtesy,
+            kept_count=models.Count("items", filter=Q(items__decision=ReviewItem.Decision.KEEP), distinct=True),
         ).order_by("-as_of", "-pk")
 
 

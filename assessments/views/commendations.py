@@ -1,7 +1,7 @@
 """獎懲 pages: the list, a record, recording and correcting one.
 
 "Visible to staff and the unit's head only": 研考承辦 list, read, record and correct every record of the
-plan; a 單位主管 lists and reads only their own units' records (another unit's record: 404) and changes
+plan, and delete one entered by mistake; a 單位主管 lists and reads only their own units' records (another unit's record: 404) and changes
 nothing (403); to a 檢視者 and to anyone else the 獎懲 do not exist (404)."""
 
 from django.contrib import messages
@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from measures.access import PlanAccess, get_plan_for_user
+from sq_portal.roc_dates import format_roc
 
-from ..commendation_writes import CommendationError, commendation_record, commendation_update
+from ..commendation_writes import CommendationError, commendation_delete, commendation_record, commendation_update
 from ..forms_commendations import CommendationForm
 from ..models import Commendation
 
@@ -106,3 +108,35 @@ def commendation_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             plan=access.plan,
         )
     return render(request, "assessments/commendation_form.html", {"plan": access.plan, "access": access, "form": form, "record": record})
+
+
+@login_required
+def commendation_delete_page(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """GET asks to confirm, POST deletes; staff only (the unit's head reads the record: 403)."""
+    access = _access(request, year)
+    record = _record(access, pk)
+    access.require_edit()
+    if request.method == "POST":
+        commendation_delete(record=record, user=request.user)
+        messages.success(request, f"已刪除獎懲紀錄：{record.who} {record.kind_display}。")
+        return redirect("assessments:commendations", year=access.plan.year)
+    return render(
+        request,
+        "assessments/confirm_delete.html",
+        {
+            "plan": access.plan,
+            "access": access,
+            "heading": f"刪除獎懲紀錄：{record.who} {record.kind_display}",
+            "here": "獎懲",
+            "rows": [
+                ("單位", record.unit.name),
+                ("對象", f"{record.person_title}{record.person_name}" if record.person_name else "單位獎懲"),
+                ("獎懲", record.kind_display),
+                ("核定日期", format_roc(record.decided_on, "long")),
+                ("獎懲事由", record.reason),
+            ],
+            "kept": None,
+            "button": "確定刪除獎懲紀錄",
+            "cancel_url": reverse("assessments:commendation", kwargs={"year": access.plan.year, "pk": record.pk}),
+        },
+    )

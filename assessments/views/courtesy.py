@@ -1,6 +1,7 @@
 """電話禮貌測試 pages: the list (with who fell below the pass score), a test, recording and correcting one.
 
-Who may do what: 研考承辦 record and correct tests; 檢視者 read every test; a 單位主管 reads only their own
+Who may do what: 研考承辦 record, correct and delete tests (not one a 獎懲 or a 管制考核 refers to: it is kept
+as a record); 檢視者 read every test; a 單位主管 reads only their own
 units' tests (another unit's test does not exist for them: 404); anyone else who reads the plan: 404."""
 
 from django.contrib import messages
@@ -8,11 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from measures.access import PlanAccess, get_plan_for_user
+from sq_portal.roc_dates import format_roc
 
-from ..courtesy_writes import CourtesyError, courtesy_test_record, courtesy_test_update
+from ..courtesy_writes import (
+    CourtesyError,
+    courtesy_test_delete,
+    courtesy_test_kept_reason,
+    courtesy_test_record,
+    courtesy_test_update,
+)
 from ..forms_courtesy import CourtesyTestForm
 from ..models import CourtesyTest
 
@@ -105,3 +114,42 @@ def courtesy_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             plan=access.plan,
         )
     return render(request, "assessments/courtesy_form.html", {"plan": access.plan, "access": access, "form": form, "test": test})
+
+
+@login_required
+def courtesy_delete_page(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """GET asks to confirm (or says why the test is kept), POST deletes; staff only."""
+    access = _reader_access(request, year)
+    test = _test(access, pk)
+    access.require_edit()
+    if request.method == "POST":
+        try:
+            courtesy_test_delete(test=test, user=request.user)
+        except CourtesyError as error:
+            kept, status = str(error), 400
+        else:
+            messages.success(request, f"已刪除{test.unit.name} {format_roc(test.tested_on)} 的電話禮貌測試。")
+            return redirect("assessments:courtesy_tests", year=access.plan.year)
+    else:
+        kept, status = courtesy_test_kept_reason(test), 200
+    return render(
+        request,
+        "assessments/confirm_delete.html",
+        {
+            "plan": access.plan,
+            "access": access,
+            "heading": f"刪除{test.unit.name}電話禮貌測試（{format_roc(test.tested_on)}）",
+            "here": "電話禮貌測試",
+            "rows": [
+                ("受測單位", test.unit.name),
+                ("測試日期", format_roc(test.tested_on, "long")),
+                ("分數", f"{test.score} 分"),
+                ("測試人員", test.tester),
+                ("測試發現", test.findings or "（未填）"),
+            ],
+            "kept": kept,
+            "button": "確定刪除測試",
+            "cancel_url": reverse("assessments:courtesy_test", kwargs={"year": access.plan.year, "pk": test.pk}),
+        },
+        status=status,
+    )

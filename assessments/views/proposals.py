@@ -4,7 +4,8 @@ Who may do what:
 - everyone who reads the plan reads every proposal and the rates;
 - 研考承辦 file for any unit of the plan's organisation; a 單位主管 files for their own units; a 檢視者 reads
   only (403 on a change, as everywhere);
-- the filer (a head, for a unit still theirs) and staff edit a proposal while it is 已提案;
+- the filer (a head, for a unit still theirs) and staff edit, or delete (one filed by mistake), a proposal while
+  it is 已提案; once staff started deciding it, it is a record and stays;
 - only staff move a proposal through 審查中 → 採行／不採行 → 已實施.
 """
 
@@ -14,15 +15,25 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from measures.access import PlanAccess, get_plan_for_user
 from measures.models import Unit
+from sq_portal.roc_dates import format_roc
 
 from ..adoption import adoption_table
 from ..forms_proposals import ProposalDecisionForm, ProposalFilterForm, ProposalForm, organization_units
 from ..models import Proposal
-from ..proposal_writes import ProposalError, StaleProposal, proposal_file, proposal_transition, proposal_update
+from ..proposal_writes import (
+    ProposalError,
+    StaleProposal,
+    proposal_delete,
+    proposal_file,
+    proposal_kept_reason,
+    proposal_transition,
+    proposal_update,
+)
 
 PAGE_SIZE = 50
 
@@ -175,3 +186,42 @@ def proposal_decide(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         return _render_detail(request, access, proposal, form, status=400)
     messages.success(request, f"提案「{proposal.title}」已改為「{decision.get_to_state_display()}」。")
     return redirect("assessments:proposal", year=access.plan.year, pk=proposal.pk)
+
+
+@login_required
+def proposal_delete_page(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """GET asks to confirm, POST deletes; the filer or staff, only while the proposal is 已提案."""
+    access = _access(request, year)
+    proposal = _proposal(access, pk)
+    if not _may_edit(access, proposal, request.user):
+        raise PermissionDenied("只有提案人或研考承辦可以刪除提案。")
+    if reason := proposal_kept_reason(proposal):
+        messages.error(request, reason)
+        return redirect("assessments:proposal", year=access.plan.year, pk=proposal.pk)
+    if request.method == "POST":
+        try:
+            proposal_delete(proposal=proposal, user=request.user)
+        except ProposalError as error:  # staff started deciding it meanwhile
+            messages.error(request, str(error))
+            return redirect("assessments:proposal", year=access.plan.year, pk=proposal.pk)
+        messages.success(request, f"已刪除提案「{proposal.title}」。")
+        return redirect("assessments:proposals", year=access.plan.year)
+    return render(
+        request,
+        "assessments/confirm_delete.html",
+        {
+            "plan": access.plan,
+            "access": access,
+            "heading": f"刪除提案「{proposal.title}」",
+            "here": "創意提案",
+            "rows": [
+                ("提案單位", proposal.unit.name),
+                ("提案日期", format_roc(proposal.filed_at, "long")),
+                ("現況問題", proposal.problem),
+                ("改善建議", proposal.suggestion),
+            ],
+            "kept": None,
+            "button": "確定刪除提案",
+            "cancel_url": reverse("assessments:proposal", kwargs={"year": access.plan.year, "pk": proposal.pk}),
+        },
+    )

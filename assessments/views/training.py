@@ -133,6 +133,7 @@ def _session_form(request: HttpRequest, access: PlanAccess, session: TrainingSes
                 saved = training_session_save(
                     plan=plan, user=request.user, session=session,
                     values=form.session_values(), attendance=attendance.attendance(),
+                    opened_version=form.cleaned_data["opened_version"],
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)

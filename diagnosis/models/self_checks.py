@@ -81,8 +81,8 @@ class DiagnosisRound(models.Model):
 
 class UnitDiagnosisQuerySet(models.QuerySet):
     def for_round(self) -> "UnitDiagnosisQuerySet":
-        """The units of a round in tree order, with the unit and who submitted joined (one query)."""
-        return self.select_related("unit", "submitted_by").order_by("unit__position", "unit__path", "pk")
+        """The units of a round in tree order, with the unit, who submitted and who returned it joined (one query)."""
+        return self.select_related("unit", "submitted_by", "returned_by").order_by("unit__position", "unit__path", "pk")
 
     def submitted(self) -> "UnitDiagnosisQuerySet":
         return self.filter(state=UnitDiagnosis.State.SUBMITTED)
@@ -109,6 +109,20 @@ class UnitDiagnosis(models.Model):
         verbose_name=_("送出者"),
     )
     submitted_at = models.DateTimeField(_("送出時間"), null=True, blank=True)
+    return_reason = models.TextField(
+        _("退回原因"),
+        blank=True,
+        help_text=_("研考承辦退回已送出的自評時填寫，顯示給單位主管；單位再次送出時清除（歷史紀錄仍保留）。"),
+    )
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("退回者"),
+    )
+    returned_at = models.DateTimeField(_("退回時間"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新時間"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -132,6 +146,11 @@ class UnitDiagnosis(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.state == self.State.SUBMITTED
+
+    @property
+    def is_returned(self) -> bool:
+        """A draft again because staff sent it back (with a reason) after it was submitted."""
+        return not self.is_submitted and bool(self.return_reason)
 
 
 class DiagnosisAnswer(models.Model):

@@ -1,4 +1,5 @@
-"""A unit's self-check: the unit head fills it (draft, then submit); staff and viewers read it once submitted.
+"""A unit's self-check: the unit head fills it (draft, then submit); staff and viewers read it once submitted,
+and staff may send it back to the unit (退回, with a reason) while the round is open.
 From a focus point with problems found, the unit head proposes a measure draft."""
 
 from django.contrib import messages
@@ -6,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from .. import scores
 from ..access import can_fill, get_answer_for_user, get_round_for_user, get_unit_diagnosis_for_user, owns
-from ..diagnosis_writes import DiagnosisError, measure_draft_propose, unit_diagnosis_save
+from ..diagnosis_writes import DiagnosisError, measure_draft_propose, unit_diagnosis_return, unit_diagnosis_save
 from ..forms import MeasureDraftForm, UnitDiagnosisForm
-from ..models import FocusPoint
+from ..models import FocusPoint, UnitDiagnosis
 from ._common import plan_access_for
 
 
@@ -87,9 +89,32 @@ def unit_diagnosis(request: HttpRequest, year: int, pk: int, code: str) -> HttpR
             "framework": framework,
             "dimension_scores": [(d, score.by_dimension[d.pk]) for d in framework.dimensions] if score else [],
             "is_own": owns(access, diagnosis.unit_id),
+            "can_return": access.can_edit and diagnosis.is_submitted and diagnosis_round.is_open,
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def unit_return(request: HttpRequest, year: int, pk: int, code: str) -> HttpResponse:
+    """Staff send a submitted diagnosis back to its unit with a reason; the unit's own head and viewers get 403,
+    whoever does not see the diagnosis 404."""
+    access = plan_access_for(request, year)
+    diagnosis_round = get_round_for_user(access, pk)
+    diagnosis = get_unit_diagnosis_for_user(access, diagnosis_round, code)
+    if owns(access, diagnosis.unit_id):
+        raise PermissionDenied("單位不能退回自己的自評。")
+    access.require_edit()
+    try:
+        unit_diagnosis_return(diagnosis=diagnosis, reason=request.POST.get("reason", ""), user=request.user)
+    except DiagnosisError as error:
+        messages.error(request, str(error))
+        if UnitDiagnosis.objects.filter(pk=diagnosis.pk).submitted().exists():
+            return redirect("diagnosis:unit", year=year, pk=pk, code=code)
+    else:
+        messages.success(request, f"已將{diagnosis.unit.name}的自評退回，單位修正後會再送出。")
+    return redirect("diagnosis:round", year=year, pk=pk)
 
 
 @login_required
