@@ -25,6 +25,11 @@ def test_a_proposal_is_filed_reviewed_and_adopted(portal, chromium_page):
     expect(page.get_by_role("status")).to_contain_text("已送出提案「值班臺設置叫號機」")
     assert_accessible(page)
     detail = page.url
+    page.get_by_role("link", name="刪除提案").click()  # the confirmation page, then back without removing
+    expect(page.get_by_role("heading", level=1)).to_contain_text("刪除")
+    assert_accessible(page)
+    page.get_by_role("link", name="取消").click()
+    expect(page).to_have_url(detail)
     logout(page)
 
     login(page, portal, "secretariat")
