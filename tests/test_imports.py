@@ -273,9 +273,6 @@ def test_it_confirms_an_import_in_queries_that_do_not_grow_with_its_rows(plan_10
     from django.test.utils import CaptureQueriesContext
 
     secretariat = user("secretariat")
-    # A first import in the process also fills Django's per-process caches (content types for the history
-    # rows), one query more when an earlier test cleared them; warm them so the two counts compare like for like.
-    import_measures(plan=plan_106, data=workbook(_rows(1, "預熱")), user=secretariat, dry_run=False)
     counts, statements = {}, {}
     for count in (50, 500):
         data = workbook(_rows(count, f"大量{count}-"))
@@ -292,7 +289,9 @@ def test_it_confirms_an_import_in_queries_that_do_not_grow_with_its_rows(plan_10
     # units, and the savepoints of import_measures, import_data and its steps; then one INSERT each for the
     # measures, lead links, support links, history and the two unit-history tables (6), split only where the
     # database limits the parameters of one statement (SQLite: 999).
-    assert counts[50][0] == counts[500][0] == 20, "\n".join(statements[50] + ["---"] + statements[500])
+    # On PostgreSQL django-import-export also resets the measures' id sequence once after the import (SETVAL).
+    expected = 21 if connection.vendor == "postgresql" else 20
+    assert counts[50][0] == counts[500][0] == expected, "\n".join(statements[50] + ["---"] + statements[500])
     assert counts[50][1] <= 7 and counts[500][1] <= 40  # not one per row (was 8 queries a row)
 
 
