@@ -33,16 +33,14 @@ class ReviewOpenForm(forms.Form):
         return day
 
 
-class ReviewItemForm(forms.ModelForm):
-    follow_up_due = RocDateField(label="追蹤期限", required=False)
+REVIEW_ROW_WIDGETS = {"finding": forms.Textarea(attrs={"rows": 2}), "action": forms.Textarea(attrs={"rows": 2})}
 
-    class Meta:
-        model = ReviewItem
-        fields = ["finding", "action", "follow_up_unit", "follow_up_due", "decision"]
-        widgets = {
-            "finding": forms.Textarea(attrs={"rows": 2}),
-            "action": forms.Textarea(attrs={"rows": 2}),
-        }
+
+class ReviewRowForm(forms.ModelForm):
+    """What every row of a 管制考核 asks (a measure's, a 電話禮貌測試 unit's): finding, action, follow-up date
+    and decision; 繼續列管 needs a follow-up date."""
+
+    follow_up_due = RocDateField(label="追蹤期限", required=False)
 
     def clean_finding(self) -> str:
         return clean_text(self.cleaned_data["finding"])
@@ -55,6 +53,13 @@ class ReviewItemForm(forms.ModelForm):
         if data.get("decision") == ReviewItem.Decision.KEEP and not data.get("follow_up_due"):
             self.add_error("follow_up_due", "繼續列管時請填追蹤期限。")
         return data
+
+
+class ReviewItemForm(ReviewRowForm):
+    class Meta:
+        model = ReviewItem
+        fields = ["finding", "action", "follow_up_unit", "follow_up_due", "decision"]
+        widgets = REVIEW_ROW_WIDGETS
 
 
 class BaseReviewItemFormSet(forms.BaseModelFormSet):

@@ -8,9 +8,9 @@ from measures.forms.fields import NoNullCharField, clean_text
 from sq_portal.fields import RocDateField
 from sq_portal.roc_dates import format_roc
 
+from .forms import REVIEW_ROW_WIDGETS, ReviewRowForm
 from .forms_proposals import UnitChoiceField, organization_units
 from .models import ReviewCourtesyItem
-from .models.reviews import ReviewItem
 
 SCORE_MESSAGES = {
     "invalid": "請輸入 0 到 100 的分數。",
@@ -61,28 +61,11 @@ class CourtesyTestForm(forms.Form):
         return clean_text(self.cleaned_data["findings"])
 
 
-class ReviewCourtesyItemForm(forms.ModelForm):
-    follow_up_due = RocDateField(label="追蹤期限", required=False)
-
+class ReviewCourtesyItemForm(ReviewRowForm):
     class Meta:
         model = ReviewCourtesyItem
         fields = ["finding", "action", "follow_up_due", "decision"]
-        widgets = {
-            "finding": forms.Textarea(attrs={"rows": 2}),
-            "action": forms.Textarea(attrs={"rows": 2}),
-        }
-
-    def clean_finding(self) -> str:
-        return clean_text(self.cleaned_data["finding"])
-
-    def clean_action(self) -> str:
-        return clean_text(self.cleaned_data["action"])
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == ReviewItem.Decision.KEEP and not data.get("follow_up_due"):
-            self.add_error("follow_up_due", "繼續列管時請填追蹤期限。")
-        return data
+        widgets = REVIEW_ROW_WIDGETS
 
 
 ReviewCourtesyItemFormSet = forms.modelformset_factory(
