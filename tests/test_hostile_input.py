@@ -183,3 +183,37 @@ def test_the_sign_in_form(client, username, password):
     response = client.post(reverse("login"), {"username": username[:1000], "password": password[:1000]})
     assert response.status_code in (200, 302, 429)
     no_raw_markup(response.content.decode(), username)
+
+
+# The forms of the plan's machinery (issue 6): each create page with every field hostile. Whatever comes in,
+# the answer is a page or a redirect, never a 500; a refused POST writes no row; markup never comes back raw.
+MACHINERY_FORMS = [
+    ("/plans/106/proposals/new/", ["unit", "title", "problem", "suggestion"], "assessments.Proposal"),
+    ("/plans/106/courtesy/new/", ["unit", "tested_on", "score", "findings", "tester"], "assessments.CourtesyTest"),
+    ("/plans/106/commendations/new/", ["unit", "person_name", "person_title", "kind", "times", "reason", "decided_on",
+                                       "review", "courtesy_test", "finding"], "assessments.Commendation"),
+    ("/plans/106/surveys/new/", ["title", "period_start", "period_end", "design", "population", "sampling_method",
+                                 "sample_size", "notes"], "assessments.SatisfactionSurvey"),
+    ("/plans/106/training/new/", ["held_on", "topic", "speaker", "speaker_title", "hours", "place", "organizer",
+                                  "indicator", "notes"], "assessments.TrainingSession"),
+    ("/plans/106/team/new/", ["role", "name", "title", "unit", "duty"], "assessments.TeamMember"),
+    ("/plans/106/diagnosis/", ["title", "opens_on", "due_on"], "diagnosis.DiagnosisRound"),
+    ("/plans/106/petitions/entry/", ["month"], "assessments.PetitionTally"),
+]
+
+
+@SETTINGS
+@pytest.mark.parametrize(("url", "fields", "model"), MACHINERY_FORMS, ids=[f[0] for f in MACHINERY_FORMS])
+@given(values=st.lists(HOSTILE, min_size=10, max_size=10))
+def test_the_machinery_forms(client, user, plan_106, url, fields, model, values):
+    from django.apps import apps
+
+    client.force_login(user("secretariat"))
+    rows = apps.get_model(model).objects.count()
+    data = dict(zip(fields, values, strict=False))
+    response = client.post(url, data)
+    assert response.status_code < 500
+    if response.status_code != 302:
+        assert apps.get_model(model).objects.count() == rows
+        for value in data.values():
+            no_raw_markup(response.content.decode(), value)
