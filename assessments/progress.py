@@ -1,18 +1,25 @@
 """Every measure's status in a plan as of a date, for the whole plan and per unit, in a fixed number of queries.
 
-Queries: the measures (item, dimension and focus point joined), their 主辦 and 協辦 units, the planned
-progress of the plan, one aggregate of the sent reports per (measure, unit), and the units of the plan's
-organisation. Nothing here grows with the number of measures, units or reports."""
+Queries: the measures, their 主辦 and 協辦 units, the planned progress of the plan, one aggregate of the sent
+reports per (measure, unit), and the units of the plan's organisation. Nothing here grows with the number of
+measures, units or reports.
+
+`PlanProgress.load` gives the measures as model instances (item, dimension and focus point joined, units
+prefetched) for pages and jobs that show or link them; `PlanProgress.counts` reads only the columns the
+status needs, as `MeasureRow`s, for the dashboards that only count (building a hundred measures with their
+framework and units was the largest part of the plan dashboard's time)."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from django.db.models import Count, Max, Q, Value
 from django.utils import timezone
 
 from diagnosis.models import Plan
 from measures.models import Measure, PlannedProgress, ProgressReport, Unit
+from measures.models.measures import MeasureLeadUnit, MeasureSupportUnit
 
 from .status import MeasureFacts, MeasureStatus, ReportSummary, Status, due_month, measure_status, month_start
 
@@ -69,11 +76,45 @@ class StatusCounts:
         return [(status, self.counts[status]) for status in STATUS_ORDER]
 
 
+class MeasureRow(NamedTuple):
+    """What a measure's status and its carrying units depend on, read as plain values (`PlanProgress.counts`)."""
+
+    pk: int
+    item_id: int
+    focus_point_id: int | None
+    source: str
+    all_units: bool
+    deadline: date | None
+    ongoing: bool
+    listed_on: date | None
+    retired_at: datetime | None
+    named_unit_ids: frozenset[int]
+
+
+MEASURE_ROW_COLUMNS = ("pk", "item_id", "focus_point_id", "source", "all_units", "deadline", "ongoing", "listed_on", "retired_at")
+
+
+def measure_rows(plan: Plan) -> list[MeasureRow]:
+    """The plan's measures in plan order as `MeasureRow`s: two queries (the measures, then their 主辦 and
+    協辦 unit ids in one UNION), no model instances."""
+    named: dict[int, set[int]] = defaultdict(set)
+    lead, support = (
+        links.objects.filter(measure__plan=plan).order_by().values_list("measure_id", "unit_id")
+        for links in (MeasureLeadUnit, MeasureSupportUnit)
+    )
+    for measure_id, unit_id in lead.union(support, all=True):
+        named[measure_id].add(unit_id)
+    return [
+        MeasureRow(*values, frozenset(named.get(values[0], ())))
+        for values in Measure.objects.filter(plan=plan).in_plan_order().values_list(*MEASURE_ROW_COLUMNS)
+    ]
+
+
 @dataclass
 class PlanProgress:
     plan: Plan
     as_of: date
-    measures: list[Measure]
+    measures: list  # Measure instances (`load`) or MeasureRows (`counts`)
     units: list[Unit]
     status: dict[int, MeasureStatus | None]
     unit_status: dict[tuple[int, int], MeasureStatus | None]
@@ -82,8 +123,23 @@ class PlanProgress:
 
     @classmethod
     def load(cls, plan: Plan, as_of: date, measures=None) -> "PlanProgress":
+        """With the measures as instances, their item, dimension, focus point and units at hand."""
         if measures is None:
             measures = list(Measure.objects.filter(plan=plan).with_units().in_plan_order())
+        named = {
+            m.pk: frozenset(u.pk for u in m.lead_units.all()) | frozenset(u.pk for u in m.support_units.all())
+            for m in measures
+        }
+        return cls._compute(plan, as_of, measures, named)
+
+    @classmethod
+    def counts(cls, plan: Plan, as_of: date) -> "PlanProgress":
+        """With the measures as `MeasureRow`s: for pages that count statuses and show no measure."""
+        rows = measure_rows(plan)
+        return cls._compute(plan, as_of, rows, {row.pk: row.named_unit_ids for row in rows})
+
+    @classmethod
+    def _compute(cls, plan: Plan, as_of: date, measures: list, named: dict[int, frozenset[int]]) -> "PlanProgress":
         planned = defaultdict(list)
         for measure_id, month, percent in PlannedProgress.objects.filter(measure__plan=plan).values_list(
             "measure_id", "month", "percent"
@@ -120,7 +176,7 @@ class PlanProgress:
                 lag_threshold=plan.lag_threshold,
                 planned=tuple(planned.get(measure.pk, ())),
             )
-            carrying = _carrying(measure, units, plan.organization_id)
+            carrying = _carrying(measure, named[measure.pk], units, plan.organization_id)
             carriers[measure.pk] = carrying
             per_unit = [summaries.get((measure.pk, u.pk), ReportSummary()) for u in carrying]
             for unit, summary in zip(carrying, per_unit, strict=True):
@@ -147,10 +203,9 @@ class PlanProgress:
         return counts
 
 
-def _carrying(measure: Measure, units: list[Unit], organization_id: int) -> list[Unit]:
-    """The units that carry `measure`: Measure.is_carried_by for each unit, with the measure's prefetched
-    主辦/協辦 units read once instead of once per unit (each read builds a related manager)."""
-    named = {u.pk for u in measure.lead_units.all()} | {u.pk for u in measure.support_units.all()}
+def _carrying(measure, named: frozenset[int], units: list[Unit], organization_id: int) -> list[Unit]:
+    """The units that carry `measure` (an instance or a MeasureRow), the rule of Measure.is_carried_by, with
+    the ids of its 主辦/協辦 units `named` read once instead of once per unit."""
     if not measure.all_units:
         return [u for u in units if u.pk in named]
     if measure.source == Measure.Source.FORM1:

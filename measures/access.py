@@ -14,7 +14,8 @@ from operator import or_
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models.functions import Length, Replace
 from django.http import Http404
 
 from diagnosis.models import Plan
@@ -104,27 +105,34 @@ def plan_access(user: User, plan: Plan) -> PlanAccess | None:
     return PlanAccess(plan=plan, can_edit=can_edit, reads_all=reads_all, head_units=tuple(head_units))
 
 
-CANDIDATE_LIMIT = 500
-
-
 def preferred_plan(user: User, plans: QuerySet[Plan]) -> Plan | None:
     """Of `plans`, the newest year's plan of the user's own organisation: the deepest organisation at or above
     one of their units (a unit head's precinct, not the bureau); failing that (bureau staff looking down),
-    the one nearest the root. One query."""
-    candidates = list(plans.select_related("organization").order_by("-year", "organization__path")[:CANDIDATE_LIMIT])
-    if not candidates:
-        return None
+    the one nearest the root, the first of those in the tree's order. One query, one row: the preference is
+    an ORDER BY, so a national staff member's thousands of visible plans are sorted by the database, not
+    built as instances."""
     own_chain: set[int] = set()
     for membership in memberships_of(user):
         own_chain.update(membership.unit.ancestor_ids())
-    newest = [plan for plan in candidates if plan.year == candidates[0].year]
+    # The organisation's depth, as the number of slashes in its path ("/1/3/" has three, "/1/" two).
+    depth = Length("organization__path") - Length(Replace("organization__path", Value("/"), Value("")))
+    plans = plans.select_related("organization")
+    if not own_chain:  # (a constant CASE would be ORDER BY 1, which PostgreSQL reads as the first column)
+        return plans.alias(nearness=depth).order_by("-year", "nearness", "organization__tree_order").first()
+    own = Q(organization_id__in=own_chain)
+    return (
+        plans.alias(foreign=Case(When(own, then=Value(0)), default=Value(1)), nearness=Case(When(own, then=-depth), default=depth))
+        .order_by("-year", "foreign", "nearness", "organization__tree_order")
+        .first()
+    )
 
-    def preference(plan: Plan) -> tuple:
-        own = plan.organization_id in own_chain
-        depth = plan.organization.depth
-        return (0, -depth, plan.organization.path) if own else (1, depth, plan.organization.path)
 
-    return min(newest, key=preference)
+def newest_plan_for_user(user: User) -> Plan | None:
+    """`preferred_plan` of every plan the user may read: the plan the navigation and the home page open.
+    Remembered on the user object for the request (the home page and the navigation both ask)."""
+    if not hasattr(user, "_sq_newest_plan"):
+        user._sq_newest_plan = preferred_plan(user, plans_for_user(user))
+    return user._sq_newest_plan
 
 
 def get_plan_for_user(user: User, year: int, organization_code: str | None = None) -> PlanAccess:

@@ -12,7 +12,7 @@ from sq_portal.roc_dates import format_roc
 from sq_portal.sheets import Cell, Exporter, Row
 
 from .models import Measure
-from .models.measures import ONGOING_LABEL, MeasureLeadUnit, MeasureSupportUnit, compose_responsible_text
+from .models.measures import ONGOING_LABEL, compose_responsible_text, linked_unit_names
 
 ROC_NUMERALS = "一二三四五六七八九十"
 
@@ -38,8 +38,8 @@ FORM_COLUMNS = (
 
 
 def _form_measures(plan: Plan, source: str) -> list[FormMeasure]:
-    """The form's measures in plan order with the columns the form prints (3 queries: the measures with item,
-    dimension and focus point joined, then their 主辦 and 協辦 unit names in the plan's order).
+    """The form's measures in plan order with the columns the form prints (2 queries: the measures with item,
+    dimension and focus point joined, then their 主辦 and 協辦 unit names in the plan's order, in one UNION).
 
     Only the values the sheet needs are read: building Measure, Item, Dimension, FocusPoint and Unit
     instances cost more than writing the sheet."""
@@ -47,11 +47,7 @@ def _form_measures(plan: Plan, source: str) -> list[FormMeasure]:
     rows = list(
         Measure.objects.filter(plan=plan, source=source, retired_at__isnull=True).in_plan_order().values_list(*FORM_COLUMNS)
     )
-    lead, support = defaultdict(list), defaultdict(list)
-    for names, links in ((lead, MeasureLeadUnit), (support, MeasureSupportUnit)):
-        # Unit.display_name: the short form where the unit has one.
-        for measure_id, short_name, name in links.objects.filter(**active).order_by("pk").values_list("measure_id", "unit__short_name", "unit__name"):
-            names[measure_id].append(short_name or name)
+    lead, support = linked_unit_names(**active)
     return [
         FormMeasure(
             item_id, item_name, dimension_id, dimension_name, focus_point_name, name, content,

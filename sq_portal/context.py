@@ -10,14 +10,14 @@ def portal(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context
-    from measures.access import memberships_of, plans_for_user, preferred_plan
+    from measures.access import memberships_of, newest_plan_for_user
     from measures.models import Membership
 
     memberships = memberships_of(user)
     nav_plan = None
     reads_all = user.is_superuser or any(m.role != Membership.Role.HEAD for m in memberships)
     if memberships or user.is_superuser:
-        nav_plan = preferred_plan(user, plans_for_user(user))
+        nav_plan = newest_plan_for_user(user)
     head_units = [m.unit for m in memberships if m.role == Membership.Role.HEAD]
     context["nav"] = {
         "plan": nav_plan,

@@ -118,6 +118,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # PostgreSQL's default random_page_cost (4) prices an index lookup as a read from a spinning disk, so for
+    # one plan's 75 measures it hashed every focus point of every plan (2 ms) instead of looking 75 up
+    # (0.2 ms). 1.1 is the usual figure for SSDs and a database held in memory; PG_RANDOM_PAGE_COST sets
+    # another, and 0 leaves the server's own.
+    page_cost = env.float("PG_RANDOM_PAGE_COST", default=1.1)
+    if page_cost:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={page_cost:g}"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -123,3 +123,46 @@ def test_each_user_lands_on_their_own_organisations_plan(client, user, plan_106)
     assert client.get("/plans/106/").context["plan"] == bureau_plan
     assert client.get("/plans/106/?org=tcpd-shilin").context["plan"] == plan_106
     assert "臺北市政府警察局 106 年度提升服務品質執行計畫" in client.get("/").content.decode()
+
+
+def test_the_preferred_plan_is_the_newest_then_the_own_deepest_then_the_first_nearest_the_root(user, django_assert_num_queries):
+    """preferred_plan decides in one query: the newest year first; then the deepest organisation of the
+    user's own chain; failing that, the organisation nearest the root, the first of those in the tree."""
+    from datetime import date
+
+    from django.contrib.auth import get_user_model
+
+    from diagnosis.models import Plan
+    from measures.access import preferred_plan
+    from measures.models import Membership
+    from measures.unit_tree import unit_save
+
+    bureau = Unit.objects.get(code="tcpd")
+    shilin = Unit.objects.get(code="tcpd-shilin")
+    # Created out of tree order: a higher pk with a lower position (and a path that sorts first as text).
+    beitou = unit_save(Unit(code="tcpd-beitou", name="北投分局", kind=Unit.Kind.AGENCY, parent=bureau, position=0))
+    shilin.position = 5
+    unit_save(shilin)
+    order = list(Unit.objects.filter(parent=bureau).in_tree_order().values_list("code", flat=True))
+    assert order.index("tcpd-beitou") < order.index("tcpd-shilin") and beitou.pk > shilin.pk
+
+    def plan(unit, year):
+        return Plan.objects.create(organization=unit, year=year, title=f"{unit.name}{year}",
+                                   start_date=date(year + 1911, 1, 1), end_date=date(year + 1911, 12, 31))
+
+    plans = {(u.code, y): plan(u, y) for u in (bureau, shilin, beitou) for y in (107,)}
+    national = get_user_model().objects.create_superuser("national", password="x")  # noqa: S106
+    bureau_staff = get_user_model().objects.create_user("bureau-staff-2")
+    Membership.objects.create(user=bureau_staff, unit=bureau, role=Membership.Role.STAFF)
+    tianmu_head = user("tianmu")
+    for who, expected in ((national, ("tcpd", 107)), (bureau_staff, ("tcpd", 107)), (tianmu_head, ("tcpd-shilin", 107))):
+        assert preferred_plan(who, plans_for_user(who)) == plans[expected], who.username
+    plans[("tcpd", 107)].delete()
+    # No own plan: nearest the root, then the tree's order (北投 is placed before 士林).
+    assert preferred_plan(national, plans_for_user(national)) == plans[("tcpd-beitou", 107)]
+    assert preferred_plan(bureau_staff, plans_for_user(bureau_staff)) == plans[("tcpd-beitou", 107)]
+    # A newer year wins over the user's own organisation.
+    newer = plan(beitou, 108)
+    assert preferred_plan(tianmu_head, Plan.objects.all()) == newer
+    with django_assert_num_queries(1):
+        assert preferred_plan(national, Plan.objects.all()) == newer

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.progress import PlanProgress, default_as_of
-from assessments.status import Status
+from assessments.status import STATUS_ORDER, Status
 from measures.models import Measure, PlannedProgress, ProgressReport, Unit
 from tests.machinery_fixtures import machinery
 
@@ -130,18 +130,18 @@ def grow_tenfold(plan_106):
 def test_the_plan_dashboard_costs_the_same_queries_with_ten_times_the_data(client, user, plan_106, django_assert_num_queries):
     client.force_login(user("secretariat"))
     machinery(plan_106, user)
-    # session, user, memberships, the plan by year (access), the plan with its framework: dimensions, items,
-    # focus points, criteria; measures (item, dimension, focus point joined), lead units, support units,
+    # session, user, memberships, the plan by year (access), its framework: dimensions, items, focus points
+    # (no criteria: the dashboard shows none); the measures' status columns, their lead and support unit ids (one UNION),
     # planned progress, the report aggregate, the organisation's units; 推動作業: the latest diagnosis round,
     # its units, its scores (3), the proposals' aggregate, the training sessions' and the linked indicators'
     # aggregates (2), the surveys with the latest one and its results (2); the nav: newest plan and its
     # organisation's parent; the session's renewal (3: savepoint, update, release — SESSION_SAVE_EVERY_REQUEST ends it after 30 idle minutes).
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(25):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "組織診斷" in html and "第0次調查" in html and "90.0%" in html and "講習" not in html
     grow_tenfold(plan_106)
     machinery(plan_106, user, copies=10)
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(25):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "列管措施 370 項" in html and "提案 11 件" in html
 
@@ -150,7 +150,8 @@ def test_the_plan_dashboard_is_the_home_page_of_staff(client, user, django_asser
     client.force_login(user("secretariat"))
     # As the dashboard, with the plan found by "newest visible plan" instead of by year (and the session's
     # renewal); with no diagnosis round and no survey, their cards cost one query each instead of 3 and 2.
-    with django_assert_num_queries(25):
+    # The navigation reuses the plan the home page found (one query, not two).
+    with django_assert_num_queries(21):
         assert "進度總覽" in client.get("/").content.decode()
 
 
@@ -202,3 +203,54 @@ def test_it_finds_the_units_carrying_each_measure_as_measure_is_carried_by_does(
         expected = [u for u in progress.units if measure.is_carried_by(u, plan_106.organization_id)]
         assert progress.carriers[measure.pk] == expected
     assert {(m.source, m.all_units) for m in progress.measures} >= {("form1", True), ("form2", True), ("form2", False)}
+
+
+@pytest.mark.parametrize("as_of", [date(2017, 1, 1), date(2017, 5, 31), date(2017, 8, 15), date(2017, 12, 31)])
+def test_counting_from_plain_rows_gives_what_the_measure_instances_give(plan_106, as_of):
+    """The dashboards count from MeasureRows; reviews and reminders from instances: the same statuses."""
+    form1 = plan_106.measures.filter(source="form1").order_by("pk").first()
+    Measure.objects.filter(pk=form1.pk).update(all_units=True)
+    measure = plan_106.measures.get(source=Measure.Source.FORM2, name="主動服務")
+    PlannedProgress.objects.create(measure=measure, month=date(2017, 5, 1), percent=50)
+    sent(measure, "shilin-secretariat", date(2017, 5, 1), 45, day=date(2017, 5, 30))
+    retired = plan_106.measures.filter(source="form2").exclude(pk=measure.pk).order_by("pk").first()
+    Measure.objects.filter(pk=retired.pk).update(retired_at=timezone.make_aware(datetime(2017, 6, 1, 9)))
+    full, rows = PlanProgress.load(plan_106, as_of), PlanProgress.counts(plan_106, as_of)
+    assert [m.pk for m in rows.measures] == [m.pk for m in full.measures]
+    assert [(m.item_id, m.focus_point_id) for m in rows.measures] == [(m.item_id, m.focus_point_id) for m in full.measures]
+    assert rows.status == full.status and rows.unit_status == full.unit_status and rows.carriers == full.carriers
+    assert any(status is not None for status in rows.status.values())
+
+
+def test_counting_from_plain_rows_costs_the_same_queries_with_ten_times_the_data(plan_106, django_assert_num_queries):
+    # The measures, their 主辦 and 協辦 unit ids (one UNION), planned progress, the report aggregate and the units.
+    assert plan_106.organization.code == "tcpd-shilin"  # read once, as the pages' plan lookups join it
+    with django_assert_num_queries(5):
+        PlanProgress.counts(plan_106, date(2017, 5, 31))
+    grow_tenfold(plan_106)
+    with django_assert_num_queries(5):
+        progress = PlanProgress.counts(plan_106, date(2017, 5, 31))
+    assert len(progress.measures) == 370
+
+
+def test_the_status_bar_and_cells_are_drawn_as_the_legend_reads():
+    from django.template import Context, Template
+
+    from assessments.charts import status_bar
+    from assessments.progress import StatusCounts
+
+    counts = StatusCounts()
+    counts.counts.update({Status.DONE: 1, Status.OVERDUE: 2})
+    html = Template("{% load assessments_tags %}{% status_bar bar label %}|{% status_cells counts %}|{% status_bar empty label %}").render(
+        Context({"bar": status_bar(counts), "empty": status_bar(StatusCounts()), "counts": counts, "label": "<天母>"})
+    )
+    bar, cells, empty = html.split("|")
+    assert bar == (
+        '<svg class="status-bar" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" '
+        'aria-label="&lt;天母&gt;：已完成 1 項、逾期 2 項">'
+        '<rect x="0.0" y="0" width="33.333" height="6" class="st-done"><title>已完成 1 項</title></rect>'
+        '<rect x="33.333" y="0" width="66.667" height="6" class="st-overdue"><title>逾期 2 項</title></rect></svg>'
+    )
+    assert cells.count("<td ") == len(STATUS_ORDER) and '<td class="text-end" data-label="逾期">2</td>' in cells
+    assert '<td class="text-end" data-label="已完成">1</td>' in cells and '<td class="text-end" data-label="落後">0</td>' in cells
+    assert empty == '<span class="text-body-secondary small">無列管措施</span>'

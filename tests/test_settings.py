@@ -63,6 +63,28 @@ def test_it_reads_the_database_from_database_url(tmp_path, url, engine):
         assert name == str(tmp_path / "var" / "db.sqlite3")
 
 
+@pytest.mark.parametrize(("cost", "expected"), [(None, "-c random_page_cost=1.1"), ("2", "-c random_page_cost=2"), ("0", "None")])
+def test_postgresql_is_told_its_pages_are_cheap_to_read_at_random(tmp_path, cost, expected):
+    code = "from django.conf import settings as s; print(s.DATABASES['default'].get('OPTIONS', {}).get('options'))"
+    env = {"DEBUG": "1", "DATABASE_URL": "postgres://sq:pw@127.0.0.1:5432/sq_portal"}
+    if cost is not None:
+        env["PG_RANDOM_PAGE_COST"] = cost
+    result = run_manage("shell", "-c", code, tmp_path=tmp_path, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.django_db
+def test_the_postgresql_connection_uses_the_random_page_cost(settings):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
+
+
 def test_it_is_in_traditional_chinese_and_taipei_time(settings):
     assert settings.LANGUAGE_CODE == "zh-hant"
     assert settings.TIME_ZONE == "Asia/Taipei"

@@ -3,11 +3,13 @@
 from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from diagnosis.models import Plan
+from diagnosis.models.plan import framework_prefetches
 from diagnosis.scores import diagnosis_summary
 from measures.access import PlanAccess, get_plan_for_user, get_unit_for_user
 from measures.models import ProgressReport
@@ -30,9 +32,10 @@ def plan_dashboard(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def render_plan_dashboard(request: HttpRequest, access: PlanAccess) -> HttpResponse:
-    plan = Plan.objects.with_framework().get(pk=access.plan.pk)
+    plan = access.plan  # read with its organisation by the access lookup; its framework without criteria:
+    prefetch_related_objects([plan], *framework_prefetches(criteria=False))
     as_of = as_of_from_request(request, plan)
-    progress = PlanProgress.load(plan, as_of.date)
+    progress = PlanProgress.counts(plan, as_of.date)
     active = [m for m in progress.measures if progress.status.get(m.pk) is not None]
     by_item, by_focus = defaultdict(list), defaultdict(list)
     for measure in active:

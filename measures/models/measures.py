@@ -1,7 +1,9 @@
 """措施／具體作法：附表1（警察局具體作法）與附表2（分局措施）的每一列。"""
 
+from collections import defaultdict
+
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import BooleanField, Prefetch, Q, Value
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -188,3 +190,19 @@ def compose_responsible_text(source: str, lead: list[str], support: list[str], a
     if source == Measure.Source.FORM1:
         return f"{label} {names}".strip()
     return f"{names}{label}"
+
+
+def linked_unit_names(**link_filter) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """The 主辦 and the 協辦 unit names of the measures whose links match `link_filter` (lookups from the link,
+    e.g. measure__plan=plan), each measure's names in the order they were linked (as `with_units` gives
+    them), written as Unit.display_name writes them: one query, a UNION of both link tables."""
+    names = {False: defaultdict(list), True: defaultdict(list)}  # is a 協辦 link → measure → unit names
+    lead, support = (
+        links.objects.filter(**link_filter).order_by()
+        .annotate(support=Value(is_support, output_field=BooleanField()))
+        .values_list("support", "pk", "measure_id", "unit__short_name", "unit__name")
+        for links, is_support in ((MeasureLeadUnit, False), (MeasureSupportUnit, True))
+    )
+    for is_support, _link, measure_id, short_name, name in lead.union(support, all=True).order_by("support", "pk"):
+        names[bool(is_support)][measure_id].append(short_name or name)
+    return names[False], names[True]

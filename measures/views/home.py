@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from ..access import memberships_of, plan_access, plans_for_user, preferred_plan
+from ..access import memberships_of, newest_plan_for_user, plan_access
 from ..models import Membership
 
 
@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
         m.role in (Membership.Role.STAFF, Membership.Role.VIEWER) for m in memberships
     )
     if reads_plans:
-        plan = preferred_plan(request.user, plans_for_user(request.user))
+        plan = newest_plan_for_user(request.user)
         if plan is not None:
             return render_plan_dashboard(request, plan_access(request.user, plan))
     heads = [m for m in memberships if m.role == Membership.Role.HEAD]

@@ -4,15 +4,16 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from diagnosis.models import Plan
+from diagnosis.models.plan import framework_prefetches
 
 from ..access import get_plan_for_user, plans_for_user
-from ..models import Measure
+from ..tree_measures import TreeMeasure, tree_measures
 
 OTHER_PLANS_SHOWN = 30
 URL_MARKER = "987654321"
@@ -30,17 +31,15 @@ def url_per_object(name: str, key: str, **fixed) -> Callable[[object], str]:
 @require_safe
 def plan_tree(request: HttpRequest, year: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
-    plan = Plan.objects.with_framework().get(pk=access.plan.pk)
-    measures = list(
-        Measure.objects.filter(plan=plan).with_units().order_by("item_id", "source", "position", "pk")
+    plan = access.plan  # read with its organisation by the access lookup
+    prefetch_related_objects([plan], *framework_prefetches())
+    measures = tree_measures(
+        plan, url_per_object("measures:measure", "pk", year=plan.year), url_per_object("measures:measure_move", "pk", year=plan.year)
     )
-    by_item: dict[int, list[Measure]] = defaultdict(list)
-    retired: list[Measure] = []
-    page_url = url_per_object("measures:measure", "pk", year=plan.year)
-    move_url = url_per_object("measures:measure_move", "pk", year=plan.year)
+    by_item: dict[int, list[TreeMeasure]] = defaultdict(list)
+    retired: list[TreeMeasure] = []
     for measure in measures:
         (retired if measure.retired_at else by_item[measure.item_id]).append(measure)
-        measure.page_url, measure.move_url = page_url(measure.pk), move_url(measure.pk)
     for dimension in plan.dimensions.all():
         for item in dimension.items.all():
             item.active_measures = by_item.get(item.pk, [])

@@ -1,0 +1,45 @@
+"""A plan's measures as the plan tree lists them, read as plain values: the tree shows a name, a source,
+承辦單位 and a deadline per measure, and building a hundred Measure instances with their item, dimension,
+focus point and units cost more than the rest of the page (the profile in README's 效能 section)."""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import NamedTuple
+
+from diagnosis.models import Plan
+from sq_portal.roc_dates import format_roc
+
+from .models import Measure
+from .models.measures import ONGOING_LABEL, compose_responsible_text, linked_unit_names
+
+TREE_COLUMNS = ("pk", "item_id", "focus_point_id", "source", "name", "ongoing", "deadline", "retired_at", "responsible_text", "all_units")
+
+
+class TreeMeasure(NamedTuple):
+    pk: int
+    item_id: int
+    focus_point_id: int | None
+    name: str
+    source_label: str  # 「附表1」 or 「附表2」
+    units_display: str  # Measure.units_display()
+    deadline_display: str  # Measure.deadline_display
+    retired_at: datetime | None
+    page_url: str
+    move_url: str
+
+
+def tree_measures(plan: Plan, page_url: Callable[[int], str], move_url: Callable[[int], str]) -> list[TreeMeasure]:
+    """Every measure of `plan` (retired ones too) by item, source and position: two queries (the measures,
+    then their 主辦 and 協辦 unit names)."""
+    lead, support = linked_unit_names(measure__plan=plan)
+    labels = {value: str(label)[:3] for value, label in Measure.Source.choices}
+    rows = Measure.objects.filter(plan=plan).order_by("item_id", "source", "position", "pk").values_list(*TREE_COLUMNS)
+    return [
+        TreeMeasure(
+            pk, item_id, focus_point_id, name, labels[source],
+            responsible_text or compose_responsible_text(source, lead.get(pk, []), support.get(pk, []), all_units),
+            ONGOING_LABEL if ongoing else format_roc(deadline),
+            retired_at, page_url(pk), move_url(pk),
+        )
+        for pk, item_id, focus_point_id, source, name, ongoing, deadline, retired_at, responsible_text, all_units in rows
+    ]
