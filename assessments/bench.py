@@ -151,7 +151,7 @@ def _proposals(plan: Plan, repeat: int) -> Case:
     as_of = date(plan.start_date.year, 5, 31)
 
     def propose():
-        progress = PlanProgress.load(plan, as_of)
+        progress = PlanProgress.counts(plan, as_of)
         return [m for m in progress.measures if progress.status.get(m.pk) and progress.status[m.pk].status.needs_control]
 
     with _Recorder() as recorded:

@@ -5,16 +5,16 @@ reports per (measure, unit), and the units of the plan's organisation. Nothing h
 measures, units or reports.
 
 `PlanProgress.load` gives the measures as model instances (item, dimension and focus point joined, units
-prefetched) for pages and jobs that show or link them; `PlanProgress.counts` reads only the columns the
-status needs, as `MeasureRow`s, for the dashboards that only count (building a hundred measures with their
-framework and units was the largest part of the plan dashboard's time)."""
+prefetched) for pages and jobs that show them; `PlanProgress.counts` reads only the columns the status
+needs, as `MeasureRow`s, for the dashboards that count and the review that lists measures by id (building a
+hundred measures with their framework and units was the largest part of the plan dashboard's time)."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
-from django.db.models import Count, Max, Q, Value
+from django.db.models import BooleanField, Count, Max, Q, Value
 from django.utils import timezone
 
 from diagnosis.models import Plan
@@ -88,7 +88,8 @@ class MeasureRow(NamedTuple):
     ongoing: bool
     listed_on: date | None
     retired_at: datetime | None
-    named_unit_ids: frozenset[int]
+    lead_unit_ids: tuple[int, ...]  # 主辦, in the order they were linked (as `with_units` gives them)
+    support_unit_ids: tuple[int, ...]  # 協辦, likewise
 
 
 MEASURE_ROW_COLUMNS = ("pk", "item_id", "focus_point_id", "source", "all_units", "deadline", "ongoing", "listed_on", "retired_at")
@@ -97,15 +98,17 @@ MEASURE_ROW_COLUMNS = ("pk", "item_id", "focus_point_id", "source", "all_units",
 def measure_rows(plan: Plan) -> list[MeasureRow]:
     """The plan's measures in plan order as `MeasureRow`s: two queries (the measures, then their 主辦 and
     協辦 unit ids in one UNION), no model instances."""
-    named: dict[int, set[int]] = defaultdict(set)
+    linked = {False: defaultdict(list), True: defaultdict(list)}  # is a 協辦 link → measure → unit ids
     lead, support = (
-        links.objects.filter(measure__plan=plan).order_by().values_list("measure_id", "unit_id")
-        for links in (MeasureLeadUnit, MeasureSupportUnit)
+        links.objects.filter(measure__plan=plan).order_by()
+        .annotate(support=Value(is_support, output_field=BooleanField()))
+        .values_list("support", "pk", "measure_id", "unit_id")
+        for links, is_support in ((MeasureLeadUnit, False), (MeasureSupportUnit, True))
     )
-    for measure_id, unit_id in lead.union(support, all=True):
-        named[measure_id].add(unit_id)
+    for is_support, _link, measure_id, unit_id in lead.union(support, all=True).order_by("support", "pk"):
+        linked[bool(is_support)][measure_id].append(unit_id)
     return [
-        MeasureRow(*values, frozenset(named.get(values[0], ())))
+        MeasureRow(*values, tuple(linked[False].get(values[0], ())), tuple(linked[True].get(values[0], ())))
         for values in Measure.objects.filter(plan=plan).in_plan_order().values_list(*MEASURE_ROW_COLUMNS)
     ]
 
@@ -136,7 +139,7 @@ class PlanProgress:
     def counts(cls, plan: Plan, as_of: date) -> "PlanProgress":
         """With the measures as `MeasureRow`s: for pages that count statuses and show no measure."""
         rows = measure_rows(plan)
-        return cls._compute(plan, as_of, rows, {row.pk: row.named_unit_ids for row in rows})
+        return cls._compute(plan, as_of, rows, {row.pk: frozenset(row.lead_unit_ids + row.support_unit_ids) for row in rows})
 
     @classmethod
     def _compute(cls, plan: Plan, as_of: date, measures: list, named: dict[int, frozenset[int]]) -> "PlanProgress":

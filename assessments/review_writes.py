@@ -38,9 +38,9 @@ def review_open(*, plan: Plan, as_of: date, meeting_date: date, title: str, user
     if previous is not None:
         carried = {
             item.measure_id: item
-            for item in previous.items.filter(decision=ReviewItem.Decision.KEEP).select_related("follow_up_unit")
+            for item in previous.items.filter(decision=ReviewItem.Decision.KEEP)
         }
-    progress = PlanProgress.load(plan, as_of)
+    progress = PlanProgress.counts(plan, as_of)
     review = ControlReview(
         plan=plan, as_of=as_of, meeting_date=meeting_date, title=title, previous=previous, created_by=user
     )
@@ -62,12 +62,13 @@ def review_open(*, plan: Plan, as_of: date, meeting_date: date, title: str, user
         items.append(
             ReviewItem(
                 review=review,
-                measure=measure,
+                measure_id=measure.pk,
                 origin=ReviewItem.Origin.CARRIED if kept else ReviewItem.Origin.PROPOSED,
                 status_label=str(status.status) if status else "已停用",
                 progress=status.progress if status else None,
                 planned=status.planned if status else None,
-                follow_up_unit=kept.follow_up_unit if kept else _lead_unit(measure),
+                # The unit that follows it up: the one named last time, else the measure's first 主辦.
+                follow_up_unit_id=kept.follow_up_unit_id if kept else next(iter(measure.lead_unit_ids), None),
             )
         )
     ReviewItem.objects.bulk_create(items)
@@ -97,11 +98,6 @@ def _courtesy_items(review: ControlReview, plan: Plan, previous: ControlReview |
         )
         for test, origin in items
     ]
-
-
-def _lead_unit(measure):
-    leads = list(measure.lead_units.all())
-    return leads[0] if leads else None
 
 
 @transaction.atomic

@@ -442,14 +442,24 @@ class DiagnosisSummary:
 
 def diagnosis_summary(plan) -> DiagnosisSummary | None:
     """The plan's latest closed diagnosis round (or, when none is closed, the open one): the precinct's
-    total out of 1000 and how many units submitted. None when the plan has no round. At most three queries."""
-    from django.db.models import Case, Sum, Value, When
+    total out of 1000 and how many units submitted. None when the plan has no round. One query (the round
+    with its counts and its submitted scores' sum), and one more for the dimensions' points unless they are
+    prefetched on `plan`."""
+    from django.db.models import Case, OuterRef, Subquery, Sum, Value, When
 
-    from .models import DiagnosisAnswer, DiagnosisRound, Dimension, UnitDiagnosis
+    from .models import DiagnosisAnswer, DiagnosisRound, UnitDiagnosis
 
+    submitted_scores = (
+        DiagnosisAnswer.objects.filter(unit_diagnosis__round=OuterRef("pk"), unit_diagnosis__state=UnitDiagnosis.State.SUBMITTED)
+        .order_by()
+        .values("unit_diagnosis__round")
+        .annotate(total=Sum("score"))
+        .values("total")
+    )
     latest = (
         DiagnosisRound.objects.filter(plan=plan)
         .for_list()
+        .annotate(score_sum=Subquery(submitted_scores))
         .order_by(Case(When(state=DiagnosisRound.State.CLOSED, then=Value(0)), default=Value(1)), "-opens_on", "-pk")
         .first()
     )
@@ -457,9 +467,6 @@ def diagnosis_summary(plan) -> DiagnosisSummary | None:
         return None
     total = None
     if latest.submitted_count:
-        score_sum = DiagnosisAnswer.objects.filter(
-            unit_diagnosis__round=latest, unit_diagnosis__state=UnitDiagnosis.State.SUBMITTED
-        ).aggregate(total=Sum("score"))["total"] or 0
-        max_total = Dimension.objects.filter(plan=plan).aggregate(total=Sum("points"))["total"] or 0
-        total = precinct_total_1000(score_sum, latest.submitted_count, max_total)
+        max_total = sum(dimension.points for dimension in plan.dimensions.all())
+        total = precinct_total_1000(latest.score_sum or 0, latest.submitted_count, max_total)
     return DiagnosisSummary(round=latest, total_1000=total, submitted_count=latest.submitted_count, unit_count=latest.unit_count)

@@ -116,7 +116,9 @@ def preferred_plan(user: User, plans: QuerySet[Plan]) -> Plan | None:
         own_chain.update(membership.unit.ancestor_ids())
     # The organisation's depth, as the number of slashes in its path ("/1/3/" has three, "/1/" two).
     depth = Length("organization__path") - Length(Replace("organization__path", Value("/"), Value("")))
-    plans = plans.select_related("organization")
+    # The organisation's parent too: the navigation titles the plan with its official name (士林分局's parent
+    # is the bureau: 臺北市政府警察局士林分局), read without another query for a precinct's or bureau's plan.
+    plans = plans.select_related("organization__parent")
     if not own_chain:  # (a constant CASE would be ORDER BY 1, which PostgreSQL reads as the first column)
         return plans.alias(nearness=depth).order_by("-year", "nearness", "organization__tree_order").first()
     own = Q(organization_id__in=own_chain)

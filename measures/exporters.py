@@ -39,14 +39,17 @@ FORM_COLUMNS = (
 
 def _form_measures(plan: Plan, source: str) -> list[FormMeasure]:
     """The form's measures in plan order with the columns the form prints (2 queries: the measures with item,
-    dimension and focus point joined, then their 主辦 and 協辦 unit names in the plan's order, in one UNION).
+    dimension (and, for 附表1, focus point) joined, then their 主辦 and 協辦 unit names in the plan's order, in one UNION).
 
     Only the values the sheet needs are read: building Measure, Item, Dimension, FocusPoint and Unit
     instances cost more than writing the sheet."""
     active = {"measure__plan": plan, "measure__source": source, "measure__retired_at__isnull": True}
-    rows = list(
-        Measure.objects.filter(plan=plan, source=source, retired_at__isnull=True).in_plan_order().values_list(*FORM_COLUMNS)
-    )
+    measures = Measure.objects.filter(plan=plan, source=source, retired_at__isnull=True).in_plan_order()
+    if source == Measure.Source.FORM1:
+        rows = list(measures.values_list(*FORM_COLUMNS))
+    else:  # 附表2 prints no 評核重點: its rows are read without joining the focus points.
+        at = FORM_COLUMNS.index("focus_point__name")
+        rows = [(*row[:at], None, *row[at:]) for row in measures.values_list(*(c for c in FORM_COLUMNS if c != "focus_point__name"))]
     lead, support = linked_unit_names(**active)
     return [
         FormMeasure(

@@ -132,16 +132,16 @@ def test_the_plan_dashboard_costs_the_same_queries_with_ten_times_the_data(clien
     machinery(plan_106, user)
     # session, user, memberships, the plan by year (access), its framework: dimensions, items, focus points
     # (no criteria: the dashboard shows none); the measures' status columns, their lead and support unit ids (one UNION),
-    # planned progress, the report aggregate, the organisation's units; 推動作業: the latest diagnosis round,
-    # its units, its scores (3), the proposals' aggregate, the training sessions' and the linked indicators'
-    # aggregates (2), the surveys with the latest one and its results (2); the nav: newest plan and its
-    # organisation's parent; the session's renewal (3: savepoint, update, release — SESSION_SAVE_EVERY_REQUEST ends it after 30 idle minutes).
-    with django_assert_num_queries(25):
+    # planned progress, the report aggregate, the organisation's units; 推動作業: the latest diagnosis round
+    # with its units and its scores' sum (1), the proposals' aggregate, the training sessions' and the linked indicators'
+    # aggregates (2), the surveys with the latest one and its results (2); the nav: newest plan (its
+    # organisation's parent joined); the session's renewal (3: savepoint, update, release — SESSION_SAVE_EVERY_REQUEST ends it after 30 idle minutes).
+    with django_assert_num_queries(22):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "組織診斷" in html and "第0次調查" in html and "90.0%" in html and "講習" not in html
     grow_tenfold(plan_106)
     machinery(plan_106, user, copies=10)
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(22):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "列管措施 370 項" in html and "提案 11 件" in html
 
@@ -149,9 +149,9 @@ def test_the_plan_dashboard_costs_the_same_queries_with_ten_times_the_data(clien
 def test_the_plan_dashboard_is_the_home_page_of_staff(client, user, django_assert_num_queries):
     client.force_login(user("secretariat"))
     # As the dashboard, with the plan found by "newest visible plan" instead of by year (and the session's
-    # renewal); with no diagnosis round and no survey, their cards cost one query each instead of 3 and 2.
+    # renewal); with no survey, its card costs one query instead of 2 (the diagnosis card costs one either way).
     # The navigation reuses the plan the home page found (one query, not two).
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(20):
         assert "進度總覽" in client.get("/").content.decode()
 
 
@@ -185,12 +185,12 @@ def test_the_unit_dashboard_costs_the_same_queries_with_more_reports(client, use
     url = reverse("assessments:unit", kwargs={"code": "shilin-tianmu"}) + "?as_of=106/05/31"
     # session, user, the unit, memberships, its plan, measures, lead units, support units, planned progress,
     # the report aggregate, the organisation's units, the unit's reports, indicators (its measures have none,
-    # so no query for their actual values); the nav: newest plan and its organisation's parent; the unit's
+    # so no query for their actual values); the nav: newest plan (its organisation's parent joined); the unit's
     # two ancestors for its name; the session's renewal (3: savepoint, update, release — SESSION_SAVE_EVERY_REQUEST ends it after 30 idle minutes).
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         client.get(url)
     grow_tenfold(plan_106)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         client.get(url)
 
 
@@ -218,6 +218,10 @@ def test_counting_from_plain_rows_gives_what_the_measure_instances_give(plan_106
     full, rows = PlanProgress.load(plan_106, as_of), PlanProgress.counts(plan_106, as_of)
     assert [m.pk for m in rows.measures] == [m.pk for m in full.measures]
     assert [(m.item_id, m.focus_point_id) for m in rows.measures] == [(m.item_id, m.focus_point_id) for m in full.measures]
+    assert [(m.lead_unit_ids, m.support_unit_ids) for m in rows.measures] == [
+        (tuple(u.pk for u in m.lead_units.all()), tuple(u.pk for u in m.support_units.all())) for m in full.measures
+    ]
+    assert any(len(m.lead_unit_ids) + len(m.support_unit_ids) > 1 for m in rows.measures)
     assert rows.status == full.status and rows.unit_status == full.unit_status and rows.carriers == full.carriers
     assert any(status is not None for status in rows.status.values())
 

@@ -110,6 +110,6 @@ def test_other_server_errors_are_the_chinese_500_page(user, monkeypatch):
 
     client = Client(raise_request_exception=False)
     client.force_login(user("viewer"))
-    monkeypatch.setattr("measures.views.plans.Plan.objects.with_framework", lambda *a: 1 / 0)
+    monkeypatch.setattr("measures.views.plans.tree_measures", lambda *a: 1 / 0)
     response = client.get("/plans/106/")
     assert response.status_code == 500 and "系統發生錯誤" in response.content.decode()

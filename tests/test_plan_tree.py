@@ -64,8 +64,8 @@ def test_it_costs_the_same_queries_with_ten_times_the_measures(client, user, pla
     client.force_login(user("secretariat"))
     # session, user, memberships; the plan by year (access), its framework (on the plan already read):
     # dimensions, items, focus points, criteria; the measures' columns, their lead and support unit names (one
-    # UNION); other plans; the nav: newest plan and its organization's parent; the session's renewal (3: savepoint, update, release — SESSION_SAVE_EVERY_REQUEST ends it after 30 idle minutes).
-    with django_assert_num_queries(16):
+    # UNION); other plans; the nav: newest plan (its organisation's parent joined); the session's renewal (3: savepoint, update, release — SESSION_SAVE_EVERY_REQUEST ends it after 30 idle minutes).
+    with django_assert_num_queries(15):
         client.get(URL)
     template = list(plan_106.measures.all())
     for copy in range(9):
@@ -75,7 +75,7 @@ def test_it_costs_the_same_queries_with_ten_times_the_measures(client, user, pla
             measure.position += 100 * (copy + 1)
             measure.save()
     assert plan_106.measures.count() == 370
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         assert "共 370 項措施" in client.get(URL).content.decode()
 
 
@@ -94,3 +94,29 @@ def test_it_links_a_bounded_number_of_other_plans(client, user, plan_106):
     client.force_login(user("admin"))
     response = client.get("/plans/106/?org=tcpd-shilin")
     assert len(response.context["other_plans"]) == OTHER_PLANS_SHOWN
+
+
+@pytest.mark.parametrize("can_edit", [True, False])
+def test_a_measure_row_is_drawn_with_its_page_units_deadline_and_for_staff_its_moves(can_edit):
+    from datetime import datetime
+
+    from django.template import Context, Template
+
+    from measures.access import PlanAccess
+    from measures.tree_measures import TreeMeasure
+
+    def row(**changes):
+        measure = TreeMeasure(1, 2, None, "<b>主動服務</b>", "附表2", "", "", None, "/plans/106/measures/1/", "/plans/106/measures/1/move/")
+        context = Context({"m": measure._replace(**changes), "access": PlanAccess(plan=None, can_edit=can_edit), "csrf_token": "TOKEN"})
+        return Template("{% load plan_tree_tags %}{% measure_row m %}").render(context)
+
+    html = row()
+    assert html.startswith('<li class="tree-measure ps-2 mb-2">\n  <a href="/plans/106/measures/1/">&lt;b&gt;主動服務&lt;/b&gt;</a>')
+    assert '<span class="badge text-bg-light border unit-badge">附表2</span>' in html
+    assert "承辦單位：（未指定）　完成期限：未訂" in html and html.endswith("</li>")
+    moves = html.count('<form method="post" action="/plans/106/measures/1/move/"><input type="hidden" name="csrfmiddlewaretoken" value="TOKEN">')
+    assert moves == (2 if can_edit else 0)
+    assert ('aria-label="將「&lt;b&gt;主動服務&lt;/b&gt;」上移"' in html) == can_edit
+    assert "承辦單位：秘書室　完成期限：賡續辦理" in row(units_display="秘書室", deadline_display="賡續辦理")
+    retired = row(retired_at=datetime(2017, 6, 1))
+    assert retired.startswith('<li class="tree-measure ps-2 mb-2 retired">') and "<form" not in retired

@@ -83,7 +83,7 @@ def render_plan_dashboard(request: HttpRequest, access: PlanAccess) -> HttpRespo
             "at_risk": at_risk,
             "units": units,
             "statuses": STATUS_ORDER,
-            # 推動作業: 組織診斷 (3 queries), 創意提案 (1), 教育訓練 as of the date (2), 滿意度調查 (2).
+            # 推動作業: 組織診斷 (1 query, the dimensions prefetched), 創意提案 (1), 教育訓練 as of the date (2), 滿意度調查 (2).
             "diagnosis_summary": diagnosis_summary(plan),
             "proposal_summary": proposal_summary(plan),
             "training": training_summary(plan, as_of.date),

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell._writer import write_cell
 from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -62,7 +63,7 @@ class XlsxRenderer:
         sheet.oddFooter.center.text = "第 &P 頁，共 &N 頁"
         styles = _Styles(sheet)
         spans: dict[tuple[int, int], float] = {}  # (column, colspan) → the width the cell spans
-        row_dimensions = sheet.row_dimensions
+        row_heights = sheet.row_heights = {}
         covering: dict[int, dict[int, str]] = {}  # row → column a span from above covers → the span's kind
         for row_number, kind, placed in layout(exporter.rows()):
             lines = 1
@@ -75,7 +76,8 @@ class XlsxRenderer:
                         span_width = spans[key] = sum(widths[item.column - 1 : item.column - 1 + cell.colspan])
                     lines = max(lines, line_count(cell.value, span_width))
             height = 28 if kind == "title" else lines * LINE_HEIGHT + 4
-            row_dimensions[row_number].height = min(409, height)
+            # The attributes a RowDimension with this height writes, without building one per row.
+            row_heights[row_number] = {"ht": safe_string(min(409, height)), "customHeight": "1"}
             cells = {column: styles.blank(span_kind) for column, span_kind in covering.pop(row_number, {}).items()}
             for item in placed:
                 cell = item.cell
@@ -111,6 +113,7 @@ class _StreamedSheet(WriteOnlyWorksheet):
     (numbers, dates, text it would treat otherwise) goes through openpyxl's own cell writer."""
 
     styles: "_Styles"
+    row_heights: dict[int, dict[str, str]]  # row → the attributes its height adds to <row>
 
     def _write_rows(self):
         try:
@@ -119,14 +122,14 @@ class _StreamedSheet(WriteOnlyWorksheet):
             self._already_saved()
         raw = xf._file if _IncrementalFileWriter is not None and type(xf) is _IncrementalFileWriter else None  # noqa: SLF001 (the stream it writes to)
         style_ids = self.styles.style_ids
-        dimensions = self.row_dimensions
+        heights = self.row_heights
         with xf.element("sheetData"):
             row_idx = 1
             try:
                 while True:
                     values = yield
                     attributes = {"r": f"{row_idx}"}
-                    attributes.update(dimensions.get(row_idx, {}))
+                    attributes.update(heights.get(row_idx, ()))
                     suffix = f"{row_idx}"
                     with xf.element("row", attributes):
                         for column, cell in enumerate(values, start=1):
