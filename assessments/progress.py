@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
-from django.db.models import BooleanField, Count, Max, Q, Value
+from django.db.models import Count, Max, Q, Value
 from django.utils import timezone
 
 from diagnosis.models import Plan
 from measures.models import Measure, PlannedProgress, ProgressReport, Unit
-from measures.models.measures import MeasureLeadUnit, MeasureSupportUnit
+from measures.models.measures import unit_links
 
 from .status import MeasureFacts, MeasureStatus, ReportSummary, Status, due_month, measure_status, month_start
 
@@ -99,14 +99,8 @@ def measure_rows(plan: Plan) -> list[MeasureRow]:
     """The plan's measures in plan order as `MeasureRow`s: two queries (the measures, then their 主辦 and
     協辦 unit ids in one UNION), no model instances."""
     linked = {False: defaultdict(list), True: defaultdict(list)}  # is a 協辦 link → measure → unit ids
-    lead, support = (
-        links.objects.filter(measure__plan=plan).order_by()
-        .annotate(support=Value(is_support, output_field=BooleanField()))
-        .values_list("support", "pk", "measure_id", "unit_id")
-        for links, is_support in ((MeasureLeadUnit, False), (MeasureSupportUnit, True))
-    )
-    for is_support, _link, measure_id, unit_id in lead.union(support, all=True).order_by("support", "pk"):
-        linked[bool(is_support)][measure_id].append(unit_id)
+    for is_support, measure_id, (unit_id,) in unit_links("unit_id", measure__plan=plan):
+        linked[is_support][measure_id].append(unit_id)
     return [
         MeasureRow(*values, tuple(linked[False].get(values[0], ())), tuple(linked[True].get(values[0], ())))
         for values in Measure.objects.filter(plan=plan).in_plan_order().values_list(*MEASURE_ROW_COLUMNS)

@@ -15,9 +15,9 @@ class PlanQuerySet(models.QuerySet):
     def for_year(self, roc_year: int) -> "PlanQuerySet":
         return self.filter(year=roc_year)
 
-    def with_framework(self, *, criteria: bool = True) -> "PlanQuerySet":
-        """The plan with its dimensions → items → focus points (→ criteria): three or four prefetch queries."""
-        return self.select_related("organization").prefetch_related(*framework_prefetches(criteria=criteria))
+    def with_framework(self) -> "PlanQuerySet":
+        """The plan with its organisation and dimensions → items → focus points → criteria (four prefetch queries)."""
+        return self.select_related("organization").prefetch_related(*framework_prefetches())
 
 
 def framework_prefetches(*, criteria: bool = True) -> list[Prefetch]:

@@ -192,17 +192,24 @@ def compose_responsible_text(source: str, lead: list[str], support: list[str], a
     return f"{names}{label}"
 
 
-def linked_unit_names(**link_filter) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
-    """The 主辦 and the 協辦 unit names of the measures whose links match `link_filter` (lookups from the link,
-    e.g. measure__plan=plan), each measure's names in the order they were linked (as `with_units` gives
-    them), written as Unit.display_name writes them: one query, a UNION of both link tables."""
-    names = {False: defaultdict(list), True: defaultdict(list)}  # is a 協辦 link → measure → unit names
+def unit_links(*columns: str, **link_filter):
+    """(is 協辦, measure id, [the link's `columns`]) for every 主辦 and 協辦 link matching `link_filter` (lookups
+    from the link, e.g. measure__plan=plan): 主辦 first, each in the order they were linked (as `with_units`
+    gives them). One query, a UNION of both link tables."""
     lead, support = (
         links.objects.filter(**link_filter).order_by()
         .annotate(support=Value(is_support, output_field=BooleanField()))
-        .values_list("support", "pk", "measure_id", "unit__short_name", "unit__name")
+        .values_list("support", "pk", "measure_id", *columns)
         for links, is_support in ((MeasureLeadUnit, False), (MeasureSupportUnit, True))
     )
-    for is_support, _link, measure_id, short_name, name in lead.union(support, all=True).order_by("support", "pk"):
-        names[bool(is_support)][measure_id].append(short_name or name)
+    for is_support, _link, measure_id, *values in lead.union(support, all=True).order_by("support", "pk"):
+        yield bool(is_support), measure_id, values
+
+
+def linked_unit_names(**link_filter) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """The 主辦 and the 協辦 unit names of the measures whose links match `link_filter`, each measure's in the
+    order they were linked, written as Unit.display_name writes them (one query, `unit_links`)."""
+    names = {False: defaultdict(list), True: defaultdict(list)}  # is a 協辦 link → measure → unit names
+    for is_support, measure_id, (short_name, name) in unit_links("unit__short_name", "unit__name", **link_filter):
+        names[is_support][measure_id].append(short_name or name)
     return names[False], names[True]
