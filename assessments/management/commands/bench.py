@@ -16,7 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--explain", action="store_true", help="在 PostgreSQL 上以 EXPLAIN 檢查頁面的查詢是否循序掃描大資料表")
 
     def handle(self, *args, quick=False, plan=None, org=None, explain=False, **options):
-        plans = Plan.objects.select_related("organization").order_by("-year", "organization__tree_order")
+        # As the pages' plan lookup (measures.access.preferred_plan) reads it: with the organisation's parent, which
+        # the exports' titles (the official name) need.
+        plans = Plan.objects.select_related("organization__parent").order_by("-year", "organization__tree_order")
         if plan:
             plans = plans.filter(year=plan)
         if org:
