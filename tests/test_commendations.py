@@ -139,15 +139,15 @@ def test_commendation_pages_cost_a_fixed_number_of_queries(client, user, make, p
     records = [make("tianmu", review=review), make("tianmu"), make("investigation")]
     client.force_login(user("secretariat"))
     # session, user, memberships, the plan by year, the count and the page of records (unit, review and
-    # courtesy test joined); the nav (1); the session's renewal (3).
-    with django_assert_num_queries(10):
+    # courtesy test joined); the nav (1).
+    with django_assert_num_queries(7):
         client.get(LIST)
     client.force_login(user("tianmu"))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         client.get(LIST)
     # session, user, memberships, the plan by year, the record (unit, review, courtesy test and its unit,
-    # recorder joined); the nav (1); the session's renewal (3).
-    with django_assert_num_queries(9):
+    # recorder joined); the nav (1).
+    with django_assert_num_queries(6):
         client.get(url("commendation", records[0]))
 
 

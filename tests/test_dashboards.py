@@ -135,23 +135,22 @@ def test_the_plan_dashboard_costs_the_same_queries_with_ten_times_the_data(clien
     # planned progress, the report aggregate, the organisation's units; 推動作業: the latest diagnosis round
     # with its units and its scores' sum (1), the proposals' aggregate, the training sessions' and the linked indicators'
     # aggregates (2), the surveys with the latest one and its results (2); the nav: newest plan (its
-    # organisation's parent joined); the session's renewal (3: savepoint, update, release — SESSION_SAVE_EVERY_REQUEST ends it after 30 idle minutes).
-    with django_assert_num_queries(22):
+    # organisation's parent joined).
+    with django_assert_num_queries(19):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "組織診斷" in html and "第0次調查" in html and "90.0%" in html and "講習" not in html
     grow_tenfold(plan_106)
     machinery(plan_106, user, copies=10)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(19):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "列管措施 370 項" in html and "提案 11 件" in html
 
 
 def test_the_plan_dashboard_is_the_home_page_of_staff(client, user, django_assert_num_queries):
     client.force_login(user("secretariat"))
-    # As the dashboard, with the plan found by "newest visible plan" instead of by year (and the session's
-    # renewal); with no survey, its card costs one query instead of 2 (the diagnosis card costs one either way).
+    # As the dashboard, with the plan found by "newest visible plan" instead of by year; with no survey, its card costs one query instead of 2 (the diagnosis card costs one either way).
     # The navigation reuses the plan the home page found (one query, not two).
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(17):
         assert "進度總覽" in client.get("/").content.decode()
 
 
@@ -186,11 +185,11 @@ def test_the_unit_dashboard_costs_the_same_queries_with_more_reports(client, use
     # session, user, the unit, memberships, its plan, measures, lead units, support units, planned progress,
     # the report aggregate, the organisation's units, the unit's reports, indicators (its measures have none,
     # so no query for their actual values); the nav: newest plan (its organisation's parent joined); the unit's
-    # two ancestors for its name; the session's renewal (3: savepoint, update, release — SESSION_SAVE_EVERY_REQUEST ends it after 30 idle minutes).
-    with django_assert_num_queries(19):
+    # two ancestors for its name.
+    with django_assert_num_queries(16):
         client.get(url)
     grow_tenfold(plan_106)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(16):
         client.get(url)
 
 

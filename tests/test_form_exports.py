@@ -145,9 +145,8 @@ def test_exports_cost_the_same_queries_with_ten_times_the_measures(client, user,
         assert client.get(url).status_code == 200
     # session, user, memberships, the plan by year, measures (item, dimension, focus point joined), their lead
     # and support units (one UNION), then 附表1: its dimensions (附表2's title needs the organisation's parent,
-    # joined by the plan lookup); the session's renewal (3: savepoint, update, release — SESSION_SAVE_EVERY_REQUEST
-    # ends it after 30 idle minutes).
-    assert count == {1: 10, 2: 9}[form]
+    # joined by the plan lookup).
+    assert count == {1: 7, 2: 6}[form]
 
 
 def test_the_command_writes_each_form(tmp_path, plan_106):

@@ -49,6 +49,6 @@ def test_it_shows_an_outsider_nothing_of_the_precinct(client, outsider):
 
 def test_a_unit_head_redirect_costs_a_fixed_number_of_queries(client, user, django_assert_num_queries):
     client.force_login(user("tianmu"))
-    # session, user, memberships; the session's renewal (3: savepoint, update, release — SESSION_SAVE_EVERY_REQUEST ends it after 30 idle minutes).
-    with django_assert_num_queries(6):
+    # session, user, memberships.
+    with django_assert_num_queries(3):
         client.get("/")

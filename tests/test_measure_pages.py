@@ -252,9 +252,8 @@ def test_the_measure_page_costs_a_fixed_number_of_queries(client, user, measure,
     client.force_login(user("tianmu"))
     # session, user, memberships, the plan by year (access), the measure (item, dimension, focus point
     # joined), lead units, support units, planned progress, reports, indicators; the nav: newest plan
-    # (its organisation's parent joined). (Actuals and evidence are prefetched only when there are reports.) Plus the
-    # session's renewal (3: savepoint, update, release — SESSION_SAVE_EVERY_REQUEST ends it after 30 idle minutes).
-    with django_assert_num_queries(14):
+    # (its organisation's parent joined). (Actuals and evidence are prefetched only when there are reports.)
+    with django_assert_num_queries(11):
         client.get(url("measure", measure))
 
 
@@ -263,8 +262,8 @@ def test_the_history_page_costs_the_same_queries_after_many_edits(client, user, 
     history_url = url("measure_history", measure)
     # session, user, memberships, the plan by year (access), the measure (+ lead and support units),
     # the history records (with their users), lead-unit and support-unit snapshots, unit names,
-    # item names, focus point names; the nav: newest plan (its organisation's parent joined); the session's renewal (3: savepoint, update, release — SESSION_SAVE_EVERY_REQUEST ends it after 30 idle minutes).
-    with django_assert_num_queries(17):
+    # item names, focus point names; the nav: newest plan (its organisation's parent joined).
+    with django_assert_num_queries(14):
         client.get(history_url)
     staff = Client()
     staff.force_login(user("secretariat"))
@@ -274,7 +273,7 @@ def test_the_history_page_costs_the_same_queries_after_many_edits(client, user, 
         staff.post(url("measure_edit", measure), form_data(measure, content=f"第 {i} 版", support_units=[tianmu.pk] if i % 2 else []))
     staff.post(url("measure_retire", measure), {})
     assert measure.history.count() == 10
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(14):
         html = client.get(history_url).content.decode()
     assert "措施內容：由「第 6 版」改為「第 7 版」" in html
     assert "協辦單位：由「（無）」改為「天母派出所」" in html

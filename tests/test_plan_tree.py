@@ -64,8 +64,8 @@ def test_it_costs_the_same_queries_with_ten_times_the_measures(client, user, pla
     client.force_login(user("secretariat"))
     # session, user, memberships; the plan by year (access), its framework (on the plan already read):
     # dimensions, items, focus points, criteria; the measures' columns, their lead and support unit names (one
-    # UNION); other plans; the nav: newest plan (its organisation's parent joined); the session's renewal (3: savepoint, update, release — SESSION_SAVE_EVERY_REQUEST ends it after 30 idle minutes).
-    with django_assert_num_queries(15):
+    # UNION); other plans; the nav: newest plan (its organisation's parent joined).
+    with django_assert_num_queries(12):
         client.get(URL)
     template = list(plan_106.measures.all())
     for copy in range(9):
@@ -75,7 +75,7 @@ def test_it_costs_the_same_queries_with_ten_times_the_measures(client, user, pla
             measure.position += 100 * (copy + 1)
             measure.save()
     assert plan_106.measures.count() == 370
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         assert "共 370 項措施" in client.get(URL).content.decode()
 
 

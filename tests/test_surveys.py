@@ -324,20 +324,20 @@ def test_the_pages_cost_a_fixed_number_of_queries(client, user, plan_106, django
     survey = SatisfactionSurvey.objects.first()
     client.force_login(user("viewer"))
     # session, user, memberships, the plan by year, the surveys (with who recorded them), their results;
-    # the nav (1); the session's renewal (3: savepoint, update, release).
-    with django_assert_num_queries(10):
+    # the nav (1).
+    with django_assert_num_queries(7):
         assert client.get(LIST).status_code == 200
-    # session, user, memberships, the plan by year, the surveys, their results; the nav (1); the renewal (3).
-    with django_assert_num_queries(10):
+    # session, user, memberships, the plan by year, the surveys, their results; the nav (1).
+    with django_assert_num_queries(7):
         assert client.get(TREND).status_code == 200
-    # session, user, memberships, the plan by year, the survey (with who recorded it), its results; the nav (1); the renewal (3).
-    with django_assert_num_queries(10):
+    # session, user, memberships, the plan by year, the survey (with who recorded it), its results; the nav (1).
+    with django_assert_num_queries(7):
         assert client.get(url("survey", survey)).status_code == 200
-    # session, user, memberships, the plan by year, the plan's tallies with their units; the nav (1); the renewal (3).
-    with django_assert_num_queries(9):
+    # session, user, memberships, the plan by year, the plan's tallies with their units; the nav (1).
+    with django_assert_num_queries(6):
         assert client.get(PETITIONS).status_code == 200
     client.force_login(staff)
     # session, user, memberships, the plan by year (with its organisation), the units below it, the month's tallies;
-    # the nav (1); the renewal (3).
-    with django_assert_num_queries(10):
+    # the nav (1).
+    with django_assert_num_queries(7):
         assert client.get(ENTRY + "?month=106/05").status_code == 200

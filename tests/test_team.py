@@ -93,12 +93,12 @@ def test_it_shows_text_escaped(client, user, plan_106):
 def test_the_list_costs_the_same_queries_with_ten_times_the_members(client, user, plan_106, team, django_assert_num_queries):
     client.force_login(user("secretariat"))
     # session, user, memberships; the plan by year (access); the members (unit and account joined);
-    # the nav (1: newest plan, its organisation's parent joined); the session's renewal (3: savepoint, update, release).
-    with django_assert_num_queries(9):
+    # the nav (1: newest plan, its organisation's parent joined).
+    with django_assert_num_queries(6):
         client.get(LIST)
     for n in range(45):
         member(plan_106, TeamMember.Role.MEMBER, f"委員{n}", code="shilin-wenlin")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         assert len(client.get(LIST).context["members"]) == 50
 
 
@@ -297,12 +297,12 @@ def test_every_reader_downloads_it(client, user, team, extension, content_type):
 def test_the_export_costs_the_same_queries_with_ten_times_the_members(client, user, plan_106, team, django_assert_num_queries):
     client.force_login(user("viewer"))
     # session, user, memberships; the plan by year; the members (unit joined) (the organisation's parent,
-    # for the official name, is joined by the plan lookup); the session's renewal (3).
-    with django_assert_num_queries(8):
+    # for the official name, is joined by the plan lookup).
+    with django_assert_num_queries(5):
         client.get("/plans/106/team.xlsx")
     for n in range(45):
         member(plan_106, TeamMember.Role.MEMBER, f"委員{n}", code="shilin-wenlin")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         sheet = xlsx_sheet(client.get("/plans/106/team.xlsx").content)
     assert sheet.max_row == 53
 

@@ -298,12 +298,12 @@ def test_the_list_costs_the_same_queries_with_more_sessions(client, user, plan_1
     client.force_login(user("tianmu"))
     # session, user, memberships, the plan by year (access), the plan's units (filter and attendance), the totals
     # aggregate, the page's count, the page of sessions (organiser, indicator joined, attendance subquery); the nav:
-    # newest plan (its organisation's parent joined); the session's renewal (3: savepoint, update, release).
-    with django_assert_num_queries(12):
+    # newest plan (its organisation's parent joined).
+    with django_assert_num_queries(9):
         client.get(LIST, {"unit": tianmu.pk})
     for day in range(1, 25):
         session(plan_106, staff, held_on=date(2017, 3, day), attendance={tianmu: day, unit("shilin-wenlin"): 1})
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         html = client.get(LIST, {"unit": tianmu.pk}).content.decode()
     assert "25 場" in html
 
@@ -313,11 +313,11 @@ def test_the_detail_and_form_pages_cost_fixed_queries(client, user, plan_106, le
     saved = session(plan_106, staff, indicator=lecture_indicator, attendance={unit("shilin-tianmu"): 3})
     client.force_login(staff)
     # session, user, memberships, the plan by year, the session (organiser, indicator, measure, recorder joined),
-    # the plan's units, the attendance rows; the nav (1); the session's renewal (3).
-    with django_assert_num_queries(11):
+    # the plan's units, the attendance rows; the nav (1).
+    with django_assert_num_queries(8):
         client.get(reverse("assessments:training", kwargs={"year": 106, "pk": saved.pk}))
     # As the detail, with the form's unit and indicator choices instead of the page's own lists.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         client.get(reverse("assessments:training_edit", kwargs={"year": 106, "pk": saved.pk}))
 
 
@@ -390,8 +390,8 @@ def test_the_unit_dashboard_shows_the_trained_value(client, user, plan_106, djan
     session(plan_106, user("secretariat"), held_on=date(2017, 5, 3), indicator=people, attendance={tianmu: 10})
     client.force_login(user("tianmu"))
     url = reverse("assessments:unit", kwargs={"code": "shilin-tianmu"}) + "?as_of=106/05/31"
-    # As tests/test_dashboards.py pins it (19), plus the indicators' reported values and the training aggregate.
-    with django_assert_num_queries(21):
+    # As tests/test_dashboards.py pins it (16), plus the indicators' reported values and the training aggregate.
+    with django_assert_num_queries(18):
         html = client.get(url).content.decode()
     assert "服務禮儀講習參訓人次" in html and "25.0%" in html and "由教育訓練紀錄自動計算" in html
 

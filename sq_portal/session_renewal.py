@@ -1,0 +1,42 @@
+"""A signed-in session ends after 30 idle minutes: it is renewed while it is used, but written at most once
+every SESSION_RENEW_SECONDS instead of on every request.
+
+SESSION_SAVE_EVERY_REQUEST wrote the session on every click (three queries: savepoint, update, release, and
+a row version for PostgreSQL to clean up), for every user, whatever the page. Here a request marks the session
+for saving only when it was last saved a minute or more ago; Django then moves its end to SESSION_COOKIE_AGE
+from now. A session therefore ends 29–30 minutes after its last request."""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+RENEWED_AT = "_sq_renewed_at"  # when the session was last saved, in seconds since the epoch
+
+
+def now() -> int:
+    return int(time.time())
+
+
+class SessionRenewalMiddleware:
+    """After AuthenticationMiddleware: its response phase runs before SessionMiddleware saves."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session, user = getattr(request, "session", None), getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated:
+            moment = now()
+            if session.modified or moment - session.get(RENEWED_AT, 0) >= settings.SESSION_RENEW_SECONDS:
+                session[RENEWED_AT] = moment  # saved by SessionMiddleware, with a new end
+        return response
+
+
+@receiver(user_logged_in)
+def stamp_new_session(sender, request, user, **kwargs):
+    """Signing in saves the session: it counts as its first renewal."""
+    if request is not None and hasattr(request, "session"):
+        request.session[RENEWED_AT] = now()
