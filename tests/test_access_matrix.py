@@ -99,7 +99,7 @@ MATRIX = {
     "assessments:survey_import_template": ("year", "302 200 403 403 403", "302 405 405 405 405"),
     "assessments:survey": ("survey", "302 200 200 200 200", "302 405 405 405 405"),
     "assessments:survey_edit": ("survey", "302 200 403 403 403", "302 400 403 403 403"),
-    "assessments:survey_delete": ("survey", "302 405 405 405 405", "302 302 403 403 403"),
+    "assessments:survey_delete": ("survey", "302 200 403 403 403", "302 302 403 403 403"),
     # An empty POST is a valid "no results in any category" (the page shows all five): 302 for staff.
     "assessments:survey_results": ("survey", "302 200 403 403 403", "302 302 403 403 403"),
     "assessments:survey_import": ("survey", "302 200 403 403 403", "302 400 403 403 403"),
@@ -113,7 +113,7 @@ MATRIX = {
     "assessments:training": ("training", "302 200 200 200 200", "302 405 405 405 405"),
     "assessments:training_edit": ("training", "302 200 403 403 403", "302 400 403 403 403"),
     "assessments:training_attendance": ("training", "302 200 403 200 200", "302 302 403 302 302"),
-    "assessments:training_delete": ("training", "302 405 405 405 405", "302 302 403 403 403"),
+    "assessments:training_delete": ("training", "302 200 403 403 403", "302 302 403 403 403"),
     # --- 推動小組名冊、次年度計畫 ---
     # 推動小組名冊: everyone who reads the plan reads and exports it; staff change it. 次年度計畫: staff only.
     "assessments:team": ("year", "302 200 200 200 200", "302 405 405 405 405"),

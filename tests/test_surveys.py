@@ -94,6 +94,11 @@ def test_staff_edit_and_delete_a_survey(client, user, plan_106):
     assert (survey.title, survey.population) == ("<b>第1季</b>", None)
     page = client.get(LIST).content.decode()
     assert "&lt;b&gt;第1季&lt;/b&gt;" in page and "<b>第1季</b>" not in page
+    # Deleting asks first (no JS dialog under the CSP): the detail page links to a confirmation page.
+    assert f'href="{url("survey_delete", survey)}"' in client.get(url("survey", survey)).content.decode()
+    confirm = client.get(url("survey_delete", survey)).content.decode()
+    assert "刪除滿意度調查「&lt;b&gt;第1季&lt;/b&gt;」" in confirm and "1 個類別（一併刪除）" in confirm and "確定刪除調查" in confirm
+    assert SatisfactionSurvey.objects.filter(pk=survey.pk).exists()
     assert client.post(url("survey_delete", survey))["Location"] == LIST
     assert not SatisfactionSurvey.objects.exists() and not SurveyResult.objects.exists()
 

@@ -132,6 +132,11 @@ def test_staff_edit_and_delete_a_session(client, user, plan_106):
     saved.refresh_from_db()
     assert saved.topic == "服務禮儀講習（第二場）" and not saved.attendances.exists()
     delete = reverse("assessments:training_delete", kwargs={"year": 106, "pk": saved.pk})
+    # Deleting asks first: the detail page links to a confirmation page, which deletes nothing by itself.
+    assert f'href="{delete}"' in client.get(reverse("assessments:training", kwargs={"year": 106, "pk": saved.pk})).content.decode()
+    confirm = client.get(delete).content.decode()
+    assert "刪除教育訓練「服務禮儀講習（第二場）」" in confirm and "106年5月10日" in confirm and "確定刪除教育訓練" in confirm
+    assert TrainingSession.objects.filter(pk=saved.pk).exists()
     assert client.post(delete)["Location"] == LIST
     assert not TrainingSession.objects.exists()
 

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from measures.access import PlanAccess, get_plan_for_user
 from measures.models import Unit
@@ -114,14 +114,35 @@ def survey_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def survey_delete_page(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """GET asks to confirm (研考承辦), POST deletes the survey with its results."""
     access = _access(request, year)
     survey = _survey(access, pk)
     access.require_edit()
-    survey_delete(survey=survey, user=request.user)
-    messages.success(request, f"已刪除「{survey.title}」及其調查結果。")
-    return redirect("assessments:surveys", year=year)
+    if request.method == "POST":
+        survey_delete(survey=survey, user=request.user)
+        messages.success(request, f"已刪除「{survey.title}」及其調查結果。")
+        return redirect("assessments:surveys", year=year)
+    results = survey.results.count()
+    return render(
+        request,
+        "assessments/confirm_delete.html",
+        {
+            "plan": access.plan,
+            "access": access,
+            "heading": f"刪除滿意度調查「{survey.title}」",
+            "here": "滿意度調查",
+            "rows": [
+                ("調查期間", period_label(survey)),
+                ("抽樣方法", survey.get_sampling_method_display()),
+                ("調查結果", f"{results} 個類別（一併刪除）" if results else "尚未填入"),
+            ],
+            "kept": None,
+            "button": "確定刪除調查",
+            "cancel_url": reverse("assessments:survey", kwargs={"year": access.plan.year, "pk": survey.pk}),
+        },
+    )
 
 
 @login_required

@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
 
 from measures.access import PlanAccess, get_plan_for_user
+from sq_portal.roc_dates import format_roc
 
 from ..forms_training import AttendanceForm, TrainingFilterForm, TrainingSessionForm, attendance_units
 from ..indicators import FROM_TRAINING
@@ -183,11 +185,31 @@ def training_attendance(request: HttpRequest, year: int, pk: int) -> HttpRespons
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def training_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """GET asks to confirm (研考承辦), POST deletes the session with its attendance."""
     access = _access(request, year)
     session = _session(access, pk)
     access.require_edit()
-    training_session_delete(session=session, user=request.user)
-    messages.success(request, f"已刪除教育訓練「{session.topic}」。")
-    return redirect("assessments:training_list", year=year)
+    if request.method == "POST":
+        training_session_delete(session=session, user=request.user)
+        messages.success(request, f"已刪除教育訓練「{session.topic}」。")
+        return redirect("assessments:training_list", year=year)
+    return render(
+        request,
+        "assessments/confirm_delete.html",
+        {
+            "plan": access.plan,
+            "access": access,
+            "heading": f"刪除教育訓練「{session.topic}」",
+            "here": "教育訓練",
+            "rows": [
+                ("辦理日期", format_roc(session.held_on, "long")),
+                ("講座", session.speaker),
+                ("參訓人數", "各單位的參訓人數一併刪除"),
+            ],
+            "kept": None,
+            "button": "確定刪除教育訓練",
+            "cancel_url": reverse("assessments:training", kwargs={"year": access.plan.year, "pk": session.pk}),
+        },
+    )
