@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from measures.forms.fields import clean_text
 from measures.forms.measure_forms import plan_months
@@ -150,26 +151,41 @@ class TrainingSessionForm(forms.ModelForm):
         """When changing a session: the `updated_at` the form was opened with (required, aware)."""
         if self.instance.pk is None:
             return None
-        try:
-            value = datetime.fromisoformat(self.cleaned_data.get("opened_version") or "")
-        except ValueError:
-            value = None
-        if value is None or value.tzinfo is None:
+        value = aware_time(self.cleaned_data.get("opened_version"))
+        if value is None:
             # A hidden field shows no error of its own: the form's general error says what to do.
             self.add_error(None, self.STALE_FORM)
-            return None
         return value
 
     def session_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class AttendanceForm(forms.Form):
-    """One number per unit; the units the user may not change are shown but not editable."""
+def aware_time(raw: str | None) -> datetime | None:
+    """An ISO time with its zone, as a hidden field carries it; None when missing, malformed or without a zone."""
+    try:
+        value = datetime.fromisoformat(raw or "")
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else None
 
-    def __init__(self, *args, units: list[Unit], editable: set[int] | None, **kwargs):
+
+class AttendanceForm(forms.Form):
+    """One number per unit; the units the user may not change are shown but not editable.
+
+    On its own page (`opened_at=True`) it carries the time it was opened, so a save is refused when one of
+    the units it writes was changed by someone else meanwhile (inside the session form, the session's version
+    does that)."""
+
+    STALE_FORM = TrainingSessionForm.STALE_FORM
+
+    def __init__(self, *args, units: list[Unit], editable: set[int] | None, opened_at: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.units = units
+        if opened_at:
+            self.fields["opened_at"] = forms.CharField(
+                required=False, widget=forms.HiddenInput, initial=lambda: timezone.now().isoformat()
+            )
         self.editable_units = [u for u in units if editable is None or u.pk in editable]
         for unit in units:
             self.fields[self.field_name(unit)] = forms.IntegerField(
@@ -189,8 +205,15 @@ class AttendanceForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the page's own form tag carries the token
         self.helper.layout = Layout(
-            Fieldset("各單位參訓人數", Div(*[Div(self.field_name(u), css_class="col-6 col-md-4 col-lg-3") for u in units], css_class="row"))
+            *(["opened_at"] if opened_at else []),
+            Fieldset("各單位參訓人數", Div(*[Div(self.field_name(u), css_class="col-6 col-md-4 col-lg-3") for u in units], css_class="row")),
         )
+
+    def clean_opened_at(self) -> datetime | None:
+        value = aware_time(self.cleaned_data.get("opened_at"))
+        if value is None:
+            self.add_error(None, self.STALE_FORM)
+        return value
 
     @staticmethod
     def field_name(unit: Unit) -> str:

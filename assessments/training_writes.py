@@ -61,7 +61,10 @@ def _last_editor_since(session: TrainingSession, since: datetime):
 def _refuse_if_stale(session: TrainingSession, opened_version: datetime, user) -> None:
     if session.updated_at == opened_version:
         return
-    editor = _last_editor_since(session, opened_version)
+    _refuse_as_changed_by(_last_editor_since(session, opened_version), user)
+
+
+def _refuse_as_changed_by(editor, user) -> None:
     if editor is None:
         who = ""
     elif editor.pk == user.pk:
@@ -108,14 +111,32 @@ def training_session_save(
 
 @transaction.atomic
 def training_attendance_save(
-    *, session: TrainingSession, user, attendance: Mapping[Unit, int | None], allowed_units: list[Unit] | None
+    *,
+    session: TrainingSession,
+    user,
+    attendance: Mapping[Unit, int | None],
+    allowed_units: list[Unit] | None,
+    opened_at: datetime | None = None,
 ) -> None:
-    """A unit head's correction of their own units' attendance (`allowed_units`; None for staff: every unit)."""
+    """A unit head's correction of their own units' attendance (`allowed_units`; None for staff: every unit).
+
+    `opened_at`: when the form being saved was opened; when given and another save changed the attendance of
+    one of the units this one writes since, StaleSessionError is raised and nothing is written. (Other units'
+    changes do not count: two heads correcting their own units at once both keep theirs.)"""
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if allowed_units is not None:
         allowed = {unit.pk for unit in allowed_units}
         if any(unit.pk not in allowed for unit in attendance):
             raise PermissionDenied("您只能填寫本單位的參訓人數。")
+    if opened_at is not None:
+        change = (
+            TrainingAttendance.history.filter(session_id=session.pk, unit_id__in=[u.pk for u in attendance], history_date__gt=opened_at)
+            .select_related("history_user")
+            .order_by("-history_date")
+            .first()
+        )
+        if change is not None:
+            _refuse_as_changed_by(change.history_user, user)
     if _sync_attendance(session, attendance, user):
         # Touch the session (no history entry of its own: the attendance rows have theirs), so a session form
         # opened before this correction is refused instead of overwriting it.

@@ -112,7 +112,7 @@ MATRIX = {
     "assessments:training_new": ("year", "302 200 403 403 403", "302 400 403 403 403"),
     "assessments:training": ("training", "302 200 200 200 200", "302 405 405 405 405"),
     "assessments:training_edit": ("training", "302 200 403 403 403", "302 400 403 403 403"),
-    "assessments:training_attendance": ("training", "302 200 403 200 200", "302 302 403 302 302"),
+    "assessments:training_attendance": ("training", "302 200 403 200 200", "302 400 403 400 400"),  # a POST without the time its form was opened is refused
     "assessments:training_delete": ("training", "302 200 403 403 403", "302 302 403 403 403"),
     # --- 推動小組名冊、次年度計畫 ---
     # 推動小組名冊: everyone who reads the plan reads and exports it; staff change it. 次年度計畫: staff only.

@@ -141,6 +141,11 @@ def test_staff_edit_and_delete_a_session(client, user, plan_106):
     assert not TrainingSession.objects.exists()
 
 
+def opened_at(page: str) -> str:
+    """When the attendance page was opened (its hidden field)."""
+    return re.search(r'<input type="hidden" name="opened_at" value="([^"]+)"', page).group(1)
+
+
 def opened_version(page: str) -> str:
     """The session's version the edit form was opened with (its hidden field)."""
     return re.search(r'<input type="hidden" name="opened_version" value="([^"]+)"', page).group(1)
@@ -184,7 +189,8 @@ def test_a_unit_heads_correction_is_not_overwritten_by_a_form_opened_before_it(c
     version = opened_version(client.get(edit).content.decode())
     client.force_login(user("tianmu"))
     attendance_url = reverse("assessments:training_attendance", kwargs={"year": 106, "pk": saved.pk})
-    assert client.post(attendance_url, {f"unit_{tianmu.pk}": "9"}).status_code == 302
+    page = client.get(attendance_url).content.decode()
+    assert client.post(attendance_url, {f"unit_{tianmu.pk}": "9", "opened_at": opened_at(page)}).status_code == 302
     before = snapshot(saved)
     client.force_login(user("secretariat"))
     stale = client.post(edit, form_data(
@@ -234,10 +240,10 @@ def test_a_unit_head_changes_only_their_own_units_attendance(client, user, plan_
     assert "您只能填寫本單位的參訓人數" in page
     assert f'name="unit_{investigation.pk}" value="7"' in page and "disabled" in page
     # The other unit's value in the POST is ignored: a disabled field keeps its stored value.
-    response = client.post(url, {f"unit_{tianmu.pk}": "9", f"unit_{investigation.pk}": "99"})
+    response = client.post(url, {f"unit_{tianmu.pk}": "9", f"unit_{investigation.pk}": "99", "opened_at": opened_at(page)})
     assert response.status_code == 302
     assert dict(saved.attendances.values_list("unit__code", "attendees")) == {"shilin-tianmu": 9, "shilin-investigation": 7}
-    bad = client.post(url, {f"unit_{tianmu.pk}": "-1"})
+    bad = client.post(url, {f"unit_{tianmu.pk}": "-1", "opened_at": opened_at(page)})
     assert bad.status_code == 400 and "天母派出所的參訓人數不可為負數。" in bad.content.decode()
     assert saved.attendances.get(unit=tianmu).attendees == 9
     # Neither the session nor any other unit's row is theirs to change.
@@ -446,3 +452,38 @@ def test_the_admin_lists_and_opens_a_session(client, user, plan_106):
     assert "服務禮儀講習" in client.get(reverse("admin:assessments_trainingsession_changelist")).content.decode()
     page = client.get(reverse("admin:assessments_trainingsession_change", args=[saved.pk]))
     assert page.status_code == 200 and "參訓人數" in page.content.decode()
+
+
+def test_an_attendance_form_opened_before_another_change_to_its_units_is_refused(client, user, plan_106):
+    """The attendance page: staff overwrite every unit, so any later change refuses their form; a head writes
+    only their own unit, so another unit's correction does not get in their way, but staff's change to theirs does."""
+    tianmu, investigation = unit("shilin-tianmu"), unit("shilin-investigation")
+    saved = session(plan_106, user("secretariat"), attendance={tianmu: 5, investigation: 7})
+    url = reverse("assessments:training_attendance", kwargs={"year": 106, "pk": saved.pk})
+    client.force_login(user("secretariat"))
+    staff_opened = opened_at(client.get(url).content.decode())
+    client.force_login(user("tianmu"))
+    tianmu_opened = opened_at(client.get(url).content.decode())
+    client.force_login(user("investigation"))
+    assert client.post(url, {f"unit_{investigation.pk}": "8", "opened_at": opened_at(client.get(url).content.decode())}).status_code == 302
+    client.force_login(user("tianmu"))  # 偵查隊's correction is not 天母's: saved
+    assert client.post(url, {f"unit_{tianmu.pk}": "9", "opened_at": tianmu_opened}).status_code == 302
+    before = snapshot(saved)
+    client.force_login(user("secretariat"))  # staff's form showed neither correction: refused, nothing written
+    stale = client.post(url, {f"unit_{tianmu.pk}": "5", f"unit_{investigation.pk}": "7", "opened_at": staff_opened})
+    assert stale.status_code == 400
+    assert "此場次在您開啟表單後已被 天母所長 修改，請重新載入後再儲存。" in stale.content.decode()
+    assert snapshot(saved) == before and before[2] == {"shilin-tianmu": 9, "shilin-investigation": 8}
+    # Reloaded, staff save; a head's form opened before that is then refused.
+    client.force_login(user("tianmu"))
+    tianmu_opened = opened_at(client.get(url).content.decode())
+    client.force_login(user("secretariat"))
+    assert client.post(url, {f"unit_{tianmu.pk}": "4", f"unit_{investigation.pk}": "8", "opened_at": opened_at(client.get(url).content.decode())}).status_code == 302
+    client.force_login(user("tianmu"))
+    assert client.post(url, {f"unit_{tianmu.pk}": "10", "opened_at": tianmu_opened}).status_code == 400
+    assert snapshot(saved)[2] == {"shilin-tianmu": 4, "shilin-investigation": 8}
+    # A form without the time it was opened (or with a time without its zone) is refused too.
+    for value in ["", "昨天", "2017-05-10T10:00:00"]:
+        response = client.post(url, {f"unit_{tianmu.pk}": "10", "opened_at": value})
+        assert response.status_code == 400 and "此表單缺少開啟時的版本資訊，請重新載入後再儲存。" in response.content.decode()
+    assert snapshot(saved)[2] == {"shilin-tianmu": 4, "shilin-investigation": 8}

@@ -164,17 +164,22 @@ def training_attendance(request: HttpRequest, year: int, pk: int) -> HttpRespons
     editable = _editable_units(access, units)
     values = _attendance_values(session)
     if request.method == "POST":
-        form = AttendanceForm(request.POST, initial=_initial(units, values), units=units, editable=editable)
+        form = AttendanceForm(request.POST, initial=_initial(units, values), units=units, editable=editable, opened_at=True)
         if form.is_valid():
-            training_attendance_save(
-                session=session, user=request.user, attendance=form.attendance(),
-                allowed_units=None if editable is None else form.editable_units,
-            )
-            messages.success(request, "已儲存參訓人數。")
-            return redirect("assessments:training", year=year, pk=pk)
+            try:
+                training_attendance_save(
+                    session=session, user=request.user, attendance=form.attendance(),
+                    allowed_units=None if editable is None else form.editable_units,
+                    opened_at=form.cleaned_data["opened_at"],
+                )
+            except ValidationError as error:  # changed meanwhile: nothing written
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, "已儲存參訓人數。")
+                return redirect("assessments:training", year=year, pk=pk)
         status = 400
     else:
-        form = AttendanceForm(initial=_initial(units, values), units=units, editable=editable)
+        form = AttendanceForm(initial=_initial(units, values), units=units, editable=editable, opened_at=True)
         status = 200
     return render(
         request,
