@@ -18,6 +18,7 @@ from sq_portal.roc_dates import format_roc
 from ..commendation_writes import CommendationError, commendation_delete, commendation_record, commendation_update
 from ..forms_commendations import CommendationForm
 from ..models import Commendation
+from .confirm import confirm_delete_page
 
 PAGE_SIZE = 50
 
@@ -120,23 +121,18 @@ def commendation_delete_page(request: HttpRequest, year: int, pk: int) -> HttpRe
         commendation_delete(record=record, user=request.user)
         messages.success(request, f"已刪除獎懲紀錄：{record.who} {record.kind_display}。")
         return redirect("assessments:commendations", year=access.plan.year)
-    return render(
+    return confirm_delete_page(
         request,
-        "assessments/confirm_delete.html",
-        {
-            "plan": access.plan,
-            "access": access,
-            "heading": f"刪除獎懲紀錄：{record.who} {record.kind_display}",
-            "here": "獎懲",
-            "rows": [
-                ("單位", record.unit.name),
-                ("對象", f"{record.person_title}{record.person_name}" if record.person_name else "單位獎懲"),
-                ("獎懲", record.kind_display),
-                ("核定日期", format_roc(record.decided_on, "long")),
-                ("獎懲事由", record.reason),
-            ],
-            "kept": None,
-            "button": "確定刪除獎懲紀錄",
-            "cancel_url": reverse("assessments:commendation", kwargs={"year": access.plan.year, "pk": record.pk}),
-        },
+        access,
+        heading=f"刪除獎懲紀錄：{record.who} {record.kind_display}",
+        here="獎懲",
+        rows=[
+            ("單位", record.unit.name),
+            ("對象", f"{record.person_title}{record.person_name}" if record.person_name else "單位獎懲"),
+            ("獎懲", record.kind_display),
+            ("核定日期", format_roc(record.decided_on, "long")),
+            ("獎懲事由", record.reason),
+        ],
+        button="確定刪除獎懲紀錄",
+        cancel_url=reverse("assessments:commendation", kwargs={"year": access.plan.year, "pk": record.pk}),
     )

@@ -24,6 +24,7 @@ from ..courtesy_writes import (
 )
 from ..forms_courtesy import CourtesyTestForm
 from ..models import CourtesyTest
+from .confirm import confirm_delete_page
 
 PAGE_SIZE = 50
 
@@ -132,24 +133,20 @@ def courtesy_delete_page(request: HttpRequest, year: int, pk: int) -> HttpRespon
             return redirect("assessments:courtesy_tests", year=access.plan.year)
     else:
         kept, status = courtesy_test_kept_reason(test), 200
-    return render(
+    return confirm_delete_page(
         request,
-        "assessments/confirm_delete.html",
-        {
-            "plan": access.plan,
-            "access": access,
-            "heading": f"刪除{test.unit.name}電話禮貌測試（{format_roc(test.tested_on)}）",
-            "here": "電話禮貌測試",
-            "rows": [
-                ("受測單位", test.unit.name),
-                ("測試日期", format_roc(test.tested_on, "long")),
-                ("分數", f"{test.score} 分"),
-                ("測試人員", test.tester),
-                ("測試發現", test.findings or "（未填）"),
-            ],
-            "kept": kept,
-            "button": "確定刪除測試",
-            "cancel_url": reverse("assessments:courtesy_test", kwargs={"year": access.plan.year, "pk": test.pk}),
-        },
+        access,
+        heading=f"刪除{test.unit.name}電話禮貌測試（{format_roc(test.tested_on)}）",
+        here="電話禮貌測試",
+        rows=[
+            ("受測單位", test.unit.name),
+            ("測試日期", format_roc(test.tested_on, "long")),
+            ("分數", f"{test.score} 分"),
+            ("測試人員", test.tester),
+            ("測試發現", test.findings or "（未填）"),
+        ],
+        button="確定刪除測試",
+        cancel_url=reverse("assessments:courtesy_test", kwargs={"year": access.plan.year, "pk": test.pk}),
+        kept=kept,
         status=status,
     )

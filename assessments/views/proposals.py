@@ -34,6 +34,7 @@ from ..proposal_writes import (
     proposal_transition,
     proposal_update,
 )
+from .confirm import confirm_delete_page
 
 PAGE_SIZE = 50
 
@@ -206,22 +207,17 @@ def proposal_delete_page(request: HttpRequest, year: int, pk: int) -> HttpRespon
             return redirect("assessments:proposal", year=access.plan.year, pk=proposal.pk)
         messages.success(request, f"已刪除提案「{proposal.title}」。")
         return redirect("assessments:proposals", year=access.plan.year)
-    return render(
+    return confirm_delete_page(
         request,
-        "assessments/confirm_delete.html",
-        {
-            "plan": access.plan,
-            "access": access,
-            "heading": f"刪除提案「{proposal.title}」",
-            "here": "創意提案",
-            "rows": [
-                ("提案單位", proposal.unit.name),
-                ("提案日期", format_roc(proposal.filed_at, "long")),
-                ("現況問題", proposal.problem),
-                ("改善建議", proposal.suggestion),
-            ],
-            "kept": None,
-            "button": "確定刪除提案",
-            "cancel_url": reverse("assessments:proposal", kwargs={"year": access.plan.year, "pk": proposal.pk}),
-        },
+        access,
+        heading=f"刪除提案「{proposal.title}」",
+        here="創意提案",
+        rows=[
+            ("提案單位", proposal.unit.name),
+            ("提案日期", format_roc(proposal.filed_at, "long")),
+            ("現況問題", proposal.problem),
+            ("改善建議", proposal.suggestion),
+        ],
+        button="確定刪除提案",
+        cancel_url=reverse("assessments:proposal", kwargs={"year": access.plan.year, "pk": proposal.pk}),
     )

@@ -33,6 +33,7 @@ from ..models import PetitionTally, SatisfactionSurvey
 from ..satisfaction import Trend, plan_petition_analysis, plan_trend, survey_figures
 from ..survey_imports import SurveyImportError, SurveyResultTemplate, import_survey_results
 from ..survey_writes import SurveyError, petition_month_set, survey_delete, survey_results_set, survey_save
+from .confirm import confirm_delete_page
 
 
 def _access(request: HttpRequest, year: int) -> PlanAccess:
@@ -125,23 +126,18 @@ def survey_delete_page(request: HttpRequest, year: int, pk: int) -> HttpResponse
         messages.success(request, f"已刪除「{survey.title}」及其調查結果。")
         return redirect("assessments:surveys", year=year)
     results = survey.results.count()
-    return render(
+    return confirm_delete_page(
         request,
-        "assessments/confirm_delete.html",
-        {
-            "plan": access.plan,
-            "access": access,
-            "heading": f"刪除滿意度調查「{survey.title}」",
-            "here": "滿意度調查",
-            "rows": [
-                ("調查期間", period_label(survey)),
-                ("抽樣方法", survey.get_sampling_method_display()),
-                ("調查結果", f"{results} 個類別（一併刪除）" if results else "尚未填入"),
-            ],
-            "kept": None,
-            "button": "確定刪除調查",
-            "cancel_url": reverse("assessments:survey", kwargs={"year": access.plan.year, "pk": survey.pk}),
-        },
+        access,
+        heading=f"刪除滿意度調查「{survey.title}」",
+        here="滿意度調查",
+        rows=[
+            ("調查期間", period_label(survey)),
+            ("抽樣方法", survey.get_sampling_method_display()),
+            ("調查結果", f"{results} 個類別（一併刪除）" if results else "尚未填入"),
+        ],
+        button="確定刪除調查",
+        cancel_url=reverse("assessments:survey", kwargs={"year": access.plan.year, "pk": survey.pk}),
     )
 
 

@@ -21,6 +21,7 @@ from ..indicators import FROM_TRAINING
 from ..models import TrainingAttendance, TrainingSession
 from ..models.training import attendance_total_subquery
 from ..training_writes import training_attendance_save, training_session_delete, training_session_save
+from .confirm import confirm_delete_page
 
 PAGE_SIZE = 50
 
@@ -200,21 +201,16 @@ def training_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         training_session_delete(session=session, user=request.user)
         messages.success(request, f"已刪除教育訓練「{session.topic}」。")
         return redirect("assessments:training_list", year=year)
-    return render(
+    return confirm_delete_page(
         request,
-        "assessments/confirm_delete.html",
-        {
-            "plan": access.plan,
-            "access": access,
-            "heading": f"刪除教育訓練「{session.topic}」",
-            "here": "教育訓練",
-            "rows": [
-                ("辦理日期", format_roc(session.held_on, "long")),
-                ("講座", session.speaker),
-                ("參訓人數", "各單位的參訓人數一併刪除"),
-            ],
-            "kept": None,
-            "button": "確定刪除教育訓練",
-            "cancel_url": reverse("assessments:training", kwargs={"year": access.plan.year, "pk": session.pk}),
-        },
+        access,
+        heading=f"刪除教育訓練「{session.topic}」",
+        here="教育訓練",
+        rows=[
+            ("辦理日期", format_roc(session.held_on, "long")),
+            ("講座", session.speaker),
+            ("參訓人數", "各單位的參訓人數一併刪除"),
+        ],
+        button="確定刪除教育訓練",
+        cancel_url=reverse("assessments:training", kwargs={"year": access.plan.year, "pk": session.pk}),
     )
