@@ -134,25 +134,29 @@ class TrainingSummary:
 
 def training_summary(plan, as_of: date | None = None) -> TrainingSummary:
     """The plan's training figures for the sessions held on or before `as_of` (default: the plan's default
-    as-of day). Two queries: one aggregate of the sessions, one per-indicator aggregate."""
+    as-of day). One query: the plan's sessions grouped by the indicator they count toward (no indicator is a
+    group too); the plan's totals are the groups' sums, each indicator's actual value its group's."""
     from .progress import default_as_of
 
     as_of = as_of or default_as_of(plan)
-    sessions = TrainingSession.objects.filter(plan=plan, held_on__lte=as_of)
-    totals = sessions.totals()
-    rows = (
-        TrainingSession.objects.filter(plan=plan, indicator__isnull=False, indicator__retired_at__isnull=True)
+    held = Q(held_on__lte=as_of)
+    groups = list(
+        TrainingSession.objects.filter(plan=plan)
         .order_by()
-        .values("indicator_id", "indicator__name", "indicator__unit", "indicator__target_value")
-        .annotate(
-            sessions=Count("pk", filter=Q(held_on__lte=as_of)),
-            hours=Sum("hours", filter=Q(held_on__lte=as_of)),
-            attendance=Sum(attendance_total_subquery(), filter=Q(held_on__lte=as_of)),
+        .values(
+            "indicator_id", "indicator__name", "indicator__unit", "indicator__target_value", "indicator__retired_at",
+            "indicator__measure__position", "indicator__position",
         )
-        .order_by("indicator__measure__position", "indicator__position")
+        .annotate(
+            sessions=Count("pk", filter=held),
+            hours=Sum("hours", filter=held),
+            experts=Count("pk", filter=held & Q(speaker_is_expert=True)),
+            attendance=Sum(attendance_total_subquery(), filter=held),
+        )
     )
     indicators = []
-    for row in rows:
+    counted = (g for g in groups if g["indicator_id"] is not None and g["indicator__retired_at"] is None)
+    for row in sorted(counted, key=lambda g: (g["indicator__measure__position"], g["indicator__position"], g["indicator_id"])):
         counts_as = counts_as_for_unit(row["indicator__unit"])
         key = {CountsAs.ATTENDANCE: "attendance", CountsAs.HOURS: "hours"}.get(counts_as, "sessions")
         indicators.append(
@@ -162,9 +166,9 @@ def training_summary(plan, as_of: date | None = None) -> TrainingSummary:
         )
     return TrainingSummary(
         as_of=as_of,
-        sessions=totals["sessions"],
-        hours=totals["hours"],
-        attendance=totals["attendance"],
-        expert_sessions=totals["experts"],
+        sessions=sum(g["sessions"] for g in groups),
+        hours=sum((g["hours"] or Decimal(0) for g in groups), Decimal(0)),
+        attendance=sum(g["attendance"] or 0 for g in groups),
+        expert_sessions=sum(g["experts"] for g in groups),
         indicators=indicators,
     )

@@ -138,7 +138,9 @@ class PlanProgress:
     @classmethod
     def _compute(cls, plan: Plan, as_of: date, measures: list, named: dict[int, frozenset[int]]) -> "PlanProgress":
         planned = defaultdict(list)
-        for measure_id, month, percent in PlannedProgress.objects.filter(measure__plan=plan).values_list(
+        # Unordered: planned_for takes the latest month itself, and the model's ordering ("measure" → the
+        # measure's plan → its organisation) joined and sorted three tables (3 ms of 4 at N=300).
+        for measure_id, month, percent in PlannedProgress.objects.filter(measure__plan=plan).order_by().values_list(
             "measure_id", "month", "percent"
         ):
             planned[measure_id].append((month, percent))

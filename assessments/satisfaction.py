@@ -213,7 +213,8 @@ def satisfaction_summary(plan: Plan) -> SatisfactionSummary:
     )
     if latest is None:
         return SatisfactionSummary(None, 0)
-    return SatisfactionSummary(survey_figures(latest, list(latest.results.all())), latest.survey_count)
+    # By category (survey_figures): unordered, not by the model's ordering through the survey's plan and organisation.
+    return SatisfactionSummary(survey_figures(latest, list(latest.results.order_by())), latest.survey_count)
 
 
 # --- 陳情案件 -------------------------------------------------------------------------------------------

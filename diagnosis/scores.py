@@ -440,11 +440,11 @@ class DiagnosisSummary:
     unit_count: int
 
 
-def diagnosis_summary(plan) -> DiagnosisSummary | None:
+def diagnosis_summary(plan, *, max_total: int | None = None) -> DiagnosisSummary | None:
     """The plan's latest closed diagnosis round (or, when none is closed, the open one): the precinct's
     total out of 1000 and how many units submitted. None when the plan has no round. One query (the round
-    with its counts and its submitted scores' sum), and one more for the dimensions' points unless they are
-    prefetched on `plan`."""
+    with its counts and its submitted scores' sum), and one more for the dimensions' points unless the caller
+    gives their sum (`max_total`) or they are prefetched on `plan`."""
     from django.db.models import Case, OuterRef, Subquery, Sum, Value, When
 
     from .models import DiagnosisAnswer, DiagnosisRound, UnitDiagnosis
@@ -467,6 +467,7 @@ def diagnosis_summary(plan) -> DiagnosisSummary | None:
         return None
     total = None
     if latest.submitted_count:
-        max_total = sum(dimension.points for dimension in plan.dimensions.all())
+        if max_total is None:
+            max_total = sum(dimension.points for dimension in plan.dimensions.all())
         total = precinct_total_1000(latest.score_sum or 0, latest.submitted_count, max_total)
     return DiagnosisSummary(round=latest, total_1000=total, submitted_count=latest.submitted_count, unit_count=latest.unit_count)

@@ -14,7 +14,7 @@ from operator import or_
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Length, Replace
 from django.http import Http404
 
@@ -133,7 +133,11 @@ def newest_plan_for_user(user: User) -> Plan | None:
     """`preferred_plan` of every plan the user may read: the plan the navigation and the home page open.
     Remembered on the user object for the request (the home page and the navigation both ask)."""
     if not hasattr(user, "_sq_newest_plan"):
-        user._sq_newest_plan = preferred_plan(user, plans_for_user(user))
+        plans = plans_for_user(user)
+        # Only the newest year's plans are sorted (preferred_plan puts the newest year first anyway): for a
+        # national user, a few hundred plans instead of every plan of ten years (plan_year_idx finds them).
+        newest_year = plans.order_by("-year").values("year")[:1]
+        user._sq_newest_plan = preferred_plan(user, plans.filter(year=Subquery(newest_year)))
     return user._sq_newest_plan
 
 
@@ -142,8 +146,10 @@ def get_plan_for_user(user: User, year: int, organization_code: str | None = Non
     organisations' plans of that year are visible, the user's own (see `preferred_plan`)."""
     plans = plans_for_user(user).filter(year=year)
     if organization_code:
-        plans = plans.filter(organization__code=organization_code)
-    plan = preferred_plan(user, plans)
+        # At most one plan (plan_one_per_organization_year): nothing to prefer, so no ordering to build.
+        plan = plans.filter(organization__code=organization_code).select_related("organization__parent").order_by("pk").first()
+    else:
+        plan = preferred_plan(user, plans)
     access = plan_access(user, plan) if plan is not None else None
     if access is None:
         raise Http404("找不到此年度計畫，或您沒有檢視權限。")
@@ -156,6 +162,7 @@ def get_measure_for_user(access: PlanAccess, pk: int) -> Measure:
         Measure.objects.filter(plan=access.plan, pk=pk)
         .select_related("item__dimension", "focus_point")
         .prefetch_related("lead_units", "support_units")
+        .order_by("pk")  # one row: not the model's ordering through the plan and its organisation
         .first()
     )
     if measure is None:

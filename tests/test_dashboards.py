@@ -130,18 +130,18 @@ def grow_tenfold(plan_106):
 def test_the_plan_dashboard_costs_the_same_queries_with_ten_times_the_data(client, user, plan_106, django_assert_num_queries):
     client.force_login(user("secretariat"))
     machinery(plan_106, user)
-    # session, user, memberships, the plan by year (access), its framework: dimensions, items, focus points
-    # (no criteria: the dashboard shows none); the measures' status columns, their lead and support unit ids (one UNION),
+    # session, user, memberships, the plan by year (access), its framework: dimensions, items and focus points
+    # joined in one query (no criteria: the dashboard shows none); the measures' status columns, their lead and support unit ids (one UNION),
     # planned progress, the report aggregate, the organisation's units; 推動作業: the latest diagnosis round
-    # with its units and its scores' sum (1), the proposals' aggregate, the training sessions' and the linked indicators'
-    # aggregates (2), the surveys with the latest one and its results (2); the nav: newest plan (its
-    # organisation's parent joined).
-    with django_assert_num_queries(19):
+    # with its units and its scores' sum (1), the proposals' aggregate, the training sessions grouped by the indicator
+    # they count toward (1), the surveys with the latest one and its results (2); the nav: newest plan of the newest
+    # year (its organisation's parent joined).
+    with django_assert_num_queries(16):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "組織診斷" in html and "第0次調查" in html and "90.0%" in html and "講習" not in html
     grow_tenfold(plan_106)
     machinery(plan_106, user, copies=10)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(16):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "列管措施 370 項" in html and "提案 11 件" in html
 
@@ -150,7 +150,7 @@ def test_the_plan_dashboard_is_the_home_page_of_staff(client, user, django_asser
     client.force_login(user("secretariat"))
     # As the dashboard, with the plan found by "newest visible plan" instead of by year; with no survey, its card costs one query instead of 2 (the diagnosis card costs one either way).
     # The navigation reuses the plan the home page found (one query, not two).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(14):
         assert "進度總覽" in client.get("/").content.decode()
 
 

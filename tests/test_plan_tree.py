@@ -62,10 +62,10 @@ def test_it_shows_text_escaped(client, user, plan_106):
 
 def test_it_costs_the_same_queries_with_ten_times_the_measures(client, user, plan_106, django_assert_num_queries):
     client.force_login(user("secretariat"))
-    # session, user, memberships; the plan by year (access), its framework (on the plan already read):
-    # dimensions, items, focus points, criteria; the measures' columns, their lead and support unit names (one
-    # UNION); other plans; the nav: newest plan (its organisation's parent joined).
-    with django_assert_num_queries(12):
+    # session, user, memberships; the plan by year (access), its framework (dimensions, items, focus points and
+    # criteria joined in one query); the measures' columns, their lead and support unit names (one UNION); other
+    # plans; the nav: newest plan (its organisation's parent joined).
+    with django_assert_num_queries(9):
         client.get(URL)
     template = list(plan_106.measures.all())
     for copy in range(9):
@@ -75,7 +75,7 @@ def test_it_costs_the_same_queries_with_ten_times_the_measures(client, user, pla
             measure.position += 100 * (copy + 1)
             measure.save()
     assert plan_106.measures.count() == 370
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         assert "共 370 項措施" in client.get(URL).content.decode()
 
 

@@ -67,3 +67,21 @@ def test_the_pages_cost_what_they_cost_on_the_106_plan(client, user, plan_106):
         on_seed = cost(page + ("&" if "?" in page else "?") + "org=tcpd-shilin")
         on_scale = cost(page + ("&" if "?" in page else "?") + "org=scale-p0002")
         assert on_scale == on_seed, page
+
+
+@pytest.mark.parametrize("in_transaction", [True, pytest.param(False, marks=pytest.mark.django_db(transaction=True))])
+def test_it_refreshes_statistics_and_on_postgresql_outside_a_transaction_vacuums(in_transaction):
+    """VACUUM cannot run in a transaction (a caller's atomic block): there, and on SQLite, ANALYZE."""
+    from django.db import transaction
+
+    from assessments.scale_data import _analyze
+
+    vacuums = connection.vendor == "postgresql" and not in_transaction
+    with CaptureQueriesContext(connection) as captured:
+        if in_transaction:
+            with transaction.atomic():
+                _analyze()
+        else:
+            assert not connection.in_atomic_block
+            _analyze()
+    assert [q["sql"] for q in captured.captured_queries if "ANALYZE" in q["sql"]] == ["VACUUM ANALYZE" if vacuums else "ANALYZE"]

@@ -412,8 +412,8 @@ def test_the_training_summary_for_the_dashboard(plan_106, user, lecture_indicato
     session(plan_106, staff, held_on=date(2017, 4, 1), indicator=lecture_indicator, hours="2", attendance={unit("shilin-tianmu"): 10})
     session(plan_106, staff, held_on=date(2017, 5, 1), hours="3", expert=False, attendance={unit("shilin-wenlin"): 5})
     session(plan_106, staff, held_on=date(2017, 8, 1), indicator=lecture_indicator)
-    # The sessions' aggregate; the per-indicator aggregate.
-    with django_assert_num_queries(2):
+    # One aggregate of the sessions, grouped by the indicator they count toward.
+    with django_assert_num_queries(1):
         summary = training_summary(plan_106, date(2017, 5, 31))
     assert (summary.sessions, summary.hours, summary.attendance, summary.expert_sessions) == (2, Decimal(5), 15, 1)
     assert [(i.name, i.actual, i.target, i.rate_display) for i in summary.indicators] == [
@@ -423,6 +423,25 @@ def test_the_training_summary_for_the_dashboard(plan_106, user, lecture_indicato
 
     card = render_to_string("assessments/_training_card.html", {"summary": summary, "plan": plan_106})
     assert "2 場" in card and "5 小時" in card and "15 人次" in card and "1／20 場" in card
+
+
+def test_the_summary_counts_sessions_of_retired_indicators_but_lists_only_current_ones_in_plan_order(plan_106, user, lecture_indicator):
+    staff = user("secretariat")
+    measure = lecture_indicator.measure
+    people = measure.indicators.create(name="參訓人次指標", unit="人次", target_value=100, position=lecture_indicator.position + 1)
+    retired = measure.indicators.create(name="停用的指標", unit="場", target_value=4, position=lecture_indicator.position + 2)
+    session(plan_106, staff, held_on=date(2017, 3, 1), indicator=people, hours="2", attendance={unit("shilin-tianmu"): 30})
+    session(plan_106, staff, held_on=date(2017, 3, 2), indicator=lecture_indicator, hours="1.5", attendance={unit("shilin-tianmu"): 4})
+    session(plan_106, staff, held_on=date(2017, 3, 3), indicator=retired, hours="1", attendance={unit("shilin-wenlin"): 6})
+    session(plan_106, staff, held_on=date(2017, 12, 1), indicator=people, hours="8", attendance={unit("shilin-wenlin"): 50})
+    Indicator.objects.filter(pk=retired.pk).update(retired_at=timezone.now())  # retired after its session was held
+    summary = training_summary(plan_106, date(2017, 5, 31))
+    # The retired indicator's session counts in the totals; the December one is after the date.
+    assert (summary.sessions, summary.hours, summary.attendance, summary.expert_sessions) == (3, Decimal("4.5"), 40, 3)
+    assert [(i.name, i.actual) for i in summary.indicators] == [(lecture_indicator.name, Decimal(1)), ("參訓人次指標", Decimal(30))]
+    empty = training_summary(plan_106, date(2017, 1, 31))  # before any session: zeros, the indicators at 0
+    assert (empty.sessions, empty.hours, empty.attendance, empty.expert_sessions) == (0, Decimal(0), 0, 0)
+    assert [(i.name, i.actual) for i in empty.indicators] == [(lecture_indicator.name, Decimal(0)), ("參訓人次指標", Decimal(0))]
 
 
 # --- hostile input and the admin ---

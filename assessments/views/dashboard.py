@@ -3,13 +3,12 @@
 from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from diagnosis.framework_tree import plan_framework
 from diagnosis.models import Plan
-from diagnosis.models.plan import framework_prefetches
 from diagnosis.scores import diagnosis_summary
 from measures.access import PlanAccess, get_plan_for_user, get_unit_for_user
 from measures.models import ProgressReport
@@ -33,7 +32,7 @@ def plan_dashboard(request: HttpRequest, year: int) -> HttpResponse:
 
 def render_plan_dashboard(request: HttpRequest, access: PlanAccess) -> HttpResponse:
     plan = access.plan  # read with its organisation by the access lookup; its framework without criteria:
-    prefetch_related_objects([plan], *framework_prefetches(criteria=False))
+    framework = plan_framework(plan, criteria=False)
     as_of = as_of_from_request(request, plan)
     progress = PlanProgress.counts(plan, as_of.date)
     active = [m for m in progress.measures if progress.status.get(m.pk) is not None]
@@ -44,12 +43,12 @@ def render_plan_dashboard(request: HttpRequest, access: PlanAccess) -> HttpRespo
             by_focus[measure.focus_point_id].append(measure)
 
     dimensions, at_risk = [], []
-    for dimension in plan.dimensions.all():
+    for dimension in framework:
         items = []
-        for item in dimension.items.all():
+        for item in dimension.items:
             counts = progress.counts_for(by_item[item.pk])
             items.append({"item": item, "counts": counts, "bar": status_bar(counts)})
-            for focus_point in item.focus_points.all():
+            for focus_point in item.focus_points:
                 statuses = [progress.status[m.pk].status for m in by_focus[focus_point.pk]]
                 if not statuses:
                     reason = "尚無措施"
@@ -83,8 +82,9 @@ def render_plan_dashboard(request: HttpRequest, access: PlanAccess) -> HttpRespo
             "at_risk": at_risk,
             "units": units,
             "statuses": STATUS_ORDER,
-            # 推動作業: 組織診斷 (1 query, the dimensions prefetched), 創意提案 (1), 教育訓練 as of the date (2), 滿意度調查 (2).
-            "diagnosis_summary": diagnosis_summary(plan),
+            # 推動作業: 組織診斷 (1 query, out of the framework's points), 創意提案 (1), 教育訓練 as of the date (1),
+            # 滿意度調查 (2).
+            "diagnosis_summary": diagnosis_summary(plan, max_total=sum(d.points for d in framework)),
             "proposal_summary": proposal_summary(plan),
             "training": training_summary(plan, as_of.date),
             "satisfaction": satisfaction_summary(plan),

@@ -71,6 +71,9 @@ class Plan(models.Model):
         verbose_name = _("年度計畫")
         verbose_name_plural = _("年度計畫")
         ordering = ["organization", "-year"]
+        # The pages find a plan by year (and the navigation the newest year) across every organisation a
+        # national user may read: without it each page sorted every plan of every year.
+        indexes = [models.Index(fields=["year"], name="plan_year_idx")]
         constraints = [
             models.UniqueConstraint(fields=["organization", "year"], name="plan_one_per_organization_year", violation_error_message=_("此機關已有該年度的計畫。")),
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="plan_end_after_start", violation_error_message=_("執行期程迄日不可早於起日。")),

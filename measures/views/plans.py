@@ -2,21 +2,30 @@
 
 from collections import defaultdict
 from collections.abc import Callable
+from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from diagnosis.models.plan import framework_prefetches
+from diagnosis.framework_tree import plan_framework
 
 from ..access import get_plan_for_user, plans_for_user
 from ..tree_measures import TreeMeasure, tree_measures
 
 OTHER_PLANS_SHOWN = 30
 URL_MARKER = "987654321"
+
+
+class OtherPlan(NamedTuple):
+    """A link from the plan tree to another plan the user may read."""
+
+    url: str
+    organization_name: str
+    year: int
 
 
 def url_per_object(name: str, key: str, **fixed) -> Callable[[object], str]:
@@ -32,7 +41,7 @@ def url_per_object(name: str, key: str, **fixed) -> Callable[[object], str]:
 def plan_tree(request: HttpRequest, year: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     plan = access.plan  # read with its organisation by the access lookup
-    prefetch_related_objects([plan], *framework_prefetches())
+    framework = plan_framework(plan)
     measures = tree_measures(
         plan, url_per_object("measures:measure", "pk", year=plan.year), url_per_object("measures:measure_move", "pk", year=plan.year)
     )
@@ -40,23 +49,30 @@ def plan_tree(request: HttpRequest, year: int) -> HttpResponse:
     retired: list[TreeMeasure] = []
     for measure in measures:
         (retired if measure.retired_at else by_item[measure.item_id]).append(measure)
-    for dimension in plan.dimensions.all():
-        for item in dimension.items.all():
+    for dimension in framework:
+        for item in dimension.items:
             item.active_measures = by_item.get(item.pk, [])
-            for focus_point in item.focus_points.all():
+            for focus_point in item.focus_points:
                 focus_point.active_measures = [m for m in item.active_measures if m.focus_point_id == focus_point.pk]
             item.unlinked_measures = [m for m in item.active_measures if m.focus_point_id is None]
-    # Bureau or national staff may see thousands of plans; the tree links the newest few (the rest by ?org=).
-    other_plans = (
-        plans_for_user(request.user).exclude(pk=plan.pk).select_related("organization")
-        .order_by("-year", "organization__tree_order")[:OTHER_PLANS_SHOWN]
-    )
+    # Bureau or national staff may see thousands of plans; the tree links the newest few (the rest by ?org=),
+    # read as the link needs them: year, organisation code and name.
+    plan_url = url_per_object("measures:plan", "year")
+    other_plans = [
+        OtherPlan(f"{plan_url(other_year)}?{urlencode({'org': code})}", name, other_year)
+        for other_year, code, name in plans_for_user(request.user).exclude(pk=plan.pk)
+        .order_by("-year", "organization__tree_order")
+        .values_list("year", "organization__code", "organization__name")[:OTHER_PLANS_SHOWN]
+    ]
     return render(
         request,
         "measures/plan_tree.html",
         {
             "plan": plan,
+            "framework": framework,
             "access": access,
+            # reversed once: every focus point without a measure links to it
+            "new_measure_url": reverse("measures:measure_new", kwargs={"year": plan.year}),
             "retired": retired,
             "measure_count": len(measures) - len(retired),
             "other_plans": other_plans,

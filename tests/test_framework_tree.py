@@ -1,0 +1,68 @@
+"""diagnosis.framework_tree.plan_framework: the plan's framework as plain rows in one query, as the models hold it."""
+
+from diagnosis.framework_tree import plan_framework
+from diagnosis.models import Criterion, Dimension, FocusPoint, Item
+
+
+def _from_models(plan, criteria=True):
+    return [
+        (d.pk, d.name, d.get_scope_display(), d.points, [
+            (i.pk, i.name, i.description, [
+                (f.pk, f.name, f.description, [(c.label, c.text) for c in f.criteria.order_by("position")] if criteria else [])
+                for f in i.focus_points.order_by("position")
+            ])
+            for i in d.items.order_by("position")
+        ])
+        for d in plan.dimensions.order_by("position")
+    ]
+
+
+def _from_rows(framework):
+    return [
+        (d.pk, d.name, d.scope_display, d.points, [
+            (i.pk, i.name, i.description, [(f.pk, f.name, f.description, [(c.label, c.text) for c in f.criteria]) for f in i.focus_points])
+            for i in d.items
+        ])
+        for d in framework
+    ]
+
+
+def test_it_reads_the_106_framework_as_the_models_hold_it_in_one_query(plan_106, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        framework = plan_framework(plan_106)
+    assert _from_rows(framework) == _from_models(plan_106)
+    assert [d.name for d in framework] == ["基礎服務", "服務遞送", "服務量能", "服務評價", "開放創新"]
+    assert sum(d.points for d in framework) == 1000
+    assert framework[4].scope_display == "整體評核構面"
+    assert sum(len(f.criteria) for d in framework for i in d.items for f in i.focus_points) == Criterion.objects.filter(
+        focus_point__item__dimension__plan=plan_106).count() > 0
+
+
+def test_without_criteria_it_reads_no_criterion(plan_106, django_assert_num_queries):
+    with django_assert_num_queries(1) as captured:
+        framework = plan_framework(plan_106, criteria=False)
+    assert "criterion" not in captured.captured_queries[0]["sql"].lower()
+    assert _from_rows(framework) == _from_models(plan_106, criteria=False)
+
+
+def test_it_keeps_a_dimension_without_items_and_an_item_without_focus_points_in_position_order(plan_106):
+    first = Dimension.objects.filter(plan=plan_106).order_by("position").first()
+    empty_item = Item.objects.create(dimension=first, position=0, name="新項目（尚無重點）")
+    empty_dimension = Dimension.objects.create(plan=plan_106, position=99, name="新構面", points=10)
+    lone = FocusPoint.objects.create(item=empty_item, position=5, name="後加的重點")
+    FocusPoint.objects.create(item=empty_item, position=1, name="先的重點")
+    framework = plan_framework(plan_106)
+    assert framework[-1].pk == empty_dimension.pk and framework[-1].items == []
+    assert framework[0].items[0].pk == empty_item.pk
+    assert [f.name for f in framework[0].items[0].focus_points] == ["先的重點", "後加的重點"]
+    assert framework[0].items[0].focus_points[1].pk == lone.pk and lone.criteria.count() == 0
+    assert framework[0].items[0].focus_points[1].criteria == []
+    assert _from_rows(framework) == _from_models(plan_106)
+
+
+def test_it_reads_only_its_own_plan(plan_106):
+    from diagnosis.plan_copy import plan_copy
+
+    plan_copy(source=plan_106, year=107)
+    framework = plan_framework(plan_106)
+    assert {d.pk for d in framework} == set(plan_106.dimensions.values_list("pk", flat=True))
