@@ -193,7 +193,7 @@ def _page(client: Client, name: str, url: str, repeat: int, explain: bool) -> Ca
     with _Recorder() as recorded:
         response = client.get(url, secure=secure)
     if response.status_code != 200:
-        raise RuntimeError(f"{url} answered {response.status_code}")
+        raise RuntimeError(f"{url} 回應 {response.status_code}")
     median, baseline = _paired_medians(lambda: client.get(url, secure=secure), recorded.replay, repeat)
     scans = seq_scans(recorded.selects()) if explain else ()
     return Case(name, median, len(recorded.statements), baseline, url, scans)

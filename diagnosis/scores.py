@@ -379,26 +379,21 @@ def _ratios(result: RoundResult) -> dict[int, Decimal]:
 
 
 def framework_of(plan) -> Framework:
-    """The plan's dimensions, items and focus points with their points (three queries)."""
-    from .models import Dimension, FocusPoint, Item
+    """The plan's (or plan id's) dimensions, items and focus points with their points, as scoring slots: one
+    query (`framework_tree.plan_framework`, the pages' reader of the same tables)."""
+    from .framework_tree import plan_framework
 
-    dimensions = list(Dimension.objects.filter(plan=plan).order_by("position").values_list("pk", "name", "points"))
-    items = list(Item.objects.filter(dimension__plan=plan).order_by("position").values_list("pk", "dimension_id", "name", "points"))
-    fps = list(FocusPoint.objects.filter(item__dimension__plan=plan).order_by("position").values_list("pk", "item_id", "name", "points"))
-    dim_names = {pk: name for pk, name, _ in dimensions}
-    item_rows = {pk: (dim_id, name) for pk, dim_id, name, _ in items}
-    fps_by_item: dict[int, list[FocusPointSlot]] = {}
-    for pk, item_id, name, points in fps:
-        dim_id, item_name = item_rows[item_id]
-        fps_by_item.setdefault(item_id, []).append(FocusPointSlot(pk, name, points, (dim_names[dim_id], item_name, name)))
-    items_by_dim: dict[int, list[ItemSlot]] = {}
-    for pk, dim_id, name, points in items:
-        items_by_dim.setdefault(dim_id, []).append(ItemSlot(pk, name, points, tuple(fps_by_item.get(pk, ()))))
-    return Framework(tuple(DimensionSlot(pk, name, points, tuple(items_by_dim.get(pk, ()))) for pk, name, points in dimensions))
+    return Framework(tuple(
+        DimensionSlot(d.pk, d.name, d.points, tuple(
+            ItemSlot(i.pk, i.name, i.points, tuple(FocusPointSlot(f.pk, f.name, f.points, (d.name, i.name, f.name)) for f in i.focus_points))
+            for i in d.items
+        ))
+        for d in plan_framework(plan, criteria=False)
+    ))
 
 
 def round_result_of(diagnosis_round) -> RoundResult:
-    """A round's result from its submitted diagnoses (five queries: the framework, the units, the answers)."""
+    """A round's result from its submitted diagnoses (three queries: the framework, the units, the answers)."""
     from .models import DiagnosisAnswer, UnitDiagnosis
 
     framework = framework_of(diagnosis_round.plan_id)

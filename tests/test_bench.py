@@ -69,8 +69,13 @@ def test_inside_a_transaction_or_on_sqlite_it_vacuums_nothing(db, django_assert_
 def test_bench_requests_loops_over_a_page_and_changes_nothing(plan_106):
     from django.contrib.auth import get_user_model
 
+    from django.test.utils import CaptureQueriesContext
+
     out = StringIO()
-    call_command("bench_requests", "/plans/106/", "--count", "2", stdout=out)
+    with CaptureQueriesContext(connection) as captured:
+        call_command("bench_requests", "/plans/106/", "--count", "2", stdout=out)
+    # The plan tree reads its framework once per request: 3 warm-ups and the 2 asked for.
+    assert sum('FROM "diagnosis_dimension"' in q["sql"] for q in captured.captured_queries) == 5
     assert "已請求 /plans/106/ 暖身 3 次、量測 2 次。" in out.getvalue()
     assert not get_user_model().objects.filter(username="bench-admin").exists()
 

@@ -373,13 +373,13 @@ def test_diagnosis_pages_cost_a_fixed_number_of_queries(client, user, plan_106, 
     # … the plan, the round, its units with who submitted; the nav (1).
     with django_assert_num_queries(7):
         client.get(reverse("diagnosis:round", kwargs={"year": 106, "pk": second.pk}))
-    # … the plan, the round, the unit's diagnosis, the framework (3), its answers, the focus points with their
+    # … the plan, the round, the unit's diagnosis, the framework (1), its answers, the focus points with their
     # criteria (2); the nav (1).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         client.get(unit_url(second, "shilin-investigation"))
-    # … the plan, the round, its result (framework 3, units, answers), the previous round, its result (5);
+    # … the plan, the round, its result (framework 1, units, answers), the previous round, its result (3);
     # the nav (1).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(13):
         client.get(results_url(second))
     # … the plan, the drafts with unit, item, dimension, focus point, proposer and measure joined; the nav (1).
     with django_assert_num_queries(6):
@@ -389,13 +389,13 @@ def test_diagnosis_pages_cost_a_fixed_number_of_queries(client, user, plan_106, 
     # … the plan, the rounds with their counts, the head's own diagnoses; the nav (1).
     with django_assert_num_queries(7):
         client.get(ROUNDS)
-    # … the plan, the round, the unit's diagnosis, the framework (3), its answers, the focus points with their criteria (2).
-    with django_assert_num_queries(13):
+    # … the plan, the round, the unit's diagnosis, the framework (1), its answers, the focus points with their criteria (2).
+    with django_assert_num_queries(11):
         client.get(unit_url(second))
 
     client.force_login(staff)
-    # … the plan, the allotment's framework (3), whether a round exists; the nav (1).
-    with django_assert_num_queries(9):
+    # … the plan, the allotment's framework (1), whether a round exists; the nav (1).
+    with django_assert_num_queries(7):
         client.get(ALLOTMENT)
 
 

@@ -66,3 +66,24 @@ def test_it_reads_only_its_own_plan(plan_106):
     plan_copy(source=plan_106, year=107)
     framework = plan_framework(plan_106)
     assert {d.pk for d in framework} == set(plan_106.dimensions.values_list("pk", flat=True))
+
+
+def test_the_scoring_framework_is_built_from_the_same_single_query_with_the_allotment(plan_106, django_assert_num_queries):
+    from diagnosis.scores import even_allotment, framework_of
+
+    items, focus_points = even_allotment(framework_of(plan_106))
+    for pk, points in items.items():
+        Item.objects.filter(pk=pk).update(points=points)
+    for pk, points in focus_points.items():
+        FocusPoint.objects.filter(pk=pk).update(points=points)
+    with django_assert_num_queries(1):
+        framework = framework_of(plan_106.pk)  # the round's plan id, as round_result_of passes it
+    assert [(d.pk, d.name, d.points) for d in framework.dimensions] == list(
+        plan_106.dimensions.order_by("position").values_list("pk", "name", "points"))
+    slots = [(i.pk, i.points, [(f.pk, f.points, f.key) for f in i.focus_points]) for d in framework.dimensions for i in d.items]
+    expected = [
+        (i.pk, i.points, [(f.pk, f.points, (i.dimension.name, i.name, f.name)) for f in i.focus_points.order_by("position")])
+        for i in Item.objects.filter(dimension__plan=plan_106).select_related("dimension").order_by("dimension__position", "position")
+    ]
+    assert slots == expected and all(points is not None for _, points, _ in slots)
+    assert framework.max_total == 1000

@@ -1,6 +1,7 @@
 """The navigation's links (sq_portal.context.nav_urls): reversed once per year, URL configuration and script
 prefix, and the same addresses `{% url %}` gave."""
 
+import pytest
 from django.test import Client
 from django.urls import reverse, set_script_prefix
 
@@ -24,10 +25,8 @@ def test_it_follows_the_script_prefix_and_is_read_only(db):
     finally:
         set_script_prefix("/")
     assert not nav_urls(106)["plan"].startswith("/portal/")
-    try:
+    with pytest.raises(TypeError):  # one mapping serves every request: nobody may change it
         nav_urls(106)["plan"] = "/elsewhere/"
-    except TypeError:
-        pass
     assert nav_urls(106)["plan"] == reverse("measures:plan", kwargs={"year": 106})
 
 
