@@ -32,8 +32,8 @@ class IndicatorProgress:
         return "—" if self.rate is None else f"{self.rate:.1f}%"
 
 
-def indicator_actuals(measures: list[Measure], as_of: date, unit: Unit | None = None) -> list[IndicatorProgress]:
-    """Each active indicator of `measures` with its actual value: every unit's latest sent value, summed
+def indicator_actuals(measures: list[Measure] | list[int], as_of: date, unit: Unit | None = None) -> list[IndicatorProgress]:
+    """Each active indicator of `measures` (instances or ids) with its actual value: every unit's latest sent value, summed
     (or only `unit`'s), counting reports sent by `as_of` for months not after it; for an indicator fed by
     training, what the sessions held by `as_of` add up to (`unit`'s: the sessions it organised, its attendees).
 
@@ -41,7 +41,6 @@ def indicator_actuals(measures: list[Measure], as_of: date, unit: Unit | None = 
     measures have no indicator)."""
     indicators = list(
         Indicator.objects.filter(measure__in=measures, retired_at__isnull=True)
-        .select_related("measure")
         .order_by("measure__position", "position")
     )
     rows = IndicatorActual.objects.filter(

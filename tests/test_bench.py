@@ -68,7 +68,6 @@ def test_inside_a_transaction_or_on_sqlite_it_vacuums_nothing(db, django_assert_
 
 def test_bench_requests_loops_over_a_page_and_changes_nothing(plan_106):
     from django.contrib.auth import get_user_model
-
     from django.test.utils import CaptureQueriesContext
 
     out = StringIO()

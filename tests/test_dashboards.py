@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from assessments.progress import PlanProgress, default_as_of
 from assessments.status import STATUS_ORDER, Status
+from assessments.unit_progress import unit_progress
 from measures.models import Measure, PlannedProgress, ProgressReport, Unit
 from tests.machinery_fixtures import machinery
 
@@ -182,14 +183,14 @@ def test_the_unit_dashboard(client, user, plan_106, pdf_file):
 def test_the_unit_dashboard_costs_the_same_queries_with_more_reports(client, user, plan_106, django_assert_num_queries):
     client.force_login(user("tianmu"))
     url = reverse("assessments:unit", kwargs={"code": "shilin-tianmu"}) + "?as_of=106/05/31"
-    # session, user, the unit, memberships, its plan, measures, lead units, support units, planned progress,
-    # the report aggregate, the organisation's units, the unit's reports, indicators (its measures have none,
-    # so no query for their actual values); the nav: newest plan (its organisation's parent joined); the unit's
-    # two ancestors for its name.
-    with django_assert_num_queries(16):
+    # session, user, the unit, memberships, its plan; the unit's 主辦/協辦 links (one UNION), the measures it
+    # carries, their planned progress, the aggregate of its reports, its reports, indicators (its measures have
+    # none, so no query for their actual values); the nav: newest plan (its organisation's parent joined); the
+    # unit's ancestors for its name (one query by the path).
+    with django_assert_num_queries(13):
         client.get(url)
     grow_tenfold(plan_106)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(13):
         client.get(url)
 
 
@@ -223,6 +224,58 @@ def test_counting_from_plain_rows_gives_what_the_measure_instances_give(plan_106
     assert any(len(m.lead_unit_ids) + len(m.support_unit_ids) > 1 for m in rows.measures)
     assert rows.status == full.status and rows.unit_status == full.unit_status and rows.carriers == full.carriers
     assert any(status is not None for status in rows.status.values())
+
+
+@pytest.mark.parametrize("as_of", [date(2017, 1, 1), date(2017, 5, 31), date(2017, 8, 15), date(2017, 12, 31)])
+def test_one_units_progress_gives_what_the_whole_plans_gives_that_unit(plan_106, as_of):
+    """The unit page computes only its unit's statuses: the same as PlanProgress.unit_status, for every unit,
+    with 附表1's 各分局、大隊、隊 (the precinct itself), 附表2's 各單位, a retired measure, a measure not yet
+    listed, and a unit named both 主辦 and 協辦."""
+    form1 = plan_106.measures.filter(source="form1").order_by("pk").first()
+    Measure.objects.filter(pk=form1.pk).update(all_units=True)
+    measure = plan_106.measures.get(source=Measure.Source.FORM2, name="主動服務")
+    PlannedProgress.objects.create(measure=measure, month=date(2017, 5, 1), percent=50)
+    sent(measure, "shilin-secretariat", date(2017, 5, 1), 45, day=date(2017, 5, 30))
+    sent(measure, "shilin-tianmu", date(2017, 4, 1), 100, day=date(2017, 4, 30))
+    doubled = plan_106.measures.filter(source="form2", lead_units__isnull=False).exclude(pk=measure.pk).order_by("pk").first()
+    doubled.support_units.add(doubled.lead_units.first())
+    retired, late = plan_106.measures.filter(source="form2").exclude(pk__in=[measure.pk, doubled.pk]).order_by("pk")[:2]
+    Measure.objects.filter(pk=retired.pk).update(retired_at=timezone.make_aware(datetime(2017, 6, 1, 9)))
+    Measure.objects.filter(pk=late.pk).update(listed_on=date(2017, 7, 1))
+    full = PlanProgress.load(plan_106, as_of)
+    roles_seen, reports_seen = set(), 0
+    for unit in full.units:
+        progress = unit_progress(plan_106, unit, as_of)
+        expected = [(m.pk, full.unit_status[(m.pk, unit.pk)]) for m in full.measures if full.unit_status.get((m.pk, unit.pk))]
+        assert [(row.measure.pk, row.status) for row in progress.rows] == expected, unit.name
+        by_pk = {m.pk: m for m in full.measures}
+        for row in progress.rows:
+            m = by_pk[row.measure.pk]
+            assert (row.measure.name, row.measure.item_name, row.measure.dimension_name) == (m.name, m.item.name, m.item.dimension.name)
+            old_role = (
+                "主辦" if unit in m.lead_units.all() else "協辦" if unit in m.support_units.all()
+                else "各單位" if m.source == Measure.Source.FORM2 else "本機關"
+            )
+            assert row.role == old_role
+            roles_seen.add(row.role)
+        reports = ProgressReport.objects.filter(measure__plan=plan_106, unit=unit).select_related("measure").order_by("-period", "measure__position")
+        assert [(r.pk, r.measure_name, r.period, r.status) for r in progress.reports] == [
+            (r.pk, r.measure.name, r.period, r.status) for r in reports
+        ]
+        reports_seen += len(progress.reports)
+    assert reports_seen == 2
+    if as_of >= date(2017, 5, 31):
+        assert roles_seen == {"主辦", "協辦", "各單位", "本機關"}
+
+
+def test_one_units_progress_costs_the_same_queries_with_ten_times_the_data(plan_106, django_assert_num_queries):
+    # The unit's links (one UNION), its measures, their planned progress, its report aggregate, its reports.
+    tianmu = Unit.objects.get(code="shilin-tianmu")
+    with django_assert_num_queries(5):
+        unit_progress(plan_106, tianmu, date(2017, 5, 31))
+    grow_tenfold(plan_106)
+    with django_assert_num_queries(5):
+        assert unit_progress(plan_106, tianmu, date(2017, 5, 31)).rows
 
 
 def test_counting_from_plain_rows_costs_the_same_queries_with_ten_times_the_data(plan_106, django_assert_num_queries):

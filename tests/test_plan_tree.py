@@ -120,3 +120,19 @@ def test_a_measure_row_is_drawn_with_its_page_units_deadline_and_for_staff_its_m
     assert "承辦單位：秘書室　完成期限：賡續辦理" in row(units_display="秘書室", deadline_display="賡續辦理")
     retired = row(retired_at=datetime(2017, 6, 1))
     assert retired.startswith('<li class="tree-measure ps-2 mb-2 retired">') and "<form" not in retired
+
+
+def test_the_move_forms_share_one_csrf_field_that_the_server_accepts(user, plan_106):
+    """The field is masked once per page, not once per form (each masking costs random bytes and a cipher)."""
+    import re
+
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user("secretariat"))
+    html = client.get(URL).content.decode()
+    tokens = re.findall(r'action="/plans/106/measures/\d+/move/"><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert len(tokens) == 2 * plan_106.measures.filter(retired_at__isnull=True).count() and len(set(tokens)) == 1
+    move = re.search(r'action="(/plans/106/measures/\d+/move/)"', html).group(1)
+    response = client.post(move, {"csrfmiddlewaretoken": tokens[0], "direction": "down"})
+    assert response.status_code == 302  # moved, not refused by the CSRF check (403)

@@ -276,3 +276,27 @@ def test_a_submission_that_loses_a_race_is_a_form_error(client, user, measure, m
     response = post_report(client, measure)
     assert response.status_code == 200
     assert "天母派出所該月份已有填報，請重新整理後編修該筆填報。" in str(response.context["form"].errors["period"])
+
+
+def test_a_reports_values_and_files_list_in_order_without_joining_up_to_the_plan(client, user, measure):
+    """Indicator values by the indicator's position, files by upload; reading them neither joins nor sorts
+    through the report's measure, plan and organisation (the models' orderings name the parent's id)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from measures.models import Indicator, IndicatorActual
+
+    second = measure.indicators.create(name="後列指標", unit="件", target_value=10, position=2)
+    first = measure.indicators.create(name="前列指標", unit="件", target_value=10, position=1)
+    report = report_of("shilin-tianmu", measure, user("tianmu"))
+    IndicatorActual.objects.create(report=report, indicator=second, value=2)
+    IndicatorActual.objects.create(report=report, indicator=first, value=1)
+    assert [a.indicator_id for a in report.actuals.all()] == [first.pk, second.pk]
+    assert [i.pk for i in Indicator.objects.filter(measure=measure)] == [first.pk, second.pk]
+    client.force_login(user("secretariat"))
+    html = client.get(reverse("measures:report", kwargs={"pk": report.pk})).content.decode()
+    assert html.index("前列指標") < html.index("後列指標")
+    with CaptureQueriesContext(connection) as page:
+        client.get(reverse("measures:measure", kwargs={"year": 106, "pk": measure.pk}))
+    reads = [q["sql"] for q in page.captured_queries if "measures_indicatoractual" in q["sql"] or "measures_evidence" in q["sql"]]
+    assert len(reads) == 2 and not any("diagnosis_plan" in sql or "measures_measure" in sql for sql in reads)

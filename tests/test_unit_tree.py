@@ -167,3 +167,24 @@ def test_changing_a_position_in_the_admin_reorders(client, user):
     )
     assert response.status_code == 302, response.content.decode()
     assert codes_within("tcpd-shilin")[:2] == ["tcpd-shilin", "shilin-tianmu"]
+
+
+def test_the_official_name_reads_the_ancestors_in_one_query(plan_106, django_assert_num_queries):
+    tianmu = Unit.objects.get(code="shilin-tianmu")  # 臺北市政府警察局 → 士林分局 → 天母派出所
+    with django_assert_num_queries(1):
+        assert tianmu.official_name() == "臺北市政府警察局士林分局天母派出所"
+    joined = Unit.objects.select_related("parent__parent").get(code="shilin-tianmu")
+    with django_assert_num_queries(0):
+        assert joined.official_name() == "臺北市政府警察局士林分局天母派出所"
+    half = Unit.objects.select_related("parent").get(code="shilin-tianmu")
+    with django_assert_num_queries(1):
+        assert half.official_name() == "臺北市政府警察局士林分局天母派出所"
+    root = Unit.objects.get(code="tcpd")
+    with django_assert_num_queries(0):
+        assert root.official_name() == "臺北市政府警察局"
+
+
+def test_the_official_name_follows_the_parents_when_a_path_is_out_of_step(plan_106):
+    tianmu = Unit.objects.get(code="shilin-tianmu")
+    Unit.objects.filter(pk=tianmu.pk).update(path=f"/{tianmu.pk}/")  # as if written around the services
+    assert Unit.objects.get(pk=tianmu.pk).official_name() == "臺北市政府警察局士林分局天母派出所"

@@ -21,6 +21,7 @@ from ..indicators import indicator_actuals, training_summary
 from ..progress import PlanProgress, StatusCounts
 from ..satisfaction import satisfaction_summary
 from ..status import STATUS_ORDER, Status, month_start
+from ..unit_progress import unit_progress
 
 
 @login_required
@@ -106,40 +107,32 @@ def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     if plan is None:
         return render(request, "assessments/unit_dashboard.html", context)
     as_of = as_of_from_request(request, plan)
-    progress = PlanProgress.load(plan, as_of.date)
-    rows = []
-    measure_url = url_per_object("measures:measure", "pk", year=plan.year)
-    for measure in progress.measures:
-        status = progress.unit_status.get((measure.pk, unit.pk))
-        if status is None:
-            continue
-        role = (
-            "主辦" if any(u.pk == unit.pk for u in measure.lead_units.all())
-            else "協辦" if any(u.pk == unit.pk for u in measure.support_units.all())
-            else "各單位" if measure.source == measure.Source.FORM2 else "本機關"
-        )
-        rows.append({"measure": measure, "status": status, "role": role, "url": measure_url(measure.pk)})
-    counts = StatusCounts()
-    for row in rows:
-        counts.add(row["status"])
+    progress = unit_progress(plan, unit, as_of.date)
     month = month_start(as_of.date)
-    reports = list(
-        ProgressReport.objects.filter(measure__plan=plan, unit=unit)
-        .select_related("measure")
-        .order_by("-period", "measure__position")
-    )
-    reported_this_month = {r.measure_id for r in reports if r.period == month and r.status != r.Status.DRAFT}
-    drafts = {r.measure_id: r for r in reports if r.status == r.Status.DRAFT}
-    latest = {}
-    for report in reports:
+    reported_this_month = {r.measure_id for r in progress.reports if r.period == month and r.status != ProgressReport.Status.DRAFT}
+    drafts, latest = {}, {}
+    for report in progress.reports:  # newest month first
         latest.setdefault(report.measure_id, report)
+        if report.status == ProgressReport.Status.DRAFT:
+            drafts[report.measure_id] = report
+    measure_url = url_per_object("measures:measure", "pk", year=plan.year)
     report_url = url_per_object("measures:report", "pk")
-    for row in rows:
-        row["latest_report"] = latest.get(row["measure"].pk)
-        row["report_url"] = report_url(row["latest_report"].pk) if row["latest_report"] else ""
-        row["due_this_month"] = row["measure"].pk not in reported_this_month
-        row["draft"] = drafts.get(row["measure"].pk)
-    actuals = indicator_actuals([row["measure"] for row in rows], as_of.date, unit=unit)
+    rows = []
+    for row in progress.rows:
+        pk = row.measure.pk
+        rows.append(
+            {
+                "measure": row.measure,
+                "status": row.status,
+                "role": row.role,
+                "url": measure_url(pk),
+                "latest_report": latest.get(pk),
+                "report_url": report_url(latest[pk].pk) if pk in latest else "",
+                "due_this_month": pk not in reported_this_month,
+                "draft": drafts.get(pk),
+            }
+        )
+    counts = progress.counts
     context.update(
         {
             "as_of": as_of,
@@ -148,8 +141,8 @@ def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "bar": status_bar(counts),
             "month": month,
             "due_rows": [row for row in rows if row["due_this_month"]],
-            "returned": [r for r in reports if r.status == r.Status.RETURNED],
-            "indicators": actuals,
+            "returned": [r for r in progress.reports if r.status == ProgressReport.Status.RETURNED],
+            "indicators": indicator_actuals([row.measure.pk for row in progress.rows], as_of.date, unit=unit),
         }
     )
     return render(request, "assessments/unit_dashboard.html", context)

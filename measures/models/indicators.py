@@ -28,7 +28,10 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = _("績效指標")
         verbose_name_plural = _("績效指標")
-        ordering = ["measure", "position", "pk"]
+        # By the parent's id, not through it: naming the foreign key sorted by the parent's own ordering, which
+        # joined up to the plan and its organisation on every read (at N=300, planning the measure page's
+        # prefetch of its reports' indicator values took 4 ms for no row).
+        ordering = ["measure_id", "position", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(target_value__gte=0), name="indicator_target_non_negative", violation_error_message=_("目標值不可為負數。")),
             models.CheckConstraint(

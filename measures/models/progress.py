@@ -22,7 +22,10 @@ class PlannedProgress(models.Model):
     class Meta:
         verbose_name = _("預定進度")
         verbose_name_plural = _("預定進度")
-        ordering = ["measure", "month"]
+        # By the parent's id, not through it: naming the foreign key sorted by the parent's own ordering, which
+        # joined up to the plan and its organisation on every read (at N=300, planning the measure page's
+        # prefetch of its reports' indicator values took 4 ms for no row).
+        ordering = ["measure_id", "month"]
         constraints = [
             models.UniqueConstraint(fields=["measure", "month"], name="planned_progress_one_per_month", violation_error_message=_("同一月份只能有一筆預定進度。")),
             models.CheckConstraint(condition=Q(percent__lte=100), name="planned_progress_at_most_100", violation_error_message=_("預定進度應介於 0 到 100 之間。")),
@@ -109,7 +112,10 @@ class IndicatorActual(models.Model):
     class Meta:
         verbose_name = _("指標實際值")
         verbose_name_plural = _("指標實際值")
-        ordering = ["report", "indicator"]
+        # By the parent's id, not through it: naming the foreign key sorted by the parent's own ordering, which
+        # joined up to the plan and its organisation on every read (at N=300, planning the measure page's
+        # prefetch of its reports' indicator values took 4 ms for no row).
+        ordering = ["report_id", "indicator__position", "indicator_id"]
         constraints = [
             models.UniqueConstraint(fields=["report", "indicator"], name="indicator_actual_unique", violation_error_message=_("同一填報的指標實際值不可重複。")),
             models.CheckConstraint(condition=Q(value__gte=0), name="indicator_actual_non_negative", violation_error_message=_("實際值不可為負數。")),

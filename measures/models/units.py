@@ -93,10 +93,20 @@ class Unit(models.Model):
     def official_name(self) -> str:
         """Name with its agency, as a document title writes it: 臺北市政府警察局士林分局.
 
-        Walks up the tree (one query per level; depth is at most four)."""
-        names = []
-        unit: Unit | None = self
-        while unit is not None:
-            names.append(unit.name)
+        Walks up the parents already read (select_related), then reads the rest of the ancestors in one query
+        by the materialised path: no query for a root or a joined parent, one at most."""
+        names = [self.name]
+        unit: Unit = self
+        while unit.parent_id is not None and Unit.parent.is_cached(unit):
             unit = unit.parent
+            names.append(unit.name)
+        if unit.parent_id is not None:
+            ancestors = unit.ancestor_ids()[:-1]  # the root down to the parent
+            by_id = dict(Unit.objects.filter(pk__in=ancestors).values_list("pk", "name"))
+            if ancestors and ancestors[-1] == unit.parent_id and set(ancestors) <= by_id.keys():
+                names.extend(by_id[pk] for pk in reversed(ancestors))
+            else:  # a path out of step with the parents (never written so by the services): walk them
+                while unit.parent is not None:
+                    unit = unit.parent
+                    names.append(unit.name)
         return "".join(reversed(names))

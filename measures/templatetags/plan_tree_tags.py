@@ -34,9 +34,17 @@ def measure_row(context, measure) -> SafeString:
     the buttons that move an active measure up or down."""
     moves = ""
     if context["access"].can_edit and not measure.retired_at:
-        csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', context.get("csrf_token"))
-        moves = format_html(MOVES, move=measure.move_url, csrf=csrf, name=measure.name)
+        moves = format_html(MOVES, move=measure.move_url, csrf=_csrf_input(context), name=measure.name)
     return format_html(
         ROW, " retired" if measure.retired_at else "", measure.page_url, measure.name, measure.source_label,
         measure.units_display or "（未指定）", measure.deadline_display or "未訂", moves,
     )
+
+
+def _csrf_input(context) -> SafeString:
+    """The CSRF field of the move forms, made once per page: each reading of `csrf_token` masks the secret
+    anew (random bytes and a cipher), and the tree has two forms per measure."""
+    cache = context.render_context
+    if "measure_row_csrf" not in cache:
+        cache["measure_row_csrf"] = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', context.get("csrf_token"))
+    return cache["measure_row_csrf"]
