@@ -32,9 +32,11 @@ class IndicatorProgress:
         return "—" if self.rate is None else f"{self.rate:.1f}%"
 
 
-def indicator_actuals(measures: list[Measure] | list[int], as_of: date, unit: Unit | None = None) -> list[IndicatorProgress]:
-    """Each active indicator of `measures` (instances or ids) with its actual value: every unit's latest sent value, summed
-    (or only `unit`'s), counting reports sent by `as_of` for months not after it; for an indicator fed by
+def indicator_actuals(
+    measures: list[Measure] | list[int], as_of: date, unit: Unit | None = None
+) -> list[IndicatorProgress]:
+    """Each active indicator of `measures` (instances or ids) with its actual value: every unit's latest sent
+    value, summed (or only `unit`'s), counting reports sent by `as_of` for months not after it; for an indicator fed by
     training, what the sessions held by `as_of` add up to (`unit`'s: the sessions it organised, its attendees).
 
     Queries: the indicators, the reported values, one aggregate of the training sessions (none when the

@@ -62,8 +62,9 @@ _ORDER = ("position", "pk", "items__position", "items__id", _FP + "position", _F
 
 
 def plan_framework(plan: Plan | int, *, criteria: bool = True) -> list[FrameworkDimension]:
-    """Every dimension of `plan` (or of the plan with that id) with its items, focus points and (with `criteria`) their criteria, each level
-    in its position order; a dimension without items, or an item without focus points, is kept. One query."""
+    """Every dimension of `plan` (or of the plan with that id) with its items, focus points and (with
+    `criteria`) their criteria, each level in its position order; a dimension without items, or an item
+    without focus points, is kept. One query."""
     columns, order = _COLUMNS, _ORDER
     if criteria:
         columns, order = _COLUMNS + _CRITERIA, _ORDER + (_FP + "criteria__position", _FP + "criteria__id")

@@ -439,7 +439,7 @@ def diagnosis_summary(plan, *, max_total: int | None = None) -> DiagnosisSummary
     """The plan's latest closed diagnosis round (or, when none is closed, the open one): the precinct's
     total out of 1000 and how many units submitted. None when the plan has no round. One query (the round
     with its counts and its submitted scores' sum), and one more for the dimensions' points unless the caller
-    gives their sum (`max_total`) or they are prefetched on `plan`."""
+    gives their sum (`max_total`, as the dashboard does from the framework it has read)."""
     from django.db.models import Case, OuterRef, Subquery, Sum, Value, When
 
     from .models import DiagnosisAnswer, DiagnosisRound, UnitDiagnosis

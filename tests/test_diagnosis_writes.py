@@ -226,20 +226,18 @@ def test_the_summary_of_a_plan_without_rounds_is_none(plan_106, django_assert_nu
         assert diagnosis_summary(plan_106) is None
 
 
-def test_the_summary_costs_one_query_with_the_framework_prefetched(plan_106, user, django_assert_num_queries):
-    from django.db.models import prefetch_related_objects
-
-    from diagnosis.models.plan import framework_prefetches
-
+def test_the_summary_costs_one_query_given_the_frameworks_points(plan_106, user, django_assert_num_queries):
     diagnosis_round = open_round(plan_106, user("secretariat"))
     fill(tianmu_diagnosis(diagnosis_round), user("tianmu"))
     # the round with its unit counts and the sum of its submitted scores, then the dimensions' points
     with django_assert_num_queries(2):
         summary = diagnosis_summary(plan_106)
     assert (summary.total_1000, summary.submitted_count, summary.unit_count) == (1000, 1, 15)
-    prefetch_related_objects([plan_106], *framework_prefetches(criteria=False))  # as the dashboard has it
+    # the dashboard passes the points of the framework it has already read (framework_tree.plan_framework)
     with django_assert_num_queries(1):
-        assert diagnosis_summary(plan_106) == summary
+        assert diagnosis_summary(plan_106, max_total=1000) == summary
+    with django_assert_num_queries(1):
+        assert diagnosis_summary(plan_106, max_total=2000).total_1000 == 500
 
 
 def test_the_previous_years_plan_is_compared_by_names(plan_106, user):

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from assessments.models import ControlReview, TeamMember
@@ -108,7 +109,11 @@ def test_it_copies_the_plan_its_framework_and_allotments(plan_106, user, year_of
                 ])
                 for i in d.items.all()
             ])
-            for d in Plan.objects.with_framework().get(pk=plan.pk).dimensions.all()
+            for d in plan.dimensions.prefetch_related(
+                Prefetch("items", Item.objects.order_by("position")),
+                Prefetch("items__focus_points", FocusPoint.objects.order_by("position")),
+                Prefetch("items__focus_points__criteria", Criterion.objects.order_by("position")),
+            ).order_by("position")
         ]
 
     assert framework(new) == framework(plan_106)

@@ -2,7 +2,7 @@
 
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -14,27 +14,6 @@ ROC_OFFSET = 1911
 class PlanQuerySet(models.QuerySet):
     def for_year(self, roc_year: int) -> "PlanQuerySet":
         return self.filter(year=roc_year)
-
-    def with_framework(self) -> "PlanQuerySet":
-        """The plan with its organisation and dimensions → items → focus points → criteria (four prefetch queries)."""
-        return self.select_related("organization").prefetch_related(*framework_prefetches())
-
-
-def framework_prefetches(*, criteria: bool = True) -> list[Prefetch]:
-    """A plan's dimensions → items → focus points (→ criteria), each in its position order: for
-    `PlanQuerySet.with_framework`, or `prefetch_related_objects` on a plan already read (no second read of it)."""
-    from .framework import Criterion, Dimension, FocusPoint, Item
-
-    lookups = [
-        Prefetch("dimensions", queryset=Dimension.objects.order_by("position")),
-        Prefetch("dimensions__items", queryset=Item.objects.order_by("position")),
-        # Explicit orderings: the models' default orderings chain up to the plan's organisation and would
-        # join (and, on a large database, scan) every framework table to sort a few dozen rows.
-        Prefetch("dimensions__items__focus_points", queryset=FocusPoint.objects.order_by("position")),
-    ]
-    if criteria:
-        lookups.append(Prefetch("dimensions__items__focus_points__criteria", queryset=Criterion.objects.order_by("position")))
-    return lookups
 
 
 class Plan(models.Model):
