@@ -133,5 +133,8 @@ def logout(page) -> None:
     button = page.get_by_role("button", name="登出")
     if not button.is_visible():  # a narrow screen: open the collapsed menu first
         page.get_by_role("button", name="展開選單").click()
-    button.click()
-    page.wait_for_url(re.compile(r"/accounts/login/"))
+        # Bootstrap marks the menu .show once its opening transition has ended; a click while it still slid
+        # open was lost twice on a slow CI machine (the page never left, and wait_for_url timed out).
+        page.locator("#portal-nav.show").wait_for()
+    with page.expect_navigation(url=re.compile(r"/accounts/login/"), timeout=30_000):
+        button.click()
