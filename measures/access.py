@@ -26,12 +26,17 @@ User = AbstractBaseUser | AnonymousUser
 
 
 def memberships_of(user: User) -> list[Membership]:
-    """The user's roles with their units; one query, remembered on the user object for the request."""
+    """The user's roles with their units, in the model's order (unit, role); one query, remembered on the user
+    object for the request. Every page asks (the navigation), so the few rows are sorted here: ordering in
+    SQL by the unit's position made Django build the ordering through the join, a third of the query's cost."""
     if not user.is_authenticated:
         return []
     cached = getattr(user, "_sq_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("unit"))
+        cached = sorted(
+            Membership.objects.filter(user=user).select_related("unit").order_by(),
+            key=lambda m: (m.unit.position, m.unit.pk, m.role),
+        )
         user._sq_memberships = cached
     return cached
 
@@ -144,12 +149,19 @@ def newest_plan_for_user(user: User) -> Plan | None:
 def get_plan_for_user(user: User, year: int, organization_code: str | None = None) -> PlanAccess:
     """The plan of `year` the user may see (of `organization_code` when given), or 404; where several
     organisations' plans of that year are visible, the user's own (see `preferred_plan`)."""
-    plans = plans_for_user(user).filter(year=year)
-    if organization_code:
+    newest = newest_plan_for_user(user)
+    if newest is not None and newest.year == year and organization_code in (None, "", newest.organization.code):
+        # The plan the navigation opens, which every page reads anyway: of the newest year, the user's preferred
+        # plan is that one, and a plan named by its organisation is it when the codes agree.
+        plan = newest
+    elif organization_code:
         # At most one plan (plan_one_per_organization_year): nothing to prefer, so no ordering to build.
-        plan = plans.filter(organization__code=organization_code).select_related("organization__parent").order_by("pk").first()
+        plan = (
+            plans_for_user(user).filter(year=year, organization__code=organization_code)
+            .select_related("organization__parent").order_by("pk").first()
+        )
     else:
-        plan = preferred_plan(user, plans)
+        plan = preferred_plan(user, plans_for_user(user).filter(year=year))
     access = plan_access(user, plan) if plan is not None else None
     if access is None:
         raise Http404("找不到此年度計畫，或您沒有檢視權限。")

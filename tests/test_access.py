@@ -1,10 +1,11 @@
 """The access rules, table-driven: who sees which plan, edits it, and whose reports."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
 from measures.access import plan_access, plans_for_user
-from measures.models import Measure, ProgressReport, Unit
+from measures.models import Measure, Membership, ProgressReport, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +167,64 @@ def test_the_preferred_plan_is_the_newest_then_the_own_deepest_then_the_first_ne
     assert preferred_plan(tianmu_head, Plan.objects.all()) == newer
     with django_assert_num_queries(1):
         assert preferred_plan(national, Plan.objects.all()) == newer
+
+
+def test_a_page_of_the_newest_year_takes_the_plan_the_navigation_reads(user, plan_106, django_assert_num_queries):
+    """get_plan_for_user starts from the newest plan, which every page's navigation reads anyway: of that
+    year, with no organisation or with its own, no further query; another organisation's plan, or another
+    year's, is read by its own query, still scoped to what the user may see."""
+    from datetime import date
+
+    from django.http import Http404
+
+    from diagnosis.models import Plan
+    from measures.access import get_plan_for_user, newest_plan_for_user
+
+    bureau_plan = Plan.objects.create(
+        organization=Unit.objects.get(code="tcpd"), year=106, title="臺北市政府警察局 106 年度",
+        start_date=date(2017, 1, 1), end_date=date(2017, 12, 31),
+    )
+    staff = user("secretariat")
+    with django_assert_num_queries(2):  # memberships, the newest plan
+        assert newest_plan_for_user(staff) == plan_106
+    with django_assert_num_queries(0):
+        assert get_plan_for_user(staff, 106).plan == plan_106
+        assert get_plan_for_user(staff, 106, "tcpd-shilin").plan == plan_106
+    with django_assert_num_queries(1):  # the bureau's plan, which 士林's staff may read
+        assert get_plan_for_user(staff, 106, "tcpd").plan == bureau_plan
+    with django_assert_num_queries(1), pytest.raises(Http404):
+        get_plan_for_user(staff, 105)
+
+    # An outsider: the bureau's own 秘書室 head sees the bureau's plan, not 士林's, though the year is the newest.
+    outsider = get_user_model().objects.create_user("bureau-head")
+    Membership.objects.create(user=outsider, unit=Unit.objects.get(code="tcpd-secretariat"), role=Membership.Role.HEAD)
+    assert get_plan_for_user(outsider, 106).plan == bureau_plan
+    with pytest.raises(Http404):
+        get_plan_for_user(outsider, 106, "tcpd-shilin")
+
+
+def test_the_plan_tree_reads_the_plan_once(client, user, plan_106):
+    """The page's plan and the navigation's are one read of the plan (the page also lists other plans' names)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(user("secretariat"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/plans/106/").status_code == 200
+    assert sum('"diagnosis_plan"."basis"' in q["sql"] for q in queries.captured_queries) == 1
+
+
+def test_a_users_roles_are_in_the_units_order_then_the_roles(user):
+    """memberships_of sorts the few rows itself, as the model's ordering (unit position, unit, role) would."""
+    from measures.access import memberships_of
+
+    someone = get_user_model().objects.create_user("two-roles")
+    tianmu, secretariat = Unit.objects.get(code="shilin-tianmu"), Unit.objects.get(code="shilin-secretariat")
+    assert secretariat.position < tianmu.position
+    for unit, role in ((tianmu, Membership.Role.HEAD), (secretariat, Membership.Role.VIEWER), (secretariat, Membership.Role.STAFF)):
+        Membership.objects.create(user=someone, unit=unit, role=role)
+    expected = list(Membership.objects.filter(user=someone).select_related("unit"))  # the model's ordering, in SQL
+    assert memberships_of(someone) == expected
+    assert [(m.unit.code, m.role) for m in expected] == [
+        ("shilin-secretariat", "staff"), ("shilin-secretariat", "viewer"), ("shilin-tianmu", "head"),
+    ]

@@ -138,16 +138,16 @@ def test_commendation_pages_cost_a_fixed_number_of_queries(client, user, make, p
     review = review_open(plan=plan_106, as_of=date(2017, 5, 31), meeting_date=date(2017, 6, 5), title="5月", user=user("secretariat"))
     records = [make("tianmu", review=review), make("tianmu"), make("investigation")]
     client.force_login(user("secretariat"))
-    # session, user, memberships, the plan by year, the count and the page of records (unit, review and
-    # courtesy test joined); the nav (1).
-    with django_assert_num_queries(7):
+    # session, user, memberships, the plan (the navigation's too), the count and the page of records (unit, review and
+    # courtesy test joined).
+    with django_assert_num_queries(6):
         client.get(LIST)
     client.force_login(user("tianmu"))
-    with django_assert_num_queries(7):
-        client.get(LIST)
-    # session, user, memberships, the plan by year, the record (unit, review, courtesy test and its unit,
-    # recorder joined); the nav (1).
     with django_assert_num_queries(6):
+        client.get(LIST)
+    # session, user, memberships, the plan (the navigation's too), the record (unit, review, courtesy test and its unit,
+    # recorder joined).
+    with django_assert_num_queries(5):
         client.get(url("commendation", records[0]))
 
 

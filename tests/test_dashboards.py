@@ -131,18 +131,17 @@ def grow_tenfold(plan_106):
 def test_the_plan_dashboard_costs_the_same_queries_with_ten_times_the_data(client, user, plan_106, django_assert_num_queries):
     client.force_login(user("secretariat"))
     machinery(plan_106, user)
-    # session, user, memberships, the plan by year (access), its framework: dimensions, items and focus points
+    # session, user, memberships, the plan (access; the navigation's too), its framework: dimensions, items and focus points
     # joined in one query (no criteria: the dashboard shows none); the measures' status columns, their lead and support unit ids (one UNION),
     # planned progress, the report aggregate, the organisation's units; 推動作業: the latest diagnosis round
     # with its units and its scores' sum (1), the proposals' aggregate, the training sessions grouped by the indicator
-    # they count toward (1), the surveys with the latest one and its results (2); the nav: newest plan of the newest
-    # year (its organisation's parent joined).
-    with django_assert_num_queries(16):
+    # they count toward (1), the surveys with the latest one and its results (2).
+    with django_assert_num_queries(15):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "組織診斷" in html and "第0次調查" in html and "90.0%" in html and "講習" not in html
     grow_tenfold(plan_106)
     machinery(plan_106, user, copies=10)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "列管措施 370 項" in html and "提案 11 件" in html
 

@@ -367,35 +367,34 @@ def test_diagnosis_pages_cost_a_fixed_number_of_queries(client, user, plan_106, 
         measure_draft_propose(answer=answer, name=f"草案{answer.pk}", content="x", user=user("tianmu"))
 
     client.force_login(user("viewer"))
-    # session, user, memberships, the plan by year, the rounds with their counts; the nav (1).
-    with django_assert_num_queries(6):
+    # session, user, memberships, the plan (the navigation's too), the rounds with their counts.
+    with django_assert_num_queries(5):
         client.get(ROUNDS)
-    # … the plan, the round, its units with who submitted; the nav (1).
-    with django_assert_num_queries(7):
+    # … the plan, the round, its units with who submitted.
+    with django_assert_num_queries(6):
         client.get(reverse("diagnosis:round", kwargs={"year": 106, "pk": second.pk}))
     # … the plan, the round, the unit's diagnosis, the framework (1), its answers, the focus points with their
-    # criteria (2); the nav (1).
-    with django_assert_num_queries(11):
+    # criteria (2).
+    with django_assert_num_queries(10):
         client.get(unit_url(second, "shilin-investigation"))
-    # … the plan, the round, its result (framework 1, units, answers), the previous round, its result (3);
-    # the nav (1).
-    with django_assert_num_queries(13):
+    # … the plan, the round, its result (framework 1, units, answers), the previous round, its result (3).
+    with django_assert_num_queries(12):
         client.get(results_url(second))
-    # … the plan, the drafts with unit, item, dimension, focus point, proposer and measure joined; the nav (1).
-    with django_assert_num_queries(6):
+    # … the plan, the drafts with unit, item, dimension, focus point, proposer and measure joined.
+    with django_assert_num_queries(5):
         client.get(DRAFTS)
 
     client.force_login(user("tianmu"))
-    # … the plan, the rounds with their counts, the head's own diagnoses; the nav (1).
-    with django_assert_num_queries(7):
+    # … the plan, the rounds with their counts, the head's own diagnoses.
+    with django_assert_num_queries(6):
         client.get(ROUNDS)
     # … the plan, the round, the unit's diagnosis, the framework (1), its answers, the focus points with their criteria (2).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get(unit_url(second))
 
     client.force_login(staff)
-    # … the plan, the allotment's framework (1), whether a round exists; the nav (1).
-    with django_assert_num_queries(7):
+    # … the plan, the allotment's framework (1), whether a round exists.
+    with django_assert_num_queries(6):
         client.get(ALLOTMENT)
 
 

@@ -250,20 +250,19 @@ def test_staff_add_change_and_remove_an_indicator(client, user, measure):
 
 def test_the_measure_page_costs_a_fixed_number_of_queries(client, user, measure, django_assert_num_queries):
     client.force_login(user("tianmu"))
-    # session, user, memberships, the plan by year (access), the measure (item, dimension, focus point
-    # joined), lead units, support units, planned progress, reports, indicators; the nav: newest plan
-    # (its organisation's parent joined). (Actuals and evidence are prefetched only when there are reports.)
-    with django_assert_num_queries(11):
+    # session, user, memberships, the plan (access; the navigation's too), the measure (item, dimension, focus point
+    # joined), lead units, support units, planned progress, reports, indicators. (Actuals and evidence are prefetched only when there are reports.)
+    with django_assert_num_queries(10):
         client.get(url("measure", measure))
 
 
 def test_the_history_page_costs_the_same_queries_after_many_edits(client, user, measure, django_assert_num_queries):
     client.force_login(user("viewer"))
     history_url = url("measure_history", measure)
-    # session, user, memberships, the plan by year (access), the measure (+ lead and support units),
+    # session, user, memberships, the plan (access; the navigation's too), the measure (+ lead and support units),
     # the history records (with their users), lead-unit and support-unit snapshots, unit names,
-    # item names, focus point names; the nav: newest plan (its organisation's parent joined).
-    with django_assert_num_queries(14):
+    # item names, focus point names.
+    with django_assert_num_queries(13):
         client.get(history_url)
     staff = Client()
     staff.force_login(user("secretariat"))
@@ -273,7 +272,7 @@ def test_the_history_page_costs_the_same_queries_after_many_edits(client, user, 
         staff.post(url("measure_edit", measure), form_data(measure, content=f"第 {i} 版", support_units=[tianmu.pk] if i % 2 else []))
     staff.post(url("measure_retire", measure), {})
     assert measure.history.count() == 10
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         html = client.get(history_url).content.decode()
     assert "措施內容：由「第 6 版」改為「第 7 版」" in html
     assert "協辦單位：由「（無）」改為「天母派出所」" in html

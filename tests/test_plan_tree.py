@@ -62,10 +62,10 @@ def test_it_shows_text_escaped(client, user, plan_106):
 
 def test_it_costs_the_same_queries_with_ten_times_the_measures(client, user, plan_106, django_assert_num_queries):
     client.force_login(user("secretariat"))
-    # session, user, memberships; the plan by year (access), its framework (dimensions, items, focus points and
+    # session, user, memberships; the plan (access; the navigation's too), its framework (dimensions, items, focus points and
     # criteria joined in one query); the measures' columns, their lead and support unit names (one UNION); other
-    # plans; the nav: newest plan (its organisation's parent joined).
-    with django_assert_num_queries(9):
+    # plans.
+    with django_assert_num_queries(8):
         client.get(URL)
     template = list(plan_106.measures.all())
     for copy in range(9):
@@ -75,7 +75,7 @@ def test_it_costs_the_same_queries_with_ten_times_the_measures(client, user, pla
             measure.position += 100 * (copy + 1)
             measure.save()
     assert plan_106.measures.count() == 370
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert "共 370 項措施" in client.get(URL).content.decode()
 
 
@@ -120,6 +120,34 @@ def test_a_measure_row_is_drawn_with_its_page_units_deadline_and_for_staff_its_m
     assert "承辦單位：秘書室　完成期限：賡續辦理" in row(units_display="秘書室", deadline_display="賡續辦理")
     retired = row(retired_at=datetime(2017, 6, 1))
     assert retired.startswith('<li class="tree-measure ps-2 mb-2 retired">') and "<form" not in retired
+
+
+@pytest.mark.parametrize("can_edit", [True, False])
+def test_the_sections_number_items_and_focus_points_escape_text_and_offer_staff_a_new_measure(can_edit):
+    from django.template import Context, Template
+
+    from diagnosis.framework_tree import FrameworkCriterion, FrameworkDimension, FrameworkFocusPoint, FrameworkItem
+    from measures.access import PlanAccess
+    from measures.tree_measures import TreeMeasure
+
+    measure = TreeMeasure(9, 2, 3, "主動服務", "附表2", "秘書室", "賡續辦理", None, "/m/9/", "/m/9/move/")
+    with_measure = FrameworkFocusPoint(3, "服務及時性", "", None, [FrameworkCriterion("A.", "<i>即時</i>")], [measure])
+    empty = FrameworkFocusPoint(4, "<b>重點</b>", "說明", None)
+    items = [FrameworkItem(1, "服務一致", "", None), FrameworkItem(2, "服務友善", "<script>", None, [with_measure, empty])]
+    items[1].unlinked_measures = [measure._replace(pk=10, focus_point_id=None, page_url="/m/10/")]
+    framework = [FrameworkDimension(7, "基礎服務", "individual", 200, items)]
+    context = Context({"framework": framework, "access": PlanAccess(plan=None, can_edit=can_edit),
+                       "new_measure_url": "/new/", "csrf_token": "T"})
+    html = Template("{% load plan_tree_tags %}{% tree_sections framework %}").render(context)
+    assert '<h2 class="h4 border-bottom pb-1" id="dimension-7">個別評核構面-基礎服務（200 分）</h2>' in html
+    assert '<h3 class="h5" id="item-1">1、服務一致</h3>' in html and '<h3 class="h5" id="item-2">2、服務友善</h3>' in html
+    assert '<p class="pre-line">&lt;script&gt;</p>' in html and "<script>" not in html
+    assert '<h4 class="h6 mb-1">(1) 服務及時性</h4>' in html and '<h4 class="h6 mb-1">(2) &lt;b&gt;重點&lt;/b&gt;</h4>' in html
+    assert "<li>A. &lt;i&gt;即時&lt;/i&gt;</li>" in html and '<p class="mb-1 small">說明</p>' in html
+    assert html.count('<li class="tree-measure') == 2 and "分局措施（附表2）" in html and 'href="/m/10/"' in html
+    link = '<a class="no-print" href="/new/?focus_point=4">新增措施<span class="visually-hidden">（服務友善／&lt;b&gt;重點&lt;/b&gt;）</span></a>'
+    assert html.count("尚無措施。") == 1 and (link in html) == can_edit
+    assert html.count("<section") == html.count("</section>") == 3 and html.count("<div") == html.count("</div>") == 3
 
 
 def test_the_move_forms_share_one_csrf_field_that_the_server_accepts(user, plan_106):

@@ -232,16 +232,16 @@ def test_proposal_pages_cost_a_fixed_number_of_queries(client, user, plan_106, p
     for i in range(5):
         moved(proposal_file(plan=plan_106, unit=proposal.unit, title=f"t{i}", problem="p", suggestion="s", user=staff), staff, "reviewing", "adopted")
     client.force_login(user("viewer"))
-    # session, user, memberships, the plan by year, the count and the page of proposals (unit and filer
-    # joined), the rates (counts by unit and state), the units of the filter; the nav (1).
-    with django_assert_num_queries(9):
+    # session, user, memberships, the plan (the navigation's too), the count and the page of proposals (unit and filer
+    # joined), the rates (counts by unit and state), the units of the filter.
+    with django_assert_num_queries(8):
         client.get(LIST)
     # the same with a unit filter: the chosen unit is looked up once more.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(LIST, {"unit": proposal.unit_id, "state": "filed"})
-    # session, user, memberships, the plan by year, the proposal (unit and filer joined), its decisions
-    # (with who decided); the nav (1).
-    with django_assert_num_queries(7):
+    # session, user, memberships, the plan (the navigation's too), the proposal (unit and filer joined), its decisions
+    # (with who decided).
+    with django_assert_num_queries(6):
         client.get(url("proposal", proposal))
 
 

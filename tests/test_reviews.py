@@ -189,13 +189,12 @@ def test_review_pages_cost_a_fixed_number_of_queries(client, user, plan_106, dja
                          score=Decimal(70), tester="督察組巡官", user=user("secretariat"))
     review = opened(plan_106, user("secretariat"))
     client.force_login(user("viewer"))
-    # session, user, memberships, the plan by year, the reviews with their counts (measures and 電話禮貌測試 units); the nav (1).
-    with django_assert_num_queries(6):
+    # session, user, memberships, the plan (the navigation's too), the reviews with their counts (measures and 電話禮貌測試 units).
+    with django_assert_num_queries(5):
         client.get(LIST)
-    # session, user, memberships, the plan by year, the review, its items (measure, item, dimension,
-    # follow-up unit joined), their lead and support units, its 電話禮貌測試 items (unit and test joined);
-    # the nav (1).
-    with django_assert_num_queries(10):
+    # session, user, memberships, the plan (the navigation's too), the review, its items (measure, item, dimension,
+    # follow-up unit joined), their lead and support units, its 電話禮貌測試 items (unit and test joined).
+    with django_assert_num_queries(9):
         client.get(reverse("assessments:review", kwargs={"year": 106, "pk": review.pk}))
 
 

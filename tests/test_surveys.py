@@ -328,21 +328,19 @@ def test_the_pages_cost_a_fixed_number_of_queries(client, user, plan_106, django
         petition_month_set(plan=plan_106, month=date(2017, month, 1), user=staff, counts={u: PetitionFigures(10, 7, 2) for u in units})
     survey = SatisfactionSurvey.objects.first()
     client.force_login(user("viewer"))
-    # session, user, memberships, the plan by year, the surveys (with who recorded them), their results;
-    # the nav (1).
-    with django_assert_num_queries(7):
-        assert client.get(LIST).status_code == 200
-    # session, user, memberships, the plan by year, the surveys, their results; the nav (1).
-    with django_assert_num_queries(7):
-        assert client.get(TREND).status_code == 200
-    # session, user, memberships, the plan by year, the survey (with who recorded it), its results; the nav (1).
-    with django_assert_num_queries(7):
-        assert client.get(url("survey", survey)).status_code == 200
-    # session, user, memberships, the plan by year, the plan's tallies with their units; the nav (1).
+    # session, user, memberships, the plan (the navigation's too), the surveys (with who recorded them), their results.
     with django_assert_num_queries(6):
+        assert client.get(LIST).status_code == 200
+    # session, user, memberships, the plan (the navigation's too), the surveys, their results.
+    with django_assert_num_queries(6):
+        assert client.get(TREND).status_code == 200
+    # session, user, memberships, the plan (the navigation's too), the survey (with who recorded it), its results.
+    with django_assert_num_queries(6):
+        assert client.get(url("survey", survey)).status_code == 200
+    # session, user, memberships, the plan (the navigation's too), the plan's tallies with their units.
+    with django_assert_num_queries(5):
         assert client.get(PETITIONS).status_code == 200
     client.force_login(staff)
-    # session, user, memberships, the plan by year (with its organisation), the units below it, the month's tallies;
-    # the nav (1).
-    with django_assert_num_queries(7):
+    # session, user, memberships, the plan (the navigation's too) (with its organisation), the units below it, the month's tallies.
+    with django_assert_num_queries(6):
         assert client.get(ENTRY + "?month=106/05").status_code == 200

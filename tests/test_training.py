@@ -307,14 +307,13 @@ def test_the_list_costs_the_same_queries_with_more_sessions(client, user, plan_1
     tianmu = unit("shilin-tianmu")
     session(plan_106, staff, attendance={tianmu: 3})
     client.force_login(user("tianmu"))
-    # session, user, memberships, the plan by year (access), the plan's units (filter and attendance), the totals
-    # aggregate, the page's count, the page of sessions (organiser, indicator joined, attendance subquery); the nav:
-    # newest plan (its organisation's parent joined).
-    with django_assert_num_queries(9):
+    # session, user, memberships, the plan (access; the navigation's too), the plan's units (filter and attendance), the totals
+    # aggregate, the page's count, the page of sessions (organiser, indicator joined, attendance subquery).
+    with django_assert_num_queries(8):
         client.get(LIST, {"unit": tianmu.pk})
     for day in range(1, 25):
         session(plan_106, staff, held_on=date(2017, 3, day), attendance={tianmu: day, unit("shilin-wenlin"): 1})
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         html = client.get(LIST, {"unit": tianmu.pk}).content.decode()
     assert "25 場" in html
 
@@ -323,12 +322,12 @@ def test_the_detail_and_form_pages_cost_fixed_queries(client, user, plan_106, le
     staff = user("secretariat")
     saved = session(plan_106, staff, indicator=lecture_indicator, attendance={unit("shilin-tianmu"): 3})
     client.force_login(staff)
-    # session, user, memberships, the plan by year, the session (organiser, indicator, measure, recorder joined),
-    # the plan's units, the attendance rows; the nav (1).
-    with django_assert_num_queries(8):
+    # session, user, memberships, the plan (the navigation's too), the session (organiser, indicator, measure, recorder joined),
+    # the plan's units, the attendance rows.
+    with django_assert_num_queries(7):
         client.get(reverse("assessments:training", kwargs={"year": 106, "pk": saved.pk}))
     # As the detail, with the form's unit and indicator choices instead of the page's own lists.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(reverse("assessments:training_edit", kwargs={"year": 106, "pk": saved.pk}))
 
 

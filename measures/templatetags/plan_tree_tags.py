@@ -1,11 +1,14 @@
-"""`{% measure_row m %}`: one measure of the plan tree, drawn here rather than by an included template.
+"""The plan tree's body, drawn here rather than by template loops: `{% tree_sections framework %}` (構面 →
+項目 → 評核重點 with its criteria and measures) and `{% measure_row m %}` (one measure).
 
-The tree lists every measure of the plan (a hundred, and with the 附表1 rows more); an include per row, with
-its dozen variables, was the largest part of the page's rendering (about 9 of 26 ms at N=300, README's 效能
-section). The markup is what the include wrote before; tests/test_plan_tree.py pins it."""
+The tree lists every measure of the plan (a hundred, and with the 附表1 rows more) under some eighty
+headings; an include per row, with its dozen variables, was the largest part of the page's rendering (about
+9 of 26 ms at N=300, README's 效能 section), and the template's nested loops over the framework, with a
+variable lookup and a number formatting per heading, were the next (a fifth of the page's instructions).
+The markup is what the template wrote before, but for blank lines; tests/test_plan_tree.py pins it."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -26,6 +29,91 @@ MOVES = (
     '<button class="btn btn-sm btn-outline-secondary py-0" type="submit" aria-label="將「{name}」下移">下移</button></form>\n'
     "  </span>"
 )
+
+
+DIMENSION = (
+    '<section class="mb-4" aria-labelledby="dimension-{pk}">\n'
+    '  <h2 class="h4 border-bottom pb-1" id="dimension-{pk}">{scope}-{name}（{points} 分）</h2>\n'
+    "{items}"
+    "</section>\n"
+)
+ITEM = (
+    '  <section class="ms-md-3 mb-3" aria-labelledby="item-{pk}">\n'
+    '    <h3 class="h5" id="item-{pk}">{number}、{name}</h3>\n'
+    "{description}{focus_points}{unlinked}"
+    "  </section>\n"
+)
+FOCUS_POINT = (
+    '    <div class="ms-md-3 mb-2">\n'
+    '      <h4 class="h6 mb-1">({number}) {name}</h4>\n'
+    "{description}{criteria}{measures}"
+    "    </div>\n"
+)
+NO_MEASURE = '      <p class="small text-body-secondary ms-2 mb-1">尚無措施。{}</p>\n'
+NEW_MEASURE = '<a class="no-print" href="{}?focus_point={}">新增措施<span class="visually-hidden">（{}／{}）</span></a>'
+UNLINKED = (
+    '    <div class="ms-md-3 mb-2">\n'
+    '      <h4 class="h6 mb-1">分局措施（附表2）</h4>\n'
+    '      <ul class="list-unstyled ms-2">{}</ul>\n'
+    "    </div>\n"
+)
+
+
+@register.simple_tag(takes_context=True)
+def tree_sections(context, framework) -> SafeString:
+    """Every 構面 of `framework` (`diagnosis.framework_tree`, with the page's `active_measures` and
+    `unlinked_measures` filled in) as a section: its 項目 numbered 1、2、…, their 評核重點 (1), (2), … with the
+    criteria, and the measures of each; where a focus point has none, 研考承辦 get a link to add one there."""
+    new_measure_url = context["new_measure_url"] if context["access"].can_edit else None
+    return _join(
+        format_html(
+            DIMENSION, pk=dimension.pk, scope=dimension.scope_display, name=dimension.name, points=dimension.points,
+            items=_join(_item(context, item, number, new_measure_url) for number, item in enumerate(dimension.items, 1)),
+        )
+        for dimension in framework
+    )
+
+
+def _item(context, item, number: int, new_measure_url: str | None) -> SafeString:
+    unlinked = ""
+    if item.unlinked_measures:
+        unlinked = format_html(UNLINKED, _rows(context, item.unlinked_measures))
+    return format_html(
+        ITEM, pk=item.pk, number=number, name=item.name,
+        description=format_html('    <p class="pre-line">{}</p>\n', item.description) if item.description else "",
+        focus_points=_join(
+            _focus_point(context, item, focus_point, n, new_measure_url) for n, focus_point in enumerate(item.focus_points, 1)
+        ),
+        unlinked=unlinked,
+    )
+
+
+def _focus_point(context, item, focus_point, number: int, new_measure_url: str | None) -> SafeString:
+    criteria = ""
+    if focus_point.criteria:
+        criteria = format_html(
+            '      <ul class="list-unstyled small mb-1 ms-2">{}</ul>\n',
+            format_html_join("", "<li>{} {}</li>", ((c.label, c.text) for c in focus_point.criteria)),
+        )
+    if focus_point.active_measures:
+        measures = format_html('      <ul class="list-unstyled ms-2">{}</ul>\n', _rows(context, focus_point.active_measures))
+    else:
+        link = format_html(NEW_MEASURE, new_measure_url, focus_point.pk, item.name, focus_point.name) if new_measure_url else ""
+        measures = format_html(NO_MEASURE, link)
+    return format_html(
+        FOCUS_POINT, number=number, name=focus_point.name,
+        description=format_html('      <p class="mb-1 small">{}</p>\n', focus_point.description) if focus_point.description else "",
+        criteria=criteria, measures=measures,
+    )
+
+
+def _rows(context, measures) -> SafeString:
+    return _join(measure_row(context, m) for m in measures)
+
+
+def _join(parts) -> SafeString:
+    """Safe strings (made by format_html) joined, still safe."""
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 @register.simple_tag(takes_context=True)
