@@ -148,7 +148,8 @@ def newest_plan_for_user(user: User) -> Plan | None:
 
 def get_plan_for_user(user: User, year: int, organization_code: str | None = None) -> PlanAccess:
     """The plan of `year` the user may see (of `organization_code` when given), or 404; where several
-    organisations' plans of that year are visible, the user's own (see `preferred_plan`)."""
+    organisations' plans of that year are visible, the user's own (see `preferred_plan`). Of the newest year
+    that is the navigation's plan, already read for the request: no query of its own."""
     newest = newest_plan_for_user(user)
     if newest is not None and newest.year == year and organization_code in (None, "", newest.organization.code):
         # The plan the navigation opens, which every page reads anyway: of the newest year, the user's preferred
