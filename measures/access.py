@@ -206,6 +206,25 @@ def get_evidence_for_user(user: User, pk: int) -> tuple[Evidence, PlanAccess]:
     return evidence, access
 
 
+def unit_plan_for(user: User, unit: Unit) -> Plan | None:
+    """The plan a unit's page shows: the newest of the plans of the deepest organisation at or above `unit`
+    (the unit itself included), its organisation joined; None when there is none. For a unit head on the one
+    unit they belong to, that is the navigation's plan: every plan they may read is of an organisation at or
+    above the unit, and of the newest year they prefer the deepest one. No query of its own then."""
+    memberships = memberships_of(user)
+    if (
+        not user.is_superuser and len(memberships) == 1
+        and memberships[0].role == Membership.Role.HEAD and memberships[0].unit_id == unit.pk
+    ):
+        return newest_plan_for_user(user)
+    return (
+        Plan.objects.filter(organization_id__in=unit.ancestor_ids())
+        .select_related("organization")
+        .order_by("-year", "-organization__path")
+        .first()
+    )
+
+
 def get_unit_for_user(user: User, code: str) -> Unit:
     """A unit page the user may open: their own unit, or (staff, viewers, superusers) any unit below theirs."""
     unit = Unit.objects.filter(code=code).first()

@@ -228,3 +228,35 @@ def test_a_users_roles_are_in_the_units_order_then_the_roles(user):
     assert [(m.unit.code, m.role) for m in expected] == [
         ("shilin-secretariat", "staff"), ("shilin-secretariat", "viewer"), ("shilin-tianmu", "head"),
     ]
+
+
+def test_a_unit_page_shows_the_newest_plan_of_the_deepest_organisation_above_the_unit(user, plan_106, django_assert_num_queries):
+    """unit_plan_for: for the head of that one unit, the navigation's plan (no query of its own); it is the
+    plan every other reader of the page gets by its own query, also after a newer or a deeper plan appears."""
+    from datetime import date
+
+    from diagnosis.models import Plan
+    from measures.access import newest_plan_for_user, unit_plan_for
+
+    tianmu = Unit.objects.get(code="shilin-tianmu")
+
+    def plan(code, year):
+        return Plan.objects.create(organization=Unit.objects.get(code=code), year=year, title=f"{code} {year}",
+                                   start_date=date(year + 1911, 1, 1), end_date=date(year + 1911, 12, 31))
+
+    steps = [
+        lambda: plan_106,
+        lambda: plan("tcpd", 107),  # newer, though higher up
+        lambda: plan("tcpd-shilin", 107),  # as new, and deeper
+        lambda: plan("shilin-tianmu", 107),  # the unit's own
+    ]
+    for make in steps:
+        wanted = make()
+        head = user("tianmu")  # a new object: nothing remembered from the last step
+        newest_plan_for_user(head)
+        with django_assert_num_queries(0):
+            assert unit_plan_for(head, tianmu) == wanted
+        for reader in ("secretariat", "viewer", "investigation", "admin"):  # each by its own query
+            someone = user(reader)
+            with django_assert_num_queries(2):  # memberships, the plan
+                assert unit_plan_for(someone, tianmu) == wanted, reader

@@ -182,14 +182,14 @@ def test_the_unit_dashboard(client, user, plan_106, pdf_file):
 def test_the_unit_dashboard_costs_the_same_queries_with_more_reports(client, user, plan_106, django_assert_num_queries):
     client.force_login(user("tianmu"))
     url = reverse("assessments:unit", kwargs={"code": "shilin-tianmu"}) + "?as_of=106/05/31"
-    # session, user, the unit, memberships, its plan; the unit's 主辦/協辦 links (one UNION), the measures it
-    # carries, their planned progress, the aggregate of its reports, its reports, indicators (its measures have
-    # none, so no query for their actual values); the nav: newest plan (its organisation's parent joined); the
-    # unit's ancestors for its name (one query by the path).
-    with django_assert_num_queries(13):
+    # session, user, the unit, memberships, its plan (the navigation's: the head's own unit); the unit's 主辦/協辦
+    # links (one UNION), the measures it carries, their planned progress, the aggregate of its reports, its
+    # reports, indicators (its measures have none, so no query for their actual values); the unit's ancestors
+    # for its name (one query by the path).
+    with django_assert_num_queries(12):
         client.get(url)
     grow_tenfold(plan_106)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         client.get(url)
 
 

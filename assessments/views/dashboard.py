@@ -8,9 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from diagnosis.framework_tree import plan_framework
-from diagnosis.models import Plan
 from diagnosis.scores import diagnosis_summary
-from measures.access import PlanAccess, get_plan_for_user, get_unit_for_user
+from measures.access import PlanAccess, get_plan_for_user, get_unit_for_user, unit_plan_for
 from measures.models import ProgressReport
 from measures.views.plans import url_per_object
 
@@ -97,12 +96,7 @@ def render_plan_dashboard(request: HttpRequest, access: PlanAccess) -> HttpRespo
 @require_safe
 def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_unit_for_user(request.user, code)
-    plan = (
-        Plan.objects.filter(organization_id__in=unit.ancestor_ids())
-        .select_related("organization")
-        .order_by("-year", "-organization__path")
-        .first()
-    )
+    plan = unit_plan_for(request.user, unit)
     context = {"unit": unit, "plan": plan, "statuses": STATUS_ORDER}
     if plan is None:
         return render(request, "assessments/unit_dashboard.html", context)
