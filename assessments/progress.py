@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from diagnosis.models import Plan
 from measures.models import Measure, PlannedProgress, ProgressReport, Unit
-from measures.models.measures import unit_links
+from measures.models.measures import carries, unit_links
 
 from .status import MeasureFacts, MeasureStatus, ReportSummary, Status, due_month, measure_status, month_start
 
@@ -225,18 +225,6 @@ def measure_facts(plan: Plan, measure, planned: dict[int, list[tuple[date, int]]
         lag_threshold=plan.lag_threshold,
         planned=tuple(planned.get(measure.pk, ())),
     )
-
-
-def carries(measure, named: frozenset[int], unit_id: int, organization_id: int) -> bool:
-    """Whether the unit `unit_id` carries `measure` (an instance or a row with source and all_units), the rule
-    of Measure.is_carried_by, given the ids of its 主辦/協辦 units `named`."""
-    if unit_id in named:
-        return True
-    if not measure.all_units:
-        return False
-    if measure.source == Measure.Source.FORM1:
-        return unit_id == organization_id
-    return unit_id != organization_id
 
 
 def _carrying(measure, named: frozenset[int], units: list[Unit], organization_id: int) -> list[Unit]:

@@ -87,7 +87,7 @@ def unit_progress(plan: Plan, unit: Unit, as_of: date) -> UnitProgress:
     roles: dict[int, str] = {}  # measure id → 主辦 or 協辦 (主辦 first: a unit named as both is 主辦)
     for is_support, measure_id, _values in unit_links(measure__plan=plan, unit=unit):
         roles.setdefault(measure_id, ROLE_SUPPORT if is_support else ROLE_LEAD)
-    # The rule of progress.carries: named, or 各分局、大隊、隊 (附表1) for the organisation itself, or 附表2's 各單位
+    # The rule of measures.models.measures.carries: named, or 各分局、大隊、隊 (附表1) for the organisation itself, or 附表2's 各單位
     # for every unit but it.
     everyone = Measure.Source.FORM1 if unit.pk == plan.organization_id else Measure.Source.FORM2
     measures = [

@@ -193,14 +193,19 @@ def test_the_unit_dashboard_costs_the_same_queries_with_more_reports(client, use
         client.get(url)
 
 
-def test_it_finds_the_units_carrying_each_measure_as_measure_is_carried_by_does(plan_106):
+def test_it_finds_the_units_carrying_each_measure_as_the_sql_rule_does(plan_106):
     # 附表1 measures for 各分局、大隊、隊 fall to the precinct itself; 附表2's 各單位 to every other unit.
+    # PlanProgress and Measure.is_carried_by share measures.models.measures.carries; MeasureQuerySet.carried_by
+    # writes the rule in SQL, so it is the independent check.
     form1 = plan_106.measures.filter(source="form1").order_by("pk").first()
     Measure.objects.filter(pk=form1.pk).update(all_units=True)
     progress = PlanProgress.load(plan_106, date(2017, 5, 31))
+    carried = {u.pk: set(Measure.objects.filter(plan=plan_106).carried_by(u).values_list("pk", flat=True)) for u in progress.units}
     for measure in progress.measures:
-        expected = [u for u in progress.units if measure.is_carried_by(u, plan_106.organization_id)]
+        expected = [u for u in progress.units if measure.pk in carried[u.pk]]
         assert progress.carriers[measure.pk] == expected
+        assert [u for u in progress.units if measure.is_carried_by(u, plan_106.organization_id)] == expected
+    assert plan_106.organization in progress.carriers[form1.pk]  # 附表1's 各分局、大隊、隊: the precinct itself
     assert {(m.source, m.all_units) for m in progress.measures} >= {("form1", True), ("form2", True), ("form2", False)}
 
 

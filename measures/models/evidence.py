@@ -31,9 +31,8 @@ class Evidence(models.Model):
     class Meta:
         verbose_name = _("佐證資料")
         verbose_name_plural = _("佐證資料")
-        # By the parent's id, not through it: naming the foreign key sorted by the parent's own ordering, which
-        # joined up to the plan and its organisation on every read (at N=300, planning the measure page's
-        # prefetch of its reports' indicator values took 4 ms for no row).
+        # By the parent's id, not through it: naming the foreign key sorted by the report's own ordering, which
+        # joined up through its measure to the plan and its organisation on every read of a report's files.
         ordering = ["report_id", "uploaded_at", "pk"]
 
     def __str__(self) -> str:

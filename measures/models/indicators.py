@@ -28,9 +28,8 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = _("績效指標")
         verbose_name_plural = _("績效指標")
-        # By the parent's id, not through it: naming the foreign key sorted by the parent's own ordering, which
-        # joined up to the plan and its organisation on every read (at N=300, planning the measure page's
-        # prefetch of its reports' indicator values took 4 ms for no row).
+        # By the parent's id, not through it: naming the foreign key sorted by the measure's own ordering, which
+        # joined up to the plan and its organisation on every read of a measure's indicators.
         ordering = ["measure_id", "position", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(target_value__gte=0), name="indicator_target_non_negative", violation_error_message=_("目標值不可為負數。")),

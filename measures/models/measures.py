@@ -152,13 +152,8 @@ class Measure(models.Model):
 
     def is_carried_by(self, unit, organization_id: int) -> bool:
         """The same rule as MeasureQuerySet.carried_by, on prefetched units (no query)."""
-        if any(u.pk == unit.pk for u in self.lead_units.all()) or any(u.pk == unit.pk for u in self.support_units.all()):
-            return True
-        if not self.all_units:
-            return False
-        if self.source == self.Source.FORM1:
-            return unit.pk == organization_id
-        return unit.pk != organization_id
+        named = {u.pk for u in self.lead_units.all()} | {u.pk for u in self.support_units.all()}
+        return carries(self, named, unit.pk, organization_id)
 
     @property
     def deadline_display(self) -> str:
@@ -190,6 +185,19 @@ def compose_responsible_text(source: str, lead: list[str], support: list[str], a
     if source == Measure.Source.FORM1:
         return f"{label} {names}".strip()
     return f"{names}{label}"
+
+
+def carries(measure, named, unit_id: int, organization_id: int) -> bool:
+    """Whether the unit `unit_id` carries `measure` (an instance, or any row with its source and all_units),
+    given the ids of its 主辦/協辦 units `named`: named, or 各分局、大隊、隊 (附表1) for the organisation
+    itself, or 附表2's 各單位 for every unit but it. The rule of MeasureQuerySet.carried_by, in Python."""
+    if unit_id in named:
+        return True
+    if not measure.all_units:
+        return False
+    if measure.source == Measure.Source.FORM1:
+        return unit_id == organization_id
+    return unit_id != organization_id
 
 
 def unit_links(*columns: str, **link_filter):

@@ -22,9 +22,8 @@ class PlannedProgress(models.Model):
     class Meta:
         verbose_name = _("預定進度")
         verbose_name_plural = _("預定進度")
-        # By the parent's id, not through it: naming the foreign key sorted by the parent's own ordering, which
-        # joined up to the plan and its organisation on every read (at N=300, planning the measure page's
-        # prefetch of its reports' indicator values took 4 ms for no row).
+        # By the parent's id, not through it: naming the foreign key sorted by the measure's own ordering, which
+        # joined up to the plan and its organisation on every read of a measure's planned progress.
         ordering = ["measure_id", "month"]
         constraints = [
             models.UniqueConstraint(fields=["measure", "month"], name="planned_progress_one_per_month", violation_error_message=_("同一月份只能有一筆預定進度。")),
@@ -112,9 +111,9 @@ class IndicatorActual(models.Model):
     class Meta:
         verbose_name = _("指標實際值")
         verbose_name_plural = _("指標實際值")
-        # By the parent's id, not through it: naming the foreign key sorted by the parent's own ordering, which
-        # joined up to the plan and its organisation on every read (at N=300, planning the measure page's
-        # prefetch of its reports' indicator values took 4 ms for no row).
+        # By the report's id, not through it: naming the foreign key sorted by the report's own ordering, which
+        # joined up through its measure to the plan and its organisation (at N=300, planning the measure page's
+        # prefetch of its reports' indicator values took 4 ms for no row). Within a report: the indicators' order.
         ordering = ["report_id", "indicator__position", "indicator_id"]
         constraints = [
             models.UniqueConstraint(fields=["report", "indicator"], name="indicator_actual_unique", violation_error_message=_("同一填報的指標實際值不可重複。")),
