@@ -118,6 +118,7 @@ class PlanProgress:
     unit_status: dict[tuple[int, int], MeasureStatus | None]
     carriers: dict[int, list[Unit]]
     summaries: dict[tuple[int, int], ReportSummary] = field(default_factory=dict)
+    _unit_counts: dict[int, StatusCounts] | None = field(default=None, init=False, repr=False)  # unit_counts
 
     @classmethod
     def load(cls, plan: Plan, as_of: date, measures=None) -> "PlanProgress":
@@ -144,26 +145,29 @@ class PlanProgress:
         for (measure_id, _unit_id), summary in summaries.items():
             by_measure[measure_id].append(summary)
         units = list(Unit.objects.within(plan.organization).in_tree_order())
+        # Each unit with its id, read once: the loops below ask a hundred measures about every unit.
+        units_with_ids = [(unit, unit.pk) for unit in units]
         status, unit_status, carriers = {}, {}, {}
         for measure in measures:
+            pk = measure.pk
             facts = measure_facts(plan, measure, planned)
-            carrying = _carrying(measure, named[measure.pk], units, plan.organization_id)
-            carriers[measure.pk] = carrying
-            per_unit = [summaries.get((measure.pk, u.pk), NO_REPORTS) for u in carrying]
+            carrying = _carrying(measure, named[pk], units_with_ids, plan.organization_id)
+            carriers[pk] = [unit for unit, _unit_id in carrying]
+            per_unit = [summaries.get((pk, unit_id), NO_REPORTS) for _unit, unit_id in carrying]
             # The status depends on the facts and the summary only: units with the same summary (most often
             # none reported yet) share one, computed once (a 各單位 measure has fifteen units or more).
             by_summary: dict[ReportSummary, MeasureStatus | None] = {}
-            for unit, summary in zip(carrying, per_unit, strict=True):
+            for (_unit, unit_id), summary in zip(carrying, per_unit, strict=True):
                 if summary not in by_summary:
                     by_summary[summary] = measure_status(facts, summary, as_of)
-                unit_status[(measure.pk, unit.pk)] = by_summary[summary]
-            reported = per_unit if carrying else by_measure.get(measure.pk, [])
+                unit_status[(pk, unit_id)] = by_summary[summary]
+            reported = per_unit if carrying else by_measure.get(pk, [])
             combined = ReportSummary(
                 best_progress=max((s.best_progress for s in reported if s.best_progress is not None), default=None),
                 # With carrying units, the month is reported when every one of them has; otherwise any report.
                 has_due_report=bool(reported) and all(s.has_due_report for s in reported),
             )
-            status[measure.pk] = by_summary[combined] if combined in by_summary else measure_status(facts, combined, as_of)
+            status[pk] = by_summary[combined] if combined in by_summary else measure_status(facts, combined, as_of)
         return cls(plan, as_of, measures, units, status, unit_status, carriers, summaries)
 
     def counts_for(self, measures) -> StatusCounts:
@@ -173,10 +177,14 @@ class PlanProgress:
         return counts
 
     def unit_counts(self, unit: Unit) -> StatusCounts:
-        counts = StatusCounts()
-        for measure in self.measures:
-            counts.add(self.unit_status.get((measure.pk, unit.pk)))
-        return counts
+        """The statuses of the measures `unit` carries. Every unit's are counted in one pass over `unit_status`
+        at the first call (which holds a pair for each measure and unit carrying it, and nothing else), not by
+        asking it about every measure once per unit: the plan dashboard asks for each of fifteen units."""
+        if self._unit_counts is None:
+            self._unit_counts = defaultdict(StatusCounts)
+            for (_measure_id, unit_id), status in self.unit_status.items():
+                self._unit_counts[unit_id].add(status)
+        return StatusCounts(Counter(self._unit_counts[unit.pk].counts)) if unit.pk in self._unit_counts else StatusCounts()
 
 
 def planned_progress(**measure_filter) -> dict[int, list[tuple[date, int]]]:
@@ -227,7 +235,7 @@ def measure_facts(plan: Plan, measure, planned: dict[int, list[tuple[date, int]]
     )
 
 
-def _carrying(measure, named: frozenset[int], units: list[Unit], organization_id: int) -> list[Unit]:
-    """The units that carry `measure` (an instance or a MeasureRow), the rule of Measure.is_carried_by, with
-    the ids of its 主辦/協辦 units `named` read once instead of once per unit."""
-    return [u for u in units if carries(measure, named, u.pk, organization_id)]
+def _carrying(measure, named: frozenset[int], units_with_ids: list[tuple[Unit, int]], organization_id: int) -> list[tuple[Unit, int]]:
+    """The (unit, its id) of `units_with_ids` that carry `measure` (an instance or a MeasureRow), the rule of
+    Measure.is_carried_by, with the ids of its 主辦/協辦 units `named` read once instead of once per unit."""
+    return [pair for pair in units_with_ids if carries(measure, named, pair[1], organization_id)]

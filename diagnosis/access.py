@@ -13,13 +13,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from measures.access import PlanAccess
+from sq_portal.lookups import one_or_none
 
 from .models import DiagnosisAnswer, DiagnosisRound, MeasureDraft, UnitDiagnosis
 
 
 def get_round_for_user(access: PlanAccess, pk: int) -> DiagnosisRound:
     """A round of the plan the user already has access to; 404 otherwise."""
-    diagnosis_round = DiagnosisRound.objects.filter(plan=access.plan, pk=pk).select_related("created_by").first()
+    diagnosis_round = one_or_none(DiagnosisRound.objects.filter(plan=access.plan, pk=pk).select_related("created_by"))
     if diagnosis_round is None:
         raise Http404("找不到此組織診斷。")
     diagnosis_round.plan = access.plan
@@ -38,9 +39,8 @@ def sees_diagnosis(access: PlanAccess, diagnosis: UnitDiagnosis) -> bool:
 
 def get_unit_diagnosis_for_user(access: PlanAccess, diagnosis_round: DiagnosisRound, code: str) -> UnitDiagnosis:
     """The diagnosis of unit `code` in the round, if the user may see it; 404 otherwise."""
-    diagnosis = (
+    diagnosis = one_or_none(
         UnitDiagnosis.objects.filter(round=diagnosis_round, unit__code=code).select_related("unit", "submitted_by", "returned_by")
-        .first()
     )
     if diagnosis is None or not sees_diagnosis(access, diagnosis):
         raise Http404("找不到此單位的自評。")
@@ -65,10 +65,9 @@ def own_diagnoses(access: PlanAccess, diagnosis_round: DiagnosisRound) -> list[U
 def get_answer_for_user(access: PlanAccess, pk: int) -> DiagnosisAnswer:
     """An answer of the user's own unit, to propose a measure from; 403 to staff and viewers who may read
     its submitted diagnosis; 404 to everyone else."""
-    answer = (
+    answer = one_or_none(
         DiagnosisAnswer.objects.filter(pk=pk, unit_diagnosis__round__plan=access.plan)
         .select_related("unit_diagnosis__round", "unit_diagnosis__unit", "focus_point__item__dimension")
-        .first()
     )
     if answer is None or not sees_diagnosis(access, answer.unit_diagnosis):
         raise Http404("找不到此自評項目。")
@@ -79,7 +78,7 @@ def get_answer_for_user(access: PlanAccess, pk: int) -> DiagnosisAnswer:
 
 def get_measure_draft_for_user(access: PlanAccess, pk: int) -> MeasureDraft:
     """A measure draft of the plan: staff and viewers see every one, a unit head their own units'; 404 otherwise."""
-    draft = MeasureDraft.objects.filter(plan=access.plan, pk=pk).for_list().first()
+    draft = one_or_none(MeasureDraft.objects.filter(plan=access.plan, pk=pk).for_list())
     if draft is None or not (access.reads_all or owns(access, draft.unit_id)):
         raise Http404("找不到此措施草案。")
     draft.plan = access.plan

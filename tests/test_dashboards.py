@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.progress import PlanProgress, default_as_of
+from assessments.progress import PlanProgress, StatusCounts, default_as_of
 from assessments.status import STATUS_ORDER, Status
 from assessments.unit_progress import unit_progress
 from measures.models import Measure, PlannedProgress, ProgressReport, Unit
@@ -209,6 +209,29 @@ def test_it_finds_the_units_carrying_each_measure_as_the_sql_rule_does(plan_106)
     assert {(m.source, m.all_units) for m in progress.measures} >= {("form1", True), ("form2", True), ("form2", False)}
 
 
+@pytest.mark.parametrize("as_of", [date(2017, 1, 1), date(2017, 5, 31), date(2017, 12, 31)])
+def test_a_units_counts_are_its_status_on_each_measure_it_carries(plan_106, as_of):
+    """unit_counts counts every unit's statuses in one pass: the same figures as asking about each measure,
+    for units that carry 附表1 and 附表2 measures, one that carries none, and a unit outside the plan."""
+    form1 = plan_106.measures.filter(source="form1").order_by("pk").first()
+    Measure.objects.filter(pk=form1.pk).update(all_units=True)
+    sent(plan_106.measures.get(source=Measure.Source.FORM2, name="主動服務"), "shilin-secretariat", date(2017, 5, 1), 100)
+    progress = PlanProgress.counts(plan_106, as_of)
+    outsider = Unit.objects.get(code="tcpd")
+    seen = set()
+    for unit in [*progress.units, outsider]:
+        expected = StatusCounts()
+        for measure in progress.measures:
+            expected.add(progress.unit_status.get((measure.pk, unit.pk)))
+        counts = progress.unit_counts(unit)
+        assert counts.counts == expected.counts, unit.name
+        counts.counts[Status.DONE] += 1
+        assert progress.unit_counts(unit).counts == expected.counts  # each call gives its own copy
+        seen.add(bool(expected.total))
+    assert seen == {True, False}
+    assert progress.unit_counts(plan_106.organization).total  # 附表1's 各分局、大隊、隊 falls to the precinct
+
+
 @pytest.mark.parametrize("as_of", [date(2017, 1, 1), date(2017, 5, 31), date(2017, 8, 15), date(2017, 12, 31)])
 def test_counting_from_plain_rows_gives_what_the_measure_instances_give(plan_106, as_of):
     """The dashboards count from MeasureRows; reviews and reminders from instances: the same statuses."""
@@ -314,3 +337,48 @@ def test_the_status_bar_and_cells_are_drawn_as_the_legend_reads():
     assert cells.count("<td ") == len(STATUS_ORDER) and '<td class="text-end" data-label="逾期">2</td>' in cells
     assert '<td class="text-end" data-label="已完成">1</td>' in cells and '<td class="text-end" data-label="落後">0</td>' in cells
     assert empty == '<span class="text-body-secondary small">無列管措施</span>'
+
+
+def test_the_status_bar_writes_only_numbers_into_its_markup_unescaped():
+    """The segments' numbers are part of the bar's format string: anything but a number there is refused, and
+    every segment of every status is drawn with its class and label."""
+    from assessments.charts import Segment, status_bar
+    from assessments.progress import StatusCounts
+    from assessments.templatetags.assessments_tags import status_bar as draw
+
+    counts = StatusCounts()
+    counts.counts.update(dict.fromkeys(STATUS_ORDER, 1))
+    html = draw(status_bar(counts), "全計畫")
+    for status in STATUS_ORDER:
+        assert f'class="st-{status.css}"><title>{status} 1 項</title>' in html
+    for bad in (Segment(Status.DONE, 1, '0" onload="x', 10.0), Segment(Status.DONE, "1<b>", 0.0, 10.0)):
+        with pytest.raises(TypeError):
+            draw([bad], "全計畫")
+
+
+def test_the_unit_pages_rows_show_each_measure_escaped_with_its_status_progress_deadline_and_latest_report():
+    from assessments.status import MeasureStatus
+    from assessments.templatetags.assessments_tags import unit_measure_rows
+    from assessments.unit_progress import UnitMeasure, UnitReport
+
+    def measure(pk, name, ongoing):
+        return UnitMeasure(pk, name, "服務<友善>", "基礎服務", "form2", False, None, ongoing, None, None)
+
+    report = UnitReport(7, 1, "x", date(2017, 4, 1), ProgressReport.Status.RETURNED, "")
+    rows = [
+        {"measure": measure(1, "<script>主動</script>", True), "status": MeasureStatus(Status.LAGGING, 20, 50, date(2017, 4, 1), None),
+         "role": "主辦", "url": "/m/1/?a=1&b=2", "latest_report": report, "report_url": "/reports/7/"},
+        {"measure": measure(2, "便民", False), "status": MeasureStatus(Status.NOT_STARTED, None, None, None, date(2017, 6, 30)),
+         "role": "各單位", "url": "/m/2/", "latest_report": None, "report_url": ""},
+    ]
+    html = str(unit_measure_rows(rows))
+    first, second = html.split("</tr>")[:2]
+    assert '<a href="/m/1/?a=1&amp;b=2">&lt;script&gt;主動&lt;/script&gt;</a>' in first and "<script>" not in html
+    assert "基礎服務／服務&lt;友善&gt;" in first and '<td data-label="本單位">主辦</td>' in first
+    assert '<span class="badge st-lagging">落後</span>' in first
+    assert '<td class="text-end" data-label="預定">50%</td>' in first and '<td class="text-end" data-label="實際">20%</td>' in first
+    assert '<td data-label="期限">賡續辦理（每月填報）</td>' in first
+    assert f'<td data-label="最近填報"><a href="/reports/7/">106年4月 {ProgressReport.Status.RETURNED.label}</a></td>' in first
+    assert '<span class="badge st-not-started">未開始</span>' in second and '<td data-label="期限">106/06/30</td>' in second
+    assert second.count(">—</td>") == 3  # planned, reported and the latest report
+    assert html.count("<tr>") == 2 and unit_measure_rows([]) == ""

@@ -248,6 +248,30 @@ def test_staff_add_change_and_remove_an_indicator(client, user, measure):
     assert indicator.retired_at is None
 
 
+def test_the_measure_page_links_each_report_and_for_staff_each_indicators_edit_and_retire(client, user, measure):
+    """The links are built once per page (views.plans.url_per_object), and lead where reverse() leads."""
+    from django.utils import timezone
+
+    from measures.models import ProgressReport
+
+    indicators = [Indicator.objects.create(measure=measure, name=f"指標{n}", unit="件", target_value=n, position=n) for n in (1, 2)]
+    reports = [
+        ProgressReport.objects.create(measure=measure, unit=Unit.objects.get(code=code), period=date(2017, 5, 1), narrative="x",
+                                      progress=30, status=ProgressReport.Status.SUBMITTED, submitted_at=timezone.now())
+        for code in ("shilin-secretariat", "shilin-tianmu")
+    ]
+    client.force_login(user("secretariat"))
+    html = client.get(url("measure", measure)).content.decode()
+    for report in reports:
+        assert f'<a href="{reverse("measures:report", kwargs={"pk": report.pk})}">106年5月</a>' in html
+    for indicator in indicators:
+        assert f'<a href="{url("indicator_edit", measure, indicator_pk=indicator.pk)}">編修' in html
+        assert f'action="{url("indicator_retire", measure, indicator_pk=indicator.pk)}"' in html
+    client.force_login(user("viewer"))
+    html = client.get(url("measure", measure)).content.decode()
+    assert "/edit/" not in html and "/retire/" not in html and html.count('href="/reports/') == 2
+
+
 def test_the_measure_page_costs_a_fixed_number_of_queries(client, user, measure, django_assert_num_queries):
     client.force_login(user("tianmu"))
     # session, user, memberships, the plan (access; the navigation's too), the measure (item, dimension, focus point

@@ -101,6 +101,26 @@ def test_a_move_rewrites_the_subtrees_paths_and_keys():
         assert [int(part.split("-")[1]) for part in moved.tree_order.strip("/").split("/")] == moved.ancestor_ids()
 
 
+def test_the_keys_length_is_the_units_depth_in_segments():
+    """The plans' preference reads an organisation's depth as LENGTH(tree_order) (measures.access.preferred_plan):
+    every level of the key is as long as the others, after a move, with a large position and a large pk too."""
+    from django.db.models.functions import Length
+
+    from measures.models.units import TREE_ORDER_SEGMENT_LENGTH
+
+    bureau = unit("tcpd")
+    far = unit_save(Unit(code="tcpd-far", name="遠處", kind=Unit.Kind.OFFICE, parent=bureau, position=32767))
+    deep = unit_save(Unit(pk=9_999_999_999, code="far-deep", name="深處", kind=Unit.Kind.OFFICE, parent=far, position=0))
+    shilin = unit("tcpd-shilin")
+    shilin.parent = far
+    unit_save(shilin)
+    rows = Unit.objects.annotate(key_length=Length("tree_order")).values_list("path", "key_length")
+    assert {path.count("/") - 1 for path, _ in rows} >= {1, 2, 3, 4}  # the bureau, far, 士林分局, its 派出所
+    for path, key_length in rows:
+        assert key_length == TREE_ORDER_SEGMENT_LENGTH * (path.count("/") - 1), path
+    assert Unit.objects.get(pk=deep.pk).tree_order.endswith("/00000-9999999999/")
+
+
 def test_the_history_leaves_out_the_key_like_the_path():
     history_fields = {f.name for f in Unit.history.model._meta.fields}
     assert "path" not in history_fields and "tree_order" not in history_fields

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from measures.access import PlanAccess, get_plan_for_user
+from sq_portal.lookups import one_or_none
 from sq_portal.roc_dates import format_roc
 
 from ..commendation_writes import CommendationError, commendation_delete, commendation_record, commendation_update
@@ -39,7 +40,7 @@ def _visible(access: PlanAccess):
 
 
 def _record(access: PlanAccess, pk: int) -> Commendation:
-    record = _visible(access).for_detail().filter(pk=pk).first()
+    record = one_or_none(_visible(access).for_detail().filter(pk=pk))
     if record is None:
         raise Http404("找不到此獎懲紀錄。")
     record.plan = access.plan

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from measures.access import PlanAccess, get_plan_for_user
 from measures.models import Unit
+from sq_portal.lookups import one_or_none
 from sq_portal.roc_dates import format_roc
 
 from ..adoption import adoption_table
@@ -54,7 +55,7 @@ def _filing_units(access: PlanAccess):
 
 def _proposal(access: PlanAccess, pk: int) -> Proposal:
     """A proposal of the plan the user already reads; 404 otherwise."""
-    proposal = Proposal.objects.filter(plan=access.plan, pk=pk).select_related("unit", "filed_by").first()
+    proposal = one_or_none(Proposal.objects.filter(plan=access.plan, pk=pk).select_related("unit", "filed_by"))
     if proposal is None:
         raise Http404("找不到此提案。")
     proposal.plan = access.plan

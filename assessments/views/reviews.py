@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from measures.access import PlanAccess, get_plan_for_user
+from sq_portal.lookups import one_or_none
 from sq_portal.sheets import XlsxRenderer
 
 from ..exporters import ControlSheetExporter
@@ -28,7 +29,7 @@ def _reader_access(request: HttpRequest, year: int) -> PlanAccess:
 
 def _review(access: PlanAccess, pk: int) -> ControlReview:
     """A review of the plan the user already has access to; 404 otherwise."""
-    review = ControlReview.objects.filter(plan=access.plan, pk=pk).select_related("plan__organization", "created_by").first()
+    review = one_or_none(ControlReview.objects.filter(plan=access.plan, pk=pk).select_related("plan__organization", "created_by"))
     if review is None:
         raise Http404("找不到此管制考核。")
     return review

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from measures.access import PlanAccess, get_plan_for_user
 from measures.models import Unit
+from sq_portal.lookups import one_or_none
 from sq_portal.sheets import XlsxRenderer
 
 from ..charts import rate_trend_chart
@@ -42,7 +43,7 @@ def _access(request: HttpRequest, year: int) -> PlanAccess:
 
 def _survey(access: PlanAccess, pk: int) -> SatisfactionSurvey:
     """A survey of the plan the user already has access to; 404 otherwise."""
-    survey = SatisfactionSurvey.objects.filter(plan=access.plan, pk=pk).select_related("recorded_by").first()
+    survey = one_or_none(SatisfactionSurvey.objects.filter(plan=access.plan, pk=pk).select_related("recorded_by"))
     if survey is None:
         raise Http404("找不到此滿意度調查。")
     survey.plan = access.plan

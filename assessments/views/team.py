@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from measures.access import PlanAccess, get_plan_for_user
+from sq_portal.lookups import one_or_none
 from sq_portal.sheets import RENDERERS
 
 from ..forms_team import TeamMemberForm
@@ -21,7 +22,7 @@ from ..team_writes import TeamError, team_member_move, team_member_remove, team_
 
 def _member(access: PlanAccess, pk: int) -> TeamMember:
     """A member of the plan the user already has access to; 404 otherwise."""
-    member = TeamMember.objects.filter(plan=access.plan, pk=pk).select_related("unit").first()
+    member = one_or_none(TeamMember.objects.filter(plan=access.plan, pk=pk).select_related("unit"))
     if member is None:
         raise Http404("找不到此推動小組成員。")
     member.plan = access.plan

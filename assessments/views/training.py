@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from measures.access import PlanAccess, get_plan_for_user
+from sq_portal.lookups import one_or_none
 from sq_portal.roc_dates import format_roc
 
 from ..forms_training import AttendanceForm, TrainingFilterForm, TrainingSessionForm, attendance_units
@@ -32,10 +33,8 @@ def _access(request: HttpRequest, year: int) -> PlanAccess:
 
 def _session(access: PlanAccess, pk: int) -> TrainingSession:
     """A session of the plan the user already has access to; 404 otherwise."""
-    session = (
-        TrainingSession.objects.filter(plan=access.plan, pk=pk)
-        .select_related("organizer", "indicator__measure", "recorded_by")
-        .first()
+    session = one_or_none(
+        TrainingSession.objects.filter(plan=access.plan, pk=pk).select_related("organizer", "indicator__measure", "recorded_by")
     )
     if session is None:
         raise Http404("找不到此教育訓練。")

@@ -5,9 +5,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+TREE_ORDER_SEGMENT_LENGTH = 17  # "00001-0000000003/": five digits of position, a dash, ten of pk, a slash
+
 
 def tree_order_segment(position: int, pk: int) -> str:
-    """One level of `Unit.tree_order`: zero-padded position then pk, so text order is tree order."""
+    """One level of `Unit.tree_order`: zero-padded position then pk, so text order is tree order, and every
+    level as long as the others, so the key's length is the unit's depth in TREE_ORDER_SEGMENT_LENGTHs
+    (positions fit in five digits, a PositiveSmallIntegerField; ids in ten)."""
     return f"{position:05d}-{pk:010d}/"
 
 

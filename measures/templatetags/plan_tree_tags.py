@@ -13,22 +13,31 @@ from django.utils.safestring import SafeString
 
 register = template.Library()
 
-ROW = (
-    '<li class="tree-measure ps-2 mb-2{}">\n'
-    '  <a href="{}">{}</a>\n'
-    '  <span class="badge text-bg-light border unit-badge">{}</span>\n'
-    '  <span class="small text-body-secondary d-block">承辦單位：{}　完成期限：{}</span>\n'
-    "  {}\n"
-    "</li>"
-)
+# A measure's row: its page, name, source, units and deadline ({0}–{4}); for 研考承辦 the forms that move it
+# up or down ({5}: their address, {6}: the CSRF field), whose buttons name it again ({1}). One format per row
+# and kind of row, so each value is escaped once (a nested format for the forms escaped the name twice).
 MOVES = (
     '<span class="no-print d-inline-flex gap-1">\n'
-    '    <form method="post" action="{move}">{csrf}<input type="hidden" name="direction" value="up">'
-    '<button class="btn btn-sm btn-outline-secondary py-0" type="submit" aria-label="將「{name}」上移">上移</button></form>\n'
-    '    <form method="post" action="{move}">{csrf}<input type="hidden" name="direction" value="down">'
-    '<button class="btn btn-sm btn-outline-secondary py-0" type="submit" aria-label="將「{name}」下移">下移</button></form>\n'
+    '    <form method="post" action="{5}">{6}<input type="hidden" name="direction" value="up">'
+    '<button class="btn btn-sm btn-outline-secondary py-0" type="submit" aria-label="將「{1}」上移">上移</button></form>\n'
+    '    <form method="post" action="{5}">{6}<input type="hidden" name="direction" value="down">'
+    '<button class="btn btn-sm btn-outline-secondary py-0" type="submit" aria-label="將「{1}」下移">下移</button></form>\n'
     "  </span>"
 )
+
+
+def _row_format(retired: bool, movable: bool) -> str:
+    return (
+        f'<li class="tree-measure ps-2 mb-2{" retired" if retired else ""}">\n'
+        '  <a href="{0}">{1}</a>\n'
+        '  <span class="badge text-bg-light border unit-badge">{2}</span>\n'
+        '  <span class="small text-body-secondary d-block">承辦單位：{3}　完成期限：{4}</span>\n'
+        f"  {MOVES if movable else ''}\n"
+        "</li>"
+    )
+
+
+ROW_FORMATS = {(retired, movable): _row_format(retired, movable) for retired in (False, True) for movable in (False, True)}
 
 
 DIMENSION = (
@@ -108,25 +117,24 @@ def _focus_point(context, item, focus_point, number: int, new_measure_url: str |
 
 
 def _rows(context, measures) -> SafeString:
-    return _join(measure_row(context, m) for m in measures)
+    return _join([measure_row(context, m) for m in measures])
 
 
-def _join(parts) -> SafeString:
-    """Safe strings (made by format_html) joined, still safe."""
-    return format_html_join("", "{}", ((part,) for part in parts))
+def _join(parts) -> SafeString | str:
+    """Safe strings (made by format_html) joined, still safe: one format for all of them ("" when none)."""
+    parts = list(parts)
+    return format_html("{}" * len(parts), *parts) if parts else ""
 
 
 @register.simple_tag(takes_context=True)
 def measure_row(context, measure) -> SafeString:
     """A `tree_measures.TreeMeasure` as a list item: its page, source, 承辦單位 and deadline, and for 研考承辦
     the buttons that move an active measure up or down."""
-    moves = ""
-    if context["access"].can_edit and not measure.retired_at:
-        moves = format_html(MOVES, move=measure.move_url, csrf=_csrf_input(context), name=measure.name)
-    return format_html(
-        ROW, " retired" if measure.retired_at else "", measure.page_url, measure.name, measure.source_label,
-        measure.units_display or "（未指定）", measure.deadline_display or "未訂", moves,
-    )
+    movable = bool(context["access"].can_edit and not measure.retired_at)
+    values = [measure.page_url, measure.name, measure.source_label, measure.units_display or "（未指定）", measure.deadline_display or "未訂"]
+    if movable:
+        values += (measure.move_url, _csrf_input(context))
+    return format_html(ROW_FORMATS[bool(measure.retired_at), movable], *values)
 
 
 def _csrf_input(context) -> SafeString:

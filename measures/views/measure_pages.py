@@ -24,6 +24,7 @@ from ..measure_writes import (
     planned_progress_set,
 )
 from ..models import Indicator, Measure
+from .plans import url_per_object
 
 
 @login_required
@@ -34,6 +35,9 @@ def measure_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     planned = dict(measure.planned_progress.order_by().values_list("month", "percent"))  # by month: no ordering to join for
     reports = list(measure.reports.for_measure_page().prefetch_related("actuals", "evidence"))
     reports = [r for r in reports if access.sees_report_of(r)]
+    report_url = url_per_object("measures:report", "pk")  # reversed once for the page, not once a row
+    for report in reports:
+        report.url = report_url(report.pk)
     latest_by_month: dict = {}
     for report in reports:
         if report.status != report.Status.DRAFT:
@@ -45,8 +49,13 @@ def measure_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     ]
     # from_training: sessions of 教育訓練 count toward it, so its actual value is computed, not reported.
     indicators = list(measure.indicators.annotate(from_training=Count("training_sessions")))
+    if access.can_edit:
+        edit_url = url_per_object("measures:indicator_edit", "indicator_pk", year=access.plan.year, pk=measure.pk)
+        retire_url = url_per_object("measures:indicator_retire", "indicator_pk", year=access.plan.year, pk=measure.pk)
     for indicator in indicators:
         indicator.target_text = indicator.target_display(access.plan.year)
+        if access.can_edit:
+            indicator.edit_url, indicator.retire_url = edit_url(indicator.pk), retire_url(indicator.pk)
     return render(
         request,
         "measures/measure_detail.html",
