@@ -305,3 +305,30 @@ def test_the_history_page_costs_the_same_queries_after_many_edits(client, user, 
     from sq_portal.roc_dates import format_roc
 
     assert f"停用時間：由「（空白）」改為「{format_roc(timezone.now())}」" in html
+
+
+def test_the_progress_table_and_report_rows_write_each_month_and_report_escaped():
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from measures.templatetags.measure_page_tags import progress_table, report_rows
+
+    months = [{"month": date(2017, m, 1), "planned": 10 * m if m < 3 else None, "reported": 15 if m == 1 else None} for m in (1, 2, 3)]
+    table = str(progress_table(months))
+    assert '<th scope="col">106年1月</th><th scope="col">106年2月</th><th scope="col">106年3月</th></tr></thead>' in table
+    assert '<tr><th scope="row">預定</th><td>10</td><td>20</td><td>—</td></tr>' in table
+    assert '<tr><th scope="row">填報</th><td>15</td><td>—</td><td>—</td></tr>' in table
+
+    def report(pk, unit_name, submitted_at, status):
+        return SimpleNamespace(url=f"/reports/{pk}/", period=date(2017, 5, 1), unit=SimpleNamespace(name=unit_name), progress=40,
+                               get_status_display=lambda: status, submitted_at=submitted_at)
+
+    sent = timezone.make_aware(datetime(2017, 6, 1, 0, 30))  # 106/06/01 in Taipei
+    rows = str(report_rows([report(1, "<b>天母</b>", sent, "已送出"), report(2, "社子", None, "草稿")]))
+    first, second = rows.split("</tr>")[:2]
+    assert '<a href="/reports/1/">106年5月</a>' in first and '<td data-label="單位">&lt;b&gt;天母&lt;/b&gt;</td>' in first
+    assert '<td data-label="進度">40%</td>' in first and '<td data-label="送出">106/06/01</td>' in first
+    assert '<td data-label="狀態">草稿</td><td data-label="送出">—</td>' in second
+    assert report_rows([]) == ""

@@ -1,0 +1,53 @@
+"""The measure page's two tables that grow with the plan, drawn here rather than by template loops:
+`{% progress_table months %}` (planned and reported progress, a column per month of the plan) and
+`{% report_rows reports %}` (a row per report the user may see, every unit's every month). Each row is one
+format_html call; the template's loops, with a variable and a filter per cell, were most of the page's
+rendering. The markup is what the template wrote before."""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from sq_portal.templatetags.roc import roc, roc_month
+
+register = template.Library()
+
+REPORT_ROW = (
+    "<tr>\n"
+    '    <td data-label="月份"><a href="{}">{}</a></td>\n'
+    '    <td data-label="單位">{}</td><td data-label="進度">{}%</td>\n'
+    '    <td data-label="狀態">{}</td><td data-label="送出">{}</td>\n'
+    "  </tr>"
+)
+
+
+@register.simple_tag
+def progress_table(months) -> SafeString:
+    """The head and body of the progress table: the months, then the planned and the reported cumulative %
+    of each ("—" where there is none). `months` are the view's {"month", "planned", "reported"} rows."""
+    cells = "{}" * len(months)
+    return format_html(
+        '<thead><tr><th scope="col">月份</th>{}</tr></thead>\n'
+        "  <tbody>\n"
+        '    <tr><th scope="row">預定</th>{}</tr>\n'
+        '    <tr><th scope="row">填報</th>{}</tr>\n'
+        "  </tbody>",
+        format_html(cells.replace("{}", '<th scope="col">{}</th>'), *(roc_month(row["month"]) for row in months)) if months else "",
+        format_html(cells.replace("{}", "<td>{}</td>"), *(_or_dash(row["planned"]) for row in months)) if months else "",
+        format_html(cells.replace("{}", "<td>{}</td>"), *(_or_dash(row["reported"]) for row in months)) if months else "",
+    )
+
+
+@register.simple_tag
+def report_rows(reports) -> SafeString | str:
+    """A row per report (with its `url`, set by the view): its month, unit, progress, state and the day it
+    was sent ("—" for a draft)."""
+    rows = [
+        format_html(REPORT_ROW, r.url, roc_month(r.period), r.unit.name, r.progress, r.get_status_display(), roc(r.submitted_at) or "—")
+        for r in reports
+    ]
+    return format_html("{}" * len(rows), *rows) if rows else ""
+
+
+def _or_dash(value) -> object:
+    return "—" if value is None else value
