@@ -1,8 +1,8 @@
 """The measure page's two tables that grow with the plan, drawn here rather than by template loops:
 `{% progress_table months %}` (planned and reported progress, a column per month of the plan) and
 `{% report_rows reports %}` (a row per report the user may see, every unit's every month). Each row is one
-format_html call; the template's loops, with a variable and a filter per cell, were most of the page's
-rendering. The markup is what the template wrote before."""
+format_html call instead of a variable and a filter per cell: 2.5 M of the page's 60 M instructions per request
+(N=30, a measure with twelve reports). The markup is what the template wrote before."""
 
 from django import template
 from django.utils.html import format_html
