@@ -8,6 +8,7 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
+from sq_portal.markup import join_safe
 from sq_portal.templatetags.roc import roc, roc_month
 
 from ..status import STATUS_ORDER
@@ -101,7 +102,7 @@ def unit_measure_rows(rows) -> SafeString | str:
             ONGOING_DEADLINE if measure.ongoing else roc(status.effective_deadline),
             latest,
         ))
-    return format_html("{}" * len(drawn), *drawn) if drawn else ""
+    return join_safe(drawn)
 
 
 def _percent_or_dash(value: int | None) -> str:

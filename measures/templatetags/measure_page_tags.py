@@ -8,6 +8,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from sq_portal.markup import join_safe
 from sq_portal.templatetags.roc import roc, roc_month
 
 register = template.Library()
@@ -46,7 +47,7 @@ def report_rows(reports) -> SafeString | str:
         format_html(REPORT_ROW, r.url, roc_month(r.period), r.unit.name, r.progress, r.get_status_display(), roc(r.submitted_at) or "—")
         for r in reports
     ]
-    return format_html("{}" * len(rows), *rows) if rows else ""
+    return join_safe(rows)
 
 
 def _or_dash(value) -> object:

@@ -11,6 +11,8 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from sq_portal.markup import join_safe
+
 register = template.Library()
 
 # A measure's row: its page, name, source, units and deadline ({0}–{4}); for 研考承辦 the forms that move it
@@ -74,10 +76,10 @@ def tree_sections(context, framework) -> SafeString:
     `unlinked_measures` filled in) as a section: its 項目 numbered 1、2、…, their 評核重點 (1), (2), … with the
     criteria, and the measures of each; where a focus point has none, 研考承辦 get a link to add one there."""
     new_measure_url = context["new_measure_url"] if context["access"].can_edit else None
-    return _join(
+    return join_safe(
         format_html(
             DIMENSION, pk=dimension.pk, scope=dimension.scope_display, name=dimension.name, points=dimension.points,
-            items=_join(_item(context, item, number, new_measure_url) for number, item in enumerate(dimension.items, 1)),
+            items=join_safe(_item(context, item, number, new_measure_url) for number, item in enumerate(dimension.items, 1)),
         )
         for dimension in framework
     )
@@ -90,7 +92,7 @@ def _item(context, item, number: int, new_measure_url: str | None) -> SafeString
     return format_html(
         ITEM, pk=item.pk, number=number, name=item.name,
         description=format_html('    <p class="pre-line">{}</p>\n', item.description) if item.description else "",
-        focus_points=_join(
+        focus_points=join_safe(
             _focus_point(context, item, focus_point, n, new_measure_url) for n, focus_point in enumerate(item.focus_points, 1)
         ),
         unlinked=unlinked,
@@ -116,14 +118,8 @@ def _focus_point(context, item, focus_point, number: int, new_measure_url: str |
     )
 
 
-def _rows(context, measures) -> SafeString:
-    return _join([measure_row(context, m) for m in measures])
-
-
-def _join(parts) -> SafeString | str:
-    """Safe strings (made by format_html) joined, still safe: one format for all of them ("" when none)."""
-    parts = list(parts)
-    return format_html("{}" * len(parts), *parts) if parts else ""
+def _rows(context, measures) -> SafeString | str:
+    return join_safe([measure_row(context, m) for m in measures])
 
 
 @register.simple_tag(takes_context=True)
