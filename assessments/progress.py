@@ -19,9 +19,18 @@ from django.utils import timezone
 
 from diagnosis.models import Plan
 from measures.models import Measure, PlannedProgress, ProgressReport, Unit
-from measures.models.measures import carries, unit_links
+from measures.models.measures import carrying_pairs, unit_links
 
-from .status import MeasureFacts, MeasureStatus, ReportSummary, Status, due_month, measure_status, month_start
+from .status import (
+    MeasureFacts,
+    MeasureStatus,
+    ReportSummary,
+    Status,
+    due_month,
+    month_start,
+    status_basis,
+    status_from,
+)
 
 COUNTED_REPORT_STATUSES = (ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED)
 NO_REPORTS = ReportSummary()
@@ -151,15 +160,17 @@ class PlanProgress:
         for measure in measures:
             pk = measure.pk
             facts = measure_facts(plan, measure, planned)
-            carrying = _carrying(measure, named[pk], units_with_ids, plan.organization_id)
+            carrying = carrying_pairs(measure, named[pk], units_with_ids, plan.organization_id)
             carriers[pk] = [unit for unit, _unit_id in carrying]
             per_unit = [summaries.get((pk, unit_id), NO_REPORTS) for _unit, unit_id in carrying]
             # The status depends on the facts and the summary only: units with the same summary (most often
             # none reported yet) share one, computed once (a 各單位 measure has fifteen units or more).
+            # What does not depend on the reports is read once per measure (status_basis).
+            basis = status_basis(facts, as_of)
             by_summary: dict[ReportSummary, MeasureStatus | None] = {}
             for (_unit, unit_id), summary in zip(carrying, per_unit, strict=True):
                 if summary not in by_summary:
-                    by_summary[summary] = measure_status(facts, summary, as_of)
+                    by_summary[summary] = None if basis is None else status_from(basis, summary, as_of)
                 unit_status[(pk, unit_id)] = by_summary[summary]
             reported = per_unit if carrying else by_measure.get(pk, [])
             combined = ReportSummary(
@@ -167,7 +178,9 @@ class PlanProgress:
                 # With carrying units, the month is reported when every one of them has; otherwise any report.
                 has_due_report=bool(reported) and all(s.has_due_report for s in reported),
             )
-            status[pk] = by_summary[combined] if combined in by_summary else measure_status(facts, combined, as_of)
+            if combined not in by_summary:
+                by_summary[combined] = None if basis is None else status_from(basis, combined, as_of)
+            status[pk] = by_summary[combined]
         return cls(plan, as_of, measures, units, status, unit_status, carriers, summaries)
 
     def counts_for(self, measures) -> StatusCounts:
@@ -233,9 +246,3 @@ def measure_facts(plan: Plan, measure, planned: dict[int, list[tuple[date, int]]
         lag_threshold=plan.lag_threshold,
         planned=tuple(planned.get(measure.pk, ())),
     )
-
-
-def _carrying(measure, named: frozenset[int], units_with_ids: list[tuple[Unit, int]], organization_id: int) -> list[tuple[Unit, int]]:
-    """The (unit, its id) of `units_with_ids` that carry `measure` (an instance or a MeasureRow), the rule of
-    Measure.is_carried_by, with the ids of its 主辦/協辦 units `named` read once instead of once per unit."""
-    return [pair for pair in units_with_ids if carries(measure, named, pair[1], organization_id)]

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Status(StrEnum):
@@ -73,9 +74,10 @@ class ReportFact:
     sent_on: date
 
 
-@dataclass(frozen=True)
-class ReportSummary:
-    """What the status needs of the reports counted as of the date (see `summarize`)."""
+class ReportSummary(NamedTuple):
+    """What the status needs of the reports counted as of the date (see `summarize`). A plan's progress keeps
+    a status per distinct summary of each measure, with the summary as the key: as a tuple its hash is
+    C's (as a frozen dataclass, a Python __hash__ ran some 1,000 times per plan dashboard)."""
 
     best_progress: int | None = None
     has_due_report: bool = False
@@ -131,31 +133,59 @@ def summarize(reports: Iterable[ReportFact], as_of: date, plan_start: date, plan
     )
 
 
-def measure_status(facts: MeasureFacts, summary: ReportSummary, as_of: date) -> MeasureStatus | None:
-    """The status of one measure as of `as_of`, from the summary of whichever units' reports the caller chose."""
+class StatusBasis(NamedTuple):
+    """What one measure's status as of a date takes from its facts alone, whatever its reports say
+    (`status_basis`): a plan's progress reads it once per measure, then asks `status_from` once per distinct
+    summary of the units' reports (most often one or two)."""
+
+    ongoing: bool
+    planned: int | None  # planned cumulative progress for the as-of month
+    deadline: date | None  # the effective deadline (None for 賡續辦理)
+    due: date | None  # the month whose report is due (賡續辦理 only)
+    report_due: bool  # a report is due as of the date: 賡續辦理, a due month, and the plan has begun
+    lag_threshold: int
+
+
+def status_basis(facts: MeasureFacts, as_of: date) -> StatusBasis | None:
+    """The part of `measure_status` that does not depend on the reports; None when the measure is not listed
+    as of `as_of` (not yet listed, or retired)."""
     if facts.listed_on is not None and as_of < facts.listed_on:
         return None
     if facts.retired_on is not None and facts.retired_on <= as_of:
         return None
-    progress = summary.best_progress
-    planned = planned_for(facts.planned, as_of)
-    deadline = None if facts.ongoing else (facts.deadline or facts.plan_end)
     due = due_month(min(as_of, facts.plan_end), facts.plan_start) if facts.ongoing else None
+    return StatusBasis(
+        ongoing=facts.ongoing,
+        planned=planned_for(facts.planned, as_of),
+        deadline=None if facts.ongoing else (facts.deadline or facts.plan_end),
+        due=due,
+        report_due=due is not None and as_of >= facts.plan_start,
+        lag_threshold=facts.lag_threshold,
+    )
 
-    def result(status: Status) -> MeasureStatus:
-        return MeasureStatus(status=status, progress=progress, planned=planned, due_month=due, effective_deadline=deadline)
 
-    if not facts.ongoing and progress is not None and progress >= 100:
-        return result(Status.DONE)
-    if deadline is not None and as_of > deadline:
-        return result(Status.OVERDUE)
-    if planned is not None and (progress or 0) <= planned - facts.lag_threshold:
-        return result(Status.LAGGING)
-    if due is not None and as_of >= facts.plan_start and not summary.has_due_report:
-        return result(Status.REPORT_DUE)
-    if progress is not None:
-        return result(Status.IN_PROGRESS)
-    return result(Status.NOT_STARTED)
+def status_from(basis: StatusBasis, summary: ReportSummary, as_of: date) -> MeasureStatus:
+    """The status of a listed measure with `basis`, given the summary of whichever units' reports the caller chose."""
+    progress, planned, deadline = summary.best_progress, basis.planned, basis.deadline
+    if not basis.ongoing and progress is not None and progress >= 100:
+        status = Status.DONE
+    elif deadline is not None and as_of > deadline:
+        status = Status.OVERDUE
+    elif planned is not None and (progress or 0) <= planned - basis.lag_threshold:
+        status = Status.LAGGING
+    elif basis.report_due and not summary.has_due_report:
+        status = Status.REPORT_DUE
+    elif progress is not None:
+        status = Status.IN_PROGRESS
+    else:
+        status = Status.NOT_STARTED
+    return MeasureStatus(status=status, progress=progress, planned=planned, due_month=basis.due, effective_deadline=deadline)
+
+
+def measure_status(facts: MeasureFacts, summary: ReportSummary, as_of: date) -> MeasureStatus | None:
+    """The status of one measure as of `as_of`, from the summary of whichever units' reports the caller chose."""
+    basis = status_basis(facts, as_of)
+    return None if basis is None else status_from(basis, summary, as_of)
 
 
 def achievement_rate(actual, target) -> float | None:

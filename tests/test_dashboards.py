@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.progress import PlanProgress, StatusCounts, default_as_of
-from assessments.status import STATUS_ORDER, Status
+from assessments.progress import NO_REPORTS, PlanProgress, StatusCounts, default_as_of, measure_facts, planned_progress
+from assessments.status import STATUS_ORDER, Status, measure_status
 from assessments.unit_progress import unit_progress
 from measures.models import Measure, PlannedProgress, ProgressReport, Unit
 from tests.machinery_fixtures import machinery
@@ -207,6 +207,24 @@ def test_it_finds_the_units_carrying_each_measure_as_the_sql_rule_does(plan_106)
         assert [u for u in progress.units if measure.is_carried_by(u, plan_106.organization_id)] == expected
     assert plan_106.organization in progress.carriers[form1.pk]  # 附表1's 各分局、大隊、隊: the precinct itself
     assert {(m.source, m.all_units) for m in progress.measures} >= {("form1", True), ("form2", True), ("form2", False)}
+    # The same from the plain rows the counting pages read (measures.models.measures.carrying_pairs either way).
+    assert PlanProgress.counts(plan_106, date(2017, 5, 31)).carriers == progress.carriers
+
+
+@pytest.mark.parametrize("as_of", [date(2017, 1, 1), date(2017, 5, 31), date(2017, 8, 15), date(2017, 12, 31)])
+def test_each_units_status_is_the_measures_status_from_that_units_reports(plan_106, as_of):
+    """PlanProgress reads what does not depend on the reports once per measure (status_basis) and the rest once
+    per distinct summary: the same statuses as measure_status asked afresh for every unit and measure."""
+    sent(plan_106.measures.get(source=Measure.Source.FORM2, name="主動服務"), "shilin-secretariat", date(2017, 5, 1), 100)
+    sent(plan_106.measures.get(source=Measure.Source.FORM2, name="主動服務"), "shilin-tianmu", date(2017, 4, 1), 20)
+    progress = PlanProgress.counts(plan_106, as_of)
+    planned = planned_progress(measure__plan=plan_106)
+    assert progress.unit_status
+    for (measure_id, unit_id), status in progress.unit_status.items():
+        facts = measure_facts(plan_106, next(m for m in progress.measures if m.pk == measure_id), planned)
+        assert status == measure_status(facts, progress.summaries.get((measure_id, unit_id), NO_REPORTS), as_of)
+    if as_of.month >= 5:  # by then the reports above and the plan's deadlines give several statuses
+        assert len({s.status for s in progress.unit_status.values() if s is not None}) >= 3
 
 
 @pytest.mark.parametrize("as_of", [date(2017, 1, 1), date(2017, 5, 31), date(2017, 12, 31)])
@@ -382,3 +400,30 @@ def test_the_unit_pages_rows_show_each_measure_escaped_with_its_status_progress_
     assert '<span class="badge st-not-started">未開始</span>' in second and '<td data-label="期限">106/06/30</td>' in second
     assert second.count(">—</td>") == 3  # planned, reported and the latest report
     assert html.count("<tr>") == 2 and unit_measure_rows([]) == ""
+
+
+def test_the_dashboards_rows_by_dimension_item_and_unit_show_each_name_escaped_with_its_bar_counts_and_completion():
+    from types import SimpleNamespace
+
+    from assessments.charts import status_bar
+    from assessments.templatetags.assessments_tags import dimension_rows, status_cells, unit_status_rows
+
+    done, lagging = StatusCounts(), StatusCounts()
+    done.add(SimpleNamespace(status=Status.DONE))
+    lagging.add(SimpleNamespace(status=Status.LAGGING))
+    lagging.add(SimpleNamespace(status=Status.DONE))
+    item = {"item": SimpleNamespace(name="服務<友善>"), "counts": lagging, "bar": status_bar(lagging)}
+    dimensions = [{"dimension": SimpleNamespace(name="基礎&服務", points=200), "counts": lagging, "bar": status_bar(lagging), "items": [item]}]
+    html = str(dimension_rows(dimensions))
+    dimension_row, item_row = html.split("</tr>")[:2]
+    assert '<th scope="row">基礎&amp;服務（200 分）</th>' in dimension_row and 'aria-label="基礎&amp;服務：' in dimension_row
+    assert '<th scope="row" class="fw-normal ps-4">服務&lt;友善&gt;</th>' in item_row and "<友善>" not in html
+    assert str(status_cells(lagging)) in item_row
+    assert '<td class="text-end" data-label="合計">2</td><td class="text-end" data-label="完成率">50%</td>' in item_row
+    assert html.count("<tr") == 2 and dimension_rows([]) == ""
+
+    units = [{"unit": SimpleNamespace(name="<天母>派出所"), "counts": done, "bar": status_bar(done), "url": "/units/tianmu/"}]
+    html = str(unit_status_rows(units, "106/05/31&x"))
+    assert '<a href="/units/tianmu/?as_of=106/05/31&amp;x">&lt;天母&gt;派出所</a>' in html
+    assert '<td class="text-end" data-label="合計">1</td><td class="text-end" data-label="完成率">100%</td>' in html
+    assert html.count("<tr>") == 1 and unit_status_rows([], "") == ""

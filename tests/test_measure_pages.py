@@ -275,9 +275,26 @@ def test_the_measure_page_links_each_report_and_for_staff_each_indicators_edit_a
 def test_the_measure_page_costs_a_fixed_number_of_queries(client, user, measure, django_assert_num_queries):
     client.force_login(user("tianmu"))
     # session, user, memberships, the plan (access; the navigation's too), the measure (item, dimension, focus point
-    # joined), lead units, support units, planned progress, reports, indicators. (Actuals and evidence are prefetched only when there are reports.)
+    # joined), lead units, support units, planned progress, reports (with their units), indicators.
     with django_assert_num_queries(10):
         client.get(url("measure", measure))
+    from django.utils import timezone
+
+    from measures.models import ProgressReport
+
+    sent = {"status": ProgressReport.Status.SUBMITTED, "submitted_at": timezone.now(), "reviewed_by": user("secretariat")}
+    for month in range(1, 7):
+        for code, values in (("shilin-tianmu", {"status": ProgressReport.Status.DRAFT}), ("shilin-secretariat", sent)):
+            ProgressReport.objects.create(measure=measure, unit=Unit.objects.get(code=code), period=date(2017, month, 1),
+                                          narrative="x", progress=month * 10, **values)
+    # The same with a dozen reports, drafts among them: the page shows each one's month, unit, progress, state and
+    # the day it was sent, all from the one query (who reviewed it is on the report's own page). A head sees
+    # their own unit's six; staff see the six the secretariat sent.
+    for username in ("tianmu", "secretariat"):
+        client.force_login(user(username))
+        with django_assert_num_queries(10):
+            html = client.get(url("measure", measure)).content.decode()
+        assert html.count('data-label="月份"') == 6
 
 
 def test_the_history_page_costs_the_same_queries_after_many_edits(client, user, measure, django_assert_num_queries):

@@ -200,6 +200,15 @@ def carries(measure, named, unit_id: int, organization_id: int) -> bool:
     return unit_id != organization_id
 
 
+def carrying_pairs(measure, named, units_with_ids: list[tuple[object, int]], organization_id: int) -> list[tuple[object, int]]:
+    """The (unit, its id) pairs of `units_with_ids` whose unit carries `measure`, by `carries`: for a whole
+    plan's progress (a hundred measures times every unit). A measure that is not for 各單位 is carried by its
+    named units only, so those are picked by id without asking `carries` per unit."""
+    if not measure.all_units:
+        return [pair for pair in units_with_ids if pair[1] in named]
+    return [pair for pair in units_with_ids if carries(measure, named, pair[1], organization_id)]
+
+
 def unit_links(*columns: str, **link_filter):
     """(is 協辦, measure id, [the link's `columns`]) for every 主辦 and 協辦 link matching `link_filter` (lookups
     from the link, e.g. measure__plan=plan): 主辦 first, each in the order they were linked (as `with_units`

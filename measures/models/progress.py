@@ -37,7 +37,10 @@ class PlannedProgress(models.Model):
 
 class ProgressReportQuerySet(models.QuerySet):
     def for_measure_page(self) -> "ProgressReportQuerySet":
-        return self.select_related("unit", "submitted_by", "reviewed_by").order_by("-period", "unit__tree_order")
+        """Newest month first, units in the tree's order, with each report's unit (its name): what the measure
+        page's rows show. Who sent or reviewed it, its actual values and its evidence are on the report's own
+        page; the measure page read them too (two users joined, two more queries) without showing them."""
+        return self.select_related("unit").order_by("-period", "unit__tree_order")
 
     def visible_to_reviewers(self) -> "ProgressReportQuerySet":
         """What staff and viewers see: everything a unit has sent; drafts stay with the unit."""

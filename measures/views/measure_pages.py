@@ -33,7 +33,7 @@ def measure_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     measure = get_measure_for_user(access, pk)
     planned = dict(measure.planned_progress.order_by().values_list("month", "percent"))  # by month: no ordering to join for
-    reports = list(measure.reports.for_measure_page().prefetch_related("actuals", "evidence"))
+    reports = list(measure.reports.for_measure_page())
     reports = [r for r in reports if access.sees_report_of(r)]
     report_url = url_per_object("measures:report", "pk")  # reversed once for the page, not once a row
     for report in reports:
