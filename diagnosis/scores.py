@@ -452,8 +452,10 @@ def diagnosis_summary(plan, *, max_total: int | None = None) -> DiagnosisSummary
         .values("total")
     )
     latest = (
+        # Not for_list(): the card shows no one who opened the round, and joining them (a user's eleven columns,
+        # grouped by, and a User built) cost 0.3 ms of this one-row read's 2.2 ms (N=30, PostgreSQL).
         DiagnosisRound.objects.filter(plan=plan)
-        .for_list()
+        .with_unit_counts()
         .annotate(score_sum=Subquery(submitted_scores))
         .order_by(Case(When(state=DiagnosisRound.State.CLOSED, then=Value(0)), default=Value(1)), "-opens_on", "-pk")
         .first()

@@ -236,8 +236,10 @@ def test_the_summary_costs_one_query_given_the_frameworks_points(plan_106, user,
     # the dashboard passes the points of the framework it has already read (framework_tree.plan_framework)
     with django_assert_num_queries(1):
         assert diagnosis_summary(plan_106, max_total=1000) == summary
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1) as read:
         assert diagnosis_summary(plan_106, max_total=2000).total_1000 == 500
+    # The card names the round, not who opened it: the one query joins no user.
+    assert "auth_user" not in read.captured_queries[0]["sql"]
 
 
 def test_the_previous_years_plan_is_compared_by_names(plan_106, user):

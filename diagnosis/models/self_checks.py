@@ -18,18 +18,16 @@ __all__ = ["DiagnosisRound", "UnitDiagnosis", "DiagnosisAnswer", "MeasureDraft"]
 
 
 class DiagnosisRoundQuerySet(models.QuerySet):
+    def with_unit_counts(self) -> "DiagnosisRoundQuerySet":
+        """Each round with how many units there are (`unit_count`) and have submitted (`submitted_count`)."""
+        return self.annotate(
+            unit_count=Count("unit_diagnoses"),
+            submitted_count=Count("unit_diagnoses", filter=Q(unit_diagnoses__state=UnitDiagnosis.State.SUBMITTED)),
+        )
+
     def for_list(self) -> "DiagnosisRoundQuerySet":
         """Rounds newest first, with who opened them and how many units there are and have submitted (one query)."""
-        return (
-            self.select_related("created_by")
-            .annotate(
-                unit_count=Count("unit_diagnoses"),
-                submitted_count=Count(
-                    "unit_diagnoses", filter=Q(unit_diagnoses__state=UnitDiagnosis.State.SUBMITTED)
-                ),
-            )
-            .order_by("-opens_on", "-pk")
-        )
+        return self.with_unit_counts().select_related("created_by").order_by("-opens_on", "-pk")
 
 
 class DiagnosisRound(models.Model):
