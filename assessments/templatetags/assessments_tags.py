@@ -98,15 +98,11 @@ def unit_measure_rows(rows) -> SafeString | str:
             latest = format_safe('<a href="{}">{} {}</a>', row["report_url"], roc_month(report.period), report.status_label)
         drawn.append(format_safe(
             UNIT_ROW_FORMATS[status.status], row["url"], measure.name, measure.dimension_name, measure.item_name, row["role"],
-            _percent_or_dash(status.planned), _percent_or_dash(status.progress),
+            percent(status.planned), percent(status.progress),
             ONGOING_DEADLINE if measure.ongoing else roc(status.effective_deadline),
             latest,
         ))
     return join_safe(drawn)
-
-
-def _percent_or_dash(value: int | None) -> str:
-    return "—" if value is None else f"{value}%"
 
 
 # The plan dashboard's status tables: a row per 構面 with a row per 評核項目 under it, and a row per unit. Each
