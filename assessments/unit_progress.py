@@ -7,7 +7,8 @@ show one. Here the statuses are the same (`unit_status` of PlanProgress for this
 for every unit of the 106 plan), from what this unit needs only.
 
 Queries: the unit's 主辦/協辦 links in the plan (one UNION), the measures it carries with their 項目 and 構面
-names, their planned progress, the aggregate of the unit's sent reports, and the unit's reports."""
+names, their planned progress, the aggregate of the unit's sent reports, and the unit's reports; each compiled
+once per connection (sq_portal.baked_reads)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -17,9 +18,17 @@ from django.db.models import Q
 
 from diagnosis.models import Plan
 from measures.models import Measure, ProgressReport, Unit
-from measures.models.measures import unit_links
+from measures.models.measures import MeasureLeadUnit, MeasureSupportUnit, unit_links, unit_links_in_plan
+from sq_portal.baked_reads import baked_read
 
-from .progress import NO_REPORTS, StatusCounts, measure_facts, planned_progress, report_summaries
+from .progress import (
+    NO_REPORTS,
+    StatusCounts,
+    by_measure_planned,
+    measure_facts,
+    planned_progress_query,
+    report_summaries,
+)
 from .status import MeasureStatus, measure_status
 
 ROLE_LEAD, ROLE_SUPPORT = "主辦", "協辦"
@@ -85,30 +94,52 @@ def unit_progress(plan: Plan, unit: Unit, as_of: date) -> UnitProgress:
     """`unit`'s measures in `plan` with its status on each as of `as_of` (what PlanProgress.unit_status gives
     for the unit), and its reports. `unit` must lie within the plan's organisation."""
     roles: dict[int, str] = {}  # measure id → 主辦 or 協辦 (主辦 first: a unit named as both is 主辦)
-    for is_support, measure_id, _values in unit_links(measure__plan=plan, unit=unit):
+    for is_support, measure_id, _values in unit_links(unit_links_in_plan(plan_id=plan.pk, unit_id=unit.pk)):
         roles.setdefault(measure_id, ROLE_SUPPORT if is_support else ROLE_LEAD)
     # The rule of measures.models.measures.carries: named, or 各分局、大隊、隊 (附表1) for the organisation itself, or 附表2's 各單位
     # for every unit but it.
     everyone = Measure.Source.FORM1 if unit.pk == plan.organization_id else Measure.Source.FORM2
-    measures = [
-        UnitMeasure(*values)
-        for values in Measure.objects.filter(plan=plan)
-        .filter(Q(pk__in=list(roles)) | Q(all_units=True, source=everyone))
-        .in_plan_order()
-        .values_list(*UNIT_MEASURE_COLUMNS)
-    ]
-    planned = planned_progress(measure_id__in=[m.pk for m in measures]) if measures else {}
+    carried = {"plan_id": plan.pk, "unit_id": unit.pk, "everyone": everyone}
+    measures = [UnitMeasure(*values) for values in unit_measure_rows(**carried)]
+    planned = by_measure_planned(unit_planned_progress(**carried)) if measures else {}
     summaries = report_summaries(plan, as_of, unit=unit)
     rows = []
     for measure in measures:
         status = measure_status(measure_facts(plan, measure, planned), summaries.get((measure.pk, unit.pk), NO_REPORTS), as_of)
         if status is not None:
             rows.append(UnitRow(measure, status, roles.get(measure.pk) or ROLE_ALL[measure.source]))
-    reports = [
-        UnitReport(*values)
-        for values in ProgressReport.objects.filter(measure__plan=plan, unit=unit)
+    reports = [UnitReport(*values) for values in unit_reports(plan_id=plan.pk, unit_id=unit.pk)]
+    return UnitProgress(rows, reports)
+
+
+def _carried(plan_id, unit_id, everyone):
+    """The plan's measures the unit carries: linked as 主辦 or 協辦, or every unit's (`everyone` is the source
+    whose 各單位 includes it). The links are subqueries, so the SQL is the same whatever their number."""
+    return Measure.objects.filter(plan_id=plan_id).filter(
+        Q(pk__in=MeasureLeadUnit.objects.filter(unit_id=unit_id).values("measure_id"))
+        | Q(pk__in=MeasureSupportUnit.objects.filter(unit_id=unit_id).values("measure_id"))
+        | Q(all_units=True, source=everyone)
+    )
+
+
+@baked_read
+def unit_measure_rows(*, plan_id, unit_id, everyone):
+    """The measures the unit carries in plan order, as UnitMeasure reads them."""
+    return _carried(plan_id, unit_id, everyone).in_plan_order().values_list(*UNIT_MEASURE_COLUMNS)
+
+
+@baked_read
+def unit_planned_progress(*, plan_id, unit_id, everyone):
+    """The planned progress of the measures the unit carries, as `by_measure_planned` reads it."""
+    return planned_progress_query(measure_id__in=_carried(plan_id, unit_id, everyone).values("pk"))
+
+
+@baked_read
+def unit_reports(*, plan_id, unit_id):
+    """The unit's reports on the plan's measures, newest month first, then in plan order, as UnitReport reads them."""
+    return (
+        ProgressReport.objects.filter(measure__plan_id=plan_id, unit_id=unit_id)
         .order_by("-period", "measure__position")
         .values_list("pk", "measure_id", "measure__name", "period", "status", "review_comment")
-    ]
-    return UnitProgress(rows, reports)
+    )
 

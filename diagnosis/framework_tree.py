@@ -8,6 +8,8 @@ this takes 3.0 ms, most of it Python (README's 效能 section). Pages that edit 
 
 from dataclasses import dataclass, field
 
+from sq_portal.baked_reads import baked_read
+
 from .models import Dimension, Plan
 
 
@@ -61,14 +63,24 @@ _CRITERIA = (_FP + "criteria__id", _FP + "criteria__label", _FP + "criteria__tex
 _ORDER = ("position", "pk", "items__position", "items__id", _FP + "position", _FP + "id")
 
 
+@baked_read
+def framework_rows(*, plan_id):
+    return Dimension.objects.filter(plan_id=plan_id).order_by(*_ORDER, _FP + "criteria__position", _FP + "criteria__id").values_list(
+        *_COLUMNS, *_CRITERIA
+    )
+
+
+@baked_read
+def framework_rows_without_criteria(*, plan_id):
+    return Dimension.objects.filter(plan_id=plan_id).order_by(*_ORDER).values_list(*_COLUMNS)
+
+
 def plan_framework(plan: Plan | int, *, criteria: bool = True) -> list[FrameworkDimension]:
     """Every dimension of `plan` (or of the plan with that id) with its items, focus points and (with
     `criteria`) their criteria, each level in its position order; a dimension without items, or an item
     without focus points, is kept. One query."""
-    columns, order = _COLUMNS, _ORDER
-    if criteria:
-        columns, order = _COLUMNS + _CRITERIA, _ORDER + (_FP + "criteria__position", _FP + "criteria__id")
-    rows = Dimension.objects.filter(plan=plan).order_by(*order).values_list(*columns)
+    plan_id = plan if isinstance(plan, int) else plan.pk
+    rows = (framework_rows if criteria else framework_rows_without_criteria)(plan_id=plan_id)
     dimensions: list[FrameworkDimension] = []
     dimension = item = focus_point = None
     for row in rows:

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from diagnosis.models import Plan
+from sq_portal.baked_reads import baked_read
 from sq_portal.roc_dates import format_roc
 from sq_portal.sheets import Cell, Exporter, Row
 
 from .models import Measure
-from .models.measures import ONGOING_LABEL, compose_responsible_text, linked_unit_names
+from .models.measures import ONGOING_LABEL, compose_responsible_text, form_unit_names, linked_unit_names
 
 ROC_NUMERALS = "一二三四五六七八九十"
 
@@ -37,20 +38,34 @@ FORM_COLUMNS = (
 )
 
 
+def _form_query(plan_id, source, columns):
+    return Measure.objects.filter(plan_id=plan_id, source=source, retired_at__isnull=True).in_plan_order().values_list(*columns)
+
+
+@baked_read
+def form1_rows(*, plan_id):
+    """附表1's measures in plan order with FORM_COLUMNS."""
+    return _form_query(plan_id, Measure.Source.FORM1, FORM_COLUMNS)
+
+
+@baked_read
+def form2_rows(*, plan_id):
+    """附表2's measures in plan order with FORM_COLUMNS but 評核重點, which 附表2 does not print (not joined)."""
+    return _form_query(plan_id, Measure.Source.FORM2, [c for c in FORM_COLUMNS if c != "focus_point__name"])
+
+
 def _form_measures(plan: Plan, source: str) -> list[FormMeasure]:
     """The form's measures in plan order with the columns the form prints (2 queries: the measures with item,
     dimension (and, for 附表1, focus point) joined, then their 主辦 and 協辦 unit names in the plan's order, in one UNION).
 
     Only the values the sheet needs are read: building Measure, Item, Dimension, FocusPoint and Unit
     instances cost more than writing the sheet."""
-    active = {"measure__plan": plan, "measure__source": source, "measure__retired_at__isnull": True}
-    measures = Measure.objects.filter(plan=plan, source=source, retired_at__isnull=True).in_plan_order()
     if source == Measure.Source.FORM1:
-        rows = list(measures.values_list(*FORM_COLUMNS))
-    else:  # 附表2 prints no 評核重點: its rows are read without joining the focus points.
+        rows = form1_rows(plan_id=plan.pk)
+    else:
         at = FORM_COLUMNS.index("focus_point__name")
-        rows = [(*row[:at], None, *row[at:]) for row in measures.values_list(*(c for c in FORM_COLUMNS if c != "focus_point__name"))]
-    lead, support = linked_unit_names(**active)
+        rows = [(*row[:at], None, *row[at:]) for row in form2_rows(plan_id=plan.pk)]
+    lead, support = linked_unit_names(form_unit_names(plan_id=plan.pk, source=source))
     return [
         FormMeasure(
             item_id, item_name, dimension_id, dimension_name, focus_point_name, name, content,

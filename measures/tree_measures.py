@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import NamedTuple
 
 from diagnosis.models import Plan
+from sq_portal.baked_reads import baked_read
 from sq_portal.roc_dates import format_roc
 
 from .models import Measure
-from .models.measures import ONGOING_LABEL, compose_responsible_text, linked_unit_names
+from .models.measures import ONGOING_LABEL, compose_responsible_text, linked_unit_names, plan_unit_names
 
 TREE_COLUMNS = ("pk", "item_id", "focus_point_id", "source", "name", "ongoing", "deadline", "retired_at", "responsible_text", "all_units")
 
@@ -31,9 +32,8 @@ class TreeMeasure(NamedTuple):
 def tree_measures(plan: Plan, page_url: Callable[[int], str], move_url: Callable[[int], str]) -> list[TreeMeasure]:
     """Every measure of `plan` (retired ones too) by item, source and position: two queries (the measures,
     then their 主辦 and 協辦 unit names)."""
-    lead, support = linked_unit_names(measure__plan=plan)
+    lead, support = linked_unit_names(plan_unit_names(plan_id=plan.pk))
     labels = {value: str(label)[:3] for value, label in Measure.Source.choices}
-    rows = Measure.objects.filter(plan=plan).order_by("item_id", "source", "position", "pk").values_list(*TREE_COLUMNS)
     return [
         TreeMeasure(
             pk, item_id, focus_point_id, name, labels[source],
@@ -41,5 +41,12 @@ def tree_measures(plan: Plan, page_url: Callable[[int], str], move_url: Callable
             ONGOING_LABEL if ongoing else format_roc(deadline),
             retired_at, page_url(pk), move_url(pk),
         )
-        for pk, item_id, focus_point_id, source, name, ongoing, deadline, retired_at, responsible_text, all_units in rows
+        for pk, item_id, focus_point_id, source, name, ongoing, deadline, retired_at, responsible_text, all_units
+        in tree_measure_rows(plan_id=plan.pk)
     ]
+
+
+@baked_read
+def tree_measure_rows(*, plan_id):
+    """The plan's measures, retired ones too, by item, source and position, with the tree's columns."""
+    return Measure.objects.filter(plan_id=plan_id).order_by("item_id", "source", "position", "pk").values_list(*TREE_COLUMNS)

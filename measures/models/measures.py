@@ -7,6 +7,7 @@ from django.db.models import BooleanField, Prefetch, Q, Value
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sq_portal.baked_reads import baked_read
 from sq_portal.roc_dates import format_roc
 
 ONGOING_LABEL = "賡續辦理"
@@ -209,24 +210,56 @@ def carrying_pairs(measure, named, units_with_ids: list[tuple[object, int]], org
     return [pair for pair in units_with_ids if carries(measure, named, pair[1], organization_id)]
 
 
-def unit_links(*columns: str, **link_filter):
-    """(is 協辦, measure id, [the link's `columns`]) for every 主辦 and 協辦 link matching `link_filter` (lookups
-    from the link, e.g. measure__plan=plan): 主辦 first, each in the order they were linked (as `with_units`
-    gives them). One query, a UNION of both link tables."""
+def unit_links_query(*columns: str, **link_filter) -> models.QuerySet:
+    """(is 協辦, link id, measure id, *`columns`) for every 主辦 and 協辦 link matching `link_filter` (lookups
+    from the link, e.g. measure__plan_id=…): 主辦 first, each in the order they were linked (as `with_units`
+    gives them). One query, a UNION of both link tables; `unit_links` reads its rows."""
     lead, support = (
         links.objects.filter(**link_filter).order_by()
         .annotate(support=Value(is_support, output_field=BooleanField()))
         .values_list("support", "pk", "measure_id", *columns)
         for links, is_support in ((MeasureLeadUnit, False), (MeasureSupportUnit, True))
     )
-    for is_support, _link, measure_id, *values in lead.union(support, all=True).order_by("support", "pk"):
+    return lead.union(support, all=True).order_by("support", "pk")
+
+
+def unit_links(rows):
+    """(is 協辦, measure id, [the link's columns]) for each row of a `unit_links_query`."""
+    for is_support, _link, measure_id, *values in rows:
         yield bool(is_support), measure_id, values
 
 
-def linked_unit_names(**link_filter) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
-    """The 主辦 and the 協辦 unit names of the measures whose links match `link_filter`, each measure's in the
-    order they were linked, written as Unit.display_name writes them (one query, `unit_links`)."""
+# The pages' and exports' reads of the links, compiled once per connection (sq_portal.baked_reads).
+@baked_read
+def plan_unit_ids(*, plan_id):
+    """Every link of the plan's measures with its unit id (the plan dashboard, the review's proposals)."""
+    return unit_links_query("unit_id", measure__plan_id=plan_id)
+
+
+@baked_read
+def unit_links_in_plan(*, plan_id, unit_id):
+    """The links of one unit to the plan's measures (the unit page)."""
+    return unit_links_query(measure__plan_id=plan_id, unit_id=unit_id)
+
+
+@baked_read
+def plan_unit_names(*, plan_id):
+    """Every link of the plan's measures, retired ones too, with the unit's names (the plan tree)."""
+    return unit_links_query("unit__short_name", "unit__name", measure__plan_id=plan_id)
+
+
+@baked_read
+def form_unit_names(*, plan_id, source):
+    """The links of the plan's active measures of one form with the unit's names (附表1, 附表2)."""
+    return unit_links_query(
+        "unit__short_name", "unit__name", measure__plan_id=plan_id, measure__source=source, measure__retired_at__isnull=True
+    )
+
+
+def linked_unit_names(rows) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """The 主辦 and the 協辦 unit names of each measure in `rows` (`plan_unit_names` or `form_unit_names`), each
+    measure's in the order they were linked, written as Unit.display_name writes them."""
     names = {False: defaultdict(list), True: defaultdict(list)}  # is a 協辦 link → measure → unit names
-    for is_support, measure_id, (short_name, name) in unit_links("unit__short_name", "unit__name", **link_filter):
+    for is_support, measure_id, (short_name, name) in unit_links(rows):
         names[is_support][measure_id].append(short_name or name)
     return names[False], names[True]
