@@ -21,8 +21,8 @@ must be one of the stand-ins as the backend writes it. That finds where each par
 read would silently keep the first call's value. Later calls put the parameters in their places, run the SQL
 through the connection's cursor (so query counting, execute wrappers and DEBUG logging see it as any query) and
 convert the values with the same converters Django would apply (SQLite's dates and booleans come back as text
-and integers). tests/test_baked_reads.py holds the rules; each read that uses it is compared with its QuerySet on
-both databases in the tests of the page it serves.
+and integers). tests/test_baked_reads.py holds the rules and compares every read that uses it with its own
+QuerySet, on two plans in turn (CI runs it on SQLite and on PostgreSQL).
 
 The cache is per connection object, which Django keeps per thread: no lock, and a converter never runs with
 another thread's connection."""
