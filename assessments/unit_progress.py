@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from django.db.models import Q
-
 from diagnosis.models import Plan
 from measures.models import Measure, ProgressReport, Unit
-from measures.models.measures import MeasureLeadUnit, MeasureSupportUnit, unit_links, unit_links_in_plan
+from measures.models.measures import unit_links, unit_links_in_plan
 from sq_portal.baked_reads import baked_read
 
 from .progress import (
@@ -96,10 +94,7 @@ def unit_progress(plan: Plan, unit: Unit, as_of: date) -> UnitProgress:
     roles: dict[int, str] = {}  # measure id → 主辦 or 協辦 (主辦 first: a unit named as both is 主辦)
     for is_support, measure_id, _values in unit_links(unit_links_in_plan(plan_id=plan.pk, unit_id=unit.pk)):
         roles.setdefault(measure_id, ROLE_SUPPORT if is_support else ROLE_LEAD)
-    # The rule of measures.models.measures.carries: named, or 各分局、大隊、隊 (附表1) for the organisation itself, or 附表2's 各單位
-    # for every unit but it.
-    everyone = Measure.Source.FORM1 if unit.pk == plan.organization_id else Measure.Source.FORM2
-    carried = {"plan_id": plan.pk, "unit_id": unit.pk, "everyone": everyone}
+    carried = {"plan_id": plan.pk, "unit_id": unit.pk}
     measures = [UnitMeasure(*values) for values in unit_measure_rows(**carried)]
     planned = by_measure_planned(unit_planned_progress(**carried)) if measures else {}
     summaries = report_summaries(plan, as_of, unit=unit)
@@ -112,26 +107,16 @@ def unit_progress(plan: Plan, unit: Unit, as_of: date) -> UnitProgress:
     return UnitProgress(rows, reports)
 
 
-def _carried(plan_id, unit_id, everyone):
-    """The plan's measures the unit carries: linked as 主辦 or 協辦, or every unit's (`everyone` is the source
-    whose 各單位 includes it). The links are subqueries, so the SQL is the same whatever their number."""
-    return Measure.objects.filter(plan_id=plan_id).filter(
-        Q(pk__in=MeasureLeadUnit.objects.filter(unit_id=unit_id).values("measure_id"))
-        | Q(pk__in=MeasureSupportUnit.objects.filter(unit_id=unit_id).values("measure_id"))
-        | Q(all_units=True, source=everyone)
-    )
+@baked_read
+def unit_measure_rows(*, plan_id, unit_id):
+    """The measures the unit carries (MeasureQuerySet.carried_by) in plan order, as UnitMeasure reads them."""
+    return Measure.objects.filter(plan_id=plan_id).carried_by(unit_id).in_plan_order().values_list(*UNIT_MEASURE_COLUMNS)
 
 
 @baked_read
-def unit_measure_rows(*, plan_id, unit_id, everyone):
-    """The measures the unit carries in plan order, as UnitMeasure reads them."""
-    return _carried(plan_id, unit_id, everyone).in_plan_order().values_list(*UNIT_MEASURE_COLUMNS)
-
-
-@baked_read
-def unit_planned_progress(*, plan_id, unit_id, everyone):
+def unit_planned_progress(*, plan_id, unit_id):
     """The planned progress of the measures the unit carries, as `by_measure_planned` reads it."""
-    return planned_progress_query(measure_id__in=_carried(plan_id, unit_id, everyone).values("pk"))
+    return planned_progress_query(measure_id__in=Measure.objects.filter(plan_id=plan_id).carried_by(unit_id).values("pk"))
 
 
 @baked_read

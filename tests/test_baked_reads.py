@@ -87,7 +87,7 @@ def test_it_is_one_query_as_the_test_tools_and_debug_log_count_it(plan_106, djan
     assert "measures_measure" in captured.captured_queries[0]["sql"]
 
 
-def test_each_connection_compiles_its_own(plan_106, django_db_blocker):
+def test_each_connection_compiles_its_own(plan_106):
     expected = measures_due_by(plan_id=plan_106.pk, day=date(2017, 12, 31))
     main = connections["default"]
     seen = {}
@@ -215,9 +215,9 @@ def _reads(first, second):
         (plan_report_summaries, lambda plan: {"plan_id": plan.pk, **window}),
         (unit_report_summaries, lambda plan: {"plan_id": plan.pk, **window, "unit_id": (unit if plan == first else other_unit).pk}),
         (unit_reports, lambda plan: {"plan_id": plan.pk, "unit_id": (unit if plan == first else other_unit).pk}),
-        (unit_measure_rows, lambda plan: {"plan_id": plan.pk, "unit_id": (unit if plan == first else other_unit).pk, "everyone": "form2"}),
-        (unit_measure_rows, lambda plan: {"plan_id": plan.pk, "unit_id": plan.organization_id, "everyone": "form1"}),
-        (unit_planned_progress, lambda plan: {"plan_id": plan.pk, "unit_id": (unit if plan == first else other_unit).pk, "everyone": "form2"}),
+        (unit_measure_rows, lambda plan: {"plan_id": plan.pk, "unit_id": (unit if plan == first else other_unit).pk}),
+        (unit_measure_rows, lambda plan: {"plan_id": plan.pk, "unit_id": plan.organization_id}),
+        (unit_planned_progress, lambda plan: {"plan_id": plan.pk, "unit_id": (unit if plan == first else other_unit).pk}),
         (framework_rows, lambda plan: {"plan_id": plan.pk}),
         (framework_rows_without_criteria, lambda plan: {"plan_id": plan.pk}),
     ]
@@ -238,6 +238,17 @@ def test_every_baked_read_of_the_pages_gives_what_its_queryset_gives(scale_plans
 
 
 def test_report_summaries_before_the_first_due_month_are_read_unbaked(plan_106, django_assert_num_queries):
-    # On 106/01/15 no month is due yet: the due-report count is a constant, another SQL than the baked one.
-    with django_assert_num_queries(1):
-        assert report_summaries(plan_106, date(2017, 1, 15)) == {}
+    # On 106/01/15 no month is due yet: the due-report count is a constant, another SQL than the baked one
+    # (which would refuse due=None). January's report sent on 01/10 counts, with no due report.
+    measure = Measure.objects.filter(plan=plan_106).order_by("pk").first()
+    unit = plan_106.organization.children.order_by("pk").first()
+    ProgressReport.objects.create(
+        measure=measure, unit=unit, period=date(2017, 1, 1), narrative="x", progress=30,
+        status=ProgressReport.Status.SUBMITTED, submitted_at=timezone.make_aware(datetime(2017, 1, 10, 10)),
+    )
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            summaries = report_summaries(plan_106, date(2017, 1, 15))
+        assert {key: tuple(summary) for key, summary in summaries.items()} == {(measure.pk, unit.pk): (30, False)}
+        assert report_summaries(plan_106, date(2017, 1, 15), unit=unit).keys() == summaries.keys()
+    assert report_summaries(plan_106, date(2017, 1, 9)) == {}  # not yet sent

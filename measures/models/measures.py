@@ -24,14 +24,17 @@ class MeasureQuerySet(models.QuerySet):
         """Measures `unit` carries: as 主辦 or 協辦, or through the 各單位 flag.
 
         附表2's 各單位 means every unit of the precinct; 附表1's 各分局、大隊、隊 means every precinct
-        as a whole, so within a precinct's plan it falls to the precinct itself, not to its 派出所."""
+        as a whole, so within a precinct's plan it falls to the precinct itself, not to its 派出所.
+
+        `unit` may be a Unit or its id. The links are subqueries (no join, no DISTINCT), so the SQL is the same
+        whatever their number: the unit page bakes it (assessments.unit_progress)."""
         return self.filter(
-            Q(lead_units=unit)
-            | Q(support_units=unit)
+            Q(pk__in=MeasureLeadUnit.objects.filter(unit=unit).values("measure_id"))
+            | Q(pk__in=MeasureSupportUnit.objects.filter(unit=unit).values("measure_id"))
             | Q(all_units=True, source=Measure.Source.FORM2, plan__organization__isnull=False)
             & ~Q(plan__organization=unit)
             | Q(all_units=True, source=Measure.Source.FORM1, plan__organization=unit)
-        ).distinct()
+        )
 
     def in_plan_order(self) -> "MeasureQuerySet":
         """構面 → 項目 → 評核重點 → 列序, the order the plan's tables print in."""
