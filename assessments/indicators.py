@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from measures.models import Indicator, IndicatorActual, Measure, Unit
+from sq_portal.baked_reads import baked_read
 
 from .models.training import CountsAs, TrainingSession, attendance_total_subquery, counts_as_for_unit
 from .progress import COUNTED_REPORT_STATUSES, end_of_day
@@ -133,6 +134,30 @@ class TrainingSummary:
     indicators: list[TrainingIndicatorProgress]
 
 
+TRAINING_GROUP_COLUMNS = (
+    "indicator_id", "indicator__name", "indicator__unit", "indicator__target_value", "indicator__retired_at",
+    "indicator__measure__position", "indicator__position", "sessions", "hours", "experts", "attendance",
+)
+
+
+@baked_read
+def training_groups(*, plan_id, as_of):
+    """The plan's sessions held by `as_of`, grouped by the indicator they count toward: TRAINING_GROUP_COLUMNS."""
+    held = Q(held_on__lte=as_of)
+    return (
+        TrainingSession.objects.filter(plan_id=plan_id)
+        .order_by()
+        .values(*TRAINING_GROUP_COLUMNS[:7])
+        .annotate(
+            sessions=Count("pk", filter=held),
+            hours=Sum("hours", filter=held),
+            experts=Count("pk", filter=held & Q(speaker_is_expert=True)),
+            attendance=Sum(attendance_total_subquery(), filter=held),
+        )
+        .values_list(*TRAINING_GROUP_COLUMNS)
+    )
+
+
 def training_summary(plan, as_of: date | None = None) -> TrainingSummary:
     """The plan's training figures for the sessions held on or before `as_of` (default: the plan's default
     as-of day). One query: the plan's sessions grouped by the indicator they count toward (no indicator is a
@@ -140,21 +165,7 @@ def training_summary(plan, as_of: date | None = None) -> TrainingSummary:
     from .progress import default_as_of
 
     as_of = as_of or default_as_of(plan)
-    held = Q(held_on__lte=as_of)
-    groups = list(
-        TrainingSession.objects.filter(plan=plan)
-        .order_by()
-        .values(
-            "indicator_id", "indicator__name", "indicator__unit", "indicator__target_value", "indicator__retired_at",
-            "indicator__measure__position", "indicator__position",
-        )
-        .annotate(
-            sessions=Count("pk", filter=held),
-            hours=Sum("hours", filter=held),
-            experts=Count("pk", filter=held & Q(speaker_is_expert=True)),
-            attendance=Sum(attendance_total_subquery(), filter=held),
-        )
-    )
+    groups = [dict(zip(TRAINING_GROUP_COLUMNS, row, strict=True)) for row in training_groups(plan_id=plan.pk, as_of=as_of)]
     indicators = []
     counted = (g for g in groups if g["indicator_id"] is not None and g["indicator__retired_at"] is None)
     for row in sorted(counted, key=lambda g: (g["indicator__measure__position"], g["indicator__position"], g["indicator_id"])):

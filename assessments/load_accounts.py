@@ -8,10 +8,11 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from importlib import import_module
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 
 from diagnosis.models import Plan
@@ -19,7 +20,6 @@ from measures.models import Measure, Membership, ProgressReport, Unit
 
 from .scale_data import AGENCY_CODE
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 SLOTS_PER_HEAD = 120
 
 
@@ -41,9 +41,9 @@ class LoadAccount:
 
 
 def _session_for(user) -> str:
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = BACKEND
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # the one that checks passwords (axes' only refuses)
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key

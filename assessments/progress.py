@@ -20,6 +20,7 @@ from django.utils import timezone
 from diagnosis.models import Plan
 from measures.models import Measure, PlannedProgress, ProgressReport, Unit
 from measures.models.measures import carrying_pairs, plan_unit_ids, unit_links
+from measures.models.units import units_in_tree_order
 from sq_portal.baked_reads import baked_read
 
 from .status import (
@@ -159,7 +160,7 @@ class PlanProgress:
         by_measure: dict[int, list[ReportSummary]] = defaultdict(list)
         for (measure_id, _unit_id), summary in summaries.items():
             by_measure[measure_id].append(summary)
-        units = list(Unit.objects.within(plan.organization).in_tree_order())
+        units = units_in_tree_order(path=plan.organization.path)
         # Each unit with its id, read once: the loops below ask a hundred measures about every unit.
         units_with_ids = [(unit, unit.pk) for unit in units]
         status, unit_status, carriers = {}, {}, {}

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from diagnosis.models import Plan
+from sq_portal.baked_reads import baked_read
 
 from .models import PetitionTally, SatisfactionSurvey, SurveyResult
 
@@ -203,18 +204,26 @@ class SatisfactionSummary:
 def satisfaction_summary(plan: Plan) -> SatisfactionSummary:
     """The latest survey (by period end) with its overall and per-category rates. Two queries whatever the data:
     the surveys' count with the latest one, and its results."""
+    found = latest_survey(plan_id=plan.pk)
+    if not found:
+        return SatisfactionSummary(None, 0)
+    latest = found[0]
+    return SatisfactionSummary(survey_figures(latest, survey_results(survey_id=latest.pk)), latest.survey_count)
+
+
+@baked_read
+def latest_survey(*, plan_id):
+    """The plan's latest survey, with how many surveys the plan has (`survey_count`)."""
     from django.db.models import Count, Window
 
-    latest = (
-        SatisfactionSurvey.objects.filter(plan=plan)
-        .annotate(survey_count=Window(Count("pk")))
-        .latest_first()
-        .first()
-    )
-    if latest is None:
-        return SatisfactionSummary(None, 0)
-    # By category (survey_figures): unordered, not by the model's ordering through the survey's plan and organisation.
-    return SatisfactionSummary(survey_figures(latest, list(latest.results.order_by())), latest.survey_count)
+    return SatisfactionSurvey.objects.filter(plan_id=plan_id).annotate(survey_count=Window(Count("pk"))).latest_first()[:1]
+
+
+@baked_read
+def survey_results(*, survey_id):
+    """A survey's results. By category (survey_figures): unordered, not by the model's ordering through the
+    survey's plan and organisation."""
+    return SurveyResult.objects.filter(survey_id=survey_id).order_by()
 
 
 # --- 陳情案件 -------------------------------------------------------------------------------------------

@@ -9,54 +9,23 @@ Rules (see DESIGN.md):
 """
 
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Length
 from django.http import Http404
 
 from diagnosis.models import Plan
+from sq_portal.baked_reads import as_prefetched, baked_read
 from sq_portal.lookups import one_or_none
 
 from .models import Evidence, Measure, Membership, ProgressReport, Unit
-
-User = AbstractBaseUser | AnonymousUser
-
-
-def memberships_of(user: User) -> list[Membership]:
-    """The user's roles with their units, in the model's order (unit, role); one query, remembered on the user
-    object for the request. Every page asks (the navigation), so the few rows are sorted here: ordering in
-    SQL by the unit's position made Django build the ordering through the join, a third of the query's cost."""
-    if not user.is_authenticated:
-        return []
-    cached = getattr(user, "_sq_memberships", None)
-    if cached is None:
-        cached = sorted(
-            Membership.objects.filter(user=user).select_related("unit").order_by(),
-            key=lambda m: (m.unit.position, m.unit.pk, m.role),
-        )
-        user._sq_memberships = cached
-    return cached
-
-
-def plans_for_user(user: User) -> QuerySet[Plan]:
-    """Plans the user may read: those of the organisations above or at their units, and, for staff and
-    viewers, those of every unit below theirs. A superuser reads every plan."""
-    if not user.is_authenticated:
-        return Plan.objects.none()
-    if user.is_superuser:
-        return Plan.objects.all()
-    conditions = []
-    for membership in memberships_of(user):
-        conditions.append(Q(organization_id__in=membership.unit.ancestor_ids()))
-        if membership.role in (Membership.Role.STAFF, Membership.Role.VIEWER):
-            conditions.append(Q(organization__path__startswith=membership.unit.path))
-    if not conditions:
-        return Plan.objects.none()
-    return Plan.objects.filter(reduce(or_, conditions))
+from .readable_plans import (  # noqa: F401 (the plan helpers every page uses are imported from here too)
+    User,
+    memberships_of,
+    newest_plan_for_user,
+    plan_of_organization,
+    plans_for_user,
+    preferred_plan,
+)
 
 
 @dataclass(frozen=True)
@@ -111,45 +80,6 @@ def plan_access(user: User, plan: Plan) -> PlanAccess | None:
     return PlanAccess(plan=plan, can_edit=can_edit, reads_all=reads_all, head_units=tuple(head_units))
 
 
-def preferred_plan(user: User, plans: QuerySet[Plan]) -> Plan | None:
-    """Of `plans`, the newest year's plan of the user's own organisation: the deepest organisation at or above
-    one of their units (a unit head's precinct, not the bureau); failing that (bureau staff looking down),
-    the one nearest the root, the first of those in the tree's order. One query, one row: the preference is
-    an ORDER BY, so a national staff member's thousands of visible plans are sorted by the database, not
-    built as instances."""
-    own_chain: set[int] = set()
-    for membership in memberships_of(user):
-        own_chain.update(membership.unit.ancestor_ids())
-    # The organisation's depth, as the length of its sort key (units.TREE_ORDER_SEGMENT_LENGTH characters a
-    # level). Counting the path's slashes, LENGTH(path) - LENGTH(REPLACE(path, '/', '')), gave the same order
-    # with four expressions to build, twice over in the CASE below: the whole lookup took 1.31 ms for a
-    # superuser and 2.05 ms for a unit head (N=30, PostgreSQL), now 1.14 and 1.64 ms.
-    depth = Length("organization__tree_order")
-    # The organisation's parent too: the navigation titles the plan with its official name (士林分局's parent
-    # is the bureau: 臺北市政府警察局士林分局), read without another query for a precinct's or bureau's plan.
-    plans = plans.select_related("organization__parent")
-    if not own_chain:  # (a constant CASE would be ORDER BY 1, which PostgreSQL reads as the first column)
-        return plans.alias(nearness=depth).order_by("-year", "nearness", "organization__tree_order").first()
-    own = Q(organization_id__in=own_chain)
-    return (
-        plans.alias(foreign=Case(When(own, then=Value(0)), default=Value(1)), nearness=Case(When(own, then=-depth), default=depth))
-        .order_by("-year", "foreign", "nearness", "organization__tree_order")
-        .first()
-    )
-
-
-def newest_plan_for_user(user: User) -> Plan | None:
-    """`preferred_plan` of every plan the user may read: the plan the navigation and the home page open.
-    Remembered on the user object for the request (the home page and the navigation both ask)."""
-    if not hasattr(user, "_sq_newest_plan"):
-        plans = plans_for_user(user)
-        # Only the newest year's plans are sorted (preferred_plan puts the newest year first anyway): for a
-        # national user, a few hundred plans instead of every plan of ten years (plan_year_idx finds them).
-        newest_year = plans.order_by("-year").values("year")[:1]
-        user._sq_newest_plan = preferred_plan(user, plans.filter(year=Subquery(newest_year)))
-    return user._sq_newest_plan
-
-
 def get_plan_for_user(user: User, year: int, organization_code: str | None = None) -> PlanAccess:
     """The plan of `year` the user may see (of `organization_code` when given), or 404; where several
     organisations' plans of that year are visible, the user's own (see `preferred_plan`). Of the newest year
@@ -161,9 +91,8 @@ def get_plan_for_user(user: User, year: int, organization_code: str | None = Non
         plan = newest
     elif organization_code:
         # At most one plan (plan_one_per_organization_year): nothing to prefer, so no ordering to build.
-        plan = one_or_none(
-            plans_for_user(user).filter(year=year, organization__code=organization_code).select_related("organization__parent")
-        )
+        found = plan_of_organization(user, year=year, code=organization_code)
+        plan = found[0] if found else None
     else:
         plan = preferred_plan(user, plans_for_user(user).filter(year=year))
     access = plan_access(user, plan) if plan is not None else None
@@ -174,15 +103,31 @@ def get_plan_for_user(user: User, year: int, organization_code: str | None = Non
 
 def get_measure_for_user(access: PlanAccess, pk: int) -> Measure:
     """A measure of the plan the user already has access to, with its units prefetched; 404 otherwise."""
-    measure = one_or_none(
-        Measure.objects.filter(plan=access.plan, pk=pk)
-        .select_related("item__dimension", "focus_point")
-        .prefetch_related("lead_units", "support_units")
-    )
-    if measure is None:
+    found = measure_of_plan(plan_id=access.plan.pk, pk=pk)
+    if not found:
         raise Http404("找不到此措施。")
+    measure = found[0]
     measure.plan = access.plan
+    # As prefetch_related("lead_units", "support_units") would leave them, read with SQL compiled once.
+    as_prefetched(measure, "lead_units", measure_lead_units(measure_id=measure.pk))
+    as_prefetched(measure, "support_units", measure_support_units(measure_id=measure.pk))
     return measure
+
+
+@baked_read
+def measure_of_plan(*, plan_id, pk):
+    return Measure.objects.filter(plan_id=plan_id, pk=pk).select_related("item__dimension", "focus_point").order_by()
+
+
+@baked_read
+def measure_lead_units(*, measure_id):
+    """主辦 units of the measure, in the units' own order (as measure.lead_units.all() gives them)."""
+    return Unit.objects.filter(measure_lead_links__measure_id=measure_id)
+
+
+@baked_read
+def measure_support_units(*, measure_id):
+    return Unit.objects.filter(measure_support_links__measure_id=measure_id)
 
 
 def get_report_for_user(user: User, pk: int) -> tuple[ProgressReport, PlanAccess]:
@@ -217,12 +162,14 @@ def unit_plan_for(user: User, unit: Unit) -> Plan | None:
         and memberships[0].role == Membership.Role.HEAD and memberships[0].unit_id == unit.pk
     ):
         return newest_plan_for_user(user)
-    return (
-        Plan.objects.filter(organization_id__in=unit.ancestor_ids())
-        .select_related("organization")
-        .order_by("-year", "-organization__path")
-        .first()
-    )
+    found = newest_plan_at_or_above(chain=unit.ancestor_ids())
+    return found[0] if found else None
+
+
+@baked_read
+def newest_plan_at_or_above(*, chain):
+    """The newest plan of the deepest of the organisations `chain` (a unit's ancestors, itself included)."""
+    return Plan.objects.filter(organization_id__in=chain).select_related("organization").order_by("-year", "-organization__path")[:1]
 
 
 def get_unit_for_user(user: User, code: str) -> Unit:

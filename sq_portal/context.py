@@ -23,12 +23,24 @@ NAV_YEAR_LINKS = {
     "commendations": "assessments:commendations",
     "team": "assessments:team",
 }
+# Other addresses of a plan year that pages link to (the plan tree's buttons), by the same cache.
+YEAR_PAGE_LINKS = {
+    "measure_new": ("measures:measure_new", {}),
+    "plan_import": ("measures:import", {}),
+    "plan_copy": ("diagnosis:plan_copy", {}),
+    **{
+        f"form{form}_{extension}": ("measures:form_download", {"form": form, "extension": extension})
+        for form in (1, 2)
+        for extension in ("xlsx", "ods")
+    },
+}
 
 
 def nav_urls(year: int | None) -> MappingProxyType:
-    """The navigation's addresses for a plan year (None: only those of no year). Every page draws the same
-    fifteen links; reversing them per page cost about 1 ms of each page, so they are reversed once per year,
-    URL configuration and script prefix in each process (all three are part of the key)."""
+    """The navigation's addresses for a plan year (None: only those of no year), and the year's other addresses
+    pages link to (YEAR_PAGE_LINKS). Every page draws the same fifteen links; reversing them per page cost about
+    1 ms of each page, so they are reversed once per year, URL configuration and script prefix in each process
+    (all three are part of the key)."""
     return _nav_urls(get_urlconf(), get_script_prefix(), year)
 
 
@@ -37,6 +49,9 @@ def _nav_urls(urlconf, script_prefix: str, year: int | None) -> MappingProxyType
     urls = {name.replace("admin:", "admin_"): reverse(name, urlconf=urlconf) for name in NAV_LINKS}
     if year is not None:
         urls.update({key: reverse(name, urlconf=urlconf, kwargs={"year": year}) for key, name in NAV_YEAR_LINKS.items()})
+        urls.update(
+            {key: reverse(name, urlconf=urlconf, kwargs={"year": year, **more}) for key, (name, more) in YEAR_PAGE_LINKS.items()}
+        )
     return MappingProxyType(urls)  # shared by every request: read-only
 
 

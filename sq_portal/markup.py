@@ -20,6 +20,8 @@ def escaped(value) -> str:
     kind = type(value)
     if kind is str:
         return html.escape(value)
+    if kind is SafeString:  # markup made by format_safe, nested in a larger piece: as its __html__ gives it
+        return value
     if kind is int:  # digits and a minus sign: nothing to escape
         return str(value)
     as_html = getattr(value, "__html__", None)
@@ -34,11 +36,20 @@ def format_safe(format_string: str, *args, **kwargs) -> SafeString:
     return _safe(format_string.format(*map(escaped, args), **{key: escaped(value) for key, value in kwargs.items()}))
 
 
-def join_safe(parts) -> SafeString | str:
-    """Pieces of markup made by format_safe, joined into one safe string ("" when there are none). Anything that
-    is not already markup is escaped, as format_html escapes every value."""
-    joined = "".join(map(escaped, parts))
+def join_safe(parts, separator: str = "") -> SafeString | str:
+    """Pieces of markup made by format_safe, joined into one safe string ("" when there are none), `separator`
+    (a literal of the code, like format_safe's format) between them. Anything that is not already markup is
+    escaped, as format_html escapes every value."""
+    joined = separator.join(map(escaped, parts))
     return _safe(joined) if joined else ""
+
+
+def fill_slot(markup: SafeString, slot: str, value) -> SafeString:
+    """`markup` with every `slot` in it replaced by `value`, escaped (`escaped`). The slot is a literal of the code
+    written into a format string, and holds a "<": escaped text never does, so no value can pose as a slot."""
+    if "<" not in slot:
+        raise ValueError("slot 必須含「<」，才不會與跳脫過的文字相同。")
+    return _safe(markup.replace(slot, escaped(value)))
 
 
 def _safe(markup: str) -> SafeString:

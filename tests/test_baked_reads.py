@@ -7,9 +7,14 @@ from unittest import mock
 
 import pytest
 from django.db import connections
+from django.db.models import Count, Model, Q
 from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from assessments.adoption import proposal_counts
+from assessments.indicators import training_groups
+from assessments.models.reviews import plan_reviews
 from assessments.progress import (
     COUNTED_REPORT_STATUSES,
     plan_measure_rows,
@@ -18,16 +23,21 @@ from assessments.progress import (
     report_summaries,
     unit_report_summaries,
 )
+from assessments.satisfaction import latest_survey, survey_results
 from assessments.scale_data import generate_scale_data
 from assessments.status import due_month, month_start
 from assessments.unit_progress import unit_measure_rows, unit_planned_progress, unit_reports
 from diagnosis.framework_tree import framework_rows, framework_rows_without_criteria
 from diagnosis.models import Plan
+from diagnosis.scores import latest_diagnosis_round
+from measures.access import measure_lead_units, measure_of_plan, measure_support_units
 from measures.exporters import form1_rows, form2_rows
-from measures.models import Measure, ProgressReport
+from measures.measure_page_reads import measure_page_indicators, measure_page_reports, measure_planned_progress
+from measures.models import Measure, PlannedProgress, ProgressReport
 from measures.models.measures import form_unit_names, plan_unit_ids, plan_unit_names, unit_links_in_plan
+from measures.models.units import units_in_tree_order
 from measures.tree_measures import tree_measure_rows
-from sq_portal.baked_reads import NotFixedShape, baked_read
+from sq_portal.baked_reads import NotFixedShape, as_prefetched, baked_read
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +148,7 @@ def test_it_refuses_a_value_computed_from_a_parameter(plan_106):
         reported_in_month(plan_id=plan_106.pk, day=date(2017, 5, 31))
 
 
-@pytest.mark.parametrize("value", [[1, 2], True, None, 1.5])
+@pytest.mark.parametrize("value", [True, None, 1.5, (1, 2), [1, None], [[1]]])
 def test_it_refuses_parameters_that_are_not_ids_text_or_dates(plan_106, value):
     @baked_read
     def by(*, value):
@@ -146,6 +156,86 @@ def test_it_refuses_parameters_that_are_not_ids_text_or_dates(plan_106, value):
 
     with pytest.raises(NotFixedShape, match="只能是整數、字串、日期或時間"):
         by(value=value)
+
+
+@baked_read
+def measures_of_units(*, plan_id, unit_ids, names):
+    """A list as IN's values, and a list that adds a condition per element (an OR of name prefixes)."""
+    by_name = Q()
+    for name in names:
+        by_name |= Q(name__startswith=name)
+    return (
+        Measure.objects.filter(Q(lead_units__in=unit_ids) | by_name, plan_id=plan_id)
+        .order_by("pk").distinct().values_list("pk", "name")
+    )
+
+
+def test_a_list_is_compiled_once_for_each_length(plan_106):
+    units = list(plan_106.organization.children.order_by("pk").values_list("pk", flat=True))
+    names = sorted({name[:2] for name in Measure.objects.filter(plan=plan_106).values_list("name", flat=True)})
+    calls = [
+        ([], names[:1]), (units[:1], []), (units[1:2], []), (units[:3], names[:2]), (units[3:6], names[2:4]),
+        (units[:1], []), ([], names[1:2]),
+    ]
+    compiled_lengths = set()
+    for unit_ids, prefixes in calls:
+        with _compiles() as as_sql:
+            got = measures_of_units(plan_id=plan_106.pk, unit_ids=unit_ids, names=prefixes)
+        lengths = (len(prefixes), len(unit_ids))  # in the parameters' alphabetical order: names, unit_ids
+        assert as_sql.call_count == (0 if lengths in compiled_lengths else 2)
+        compiled_lengths.add(lengths)
+        assert got == list(measures_of_units.build(plan_id=plan_106.pk, unit_ids=unit_ids, names=prefixes)) and got
+    assert set(measures_of_units._compiled[connections["default"]]) == compiled_lengths
+
+
+def test_it_reads_a_small_integer_field_and_a_prefix_pattern(plan_106):
+    # A negative stand-in year is out of the field's range (Django makes the lookup empty): 32000 and below then.
+    @baked_read
+    def plans_of(*, year, prefix):
+        return Plan.objects.filter(year=year, organization__path__startswith=prefix).order_by("pk").values_list("pk")
+
+    path = plan_106.organization.path
+    for year, prefix in ((106, path), (106, "/"), (107, path), (106, "%_")):
+        assert plans_of(year=year, prefix=prefix) == list(plans_of.build(year=year, prefix=prefix))
+    assert plans_of(year=106, prefix=path) == [(plan_106.pk,)] and plans_of(year=106, prefix="%_") == []
+
+
+@pytest.mark.parametrize("pk", [2**63, 10**20])
+def test_an_id_too_large_for_the_database_finds_nothing_as_the_queryset_does(plan_106, client, user, pk):
+    measure = Measure.objects.filter(plan=plan_106).first()
+    assert measure_of_plan(plan_id=plan_106.pk, pk=measure.pk) == [measure]  # baked on this connection
+    assert measure_of_plan(plan_id=plan_106.pk, pk=pk) == list(measure_of_plan.build(plan_id=plan_106.pk, pk=pk)) == []
+    client.force_login(user("secretariat"))
+    assert client.get(f"/plans/106/measures/{measure.pk}/").status_code == 200
+    assert client.get(f"/plans/106/measures/{pk}/").status_code == 404
+
+
+def test_it_refuses_a_value_that_is_its_own_stand_in(plan_106):
+    @baked_read
+    def by_pk(*, pk):
+        return Measure.objects.filter(pk=pk).values_list("pk")
+
+    with pytest.raises(NotFixedShape, match="替身"):
+        by_pk(pk=-1_000_000_007)
+
+
+def test_a_parameter_is_a_list_on_every_call_or_on_none(plan_106):
+    @baked_read
+    def by_pk(*, pks):
+        return Measure.objects.filter(pk__in=pks if type(pks) is list else [pks]).values_list("pk")
+
+    measure = Measure.objects.filter(plan=plan_106).first()
+    assert by_pk(pks=[measure.pk]) == [(measure.pk,)]
+    with pytest.raises(NotFixedShape, match="前次"):
+        by_pk(pks=measure.pk)
+
+    @baked_read
+    def by_one_pk(*, pk):
+        return Measure.objects.filter(pk__in=pk if type(pk) is list else [pk]).values_list("pk")
+
+    assert by_one_pk(pk=measure.pk) == [(measure.pk,)]
+    with pytest.raises(NotFixedShape, match="前次"):
+        by_one_pk(pk=[measure.pk])
 
 
 def test_it_refuses_a_model_instance_as_parameter(plan_106):
@@ -157,13 +247,12 @@ def test_it_refuses_a_model_instance_as_parameter(plan_106):
         of(plan=plan_106)
 
 
-@pytest.mark.parametrize("shape", ["instances", "flat", "named", "values"])
-def test_it_reads_tuples_only(plan_106, shape):
+@pytest.mark.parametrize("shape", ["flat", "named", "values"])
+def test_it_reads_tuples_or_instances_only(plan_106, shape):
     @baked_read
     def rows(*, plan_id):
         measures = Measure.objects.filter(plan_id=plan_id)
         return {
-            "instances": measures,
             "flat": measures.values_list("pk", flat=True),
             "named": measures.values_list("pk", named=True),
             "values": measures.values("pk"),
@@ -171,6 +260,72 @@ def test_it_reads_tuples_only(plan_106, shape):
 
     with pytest.raises(NotFixedShape, match="values_list"):
         rows(plan_id=plan_106.pk)
+
+
+def _snapshot(value):
+    """What a model instance holds: its class, its attributes, and what select_related cached on it, in turn."""
+    if not isinstance(value, Model):
+        return value
+    attributes = {name: _snapshot(held) for name, held in vars(value).items() if name != "_state"}
+    related = {name: _snapshot(held) for name, held in value._state.fields_cache.items()}
+    return type(value), attributes, related, value._state.adding, value._state.db
+
+
+@baked_read
+def measures_with_framework(*, plan_id, day):
+    """Instances with select_related (the focus point may be null), an annotation and a deferred field."""
+    return (
+        Measure.objects.filter(plan_id=plan_id, listed_on__lte=day)
+        .select_related("item__dimension", "focus_point")
+        .annotate(reports_sent=Count("reports", filter=Q(reports__status=ProgressReport.Status.ACCEPTED)))
+        .defer("content")
+        .order_by("pk")
+    )
+
+
+def test_it_builds_the_instances_the_queryset_builds(scale_plans):
+    first, second = scale_plans
+    Measure.objects.filter(pk=Measure.objects.filter(plan=first).order_by("pk").values("pk")[:1]).update(focus_point=None)
+    for plan in (first, second, first):
+        for day in (date(2017, 1, 1), date(2017, 12, 31)):
+            expected = list(measures_with_framework.build(plan_id=plan.pk, day=day))
+            baked = measures_with_framework(plan_id=plan.pk, day=day)
+            assert [_snapshot(m) for m in baked] == [_snapshot(m) for m in expected]
+    built = measures_with_framework(plan_id=first.pk, day=date(2017, 12, 31))
+    assert any(m.focus_point is None for m in built) and any(m.reports_sent for m in built)
+    assert built[0].get_deferred_fields() == {"content"}
+    with CaptureQueriesContext(connections["default"]) as queries:
+        assert built[0].item.dimension.plan_id == first.pk and built[0].content == Measure.objects.get(pk=built[0].pk).content
+    assert len(queries) == 2  # the deferred field, and the check; nothing for the related objects
+
+
+@pytest.mark.parametrize("way", ["prefetch", "related manager"])
+def test_it_refuses_instances_it_would_build_otherwise_than_the_queryset(plan_106, way):
+    measure = Measure.objects.filter(plan=plan_106).first()
+
+    @baked_read
+    def reports(*, measure_id):
+        if way == "prefetch":
+            return ProgressReport.objects.filter(measure_id=measure_id).prefetch_related("evidence")
+        return Measure(pk=measure_id).reports.all()
+
+    with pytest.raises(NotFixedShape, match="prefetch_related" if way == "prefetch" else "關聯管理器"):
+        reports(measure_id=measure.pk)
+
+
+def test_as_prefetched_leaves_what_prefetch_related_leaves(plan_106, django_assert_num_queries):
+    measure = Measure.objects.filter(plan=plan_106, lead_units__isnull=False, support_units__isnull=False).first()
+    prefetched = Measure.objects.prefetch_related("lead_units", "support_units").get(pk=measure.pk)
+    fresh = Measure.objects.get(pk=measure.pk)
+    as_prefetched(fresh, "lead_units", list(fresh.lead_units.all()))
+    as_prefetched(fresh, "support_units", list(fresh.support_units.all()))
+    with django_assert_num_queries(0):
+        for relation in ("lead_units", "support_units"):
+            got, expected = getattr(fresh, relation).all(), getattr(prefetched, relation).all()
+            for unit in expected:  # the prefetch's own bookkeeping: the measure each unit was read for
+                del unit._prefetch_related_val_measure_id
+            assert [_snapshot(u) for u in got] == [_snapshot(u) for u in expected] and list(got)
+            assert fresh._prefetched_objects_cache.keys() == prefetched._prefetched_objects_cache.keys()
 
 
 def test_it_refuses_a_query_that_may_not_run(plan_106):
@@ -199,6 +354,12 @@ def _reads(first, second):
     unit = first.organization.children.order_by("pk").first()
     other_unit = second.organization.children.order_by("pk").last()
     as_of = date(2017, 5, 31)
+    # A measure of each plan with 主辦 and 協辦 units, reports and an indicator: the measure page's reads.
+    measures = {
+        plan: Measure.objects.filter(plan=plan, support_units__isnull=False, reports__isnull=False, indicators__isnull=False)
+        .order_by("pk").first()
+        for plan in (first, second)
+    }
     window = {"last_month": month_start(as_of), "sent_before": timezone.make_aware(datetime(2017, 6, 1)),
               "due": due_month(as_of, first.start_date)}
     return [
@@ -220,6 +381,19 @@ def _reads(first, second):
         (unit_planned_progress, lambda plan: {"plan_id": plan.pk, "unit_id": (unit if plan == first else other_unit).pk}),
         (framework_rows, lambda plan: {"plan_id": plan.pk}),
         (framework_rows_without_criteria, lambda plan: {"plan_id": plan.pk}),
+        (measure_of_plan, lambda plan: {"plan_id": plan.pk, "pk": measures[plan].pk}),
+        (measure_lead_units, lambda plan: {"measure_id": measures[plan].pk}),
+        (measure_support_units, lambda plan: {"measure_id": measures[plan].pk}),
+        (measure_planned_progress, lambda plan: {"measure_id": measures[plan].pk}),
+        (measure_page_reports, lambda plan: {"measure_id": measures[plan].pk}),
+        (measure_page_indicators, lambda plan: {"measure_id": measures[plan].pk}),
+        (plan_reviews, lambda plan: {"plan_id": plan.pk}),
+        (latest_diagnosis_round, lambda plan: {"plan_id": plan.pk}),
+        (training_groups, lambda plan: {"plan_id": plan.pk, "as_of": as_of}),
+        (latest_survey, lambda plan: {"plan_id": plan.pk}),
+        (survey_results, lambda plan: {"survey_id": latest_survey(plan_id=plan.pk)[0].pk}),
+        (proposal_counts, lambda plan: {"plan_id": plan.pk}),
+        (units_in_tree_order, lambda plan: {"path": plan.organization.path}),
     ]
 
 
@@ -227,12 +401,13 @@ def test_every_baked_read_of_the_pages_gives_what_its_queryset_gives(scale_plans
     first, second = scale_plans
     retired = Measure.objects.filter(plan=first, source=Measure.Source.FORM2).order_by("pk").first()
     Measure.objects.filter(pk=retired.pk).update(retired_at=timezone.now())
+    PlannedProgress.objects.filter(measure__plan=second, month=date(2017, 1, 1)).update(percent=1)  # the plans differ
     assert ProgressReport.objects.filter(measure__plan=first).exclude(status__in=COUNTED_REPORT_STATUSES).exists()
     for read, params in _reads(first, second):
         results = []
         for plan in (first, second, first):
-            expected = list(read.build(**params(plan)))
-            assert read(**params(plan)) == expected, read.__name__
+            expected = [_snapshot(row) for row in read.build(**params(plan))]
+            assert [_snapshot(row) for row in read(**params(plan))] == expected, read.__name__
             results.append(expected)
         assert results[0] and results[0] != results[1], read.__name__  # the reads tell the plans apart
 

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy, override
 
-from sq_portal.markup import escaped, format_safe, join_safe
+from sq_portal.markup import escaped, fill_slot, format_safe, join_safe
 
 
 class Markup:
@@ -71,3 +71,11 @@ def test_it_joins_safe_pieces_as_they_are_and_escapes_the_rest():
     assert isinstance(joined, SafeString) and joined == "<li>第1項</li><li>第2項</li>"
     assert join_safe([format_safe("<b>{}</b>", "a&b"), "<script>", 7]) == "<b>a&amp;b</b>&lt;script&gt;7"
     assert join_safe([]) == "" and join_safe(iter(())) == ""
+
+
+def test_a_slot_is_filled_with_the_value_escaped_and_must_hold_a_bracket():
+    markup = format_safe("<p><slot>{}</p>", "<slot>")
+    assert fill_slot(markup, "<slot>", "a&b") == "<p>a&amp;b&lt;slot&gt;</p>"
+    assert fill_slot(markup, "<slot>", format_safe("<i>{}</i>", 1)) == "<p><i>1</i>&lt;slot&gt;</p>"
+    with pytest.raises(ValueError):
+        fill_slot(markup, "slot", "x")

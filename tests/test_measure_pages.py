@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from measures.models import Indicator, Measure, PlannedProgress, Unit
+from measures.models import Indicator, Measure, PlannedProgress, ProgressReport, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -340,10 +340,10 @@ def test_the_progress_table_and_report_rows_write_each_month_and_report_escaped(
 
     def report(pk, unit_name, submitted_at, status):
         return SimpleNamespace(url=f"/reports/{pk}/", period=date(2017, 5, 1), unit=SimpleNamespace(name=unit_name), progress=40,
-                               get_status_display=lambda: status, submitted_at=submitted_at)
+                               status=status, submitted_at=submitted_at)
 
     sent = timezone.make_aware(datetime(2017, 6, 1, 0, 30))  # 106/06/01 in Taipei
-    rows = str(report_rows([report(1, "<b>天母</b>", sent, "已送出"), report(2, "社子", None, "草稿")]))
+    rows = str(report_rows([report(1, "<b>天母</b>", sent, ProgressReport.Status.SUBMITTED), report(2, "社子", None, "draft")]))
     first, second = rows.split("</tr>")[:2]
     assert '<a href="/reports/1/">106年5月</a>' in first and '<td data-label="單位">&lt;b&gt;天母&lt;/b&gt;</td>' in first
     assert '<td data-label="進度">40%</td>' in first and '<td data-label="送出">106/06/01</td>' in first

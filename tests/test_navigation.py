@@ -5,13 +5,16 @@ import pytest
 from django.test import Client
 from django.urls import reverse, set_script_prefix
 
-from sq_portal.context import NAV_YEAR_LINKS, nav_urls
+from sq_portal.context import NAV_YEAR_LINKS, YEAR_PAGE_LINKS, nav_urls
 
 
 def test_it_gives_the_addresses_reverse_gives(db):
     urls = nav_urls(106)
     for key, name in NAV_YEAR_LINKS.items():
         assert urls[key] == reverse(name, kwargs={"year": 106})
+    for key, (name, more) in YEAR_PAGE_LINKS.items():
+        assert urls[key] == reverse(name, kwargs={"year": 106, **more})
+    assert urls["form2_ods"] == "/plans/106/forms/2.ods"
     assert urls["home"] == reverse("home") and urls["logout"] == reverse("logout") and urls["admin_index"] == reverse("admin:index")
     assert nav_urls(107)["plan"] == reverse("measures:plan", kwargs={"year": 107})
     assert "plan" not in nav_urls(None) and nav_urls(None)["home"] == reverse("home")

@@ -84,8 +84,8 @@ def test_it_links_a_bounded_number_of_other_plans(client, user, plan_106):
 
     from diagnosis.models import Plan
     from measures.models import Unit
+    from measures.readable_plans import OTHER_PLANS_SHOWN
     from measures.unit_tree import unit_save
-    from measures.views.plans import OTHER_PLANS_SHOWN
 
     bureau = Unit.objects.get(code="tcpd")
     for n in range(OTHER_PLANS_SHOWN + 5):
@@ -120,6 +120,30 @@ def test_a_measure_row_is_drawn_with_its_page_units_deadline_and_for_staff_its_m
     assert "承辦單位：秘書室　完成期限：賡續辦理" in row(units_display="秘書室", deadline_display="賡續辦理")
     retired = row(retired_at=datetime(2017, 6, 1))
     assert retired.startswith('<li class="tree-measure ps-2 mb-2 retired">') and "<form" not in retired
+
+
+def test_a_kept_row_takes_each_pages_csrf_field_and_a_changed_measure_is_drawn_anew():
+    """Rows are kept by their values (`_row_markup`); the CSRF field is filled per page, after the rows."""
+    from django.template import Context, Template
+
+    from measures.access import PlanAccess
+    from measures.templatetags.plan_tree_tags import CSRF_SLOT
+    from measures.tree_measures import TreeMeasure
+
+    measure = TreeMeasure(1, 2, None, "主動服務", "附表2", "秘書室", "未訂", None, "/m/1/", "/m/1/move/")
+
+    def row(token, **changes):
+        context = Context({"m": measure._replace(**changes), "access": PlanAccess(plan=None, can_edit=True), "csrf_token": token})
+        return Template("{% load plan_tree_tags %}{% measure_row m %}").render(context)
+
+    first, second = row("FIRST"), row("SECOND")
+    assert first.count('value="FIRST"') == 2 and "SECOND" not in first
+    assert second.count('value="SECOND"') == 2 and "FIRST" not in second
+    assert CSRF_SLOT not in first + second
+    renamed = row("THIRD", name="主動服務（修正）")
+    assert ">主動服務（修正）</a>" in renamed and "將「主動服務（修正）」上移" in renamed
+    posing = row("FOURTH", name=CSRF_SLOT)  # text that reads like the slot is escaped, never filled
+    assert ">&lt;csrf-field&gt;</a>" in posing and posing.count('value="FOURTH"') == 2
 
 
 @pytest.mark.parametrize("can_edit", [True, False])

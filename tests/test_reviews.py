@@ -159,6 +159,26 @@ def test_opening_a_review_with_bad_input_writes_nothing(client, user, plan_106, 
     assert not ControlReview.objects.exists()
 
 
+def test_the_open_form_is_drawn_once_for_a_plan_and_day_and_bound_forms_each_time(client, user, plan_106):
+    from django.core.cache import cache
+    from django.core.cache.utils import make_template_fragment_key
+
+    cache.clear()
+    client.force_login(user("secretariat"))
+    first = client.get(LIST)
+    form = first.context["form"]
+    key = make_template_fragment_key(
+        "review-open-form", [plan_106.pk, form.initial["title"], form.initial["as_of"], form.initial["meeting_date"]]
+    )
+    drawn = cache.get(key)
+    assert drawn and 'name="meeting_date"' in drawn and drawn in first.content.decode()
+    cache.set(key, drawn.replace("會議日期", "（取自快取）"))  # the next page takes the fragment from the cache
+    assert "（取自快取）" in client.get(LIST).content.decode()
+    bound = client.post(LIST, {"title": "", "as_of": "106/05/31", "meeting_date": "106/06/01"}).content.decode()
+    assert "（取自快取）" not in bound and "這個欄位是必須的。" in bound  # a bound form is drawn anew, with its errors
+    cache.clear()
+
+
 def test_a_closed_review_cannot_change(plan_106, user):
     review = opened(plan_106, user("secretariat"))
     review.items.update(decision="release")

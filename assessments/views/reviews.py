@@ -15,6 +15,7 @@ from ..exporters import ControlSheetExporter
 from ..forms import ReviewItemFormSet, ReviewOpenForm
 from ..forms_courtesy import COURTESY_PREFIX, ReviewCourtesyItemFormSet
 from ..models import ControlReview
+from ..models.reviews import plan_reviews
 from ..progress import default_as_of
 from ..review_writes import ReviewError, review_close, review_items_save, review_open
 
@@ -59,7 +60,7 @@ def review_list(request: HttpRequest, year: int) -> HttpResponse:
                 also = f"及 {courtesy} 個電話禮貌測試未達及格分數的單位" if courtesy else ""
                 messages.success(request, f"已開啟「{review.title}」，提列 {review.items.count()} 項措施{also}。")
                 return redirect("assessments:review", year=plan.year, pk=review.pk)
-    reviews = ControlReview.objects.filter(plan=plan).for_list()
+    reviews = plan_reviews(plan_id=plan.pk)
     return render(request, "assessments/review_list.html", {"plan": plan, "access": access, "reviews": reviews, "form": form})
 
 

@@ -7,6 +7,7 @@ instructions per request (N=30, a measure with twelve reports). The markup is wh
 from django import template
 from django.utils.safestring import SafeString
 
+from measures.models import ProgressReport
 from sq_portal.markup import format_safe, join_safe
 from sq_portal.templatetags.roc import roc, roc_month
 
@@ -43,10 +44,15 @@ def report_rows(reports) -> SafeString | str:
     """A row per report (with its `url`, set by the view): its month, unit, progress, state and the day it
     was sent ("—" for a draft)."""
     rows = [
-        format_safe(REPORT_ROW, r.url, roc_month(r.period), r.unit.name, r.progress, r.get_status_display(), roc(r.submitted_at) or "—")
+        format_safe(REPORT_ROW, r.url, roc_month(r.period), r.unit.name, r.progress, _STATUS_LABEL[r.status], roc(r.submitted_at) or "—")
         for r in reports
     ]
     return join_safe(rows)
+
+
+# get_status_display() rebuilds the choices as a dict on every call (make_hashable over each): a tenth of the
+# table's time. The labels stay lazy: each row translates its own in the request's language.
+_STATUS_LABEL = dict(ProgressReport.Status.choices)
 
 
 def _or_dash(value) -> object:

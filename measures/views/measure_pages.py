@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -12,6 +11,7 @@ from diagnosis.models import FocusPoint, Item
 from ..access import get_measure_for_user, get_plan_for_user
 from ..forms.measure_forms import IndicatorForm, MeasureForm, PlannedProgressForm, plan_months
 from ..measure_history import measure_history_entries
+from ..measure_page_reads import measure_page_indicators, measure_page_reports, measure_planned_progress
 from ..measure_writes import (
     EditConflict,
     default_listed_on,
@@ -32,9 +32,8 @@ from .plans import url_per_object
 def measure_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     measure = get_measure_for_user(access, pk)
-    planned = dict(measure.planned_progress.order_by().values_list("month", "percent"))  # by month: no ordering to join for
-    reports = list(measure.reports.for_measure_page())
-    reports = [r for r in reports if access.sees_report_of(r)]
+    planned = dict(measure_planned_progress(measure_id=measure.pk))
+    reports = [r for r in measure_page_reports(measure_id=measure.pk) if access.sees_report_of(r)]
     report_url = url_per_object("measures:report", "pk")  # reversed once for the page, not once a row
     for report in reports:
         report.url = report_url(report.pk)
@@ -47,8 +46,7 @@ def measure_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         {"month": month, "planned": planned.get(month), "reported": latest_by_month.get(month)}
         for month in plan_months(access.plan)
     ]
-    # from_training: sessions of 教育訓練 count toward it, so its actual value is computed, not reported.
-    indicators = list(measure.indicators.annotate(from_training=Count("training_sessions")))
+    indicators = measure_page_indicators(measure_id=measure.pk)
     if access.can_edit:
         edit_url = url_per_object("measures:indicator_edit", "indicator_pk", year=access.plan.year, pk=measure.pk)
         retire_url = url_per_object("measures:indicator_retire", "indicator_pk", year=access.plan.year, pk=measure.pk)

@@ -2,21 +2,23 @@
 
 from collections import defaultdict
 from collections.abc import Callable
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.views.decorators.http import require_safe
 
 from diagnosis.framework_tree import plan_framework
+from sq_portal.context import nav_urls
 
-from ..access import get_plan_for_user, plans_for_user
+from ..access import get_plan_for_user
+from ..readable_plans import other_plans
 from ..tree_measures import TreeMeasure, tree_measures
 
-OTHER_PLANS_SHOWN = 30
 URL_MARKER = "987654321"
 
 
@@ -24,16 +26,23 @@ class OtherPlan(NamedTuple):
     """A link from the plan tree to another plan the user may read."""
 
     url: str
-    organization_name: str
-    year: int
+    label: str  # 臺北市政府警察局士林分局 106 年: written here, not by the template's number formatting
 
 
 def url_per_object(name: str, key: str, **fixed) -> Callable[[object], str]:
     """The URL `name` of each of a page's many objects, reversed once per page rather than once per row:
     `url_per_object("measures:measure", "pk", year=106)(measure.pk)`. For int and slug parts, which need
     no quoting."""
-    head, tail = reverse(name, kwargs={**fixed, key: URL_MARKER}).split(URL_MARKER)
+    head, tail = _url_parts(get_urlconf(), get_script_prefix(), name, key, tuple(sorted(fixed.items())))
     return lambda value: f"{head}{value}{tail}"
+
+
+@lru_cache(maxsize=1024)
+def _url_parts(urlconf, script_prefix: str, name: str, key: str, fixed: tuple) -> tuple[str, str]:
+    """What comes before and after `key` in the URL: reversed once per process for each name, fixed part,
+    URL configuration and script prefix."""
+    head, tail = reverse(name, urlconf=urlconf, kwargs={**dict(fixed), key: URL_MARKER}).split(URL_MARKER)
+    return head, tail
 
 
 @login_required
@@ -55,14 +64,11 @@ def plan_tree(request: HttpRequest, year: int) -> HttpResponse:
             for focus_point in item.focus_points:
                 focus_point.active_measures = [m for m in item.active_measures if m.focus_point_id == focus_point.pk]
             item.unlinked_measures = [m for m in item.active_measures if m.focus_point_id is None]
-    # Bureau or national staff may see thousands of plans; the tree links the newest few (the rest by ?org=),
-    # read as the link needs them: year, organisation code and name.
+    # Bureau or national staff may see thousands of plans; the tree links the newest few (the rest by ?org=).
     plan_url = url_per_object("measures:plan", "year")
-    other_plans = [
-        OtherPlan(f"{plan_url(other_year)}?{urlencode({'org': code})}", name, other_year)
-        for other_year, code, name in plans_for_user(request.user).exclude(pk=plan.pk)
-        .order_by("-year", "organization__tree_order")
-        .values_list("year", "organization__code", "organization__name")[:OTHER_PLANS_SHOWN]
+    others = [
+        OtherPlan(f"{plan_url(other_year)}?{urlencode({'org': code})}", f"{name} {other_year} 年")
+        for other_year, code, name in other_plans(request.user, plan_id=plan.pk)
     ]
     return render(
         request,
@@ -71,10 +77,11 @@ def plan_tree(request: HttpRequest, year: int) -> HttpResponse:
             "plan": plan,
             "framework": framework,
             "access": access,
-            # reversed once: every focus point without a measure links to it
-            "new_measure_url": reverse("measures:measure_new", kwargs={"year": plan.year}),
+            "urls": nav_urls(plan.year),  # the plan's other addresses, reversed once per process
+            # every focus point without a measure links to it
+            "new_measure_url": nav_urls(plan.year)["measure_new"],
             "retired": retired,
             "measure_count": len(measures) - len(retired),
-            "other_plans": other_plans,
+            "other_plans": others,
         },
     )
