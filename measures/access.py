@@ -18,6 +18,7 @@ from sq_portal.baked_reads import as_prefetched, baked_read
 from sq_portal.lookups import one_or_none
 
 from .models import Evidence, Measure, Membership, ProgressReport, Unit
+from .models.units import could_be_unit_code
 from .readable_plans import (  # noqa: F401 (the plan helpers every page uses are imported from here too)
     User,
     memberships_of,
@@ -91,7 +92,7 @@ def get_plan_for_user(user: User, year: int, organization_code: str | None = Non
         plan = newest
     elif organization_code:
         # At most one plan (plan_one_per_organization_year): nothing to prefer, so no ordering to build.
-        found = plan_of_organization(user, year=year, code=organization_code)
+        found = plan_of_organization(user, year=year, code=organization_code) if could_be_unit_code(organization_code) else []
         plan = found[0] if found else None
     else:
         plan = preferred_plan(user, plans_for_user(user).filter(year=year))

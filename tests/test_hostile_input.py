@@ -217,3 +217,17 @@ def test_the_machinery_forms(client, user, plan_106, url, fields, model, values)
         assert apps.get_model(model).objects.count() == rows
         for value in data.values():
             no_raw_markup(response.content.decode(), value)
+
+
+@pytest.mark.parametrize("org", ["\x00", "shilin\x00", "\x00baked-read-0", "士林", "<b>", "a b", "x" * 5000])
+def test_an_organisation_code_that_cannot_be_one_is_a_404_not_a_500(client, user, plan_106, org):
+    """?org= names a unit by its code, a slug. PostgreSQL refuses a NUL in a query (an error, where SQLite finds
+    nothing), so text that cannot be a code is answered without a query: CI's PostgreSQL run pins the 500 away."""
+    from measures.models.units import could_be_unit_code
+
+    assert not could_be_unit_code(org) and could_be_unit_code("shilin") and could_be_unit_code("scale-p0001_2")
+    client.force_login(user("secretariat"))
+    for url in ("/plans/106/", "/plans/105/", "/plans/106/reports/", "/open-data/plans/106/measures.json",
+                "/open-data/plans/106/measures.csv"):
+        response = client.get(url, {"org": org})
+        assert response.status_code == 404 and "找不到" in response.content.decode()

@@ -1,5 +1,6 @@
 """單位樹：機關 → 分局 → 內勤單位、派出所；機關本部的科、室、中心、大隊、隊。"""
 
+from django.core.validators import slug_re
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -123,3 +124,10 @@ def units_in_tree_order(*, path):
     """The unit at `path` and every unit below it, in tree order (`within`, `in_tree_order`); SQL compiled once
     per connection (sq_portal.baked_reads): the plan dashboard reads every unit of the plan's organisation."""
     return Unit.objects.within(Unit(path=path)).in_tree_order()
+
+
+def could_be_unit_code(text: str) -> bool:
+    """Whether `text` (a query string's ?org=, say) has the form of a Unit.code, a slug no longer than the field:
+    anything else names no unit and is answered without a query. PostgreSQL refuses a NUL in a query's text (an error, not an empty
+    result), so a typed or crafted ?org=%00 would otherwise end in a 500."""
+    return len(text) <= Unit._meta.get_field("code").max_length and bool(slug_re.match(text))

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from assessments.progress import PlanProgress, default_as_of
 from diagnosis.models import Plan
+from measures.models.units import could_be_unit_code
 from sq_portal.roc_dates import format_roc
 from sq_portal.sheets.model import looks_like_formula
 
@@ -30,6 +31,8 @@ FIELDS = [
 def _plan(year: int, organization: str | None) -> Plan:
     plans = Plan.objects.filter(year=year).select_related("organization").order_by("organization__tree_order")
     if organization:
+        if not could_be_unit_code(organization):
+            raise Http404("找不到此年度計畫。")
         plans = plans.filter(organization__code=organization)
     plan = plans.first()
     if plan is None:
