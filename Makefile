@@ -31,7 +31,7 @@ test: setup
 # `generate_scale_data --organizations 30 --years 10`; see README, 效能.
 loadtest: setup
 	$(BIN)/python -m pip install --quiet -e '.[test,load]'
-	loadtest/run.sh $(LOAD_USERS) $(LOAD_SECONDS)
+	perf/loadtest/run.sh $(LOAD_USERS) $(LOAD_SECONDS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from .progress import StatusCounts
-from .status import Status
+from measures.progress import StatusCounts
+from measures.status import Status
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,7 @@ from datetime import date
 
 from django.db import transaction
 
-from diagnosis.models import Plan
-from measures.models import Unit
+from diagnosis.models import Plan, Unit
 
 from .models import Commendation, ControlReview, CourtesyTest
 

@@ -6,8 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from diagnosis.models import Plan
-from measures.models import Unit
+from diagnosis.models import Plan, Unit
 
 from .models import CourtesyTest
 

@@ -11,12 +11,12 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from measures.models import Indicator, IndicatorActual, Measure, Unit
+from assessments.models.training import CountsAs, TrainingSession, attendance_total_subquery, counts_as_for_unit
+from diagnosis.models import Unit
+from measures.models import Indicator, IndicatorActual, Measure
+from measures.progress import COUNTED_REPORT_STATUSES, default_as_of, end_of_day
+from measures.status import achievement_rate, month_start
 from sq_portal.baked_reads import baked_read
-
-from .models.training import CountsAs, TrainingSession, attendance_total_subquery, counts_as_for_unit
-from .progress import COUNTED_REPORT_STATUSES, end_of_day
-from .status import achievement_rate, month_start
 
 FROM_TRAINING = "由教育訓練紀錄自動計算"
 
@@ -162,8 +162,6 @@ def training_summary(plan, as_of: date | None = None) -> TrainingSummary:
     """The plan's training figures for the sessions held on or before `as_of` (default: the plan's default
     as-of day). One query: the plan's sessions grouped by the indicator they count toward (no indicator is a
     group too); the plan's totals are the groups' sums, each indicator's actual value its group's."""
-    from .progress import default_as_of
-
     as_of = as_of or default_as_of(plan)
     groups = [dict(zip(TRAINING_GROUP_COLUMNS, row, strict=True)) for row in training_groups(plan_id=plan.pk, as_of=as_of)]
     indicators = []

@@ -3,8 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from diagnosis.models import Plan
-from measures.models import Unit
+from diagnosis.models import Plan, Unit
 
 from .models import Proposal, ProposalDecision
 from .models.proposals import REASON_REQUIRED, TRANSITIONS

@@ -10,13 +10,12 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
-from diagnosis.models import Plan
-from measures.models import Membership, Unit
+from diagnosis.models import Membership, Plan, Unit
+from measures.progress import PlanProgress
+from measures.status import Status
 from sq_portal.roc_dates import format_roc
 
 from .models import ReminderLog
-from .progress import PlanProgress
-from .status import Status
 
 Kind = ReminderLog.Kind
 

@@ -6,10 +6,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from diagnosis.models import Plan
+from measures.progress import PlanProgress
 
 from .courtesy_writes import latest_courtesy_tests
 from .models import ControlReview, ReviewCourtesyItem, ReviewItem
-from .progress import PlanProgress
 
 State = ControlReview.State
 

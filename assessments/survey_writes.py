@@ -9,8 +9,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from diagnosis.models import Plan
-from measures.models import Unit
+from diagnosis.models import Plan, Unit
 
 from .models import PetitionTally, SatisfactionSurvey, SurveyResult
 

@@ -12,8 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from diagnosis.models import Plan
-from measures.models import Unit
+from diagnosis.models import Plan, Unit
 from measures.row_sync import sync_rows
 
 from .models import TrainingAttendance, TrainingSession

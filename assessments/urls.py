@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import commendations, courtesy, dashboard, proposals, reviews, surveys, team, training  # noqa: F401
+from .views import commendations, courtesy, dashboard, plan_copy, proposals, reviews, surveys, team, training  # noqa: F401
 
 app_name = "assessments"
 
@@ -56,4 +56,5 @@ urlpatterns = [
     path("plans/<int:year>/team/<int:pk>/remove/", team.team_member_remove_page, name="team_remove"),
     path("plans/<int:year>/team/<int:pk>/move/", team.team_member_move_page, name="team_move"),
     path("plans/<int:year>/team.<str:extension>", team.team_export, name="team_export"),
+    path("plans/<int:year>/copy/", plan_copy.plan_copy_page, name="plan_copy"),  # 次年度計畫
 ]

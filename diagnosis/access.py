@@ -15,7 +15,7 @@ from django.http import Http404
 from measures.access import PlanAccess
 from sq_portal.lookups import one_or_none
 
-from .models import DiagnosisAnswer, DiagnosisRound, MeasureDraft, UnitDiagnosis
+from .models import DiagnosisAnswer, DiagnosisRound, UnitDiagnosis
 
 
 def get_round_for_user(access: PlanAccess, pk: int) -> DiagnosisRound:
@@ -74,12 +74,3 @@ def get_answer_for_user(access: PlanAccess, pk: int) -> DiagnosisAnswer:
     if not owns(access, answer.unit_diagnosis.unit_id):
         raise PermissionDenied("只有該單位主管可以提出措施草案。")
     return answer
-
-
-def get_measure_draft_for_user(access: PlanAccess, pk: int) -> MeasureDraft:
-    """A measure draft of the plan: staff and viewers see every one, a unit head their own units'; 404 otherwise."""
-    draft = one_or_none(MeasureDraft.objects.filter(plan=access.plan, pk=pk).for_list())
-    if draft is None or not (access.reads_all or owns(access, draft.unit_id)):
-        raise Http404("找不到此措施草案。")
-    draft.plan = access.plan
-    return draft

@@ -3,8 +3,6 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from measures.models import Measure
-
 from .models import (
     Criterion,
     DiagnosisAnswer,
@@ -12,7 +10,6 @@ from .models import (
     Dimension,
     FocusPoint,
     Item,
-    MeasureDraft,
     Milestone,
     Plan,
     UnitDiagnosis,
@@ -64,30 +61,6 @@ class FocusPointInline(admin.TabularInline):
     show_change_link = True
 
 
-class MeasureInline(admin.StackedInline):
-    model = Measure
-    extra = 0
-    fields = [
-        ("source", "position"),
-        "focus_point",
-        "name",
-        "content",
-        ("all_units", "responsible_text"),
-        ("deadline", "ongoing"),
-    ]
-    show_change_link = True
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        # Offer only this item's focus points; a new measure belongs to the item's plan.
-        if obj is not None:
-            formset.form.base_fields["focus_point"].queryset = obj.focus_points.all()
-        return formset
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("focus_point__item")
-
-
 @admin.register(Item)
 class ItemAdmin(SimpleHistoryAdmin):
     list_display = ["name", "dimension", "position"]
@@ -96,14 +69,8 @@ class ItemAdmin(SimpleHistoryAdmin):
     search_fields = ["name"]
     ordering = ["dimension__plan", "dimension__position", "position"]
     readonly_fields = ["points"]  # 配分 is set on the allotment page, which checks the sums
-    inlines = [FocusPointInline, MeasureInline]
+    inlines = [FocusPointInline]  # measures/admin.py adds the item's measures
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is Measure:
-            for measure_form in formset.forms:
-                if not measure_form.instance.pk and measure_form.has_changed():
-                    measure_form.instance.plan = form.instance.dimension.plan
-        super().save_formset(request, form, formset, change)
 
 
 class CriterionInline(admin.TabularInline):
@@ -169,12 +136,3 @@ class UnitDiagnosisAdmin(SimpleHistoryAdmin):
     list_select_related = ["round", "unit"]
     raw_id_fields = ["submitted_by", "returned_by"]
     inlines = [DiagnosisAnswerInline]
-
-
-@admin.register(MeasureDraft)
-class MeasureDraftAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "plan", "unit", "state", "proposed_at"]
-    list_filter = ["state", "plan__year"]
-    list_select_related = ["plan", "unit"]
-    search_fields = ["name", "content"]
-    raw_id_fields = ["item", "focus_point", "answer", "proposed_by", "decided_by", "measure"]

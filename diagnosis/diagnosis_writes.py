@@ -10,11 +10,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from measures.measure_writes import measure_create
-from measures.models import Measure, Unit
+from diagnosis.models import Unit
 
 from . import scores
-from .models import DiagnosisAnswer, DiagnosisRound, FocusPoint, Item, MeasureDraft, Plan, UnitDiagnosis
+from .models import DiagnosisAnswer, DiagnosisRound, FocusPoint, Item, Plan, UnitDiagnosis
 
 
 class DiagnosisError(Exception):
@@ -226,75 +225,3 @@ def _copy_state(locked: UnitDiagnosis, diagnosis: UnitDiagnosis) -> None:
     """Bring the caller's object up to date with what was saved through the locked copy."""
     for name in ["state", "submitted_by", "submitted_at", "return_reason", "returned_by", "returned_at"]:
         setattr(diagnosis, name, getattr(locked, name))
-
-
-# ---------------------------------------------------------------- measure drafts
-
-
-@transaction.atomic
-def measure_draft_propose(*, answer: DiagnosisAnswer, name: str, content: str, user) -> MeasureDraft:
-    """Turn the problem a unit found at one focus point into a measure proposal for staff."""
-    if not answer.problems.strip():
-        raise DiagnosisError("此評核重點尚未填寫發現的問題，請先儲存問題再提出措施草案。")
-    diagnosis = answer.unit_diagnosis
-    focus_point = answer.focus_point
-    draft = MeasureDraft(
-        plan_id=diagnosis.round.plan_id,
-        item_id=focus_point.item_id,
-        focus_point=focus_point,
-        unit_id=diagnosis.unit_id,
-        answer=answer,
-        name=name,
-        content=content,
-        proposed_by=user,
-    )
-    draft._history_user = user
-    draft.full_clean()
-    draft.save()
-    return draft
-
-
-def _pending(draft: MeasureDraft) -> MeasureDraft:
-    locked = MeasureDraft.objects.select_for_update().get(pk=draft.pk)
-    if locked.state != MeasureDraft.State.PENDING:
-        raise DiagnosisError(f"此措施草案已處理（{locked.get_state_display()}），不能重複處理。")
-    return locked
-
-
-@transaction.atomic
-def measure_draft_adopt(*, draft: MeasureDraft, user) -> Measure:
-    """Adopt a proposal: a new 附表2 measure of the plan for the draft's item and focus point, with the
-    proposing unit as 主辦 (through `measure_create`); staff then set its deadline and indicators."""
-    _pending(draft)
-    plan = draft.plan
-    item = Item.objects.select_related("dimension").get(pk=draft.item_id)
-    last = Measure.objects.filter(plan=plan, source=Measure.Source.FORM2).order_by("-position").first()
-    measure = measure_create(
-        plan=plan,
-        item=item,
-        focus_point=draft.focus_point,
-        source=Measure.Source.FORM2,
-        position=(last.position + 1) if last else 1,
-        name=draft.name,
-        content=draft.content,
-        lead_units=[draft.unit],
-        user=user,
-    )
-    _decide(draft, MeasureDraft.State.ADOPTED, user, measure=measure)
-    return measure
-
-
-@transaction.atomic
-def measure_draft_decline(*, draft: MeasureDraft, user) -> MeasureDraft:
-    _pending(draft)
-    _decide(draft, MeasureDraft.State.DECLINED, user)
-    return draft
-
-
-def _decide(draft: MeasureDraft, state: str, user, measure: Measure | None = None) -> None:
-    draft.state = state
-    draft.decided_by = user
-    draft.decided_at = timezone.now()
-    draft.measure = measure
-    draft._history_user = user
-    draft.save(update_fields=["state", "decided_by", "decided_at", "measure"])

@@ -2,8 +2,7 @@
 
 from django import forms
 
-from measures.forms.fields import NoNullCharField, clean_text
-from sq_portal.fields import RocDateField
+from sq_portal.fields import NoNullCharField, RocDateField, clean_text
 
 from .diagnosis_writes import AnswerInput
 from .scores import Framework
@@ -143,20 +142,3 @@ class UnitDiagnosisForm(forms.Form):
             )
             for place in self.framework.located()
         }
-
-
-class MeasureDraftForm(forms.Form):
-    name = NoNullCharField(label="措施名稱", max_length=200)
-    content = NoNullCharField(
-        label="措施內容", required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="擬採行的改善作法；研考承辦採行後列入附表2，由本單位主辦。",
-    )
-
-    def clean_name(self) -> str:
-        name = clean_text(self.cleaned_data["name"])
-        if not name:
-            raise forms.ValidationError("請填寫措施名稱。", code="required")
-        return name
-
-    def clean_content(self) -> str:
-        return clean_text(self.cleaned_data["content"])

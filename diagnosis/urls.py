@@ -1,7 +1,6 @@
 from django.urls import path
 
-from .views import allotment, drafts, results, rounds, unit_forms
-from .views.plan_copy import plan_copy_page  # 次年度計畫
+from .views import allotment, results, rounds, unit_forms
 
 app_name = "diagnosis"
 
@@ -14,8 +13,4 @@ urlpatterns = [
     path("plans/<int:year>/diagnosis/<int:pk>/results/", results.results, name="results"),
     path("plans/<int:year>/diagnosis/<int:pk>/units/<slug:code>/", unit_forms.unit_diagnosis, name="unit"),
     path("plans/<int:year>/diagnosis/<int:pk>/units/<slug:code>/return/", unit_forms.unit_return, name="unit_return"),
-    path("plans/<int:year>/diagnosis/answers/<int:pk>/propose/", unit_forms.propose, name="propose"),
-    path("plans/<int:year>/diagnosis/drafts/", drafts.draft_list, name="drafts"),
-    path("plans/<int:year>/diagnosis/drafts/<int:pk>/decide/", drafts.draft_decide, name="draft_decide"),
-    path("plans/<int:year>/copy/", plan_copy_page, name="plan_copy"),  # 次年度計畫 (views/plan_copy.py)
 ]

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from diagnosis.models import Plan
+from diagnosis.models import Membership, Plan, Unit
+from diagnosis.models.units import could_be_unit_code
 from sq_portal.baked_reads import as_prefetched, baked_read
 from sq_portal.lookups import one_or_none
 
-from .models import Evidence, Measure, Membership, ProgressReport, Unit
-from .models.units import could_be_unit_code
+from .models import Evidence, Measure, MeasureDraft, ProgressReport
 from .readable_plans import (  # noqa: F401 (the plan helpers every page uses are imported from here too)
     User,
     memberships_of,
@@ -186,3 +186,12 @@ def get_unit_for_user(user: User, code: str) -> Unit:
         if membership.role in (Membership.Role.STAFF, Membership.Role.VIEWER) and unit.is_within(membership.unit):
             return unit
     raise Http404("找不到此單位。")
+
+
+def get_measure_draft_for_user(access: PlanAccess, pk: int) -> MeasureDraft:
+    """A measure draft of the plan: staff and viewers see every one, a unit head their own units'; 404 otherwise."""
+    draft = one_or_none(MeasureDraft.objects.filter(plan=access.plan, pk=pk).for_list())
+    if draft is None or not (access.reads_all or any(unit.pk == draft.unit_id for unit in access.head_units)):
+        raise Http404("找不到此措施草案。")
+    draft.plan = access.plan
+    return draft

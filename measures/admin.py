@@ -9,12 +9,13 @@ from import_export.formats.base_formats import XLSX
 from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from diagnosis.models import Plan
+from diagnosis.admin import ItemAdmin
+from diagnosis.models import Item, Membership, Plan, Unit
+from diagnosis.unit_tree import unit_save
 
 from .importers import MeasureResource
-from .models import Evidence, Indicator, IndicatorActual, Measure, Membership, PlannedProgress, ProgressReport, Unit
+from .models import Evidence, Indicator, IndicatorActual, Measure, MeasureDraft, PlannedProgress, ProgressReport
 from .models.measures import MeasureLeadUnit, MeasureSupportUnit
-from .unit_tree import unit_save
 
 
 class ChildUnitInline(admin.TabularInline):
@@ -184,3 +185,53 @@ class EvidenceAdmin(SimpleHistoryAdmin):
     @admin.display(description="檔案")
     def download(self, obj: Evidence) -> str:
         return EvidenceInline.download(None, obj)
+
+
+class MeasureInline(admin.StackedInline):
+    model = Measure
+    extra = 0
+    fields = [
+        ("source", "position"),
+        "focus_point",
+        "name",
+        "content",
+        ("all_units", "responsible_text"),
+        ("deadline", "ongoing"),
+    ]
+    show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Offer only this item's focus points; a new measure belongs to the item's plan.
+        if obj is not None:
+            formset.form.base_fields["focus_point"].queryset = obj.focus_points.all()
+        return formset
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("focus_point__item")
+
+
+admin.site.unregister(Item)
+
+
+@admin.register(Item)
+class ItemWithMeasuresAdmin(ItemAdmin):
+    """The item's page with its measures below its focus points: one page to edit an item and its measures."""
+
+    inlines = [*ItemAdmin.inlines, MeasureInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Measure:
+            for measure_form in formset.forms:
+                if not measure_form.instance.pk and measure_form.has_changed():
+                    measure_form.instance.plan = form.instance.dimension.plan
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(MeasureDraft)
+class MeasureDraftAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "plan", "unit", "state", "proposed_at"]
+    list_filter = ["state", "plan__year"]
+    list_select_related = ["plan", "unit"]
+    search_fields = ["name", "content"]
+    raw_id_fields = ["item", "focus_point", "answer", "proposed_by", "decided_by", "measure"]

@@ -7,10 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from diagnosis.models import FocusPoint, Item
+from diagnosis.models import FocusPoint, Item, Unit
 from sq_portal.roc_dates import format_roc
 
-from .models import Measure, Unit
+from .models import Measure
 
 TRACKED_FIELDS = [
     "item", "focus_point", "source", "name", "content", "lead_units", "support_units",

@@ -9,11 +9,11 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from diagnosis.models import FocusPoint, Item, Plan
+from diagnosis.models import FocusPoint, Item, Plan, Unit
 from sq_portal.history import history_record_created
 
 from .measure_history import FieldChange, measure_changes_since
-from .models import Indicator, Measure, PlannedProgress, Unit
+from .models import Indicator, Measure, PlannedProgress
 from .models.measures import MeasureLeadUnit, MeasureSupportUnit
 from .row_sync import sync_rows
 

@@ -11,10 +11,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Case, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Length
 
-from diagnosis.models import Plan
+from diagnosis.models import Membership, Plan
 from sq_portal.baked_reads import BakedRead, baked_read
-
-from .models import Membership
 
 User = AbstractBaseUser | AnonymousUser
 OTHER_PLANS_SHOWN = 30  # the plan tree's links to other plans

@@ -11,8 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from diagnosis.models import Unit
+
 from .evidence_files import EvidenceFileInfo
-from .models import Evidence, Indicator, IndicatorActual, Measure, ProgressReport, Unit
+from .models import Evidence, Indicator, IndicatorActual, Measure, ProgressReport
 from .models.evidence import evidence_storage
 from .row_sync import sync_rows
 

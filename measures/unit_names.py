@@ -8,10 +8,10 @@ plan's organisation for 附表2 and to the bureau's for 附表1."""
 import re
 from dataclasses import dataclass, field
 
-from diagnosis.models import Plan
+from diagnosis.models import Plan, Unit
 
 from .forms.fields import units_for_plan
-from .models import Measure, Unit
+from .models import Measure
 
 FORM1_ALL = "各分局、大隊、隊"
 FORM2_ALL = "各單位"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import forms, imports, measure_pages, open_data, plans, reports
+from .views import drafts, forms, imports, measure_pages, open_data, plans, reports
 
 app_name = "measures"
 
@@ -38,4 +38,8 @@ urlpatterns = [
     path("evidence/<int:pk>/delete/", reports.evidence_remove, name="evidence_delete"),
     path("open-data/plans/<int:year>/measures.json", open_data.measures_json, name="open_data_json"),
     path("open-data/plans/<int:year>/measures.csv", open_data.measures_csv, name="open_data_csv"),
+    # measure drafts proposed from the 組織診斷 (the addresses stay under diagnosis/, where units find them)
+    path("plans/<int:year>/diagnosis/answers/<int:pk>/propose/", drafts.draft_propose, name="draft_propose"),
+    path("plans/<int:year>/diagnosis/drafts/", drafts.draft_list, name="drafts"),
+    path("plans/<int:year>/diagnosis/drafts/<int:pk>/decide/", drafts.draft_decide, name="draft_decide"),
 ]

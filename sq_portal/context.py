@@ -27,7 +27,7 @@ NAV_YEAR_LINKS = {
 YEAR_PAGE_LINKS = {
     "measure_new": ("measures:measure_new", {}),
     "plan_import": ("measures:import", {}),
-    "plan_copy": ("diagnosis:plan_copy", {}),
+    "plan_copy": ("assessments:plan_copy", {}),
     **{
         f"form{form}_{extension}": ("measures:form_download", {"form": form, "extension": extension})
         for form in (1, 2)
@@ -61,8 +61,8 @@ def portal(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         context["nav_urls"] = nav_urls(None)
         return context
+    from diagnosis.models import Membership
     from measures.access import memberships_of, newest_plan_for_user
-    from measures.models import Membership
 
     memberships = memberships_of(user)
     nav_plan = None

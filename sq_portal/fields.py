@@ -56,3 +56,14 @@ class RocDateField(forms.DateField):
             return parse_roc(str(value))
         except RocDateError as err:
             raise forms.ValidationError(str(err), code=err.code) from err
+
+
+def clean_text(value: str) -> str:
+    """Text as typed, with Windows line ends and surrounding blanks removed; NUL is refused by the caller."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+class NoNullCharField(forms.CharField):
+    """A CharField that refuses the NUL character (PostgreSQL cannot store it) with a Chinese message."""
+
+    default_error_messages = {"null_characters_not_allowed": "內容含有無法儲存的控制字元（NUL），請移除後再送出。"}

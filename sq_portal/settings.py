@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "diagnosis",
     "measures",
     "assessments",
+    "perf",  # benchmark, scale data and load-test commands; nothing else imports it
 ]
 
 MIDDLEWARE = [

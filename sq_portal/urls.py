@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from measures.views.home import home
+from assessments.views.home import home
 
 from .auth_forms import PortalAuthenticationForm
 

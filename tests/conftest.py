@@ -6,10 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from diagnosis.models import Plan
-from measures.demo_accounts import demo_accounts_create
-from measures.models import Membership, Unit
-from measures.unit_tree import unit_save
+from diagnosis.demo_accounts import demo_accounts_create
+from diagnosis.models import Membership, Plan, Unit
+from diagnosis.unit_tree import unit_save
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from datetime import date
 from assessments.proposal_writes import proposal_file
 from assessments.survey_writes import ResultFigures, survey_results_set, survey_save
 from assessments.training_writes import training_session_save
-from measures.models import Unit
+from diagnosis.models import Unit
 from tests.diagnosis_fixtures import fill, open_round
 
 

@@ -4,8 +4,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
+from diagnosis.models import Membership, Unit
 from measures.access import plan_access, plans_for_user
-from measures.models import Measure, Membership, ProgressReport, Unit
+from measures.models import Measure, ProgressReport
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_it_shows_an_outsider_and_a_stranger_nothing(outsider, plan_106):
 def test_bureau_staff_see_the_precincts_plan_but_precinct_staff_do_not_edit_the_bureaus(user, plan_106):
     from django.contrib.auth import get_user_model
 
-    from measures.models import Membership
+    from diagnosis.models import Membership
 
     bureau_staff = get_user_model().objects.create_user("bureau-staff")
     Membership.objects.create(user=bureau_staff, unit=Unit.objects.get(code="tcpd"), role=Membership.Role.STAFF)
@@ -88,7 +89,7 @@ def test_unit_paths_follow_the_tree(db):
 
 
 def test_moving_a_unit_rewrites_its_subtree(db):
-    from measures.unit_tree import unit_save
+    from diagnosis.unit_tree import unit_save
 
     shilin = Unit.objects.get(code="tcpd-shilin")
     new_parent = unit_save(Unit(code="tcpd-north", name="北區", kind=Unit.Kind.OFFICE, parent=Unit.objects.get(code="tcpd")))
@@ -107,8 +108,7 @@ def test_each_user_lands_on_their_own_organisations_plan(client, user, plan_106)
 
     from django.contrib.auth import get_user_model
 
-    from diagnosis.models import Plan
-    from measures.models import Membership
+    from diagnosis.models import Membership, Plan
 
     bureau = Unit.objects.get(code="tcpd")
     bureau_plan = Plan.objects.create(
@@ -133,10 +133,9 @@ def test_the_preferred_plan_is_the_newest_then_the_own_deepest_then_the_first_ne
 
     from django.contrib.auth import get_user_model
 
-    from diagnosis.models import Plan
+    from diagnosis.models import Membership, Plan
+    from diagnosis.unit_tree import unit_save
     from measures.access import preferred_plan
-    from measures.models import Membership
-    from measures.unit_tree import unit_save
 
     bureau = Unit.objects.get(code="tcpd")
     shilin = Unit.objects.get(code="tcpd-shilin")

@@ -9,8 +9,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.review_writes import review_open
+from diagnosis.models import Unit
 from measures.evidence_files import inspect_upload
-from measures.models import Measure, Unit
+from measures.models import Measure
 from measures.report_writes import report_save
 
 ROLES = ["anon", "staff", "viewer", "head_a", "head_b"]
@@ -63,12 +64,12 @@ MATRIX = {
     "diagnosis:results": ("diag_round", "302 200 200 200 200", "302 405 405 405 405"),
     # Unit A's draft self-check: only unit A's head sees it; staff see only that it is not yet submitted.
     "diagnosis:unit": ("diag_draft", "302 404 404 200 404", "302 404 404 302 404"),
-    "diagnosis:propose": ("diag_draft_answer", "302 404 404 200 404", "302 404 404 400 404"),
+    "measures:draft_propose": ("diag_draft_answer", "302 404 404 200 404", "302 404 404 400 404"),
     # 退回 unit B's submitted self-check: staff only (a blank reason is refused with a message, 302); unit B's
     # own head 403, unit A (who does not see it) 404.
     "diagnosis:unit_return": ("diag_sent", "302 405 405 405 405", "302 302 403 404 403"),
-    "diagnosis:drafts": ("year", "302 200 200 200 200", "302 405 405 405 405"),
-    "diagnosis:draft_decide": ("diag_measure_draft", "302 405 405 405 405", "302 302 403 403 404"),
+    "measures:drafts": ("year", "302 200 200 200 200", "302 405 405 405 405"),
+    "measures:draft_decide": ("diag_measure_draft", "302 405 405 405 405", "302 302 403 403 404"),
     # --- 創意提案 ---
     # A proposal unit A's head filed (已提案): everyone who reads the plan reads it; the filer and staff edit it.
     "assessments:proposals": ("year", "302 200 200 200 200", "302 405 405 405 405"),
@@ -122,7 +123,7 @@ MATRIX = {
     "assessments:team_remove": ("team_member", "302 405 405 405 405", "302 302 403 403 403"),
     "assessments:team_move": ("team_member", "302 405 405 405 405", "302 302 403 403 403"),
     "assessments:team_export": ("team_xlsx", "302 200 200 200 200", "302 405 405 405 405"),
-    "diagnosis:plan_copy": ("year", "302 200 403 403 403", "302 302 403 403 403"),
+    "assessments:plan_copy": ("year", "302 200 403 403 403", "302 302 403 403 403"),
 }
 # The same views with other objects: the sent report and its evidence are readable by staff and viewers.
 VARIANTS = {
@@ -132,7 +133,7 @@ VARIANTS = {
     # --- 組織診斷 ---
     # Unit B's submitted self-check: staff and viewers read it (and may not change it), unit A does not see it.
     "diagnosis:unit@sent": ("diagnosis:unit", "diag_sent", "302 200 200 404 200", "302 403 403 404 302"),
-    "diagnosis:propose@sent": ("diagnosis:propose", "diag_sent_answer", "302 403 403 404 200", "302 403 403 404 400"),
+    "measures:draft_propose@sent": ("measures:draft_propose", "diag_sent_answer", "302 403 403 404 200", "302 403 403 404 400"),
     # --- 創意提案 ---
     # A proposal staff started deciding is kept: the filer and staff are sent back to it with the reason.
     "assessments:proposal_delete@decided": ("assessments:proposal_delete", "proposal_decided", "302 302 403 302 403", "302 302 403 302 403"),
@@ -224,7 +225,7 @@ def objects(plan_106, user, pdf_file, evidence_dir):
 def diagnosis_objects(plan, user) -> dict:
     """A round with unit A's draft (with a problem found) and unit B's submitted self-check, and a measure
     draft unit A proposed."""
-    from diagnosis.diagnosis_writes import measure_draft_propose
+    from measures.draft_writes import measure_draft_propose
 
     from .diagnosis_fixtures import fill, open_round
 
@@ -299,7 +300,7 @@ def survey_objects(plan_106, user) -> dict:
     bureau = Unit.objects.get(code="tcpd")
     other = Unit.objects.filter(code="tcpd-beitou").first() or Unit(code="tcpd-beitou", name="北投分局", kind=Unit.Kind.PRECINCT, parent=bureau)
     if other.pk is None:
-        from measures.unit_tree import unit_save
+        from diagnosis.unit_tree import unit_save
 
         other = unit_save(other)
     foreign_plan = Plan.objects.create(

@@ -6,7 +6,7 @@ import pytest
 
 from assessments.adoption import AdoptionRate, adoption_table, adoption_table_from_rows, proposal_summary
 from assessments.proposal_writes import proposal_file, proposal_transition
-from measures.models import Unit
+from diagnosis.models import Unit
 
 # counts by state → (total, pending, adopted incl. implemented, decided, rate, shown)
 CASES = [

@@ -9,11 +9,12 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
+from assessments.backup import APPS
 from assessments.review_writes import review_open
+from diagnosis.models import Unit
 from measures.evidence_files import inspect_upload
-from measures.models import Evidence, Unit
+from measures.models import Evidence
 from measures.report_writes import report_save
-from sq_portal.backup import APPS
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,17 @@ from django.utils import timezone
 from assessments.adoption import proposal_counts
 from assessments.indicators import training_groups
 from assessments.models.reviews import plan_reviews
-from assessments.progress import (
+from assessments.satisfaction import latest_survey, survey_results
+from diagnosis.framework_tree import framework_rows, framework_rows_without_criteria
+from diagnosis.models import Plan
+from diagnosis.models.units import units_in_tree_order
+from diagnosis.scores import latest_diagnosis_round
+from measures.access import measure_lead_units, measure_of_plan, measure_support_units
+from measures.exporters import form1_rows, form2_rows
+from measures.measure_page_reads import measure_page_indicators, measure_page_reports, measure_planned_progress
+from measures.models import Measure, PlannedProgress, ProgressReport
+from measures.models.measures import form_unit_names, plan_unit_ids, plan_unit_names, unit_links_in_plan
+from measures.progress import (
     COUNTED_REPORT_STATUSES,
     plan_measure_rows,
     plan_planned_progress,
@@ -23,20 +33,10 @@ from assessments.progress import (
     report_summaries,
     unit_report_summaries,
 )
-from assessments.satisfaction import latest_survey, survey_results
-from assessments.scale_data import generate_scale_data
-from assessments.status import due_month, month_start
-from assessments.unit_progress import unit_measure_rows, unit_planned_progress, unit_reports
-from diagnosis.framework_tree import framework_rows, framework_rows_without_criteria
-from diagnosis.models import Plan
-from diagnosis.scores import latest_diagnosis_round
-from measures.access import measure_lead_units, measure_of_plan, measure_support_units
-from measures.exporters import form1_rows, form2_rows
-from measures.measure_page_reads import measure_page_indicators, measure_page_reports, measure_planned_progress
-from measures.models import Measure, PlannedProgress, ProgressReport
-from measures.models.measures import form_unit_names, plan_unit_ids, plan_unit_names, unit_links_in_plan
-from measures.models.units import units_in_tree_order
+from measures.status import due_month, month_start
 from measures.tree_measures import tree_measure_rows
+from measures.unit_progress import unit_measure_rows, unit_planned_progress, unit_reports
+from perf.scale_data import generate_scale_data
 from sq_portal.baked_reads import NotFixedShape, as_prefetched, baked_read
 
 pytestmark = pytest.mark.django_db

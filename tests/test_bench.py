@@ -39,7 +39,7 @@ def test_the_bench_needs_a_plan(db):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN needs PostgreSQL (CI's second run)")
 def test_it_names_a_large_table_read_by_a_sequential_scan(plan_106):
-    from assessments.bench import seq_scans
+    from perf.bench import seq_scans
 
     with connection.cursor() as cursor:  # make the planner believe measures_measure is large
         cursor.execute("UPDATE pg_class SET reltuples = 1e6 WHERE relname = 'measures_measure'")
@@ -51,7 +51,7 @@ def test_it_names_a_large_table_read_by_a_sequential_scan(plan_106):
 def test_outside_a_transaction_it_vacuums_the_tables_a_run_writes_to():
     from django.test.utils import CaptureQueriesContext
 
-    from assessments.bench import _vacuum, _written_tables
+    from perf.bench import _vacuum, _written_tables
 
     with CaptureQueriesContext(connection) as captured:
         _vacuum()
@@ -60,7 +60,7 @@ def test_outside_a_transaction_it_vacuums_the_tables_a_run_writes_to():
 
 
 def test_inside_a_transaction_or_on_sqlite_it_vacuums_nothing(db, django_assert_num_queries):
-    from assessments.bench import _vacuum
+    from perf.bench import _vacuum
 
     with django_assert_num_queries(0):
         _vacuum()

@@ -11,7 +11,7 @@ from assessments.commendation_writes import CommendationError, commendation_reco
 from assessments.courtesy_writes import courtesy_test_record
 from assessments.models import Commendation
 from assessments.review_writes import review_open
-from measures.models import Unit
+from diagnosis.models import Unit
 
 pytestmark = pytest.mark.django_db
 LIST = "/plans/106/commendations/"

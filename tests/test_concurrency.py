@@ -11,9 +11,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 
-from measures.demo_accounts import demo_accounts_create
+from diagnosis.demo_accounts import demo_accounts_create
+from diagnosis.models import Unit
 from measures.measure_writes import EditConflict, measure_update
-from measures.models import Measure, ProgressReport, Unit
+from measures.models import Measure, ProgressReport
 from measures.report_writes import ReportStateError, report_save
 
 pytestmark = [

@@ -17,7 +17,7 @@ from assessments.courtesy_writes import (
 )
 from assessments.models import CourtesyTest, ReviewCourtesyItem
 from assessments.review_writes import ReviewError, review_close, review_open
-from measures.models import Unit
+from diagnosis.models import Unit
 from tests.test_reviews import formset_data
 
 pytestmark = pytest.mark.django_db

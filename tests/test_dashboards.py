@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.progress import NO_REPORTS, PlanProgress, StatusCounts, default_as_of, measure_facts, planned_progress
-from assessments.status import STATUS_ORDER, Status, measure_status
-from assessments.unit_progress import unit_progress
-from measures.models import Measure, PlannedProgress, ProgressReport, Unit
+from diagnosis.models import Unit
+from measures.models import Measure, PlannedProgress, ProgressReport
+from measures.progress import NO_REPORTS, PlanProgress, StatusCounts, default_as_of, measure_facts, planned_progress
+from measures.status import STATUS_ORDER, Status, measure_status
+from measures.unit_progress import unit_progress
 from tests.machinery_fixtures import machinery
 
 pytestmark = pytest.mark.django_db
@@ -338,7 +339,7 @@ def test_the_status_bar_and_cells_are_drawn_as_the_legend_reads():
     from django.template import Context, Template
 
     from assessments.charts import status_bar
-    from assessments.progress import StatusCounts
+    from measures.progress import StatusCounts
 
     counts = StatusCounts()
     counts.counts.update({Status.DONE: 1, Status.OVERDUE: 2})
@@ -361,8 +362,8 @@ def test_the_status_bar_writes_only_numbers_into_its_markup_unescaped():
     """The segments' numbers are part of the bar's format string: anything but a number there is refused, and
     every segment of every status is drawn with its class and label."""
     from assessments.charts import Segment, status_bar
-    from assessments.progress import StatusCounts
     from assessments.templatetags.assessments_tags import status_bar as draw
+    from measures.progress import StatusCounts
 
     counts = StatusCounts()
     counts.counts.update(dict.fromkeys(STATUS_ORDER, 1))
@@ -375,9 +376,9 @@ def test_the_status_bar_writes_only_numbers_into_its_markup_unescaped():
 
 
 def test_the_unit_pages_rows_show_each_measure_escaped_with_its_status_progress_deadline_and_latest_report():
-    from assessments.status import MeasureStatus
     from assessments.templatetags.assessments_tags import unit_measure_rows
-    from assessments.unit_progress import UnitMeasure, UnitReport
+    from measures.status import MeasureStatus
+    from measures.unit_progress import UnitMeasure, UnitReport
 
     def measure(pk, name, ongoing):
         return UnitMeasure(pk, name, "服務<友善>", "基礎服務", "form2", False, None, ongoing, None, None)

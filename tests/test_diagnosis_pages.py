@@ -7,10 +7,11 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from diagnosis.diagnosis_writes import measure_draft_propose, round_close
-from diagnosis.models import DiagnosisAnswer, DiagnosisRound, FocusPoint, Item, MeasureDraft
+from diagnosis.diagnosis_writes import round_close
+from diagnosis.models import DiagnosisAnswer, DiagnosisRound, FocusPoint, Item
 from diagnosis.scores import diagnosis_summary, even_allotment, framework_of
-from measures.models import Measure
+from measures.draft_writes import measure_draft_propose
+from measures.models import Measure, MeasureDraft
 
 from .diagnosis_fixtures import allot_evenly, fill, open_round
 
@@ -281,7 +282,7 @@ def test_a_problem_is_proposed_and_staff_adopt_it_as_a_measure(client, user, pla
     diagnosis = diagnosis_round.unit_diagnoses.select_related("round").get(unit__code="shilin-tianmu")
     fill(diagnosis, user("tianmu"), submit=False, problems=lambda fp: "櫃檯缺愛心鈴" if fp.name == "服務設施合宜程度" else "")
     answer = DiagnosisAnswer.objects.get(unit_diagnosis=diagnosis, focus_point__name="服務設施合宜程度")
-    propose = reverse("diagnosis:propose", kwargs={"year": 106, "pk": answer.pk})
+    propose = reverse("measures:draft_propose", kwargs={"year": 106, "pk": answer.pk})
     for person, status in [(user("secretariat"), 404), (user("investigation"), 404), (outsider, 404)]:
         client.force_login(person)
         assert client.get(propose).status_code == status
@@ -296,7 +297,7 @@ def test_a_problem_is_proposed_and_staff_adopt_it_as_a_measure(client, user, pla
     assert "增設愛心鈴" in client.get(DRAFTS).content.decode()
     client.force_login(user("investigation"))
     assert "增設愛心鈴" not in client.get(DRAFTS).content.decode()
-    decide = reverse("diagnosis:draft_decide", kwargs={"year": 106, "pk": draft.pk})
+    decide = reverse("measures:draft_decide", kwargs={"year": 106, "pk": draft.pk})
     assert client.post(decide, {"action": "adopt"}).status_code == 404
     for name in ["viewer", "tianmu"]:
         client.force_login(user(name))

@@ -9,17 +9,15 @@ from diagnosis.diagnosis_writes import (
     AnswerInput,
     DiagnosisError,
     allotment_save,
-    measure_draft_adopt,
-    measure_draft_decline,
-    measure_draft_propose,
     round_close,
     round_open,
     unit_diagnosis_return,
     unit_diagnosis_save,
 )
-from diagnosis.models import DiagnosisAnswer, DiagnosisRound, FocusPoint, Item, UnitDiagnosis
+from diagnosis.models import DiagnosisAnswer, DiagnosisRound, FocusPoint, Item, Unit, UnitDiagnosis
 from diagnosis.scores import diagnosis_summary, even_allotment, framework_of, previous_round_of, round_result_of
-from measures.models import Measure, Unit
+from measures.draft_writes import measure_draft_adopt, measure_draft_decline, measure_draft_propose
+from measures.models import Measure
 
 from .diagnosis_fixtures import allot_evenly, fill, open_round
 

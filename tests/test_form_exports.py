@@ -208,7 +208,7 @@ def test_the_fast_text_cells_are_what_openpyxl_itself_writes(plan_106, monkeypat
 def test_responsible_units_are_written_leads_first_each_in_the_plans_order(plan_106):
     """Where 承辦單位 is not typed, it is composed from the links: 主辦 then 協辦, each in the order they were
     linked (read for every measure in one UNION of both link tables)."""
-    from measures.models import Unit
+    from diagnosis.models import Unit
     from measures.models.measures import MeasureLeadUnit, MeasureSupportUnit
 
     measures = list(plan_106.measures.filter(source="form2").order_by("pk")[:2])

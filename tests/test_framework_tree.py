@@ -61,7 +61,7 @@ def test_it_keeps_a_dimension_without_items_and_an_item_without_focus_points_in_
 
 
 def test_it_reads_only_its_own_plan(plan_106):
-    from diagnosis.plan_copy import plan_copy
+    from assessments.plan_copy import plan_copy
 
     plan_copy(source=plan_106, year=107)
     framework = plan_framework(plan_106)

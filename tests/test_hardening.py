@@ -9,7 +9,7 @@ import pytest
 from django.db import OperationalError
 from django.urls import reverse
 
-from measures.demo_accounts import DEMO_PASSWORD
+from diagnosis.demo_accounts import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 

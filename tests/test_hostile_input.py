@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from assessments.models import ControlReview
+from diagnosis.models import Unit
 from measures.importers import ImportFileError, import_measures
-from measures.models import Evidence, Measure, ProgressReport, Unit
+from measures.models import Evidence, Measure, ProgressReport
 
 pytestmark = pytest.mark.django_db
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -223,7 +224,7 @@ def test_the_machinery_forms(client, user, plan_106, url, fields, model, values)
 def test_an_organisation_code_that_cannot_be_one_is_a_404_not_a_500(client, user, plan_106, org):
     """?org= names a unit by its code, a slug. PostgreSQL refuses a NUL in a query (an error, where SQLite finds
     nothing), so text that cannot be a code is answered without a query: CI's PostgreSQL run pins the 500 away."""
-    from measures.models.units import could_be_unit_code
+    from diagnosis.models.units import could_be_unit_code
 
     assert not could_be_unit_code(org) and could_be_unit_code("shilin") and could_be_unit_code("scale-p0001_2")
     client.force_login(user("secretariat"))

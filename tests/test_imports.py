@@ -11,10 +11,10 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from diagnosis.models import Plan
-from diagnosis.plan_fixture import plan_load
 from measures.exporters import Form2Exporter
 from measures.importers import TEMPLATE_HEADERS, ImportFileError, import_measures
 from measures.models import Measure
+from measures.plan_fixture import plan_load
 from sq_portal.sheets import XlsxRenderer
 from tests.sheets import xlsx_sheet, xlsx_values
 

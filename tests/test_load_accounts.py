@@ -7,7 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from measures.models import Membership, ProgressReport
+from diagnosis.models import Membership
+from measures.models import ProgressReport
 
 pytestmark = pytest.mark.django_db
 

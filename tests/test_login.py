@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from measures.demo_accounts import DEMO_PASSWORD
+from diagnosis.demo_accounts import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from measures.models import Unit
+from diagnosis.models import Unit
 from sq_portal.lookups import one_or_none
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from measures.models import Indicator, Measure, PlannedProgress, ProgressReport, Unit
+from diagnosis.models import Unit
+from measures.models import Indicator, Measure, PlannedProgress, ProgressReport
 
 pytestmark = pytest.mark.django_db
 

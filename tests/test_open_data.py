@@ -37,7 +37,7 @@ def test_the_csv_opens_in_excel_and_escapes_formulas(client, plan_106):
 def test_no_person_is_in_the_open_data(client, plan_106, user):
     from datetime import date
 
-    from measures.models import Unit
+    from diagnosis.models import Unit
     from measures.report_writes import report_save
 
     report_save(

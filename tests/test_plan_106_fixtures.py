@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from diagnosis.models import Criterion, Dimension, FocusPoint, Item
-from measures.models import Indicator, Measure, Unit
+from diagnosis.models import Criterion, Dimension, FocusPoint, Item, Unit
+from measures.models import Indicator, Measure
 
 pytestmark = pytest.mark.django_db
 

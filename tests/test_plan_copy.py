@@ -11,17 +11,17 @@ from django.db import connection
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from assessments import plan_copy as plan_copy_module
 from assessments.models import ControlReview, TeamMember
+from assessments.plan_copy import PlanCopyError, copied_title, plan_copy, plan_copy_preview, shift_years
 from assessments.review_writes import review_open
 from assessments.team_writes import team_member_save
-from diagnosis import plan_copy as plan_copy_module
-from diagnosis.models import Criterion, Dimension, FocusPoint, Item, Milestone, Plan
-from diagnosis.plan_copy import PlanCopyError, copied_title, plan_copy, plan_copy_preview, shift_years
+from diagnosis.models import Criterion, Dimension, FocusPoint, Item, Milestone, Plan, Unit
+from diagnosis.unit_tree import unit_save
 from measures.measure_writes import planned_progress_set
-from measures.models import Indicator, Measure, PlannedProgress, ProgressReport, Unit
+from measures.models import Indicator, Measure, PlannedProgress, ProgressReport
 from measures.models.measures import MeasureLeadUnit, MeasureSupportUnit
 from measures.report_writes import report_save
-from measures.unit_tree import unit_save
 
 pytestmark = pytest.mark.django_db
 COPY_URL = "/plans/106/copy/"

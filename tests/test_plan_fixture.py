@@ -9,10 +9,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from diagnosis.models import Plan
-from diagnosis.plan_fixture import PlanFixtureError, plan_load
 from measures.measure_writes import measure_create
 from measures.models import Measure
 from measures.models.measures import compose_responsible_text
+from measures.plan_fixture import PlanFixtureError, plan_load
 
 pytestmark = pytest.mark.django_db
 

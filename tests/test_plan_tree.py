@@ -82,10 +82,9 @@ def test_it_costs_the_same_queries_with_ten_times_the_measures(client, user, pla
 def test_it_links_a_bounded_number_of_other_plans(client, user, plan_106):
     from datetime import date
 
-    from diagnosis.models import Plan
-    from measures.models import Unit
+    from diagnosis.models import Plan, Unit
+    from diagnosis.unit_tree import unit_save
     from measures.readable_plans import OTHER_PLANS_SHOWN
-    from measures.unit_tree import unit_save
 
     bureau = Unit.objects.get(code="tcpd")
     for n in range(OTHER_PLANS_SHOWN + 5):

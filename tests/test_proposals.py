@@ -11,7 +11,7 @@ from assessments.proposal_writes import (
     proposal_file,
     proposal_transition,
 )
-from measures.models import Unit
+from diagnosis.models import Unit
 
 pytestmark = pytest.mark.django_db
 LIST = "/plans/106/proposals/"

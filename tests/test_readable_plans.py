@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 
-from diagnosis.models import Plan
-from measures.models import Membership, Unit
+from diagnosis.models import Membership, Plan, Unit
+from diagnosis.unit_tree import unit_save
 from measures.readable_plans import (
     OTHER_PLANS_SHOWN,
     memberships_of,
@@ -17,7 +17,6 @@ from measures.readable_plans import (
     other_plans,
     plan_of_organization,
 )
-from measures.unit_tree import unit_save
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from measures.models import Evidence, Measure, ProgressReport, Unit
+from diagnosis.models import Unit
+from measures.models import Evidence, Measure, ProgressReport
 from measures.report_writes import report_save
 from tests.conftest import PDF_BYTES
 

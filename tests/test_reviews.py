@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from assessments.courtesy_writes import courtesy_test_record
 from assessments.models import ControlReview, ReviewItem
 from assessments.review_writes import ReviewError, review_close, review_open
-from measures.models import Unit
+from diagnosis.models import Unit
 
 pytestmark = pytest.mark.django_db
 LIST = "/plans/106/reviews/"

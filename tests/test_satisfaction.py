@@ -20,7 +20,7 @@ from assessments.satisfaction import (
     survey_trend,
 )
 from assessments.survey_writes import ResultFigures, survey_results_set, survey_save
-from measures.models import Unit
+from diagnosis.models import Unit
 
 C = SurveyResult.Category
 

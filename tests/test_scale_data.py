@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import ControlReview, CourtesyTest, SurveyResult
-from diagnosis.models import DiagnosisAnswer, Plan
+from diagnosis.models import DiagnosisAnswer, Plan, Unit
 from diagnosis.scores import allotment_problems, framework_of
-from measures.models import Measure, PlannedProgress, ProgressReport, Unit
+from measures.models import Measure, PlannedProgress, ProgressReport
 from tests.machinery_fixtures import machinery
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def test_it_refreshes_statistics_and_on_postgresql_outside_a_transaction_vacuums
     """VACUUM cannot run in a transaction (a caller's atomic block): there, and on SQLite, ANALYZE."""
     from django.db import transaction
 
-    from assessments.scale_data import _analyze
+    from perf.scale_data import _analyze
 
     vacuums = connection.vendor == "postgresql" and not in_transaction
     with CaptureQueriesContext(connection) as captured:

@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from diagnosis.models import Plan
-from measures.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from measures.models import Measure, Membership, Unit
+from diagnosis.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from diagnosis.models import Membership, Plan, Unit
+from measures.models import Measure
 
 pytestmark = pytest.mark.django_db
 

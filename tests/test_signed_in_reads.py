@@ -14,8 +14,8 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.demo_accounts import DEMO_PASSWORD
-from measures.models import Membership
+from diagnosis.demo_accounts import DEMO_PASSWORD
+from diagnosis.models import Membership
 from measures.readable_plans import user_memberships
 from sq_portal.signed_in_reads import ModelBackend, SessionStore, live_session, user_by_id
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from assessments.status import (
+from measures.status import (
     MeasureFacts,
     ReportFact,
     Status,

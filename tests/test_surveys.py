@@ -14,7 +14,7 @@ from assessments.survey_writes import (
     survey_results_set,
     survey_save,
 )
-from measures.models import Unit
+from diagnosis.models import Unit
 
 pytestmark = pytest.mark.django_db
 C = SurveyResult.Category

@@ -11,7 +11,7 @@ from django.urls import reverse
 from assessments.models import TeamMember
 from assessments.team_exporter import TeamExporter
 from assessments.team_writes import TeamError, team_member_move, team_member_save
-from measures.models import Unit
+from diagnosis.models import Unit
 from sq_portal.sheets import OdsRenderer, XlsxRenderer
 from tests.sheets import ods_grid, xlsx_sheet, xlsx_values
 

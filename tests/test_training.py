@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from assessments.indicators import indicator_actuals, training_summary
 from assessments.models import TrainingAttendance, TrainingSession
 from assessments.training_writes import training_attendance_save, training_session_save
-from measures.models import Indicator, IndicatorActual, Measure, ProgressReport, Unit
+from diagnosis.models import Unit
+from measures.models import Indicator, IndicatorActual, Measure, ProgressReport
 
 pytestmark = pytest.mark.django_db
 LIST = "/plans/106/training/"

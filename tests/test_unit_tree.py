@@ -9,8 +9,8 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from measures.models import Unit
-from measures.unit_tree import unit_save
+from diagnosis.models import Unit
+from diagnosis.unit_tree import unit_save
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_the_keys_length_is_the_units_depth_in_segments():
     every level of the key is as long as the others, after a move, with a large position and a large pk too."""
     from django.db.models.functions import Length
 
-    from measures.models.units import TREE_ORDER_SEGMENT_LENGTH
+    from diagnosis.models.units import TREE_ORDER_SEGMENT_LENGTH
 
     bureau = unit("tcpd")
     far = unit_save(Unit(code="tcpd-far", name="遠處", kind=Unit.Kind.OFFICE, parent=bureau, position=32767))

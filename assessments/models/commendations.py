@@ -40,7 +40,7 @@ class Commendation(models.Model):
 
     plan = models.ForeignKey("diagnosis.Plan", on_delete=models.CASCADE, related_name="commendations", verbose_name=_("計畫"))
     unit = models.ForeignKey(
-        "measures.Unit", on_delete=models.PROTECT, related_name="commendations", verbose_name=_("單位"),
+        "diagnosis.Unit", on_delete=models.PROTECT, related_name="commendations", verbose_name=_("單位"),
         help_text=_("受獎懲的單位，或受獎懲同仁所屬的單位。"),
     )
     person_name = models.CharField(_("姓名"), max_length=60, blank=True, help_text=_("對單位的獎懲留空。"))

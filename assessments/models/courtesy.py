@@ -30,7 +30,7 @@ class CourtesyTest(models.Model):
         "diagnosis.Plan", on_delete=models.CASCADE, related_name="courtesy_tests", verbose_name=_("計畫")
     )
     unit = models.ForeignKey(
-        "measures.Unit", on_delete=models.PROTECT, related_name="courtesy_tests", verbose_name=_("受測單位")
+        "diagnosis.Unit", on_delete=models.PROTECT, related_name="courtesy_tests", verbose_name=_("受測單位")
     )
     tested_on = models.DateField(_("測試日期"))
     score = models.DecimalField(
@@ -80,7 +80,7 @@ class ReviewCourtesyItem(models.Model):
     review = models.ForeignKey(
         "assessments.ControlReview", on_delete=models.CASCADE, related_name="courtesy_items", verbose_name=_("管制考核")
     )
-    unit = models.ForeignKey("measures.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("受測單位"))
+    unit = models.ForeignKey("diagnosis.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("受測單位"))
     courtesy_test = models.ForeignKey(
         CourtesyTest, on_delete=models.PROTECT, related_name="review_items", verbose_name=_("電話禮貌測試")
     )

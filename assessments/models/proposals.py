@@ -28,7 +28,7 @@ class Proposal(models.Model):
         IMPLEMENTED = "implemented", _("已實施")
 
     plan = models.ForeignKey("diagnosis.Plan", on_delete=models.CASCADE, related_name="proposals", verbose_name=_("計畫"))
-    unit = models.ForeignKey("measures.Unit", on_delete=models.PROTECT, related_name="proposals", verbose_name=_("提案單位"))
+    unit = models.ForeignKey("diagnosis.Unit", on_delete=models.PROTECT, related_name="proposals", verbose_name=_("提案單位"))
     title = models.CharField(_("提案名稱"), max_length=200)
     problem = models.TextField(_("現況問題"), help_text=_("目前勤務或業務上遇到的問題。"))
     suggestion = models.TextField(_("改善建議"), help_text=_("具體的改善做法與預期效益。"))

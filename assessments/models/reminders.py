@@ -13,7 +13,7 @@ class ReminderLog(models.Model):
     kind = models.CharField(_("類別"), max_length=10, choices=Kind.choices)
     measure = models.ForeignKey("measures.Measure", on_delete=models.CASCADE, related_name="+", verbose_name=_("措施"))
     unit = models.ForeignKey(
-        "measures.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("單位")
+        "diagnosis.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("單位")
     )
     key_date = models.DateField(_("依據日期"), help_text=_("到期日或應填報月份"))
     recipient = models.EmailField(_("收件人"))

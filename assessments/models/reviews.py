@@ -85,7 +85,7 @@ class ReviewItem(models.Model):
     finding = models.TextField(_("檢討情形"), blank=True)
     action = models.TextField(_("改善措施"), blank=True)
     follow_up_unit = models.ForeignKey(
-        "measures.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("追蹤單位")
+        "diagnosis.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("追蹤單位")
     )
     follow_up_due = models.DateField(_("追蹤期限"), null=True, blank=True)
     decision = models.CharField(_("決議"), max_length=10, choices=Decision.choices, blank=True)

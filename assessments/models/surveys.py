@@ -125,7 +125,7 @@ class PetitionTally(models.Model):
     plan = models.ForeignKey(
         "diagnosis.Plan", on_delete=models.CASCADE, related_name="petition_tallies", verbose_name=_("計畫")
     )
-    unit = models.ForeignKey("measures.Unit", on_delete=models.PROTECT, related_name="petition_tallies", verbose_name=_("單位"))
+    unit = models.ForeignKey("diagnosis.Unit", on_delete=models.PROTECT, related_name="petition_tallies", verbose_name=_("單位"))
     month = models.DateField(_("月份"), help_text=_("該月 1 日；畫面以民國年月輸入與顯示"))
     closed = models.PositiveIntegerField(_("結案件數"))
     satisfied = models.PositiveIntegerField(_("滿意件數"))

@@ -42,7 +42,7 @@ class TeamMember(models.Model):
     name = models.CharField(_("姓名"), max_length=60)
     title = models.CharField(_("職稱"), max_length=60, help_text=_("本職職稱，如分局長、秘書室主任。"))
     unit = models.ForeignKey(
-        "measures.Unit",
+        "diagnosis.Unit",
         on_delete=models.PROTECT,
         related_name="team_members",
         verbose_name=_("單位"),

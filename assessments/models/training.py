@@ -84,7 +84,7 @@ class TrainingSession(models.Model):
     hours = models.DecimalField(_("時數"), max_digits=5, decimal_places=1, help_text=_("以小時計，如 2 或 1.5"))
     place = models.CharField(_("地點"), max_length=200, blank=True)
     organizer = models.ForeignKey(
-        "measures.Unit", on_delete=models.PROTECT, related_name="training_sessions", verbose_name=_("主辦單位")
+        "diagnosis.Unit", on_delete=models.PROTECT, related_name="training_sessions", verbose_name=_("主辦單位")
     )
     indicator = models.ForeignKey(
         "measures.Indicator",
@@ -149,7 +149,7 @@ class TrainingAttendance(models.Model):
         TrainingSession, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("教育訓練")
     )
     unit = models.ForeignKey(
-        "measures.Unit", on_delete=models.PROTECT, related_name="training_attendances", verbose_name=_("單位")
+        "diagnosis.Unit", on_delete=models.PROTECT, related_name="training_attendances", verbose_name=_("單位")
     )
     attendees = models.PositiveIntegerField(_("參訓人數"))
     history = HistoricalRecords()

@@ -8,10 +8,9 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
+from measures.status import STATUS_ORDER
 from sq_portal.markup import format_safe, join_safe
 from sq_portal.templatetags.roc import roc, roc_month
-
-from ..status import STATUS_ORDER
 
 register = template.Library()
 

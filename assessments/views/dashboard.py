@@ -7,20 +7,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from assessments.indicators import indicator_actuals, training_summary
 from diagnosis.framework_tree import plan_framework
 from diagnosis.scores import diagnosis_summary
 from measures.access import PlanAccess, get_plan_for_user, get_unit_for_user, unit_plan_for
+from measures.as_of import as_of_from_request
 from measures.models import ProgressReport
+from measures.progress import PlanProgress, StatusCounts
+from measures.status import STATUS_ORDER, Status, month_start
+from measures.unit_progress import unit_progress
 from measures.views.plans import url_per_object
 
 from ..adoption import proposal_summary
-from ..as_of import as_of_from_request
 from ..charts import status_bar
-from ..indicators import indicator_actuals, training_summary
-from ..progress import PlanProgress, StatusCounts
 from ..satisfaction import satisfaction_summary
-from ..status import STATUS_ORDER, Status, month_start
-from ..unit_progress import unit_progress
 
 
 @login_required

@@ -16,13 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from measures.access import PlanAccess, get_plan_for_user
-from measures.models import Unit
-from sq_portal.lookups import one_or_none
-from sq_portal.sheets import XlsxRenderer
-
-from ..charts import rate_trend_chart
-from ..forms_surveys import (
+from assessments.forms.surveys import (
     PetitionEntryForm,
     PetitionMonthForm,
     SurveyForm,
@@ -30,6 +24,13 @@ from ..forms_surveys import (
     SurveyUploadForm,
     format_roc_month,
 )
+from diagnosis.models import Unit
+from measures.access import PlanAccess, get_plan_for_user
+from measures.importers import max_import_bytes
+from sq_portal.lookups import one_or_none
+from sq_portal.sheets import XlsxRenderer
+
+from ..charts import rate_trend_chart
 from ..models import PetitionTally, SatisfactionSurvey
 from ..satisfaction import Trend, plan_petition_analysis, plan_trend, survey_figures
 from ..survey_imports import SurveyImportError, SurveyResultTemplate, import_survey_results
@@ -208,8 +209,6 @@ def survey_import(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 
 def _max_bytes() -> int:
-    from measures.importers import max_import_bytes
-
     return max_import_bytes()
 
 

@@ -18,7 +18,7 @@ class PlanQuerySet(models.QuerySet):
 
 class Plan(models.Model):
     organization = models.ForeignKey(
-        "measures.Unit", on_delete=models.PROTECT, related_name="plans", verbose_name=_("機關")
+        "diagnosis.Unit", on_delete=models.PROTECT, related_name="plans", verbose_name=_("機關")
     )
     year = models.PositiveSmallIntegerField(_("年度（民國）"), help_text=_("例如 106"))
     title = models.CharField(_("計畫名稱"), max_length=200)

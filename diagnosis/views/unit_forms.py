@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import scores
-from ..access import can_fill, get_answer_for_user, get_round_for_user, get_unit_diagnosis_for_user, owns
-from ..diagnosis_writes import DiagnosisError, measure_draft_propose, unit_diagnosis_return, unit_diagnosis_save
-from ..forms import MeasureDraftForm, UnitDiagnosisForm
+from ..access import can_fill, get_round_for_user, get_unit_diagnosis_for_user, owns
+from ..diagnosis_writes import DiagnosisError, unit_diagnosis_return, unit_diagnosis_save
+from ..forms import UnitDiagnosisForm
 from ..models import FocusPoint, UnitDiagnosis
 from ._common import plan_access_for
 
@@ -115,36 +115,3 @@ def unit_return(request: HttpRequest, year: int, pk: int, code: str) -> HttpResp
     else:
         messages.success(request, f"已將{diagnosis.unit.name}的自評退回，單位修正後會再送出。")
     return redirect("diagnosis:round", year=year, pk=pk)
-
-
-@login_required
-def propose(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    access = plan_access_for(request, year)
-    answer = get_answer_for_user(access, pk)
-    focus_point = answer.focus_point
-    if request.method == "POST":
-        form = MeasureDraftForm(request.POST)
-        if form.is_valid():
-            try:
-                draft = measure_draft_propose(answer=answer, user=request.user, **form.cleaned_data)
-            except DiagnosisError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"已提出措施草案「{draft.name}」，待研考承辦處理。")
-                return redirect("diagnosis:drafts", year=access.plan.year)
-    else:
-        content = answer.problems if not answer.improvements else f"問題：{answer.problems}\n改善：{answer.improvements}"
-        form = MeasureDraftForm(initial={"content": content})
-    return render(
-        request,
-        "diagnosis/propose.html",
-        {
-            "plan": access.plan,
-            "access": access,
-            "answer": answer,
-            "focus_point": focus_point,
-            "diagnosis": answer.unit_diagnosis,
-            "form": form,
-        },
-        status=400 if form.is_bound else 200,
-    )

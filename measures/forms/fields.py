@@ -2,7 +2,7 @@
 
 from django import forms
 
-from ..models import Unit
+from diagnosis.models import Unit
 
 
 class UnitTreeMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -37,14 +37,3 @@ def units_for_plan(plan) -> "forms.QuerySet[Unit]":
     agency_id = organization.ancestor_ids()[0] if organization.path else organization.pk
     agency = Unit.objects.get(pk=agency_id)
     return Unit.objects.within(agency).in_tree_order()
-
-
-def clean_text(value: str) -> str:
-    """Text as typed, with Windows line ends and surrounding blanks removed; NUL is refused by the caller."""
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-class NoNullCharField(forms.CharField):
-    """A CharField that refuses the NUL character (PostgreSQL cannot store it) with a Chinese message."""
-
-    default_error_messages = {"null_characters_not_allowed": "內容含有無法儲存的控制字元（NUL），請移除後再送出。"}

@@ -7,11 +7,11 @@ from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 
 from diagnosis.models import FocusPoint, Item
-from sq_portal.fields import RocDateField
+from sq_portal.fields import RocDateField, clean_text
 from sq_portal.roc_dates import format_roc
 
 from ..models import Indicator, Measure
-from .fields import UnitTreeMultipleChoiceField, clean_text, units_for_plan
+from .fields import UnitTreeMultipleChoiceField, units_for_plan
 
 
 class MeasureForm(forms.Form):

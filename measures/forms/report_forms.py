@@ -7,11 +7,12 @@ from crispy_forms.layout import Field, Fieldset, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
+from diagnosis.models import Unit
+from sq_portal.fields import clean_text
 from sq_portal.roc_dates import format_roc
 
 from ..evidence_files import ALLOWED_KINDS, inspect_upload
 from ..models import ProgressReport
-from .fields import clean_text
 from .measure_forms import plan_months
 
 MAX_FILES_PER_REPORT = 10
@@ -69,8 +70,6 @@ class ProgressReportForm(forms.Form):
         self.report = report
         self.indicators = list(indicators)
         unit_ids = [u.pk for u in units]
-        from ..models import Unit
-
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=unit_ids).in_tree_order()
         self.fields["period"].choices = [(m.isoformat(), format_roc(m, "month")) for m in plan_months(measure.plan)]
         if report is not None:

@@ -7,6 +7,7 @@ from django.db.models import BooleanField, Prefetch, Q, Value
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from diagnosis.models import Unit
 from sq_portal.baked_reads import baked_read
 from sq_portal.roc_dates import format_roc
 
@@ -44,8 +45,6 @@ class MeasureQuerySet(models.QuerySet):
 
     def with_units(self) -> "MeasureQuerySet":
         """Item, dimension and focus point joined; 主辦/協辦 units prefetched (two queries)."""
-        from .units import Unit
-
         return self.select_related("item__dimension", "focus_point").prefetch_related(
             Prefetch("lead_units", queryset=Unit.objects.order_by("measure_lead_links__pk")),
             Prefetch("support_units", queryset=Unit.objects.order_by("measure_support_links__pk")),
@@ -56,7 +55,7 @@ class MeasureLeadUnit(models.Model):
     """主辦單位, kept in the order the plan lists them."""
 
     measure = models.ForeignKey("measures.Measure", on_delete=models.CASCADE, related_name="lead_links")
-    unit = models.ForeignKey("measures.Unit", on_delete=models.PROTECT, related_name="measure_lead_links")
+    unit = models.ForeignKey("diagnosis.Unit", on_delete=models.PROTECT, related_name="measure_lead_links")
 
     class Meta:
         verbose_name = _("主辦單位")
@@ -72,7 +71,7 @@ class MeasureSupportUnit(models.Model):
     """協辦單位, kept in the order the plan lists them."""
 
     measure = models.ForeignKey("measures.Measure", on_delete=models.CASCADE, related_name="support_links")
-    unit = models.ForeignKey("measures.Unit", on_delete=models.PROTECT, related_name="measure_support_links")
+    unit = models.ForeignKey("diagnosis.Unit", on_delete=models.PROTECT, related_name="measure_support_links")
 
     class Meta:
         verbose_name = _("協辦單位")
@@ -104,14 +103,14 @@ class Measure(models.Model):
     name = models.CharField(_("措施名稱"), max_length=200)
     content = models.TextField(_("措施內容"), blank=True)
     lead_units = models.ManyToManyField(
-        "measures.Unit",
+        "diagnosis.Unit",
         through=MeasureLeadUnit,
         related_name="led_measures",
         blank=True,
         verbose_name=_("主辦單位"),
     )
     support_units = models.ManyToManyField(
-        "measures.Unit",
+        "diagnosis.Unit",
         through=MeasureSupportUnit,
         related_name="supported_measures",
         blank=True,

@@ -57,7 +57,7 @@ class ProgressReport(models.Model):
     measure = models.ForeignKey(
         "measures.Measure", on_delete=models.CASCADE, related_name="reports", verbose_name=_("措施")
     )
-    unit = models.ForeignKey("measures.Unit", on_delete=models.PROTECT, related_name="reports", verbose_name=_("填報單位"))
+    unit = models.ForeignKey("diagnosis.Unit", on_delete=models.PROTECT, related_name="reports", verbose_name=_("填報單位"))
     period = models.DateField(_("填報月份"), help_text=_("該月 1 日"))
     status = models.CharField(_("狀態"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     narrative = models.TextField(_("執行情形"))

@@ -10,9 +10,9 @@ from urllib.parse import quote
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
-from assessments.progress import PlanProgress, default_as_of
 from diagnosis.models import Plan
-from measures.models.units import could_be_unit_code
+from diagnosis.models.units import could_be_unit_code
+from measures.progress import PlanProgress, default_as_of
 from sq_portal.roc_dates import format_roc
 from sq_portal.sheets.model import looks_like_formula
 

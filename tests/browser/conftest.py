@@ -58,7 +58,7 @@ def plan_data(transactional_db):
     after every test). Both loaders are idempotent."""
     from django.core.management import call_command
 
-    from measures.demo_accounts import demo_accounts_create
+    from diagnosis.demo_accounts import demo_accounts_create
 
     call_command("load_plan", stdout=io.StringIO())
     demo_accounts_create()

@@ -82,7 +82,7 @@ def test_results_on_a_phone(portal, new_chromium_page):
 
 
 def test_staff_allot_the_points_open_a_round_and_adopt_a_draft(portal, chromium_page):
-    from diagnosis.diagnosis_writes import measure_draft_propose
+    from measures.draft_writes import measure_draft_propose
 
     from ..diagnosis_fixtures import fill
 

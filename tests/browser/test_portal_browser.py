@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
+from diagnosis.models import Unit
 from measures.evidence_files import inspect_upload
-from measures.models import Measure, Unit
+from measures.models import Measure
 from measures.report_writes import report_save
 
 from .conftest import DEMO_PASSWORD, assert_accessible, login, logout

@@ -1,0 +1,31 @@
+"""建立本機試用環境：單位樹、106 年計畫與示範帳號。"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from diagnosis.demo_accounts import DEMO_PASSWORD, demo_accounts_create
+from measures.management.commands.load_plan import DEFAULT_PLAN, load_fixtures
+
+
+class Command(BaseCommand):
+    help = "載入 106 年計畫並建立示範帳號（僅限 DEBUG 開啟或加上 --force；可重複執行）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="DEBUG 關閉時仍建立示範帳號（密碼公開，切勿用於正式環境）"
+        )
+
+    def handle(self, *args, force: bool, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG 未開啟：示範帳號的密碼是公開的，拒絕在正式環境建立。"
+                "正式環境請改用 `manage.py load_plan` 載入計畫、`manage.py createsuperuser` 建立管理者；"
+                "確定要建立示範帳號時請加上 --force。"
+            )
+        load_fixtures(self, [DEFAULT_PLAN])
+        results = demo_accounts_create()
+        self.stdout.write("")
+        self.stdout.write(f"示範帳號（密碼皆為 {DEMO_PASSWORD}）：")
+        for result in results:
+            state = "新增" if result.created else "已存在"
+            self.stdout.write(f"  {result.account.username:<14} {result.account.description}（{state}）")

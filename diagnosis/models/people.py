@@ -1,0 +1,32 @@
+"""誰在哪個單位擔任什麼角色：研考承辦、單位主管、檢視者。"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        STAFF = "staff", _("研考承辦")
+        HEAD = "head", _("單位主管")
+        VIEWER = "viewer", _("檢視者")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("使用者")
+    )
+    unit = models.ForeignKey("diagnosis.Unit", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("單位"))
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    history = HistoricalRecords(table_name="measures_historicalmembership")
+
+    class Meta:
+        db_table = "measures_membership"  # moved from the measures app; the table keeps its name
+        verbose_name = _("單位角色")
+        verbose_name_plural = _("單位角色")
+        ordering = ["unit", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique", violation_error_message=_("此使用者在該單位已有這個角色。")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.unit}{self.get_role_display()}"
