@@ -1,4 +1,4 @@
-"""評核架構的後台：一個頁面編修評核重點與其評核基準、項目與其措施。"""
+"""單位樹、單位角色與評核架構的後台：一個頁面編修評核重點與其評核基準；項目與其措施見 measures/admin.py。"""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
@@ -10,10 +10,13 @@ from .models import (
     Dimension,
     FocusPoint,
     Item,
+    Membership,
     Milestone,
     Plan,
+    Unit,
     UnitDiagnosis,
 )
+from .unit_tree import unit_save
 
 
 class MilestoneInline(admin.TabularInline):
@@ -136,3 +139,41 @@ class UnitDiagnosisAdmin(SimpleHistoryAdmin):
     list_select_related = ["round", "unit"]
     raw_id_fields = ["submitted_by", "returned_by"]
     inlines = [DiagnosisAnswerInline]
+
+
+class ChildUnitInline(admin.TabularInline):
+    model = Unit
+    fk_name = "parent"
+    extra = 0
+    fields = ["position", "code", "name", "short_name", "kind"]
+    show_change_link = True
+
+
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "code", "kind", "parent"]
+    list_filter = ["kind"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "short_name", "code"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["path", "tree_order"]
+    inlines = [ChildUnitInline]
+
+    def save_model(self, request, obj, form, change):
+        unit_save(obj)
+
+    def save_formset(self, request, form, formset, change):
+        # Child units added inline get their paths through the same service.
+        for child in formset.save(commit=False):
+            unit_save(child)
+        for child in formset.deleted_objects:
+            child.delete()
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "unit", "role"]
+    list_filter = ["role"]
+    list_select_related = ["user", "unit"]
+    search_fields = ["user__username", "unit__name"]
+    autocomplete_fields = ["user", "unit"]

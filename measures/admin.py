@@ -1,4 +1,4 @@
-"""單位、角色、措施與指標的後台。"""
+"""措施、指標、填報、佐證與措施草案的後台；評核項目的頁面在此加上其措施。"""
 
 from django import forms
 from django.contrib import admin
@@ -10,50 +10,11 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from diagnosis.admin import ItemAdmin
-from diagnosis.models import Item, Membership, Plan, Unit
-from diagnosis.unit_tree import unit_save
+from diagnosis.models import Item, Plan
 
 from .importers import MeasureResource
 from .models import Evidence, Indicator, IndicatorActual, Measure, MeasureDraft, PlannedProgress, ProgressReport
 from .models.measures import MeasureLeadUnit, MeasureSupportUnit
-
-
-class ChildUnitInline(admin.TabularInline):
-    model = Unit
-    fk_name = "parent"
-    extra = 0
-    fields = ["position", "code", "name", "short_name", "kind"]
-    show_change_link = True
-
-
-@admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "short_name", "code", "kind", "parent"]
-    list_filter = ["kind"]
-    list_select_related = ["parent"]
-    search_fields = ["name", "short_name", "code"]
-    autocomplete_fields = ["parent"]
-    readonly_fields = ["path", "tree_order"]
-    inlines = [ChildUnitInline]
-
-    def save_model(self, request, obj, form, change):
-        unit_save(obj)
-
-    def save_formset(self, request, form, formset, change):
-        # Child units added inline get their paths through the same service.
-        for child in formset.save(commit=False):
-            unit_save(child)
-        for child in formset.deleted_objects:
-            child.delete()
-
-
-@admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "unit", "role"]
-    list_filter = ["role"]
-    list_select_related = ["user", "unit"]
-    search_fields = ["user__username", "unit__name"]
-    autocomplete_fields = ["user", "unit"]
 
 
 class LeadUnitInline(admin.TabularInline):

@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 import pytest
+from django.apps import apps
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -399,11 +400,9 @@ def test_diagnosis_pages_cost_a_fixed_number_of_queries(client, user, plan_106, 
         client.get(ALLOTMENT)
 
 
-@pytest.mark.parametrize("model_name", ["DiagnosisRound", "UnitDiagnosis", "MeasureDraft"])
-def test_the_admin_opens_the_diagnosis_models_with_data(client, user, plan_106, model_name):
-    from django.apps import apps
-
-    model = apps.get_model("diagnosis", model_name)
+@pytest.mark.parametrize("label", ["diagnosis.DiagnosisRound", "diagnosis.UnitDiagnosis", "measures.MeasureDraft"])
+def test_the_admin_opens_the_diagnosis_models_with_data(client, user, plan_106, label):
+    model = apps.get_model(label)
     diagnosis_round = open_round(plan_106, user("secretariat"))
     diagnosis = fill(diagnosis_round.unit_diagnoses.select_related("round").get(unit__code="shilin-tianmu"), user("tianmu"),
                      submit=False, problems=lambda fp: "問題")

@@ -6,7 +6,8 @@ where "/1/2/10/" (天母派出所) would come before "/1/2/3/" (秘書室)."""
 import importlib
 
 import pytest
-from django.apps import apps
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from diagnosis.models import Unit
@@ -131,7 +132,8 @@ def test_the_data_migration_fills_the_keys_unit_save_would_give():
     assert all(expected.values())
     Unit.objects.update(tree_order="")
     migration = importlib.import_module("measures.migrations.0002_unit_tree_order")
-    migration.fill_tree_order(apps, None)
+    # the models as that migration saw them (Unit was measures' then), on the same table
+    migration.fill_tree_order(MigrationExecutor(connection).loader.project_state(("measures", "0002_unit_tree_order")).apps, None)
     assert dict(Unit.objects.values_list("pk", "tree_order")) == expected
 
 
@@ -139,7 +141,7 @@ def test_a_unit_created_in_the_admin_gets_a_key_and_so_does_an_inline_child(clie
     client.force_login(user("admin"))
     shilin = unit("tcpd-shilin")
     response = client.post(
-        reverse("admin:measures_unit_add"),
+        reverse("admin:diagnosis_unit_add"),
         {
             "code": "shilin-planning",
             "name": "企劃組",
@@ -171,7 +173,7 @@ def test_changing_a_position_in_the_admin_reorders(client, user):
     client.force_login(user("admin"))
     tianmu = unit("shilin-tianmu")
     response = client.post(
-        reverse("admin:measures_unit_change", args=[tianmu.pk]),
+        reverse("admin:diagnosis_unit_change", args=[tianmu.pk]),
         {
             "code": tianmu.code,
             "name": tianmu.name,
