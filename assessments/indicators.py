@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from measures.models import Indicator, IndicatorActual, Measure, Unit
-from sq_portal.baked_reads import baked_read
 
 from .models.training import CountsAs, TrainingSession, attendance_total_subquery, counts_as_for_unit
 from .progress import COUNTED_REPORT_STATUSES, end_of_day
@@ -140,7 +139,6 @@ TRAINING_GROUP_COLUMNS = (
 )
 
 
-@baked_read
 def training_groups(*, plan_id, as_of):
     """The plan's sessions held by `as_of`, grouped by the indicator they count toward: TRAINING_GROUP_COLUMNS."""
     held = Q(held_on__lte=as_of)

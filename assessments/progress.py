@@ -21,7 +21,6 @@ from diagnosis.models import Plan
 from measures.models import Measure, PlannedProgress, ProgressReport, Unit
 from measures.models.measures import carrying_pairs, plan_unit_ids, unit_links
 from measures.models.units import units_in_tree_order
-from sq_portal.baked_reads import baked_read
 
 from .status import (
     MeasureFacts,
@@ -119,7 +118,6 @@ def measure_rows(plan: Plan) -> list[MeasureRow]:
     ]
 
 
-@baked_read
 def plan_measure_rows(*, plan_id):
     return Measure.objects.filter(plan_id=plan_id).in_plan_order().values_list(*MEASURE_ROW_COLUMNS)
 
@@ -219,7 +217,6 @@ def planned_progress_query(**measure_filter):
     return PlannedProgress.objects.filter(**measure_filter).order_by().values_list("measure_id", "month", "percent")
 
 
-@baked_read
 def plan_planned_progress(*, plan_id):
     """The planned progress of every measure of the plan, as `by_measure_planned` reads it."""
     return planned_progress_query(measure__plan_id=plan_id)
@@ -263,12 +260,10 @@ def _report_summary_query(*, plan_id, last_month, sent_before, due, unit_id=None
     )
 
 
-@baked_read
 def plan_report_summaries(*, plan_id, last_month, sent_before, due):
     return _report_summary_query(plan_id=plan_id, last_month=last_month, sent_before=sent_before, due=due)
 
 
-@baked_read
 def unit_report_summaries(*, plan_id, last_month, sent_before, due, unit_id):
     return _report_summary_query(plan_id=plan_id, last_month=last_month, sent_before=sent_before, due=due, unit_id=unit_id)
 

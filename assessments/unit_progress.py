@@ -17,7 +17,6 @@ from typing import NamedTuple
 from diagnosis.models import Plan
 from measures.models import Measure, ProgressReport, Unit
 from measures.models.measures import unit_links, unit_links_in_plan
-from sq_portal.baked_reads import baked_read
 
 from .progress import (
     NO_REPORTS,
@@ -107,19 +106,16 @@ def unit_progress(plan: Plan, unit: Unit, as_of: date) -> UnitProgress:
     return UnitProgress(rows, reports)
 
 
-@baked_read
 def unit_measure_rows(*, plan_id, unit_id):
     """The measures the unit carries (MeasureQuerySet.carried_by) in plan order, as UnitMeasure reads them."""
     return Measure.objects.filter(plan_id=plan_id).carried_by(unit_id).in_plan_order().values_list(*UNIT_MEASURE_COLUMNS)
 
 
-@baked_read
 def unit_planned_progress(*, plan_id, unit_id):
     """The planned progress of the measures the unit carries, as `by_measure_planned` reads it."""
     return planned_progress_query(measure_id__in=Measure.objects.filter(plan_id=plan_id).carried_by(unit_id).values("pk"))
 
 
-@baked_read
 def unit_reports(*, plan_id, unit_id):
     """The unit's reports on the plan's measures, newest month first, then in plan order, as UnitReport reads them."""
     return (

@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from diagnosis.models import Plan
-from sq_portal.baked_reads import as_prefetched, baked_read
 from sq_portal.lookups import one_or_none
 
 from .models import Evidence, Measure, Membership, ProgressReport, Unit
@@ -104,31 +103,16 @@ def get_plan_for_user(user: User, year: int, organization_code: str | None = Non
 
 def get_measure_for_user(access: PlanAccess, pk: int) -> Measure:
     """A measure of the plan the user already has access to, with its units prefetched; 404 otherwise."""
-    found = measure_of_plan(plan_id=access.plan.pk, pk=pk)
-    if not found:
+    measure = one_or_none(
+        Measure.objects.filter(plan_id=access.plan.pk, pk=pk)
+        .select_related("item__dimension", "focus_point")
+        .prefetch_related("lead_units", "support_units")
+        .order_by()
+    )
+    if measure is None:
         raise Http404("找不到此措施。")
-    measure = found[0]
     measure.plan = access.plan
-    # As prefetch_related("lead_units", "support_units") would leave them, read with SQL compiled once.
-    as_prefetched(measure, "lead_units", measure_lead_units(measure_id=measure.pk))
-    as_prefetched(measure, "support_units", measure_support_units(measure_id=measure.pk))
     return measure
-
-
-@baked_read
-def measure_of_plan(*, plan_id, pk):
-    return Measure.objects.filter(plan_id=plan_id, pk=pk).select_related("item__dimension", "focus_point").order_by()
-
-
-@baked_read
-def measure_lead_units(*, measure_id):
-    """主辦 units of the measure, in the units' own order (as measure.lead_units.all() gives them)."""
-    return Unit.objects.filter(measure_lead_links__measure_id=measure_id)
-
-
-@baked_read
-def measure_support_units(*, measure_id):
-    return Unit.objects.filter(measure_support_links__measure_id=measure_id)
 
 
 def get_report_for_user(user: User, pk: int) -> tuple[ProgressReport, PlanAccess]:
@@ -154,23 +138,13 @@ def get_evidence_for_user(user: User, pk: int) -> tuple[Evidence, PlanAccess]:
 
 def unit_plan_for(user: User, unit: Unit) -> Plan | None:
     """The plan a unit's page shows: the newest of the plans of the deepest organisation at or above `unit`
-    (the unit itself included), its organisation joined; None when there is none. For a unit head on the one
-    unit they belong to, that is the navigation's plan: every plan they may read is of an organisation at or
-    above the unit, and of the newest year they prefer the deepest one. No query of its own then."""
-    memberships = memberships_of(user)
-    if (
-        not user.is_superuser and len(memberships) == 1
-        and memberships[0].role == Membership.Role.HEAD and memberships[0].unit_id == unit.pk
-    ):
-        return newest_plan_for_user(user)
-    found = newest_plan_at_or_above(chain=unit.ancestor_ids())
-    return found[0] if found else None
-
-
-@baked_read
-def newest_plan_at_or_above(*, chain):
-    """The newest plan of the deepest of the organisations `chain` (a unit's ancestors, itself included)."""
-    return Plan.objects.filter(organization_id__in=chain).select_related("organization").order_by("-year", "-organization__path")[:1]
+    (the unit itself included), its organisation joined; None when there is none. One query."""
+    return (
+        Plan.objects.filter(organization_id__in=unit.ancestor_ids())
+        .select_related("organization")
+        .order_by("-year", "-organization__path")
+        .first()
+    )
 
 
 def get_unit_for_user(user: User, code: str) -> Unit:

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import NamedTuple
 
 from diagnosis.models import Plan
-from sq_portal.baked_reads import baked_read
 from sq_portal.roc_dates import format_roc
 
 from .models import Measure
@@ -46,7 +45,6 @@ def tree_measures(plan: Plan, page_url: Callable[[int], str], move_url: Callable
     ]
 
 
-@baked_read
 def tree_measure_rows(*, plan_id):
     """The plan's measures, retired ones too, by item, source and position, with the tree's columns."""
     return Measure.objects.filter(plan_id=plan_id).order_by("item_id", "source", "position", "pk").values_list(*TREE_COLUMNS)

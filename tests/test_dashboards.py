@@ -131,17 +131,17 @@ def grow_tenfold(plan_106):
 def test_the_plan_dashboard_costs_the_same_queries_with_ten_times_the_data(client, user, plan_106, django_assert_num_queries):
     client.force_login(user("secretariat"))
     machinery(plan_106, user)
-    # session, user, memberships, the plan (access; the navigation's too), its framework: dimensions, items and focus points
+    # session, user, memberships and the newest plan (the navigation's), the plan (access) and memberships again (its rights), its framework: dimensions, items and focus points
     # joined in one query (no criteria: the dashboard shows none); the measures' status columns, their lead and support unit ids (one UNION),
     # planned progress, the report aggregate, the organisation's units; 推動作業: the latest diagnosis round
     # with its units and its scores' sum (1), the proposals' aggregate, the training sessions grouped by the indicator
     # they count toward (1), the surveys with the latest one and its results (2).
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "組織診斷" in html and "第0次調查" in html and "90.0%" in html and "講習" not in html
     grow_tenfold(plan_106)
     machinery(plan_106, user, copies=10)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "列管措施 370 項" in html and "提案 11 件" in html
 
@@ -149,8 +149,8 @@ def test_the_plan_dashboard_costs_the_same_queries_with_ten_times_the_data(clien
 def test_the_plan_dashboard_is_the_home_page_of_staff(client, user, django_assert_num_queries):
     client.force_login(user("secretariat"))
     # As the dashboard, with the plan found by "newest visible plan" instead of by year; with no survey, its card costs one query instead of 2 (the diagnosis card costs one either way).
-    # The navigation reuses the plan the home page found (one query, not two).
-    with django_assert_num_queries(14):
+    # The home page and the navigation each read the newest plan (the navigation with the memberships).
+    with django_assert_num_queries(17):
         assert "進度總覽" in client.get("/").content.decode()
 
 
@@ -182,14 +182,14 @@ def test_the_unit_dashboard(client, user, plan_106, pdf_file):
 def test_the_unit_dashboard_costs_the_same_queries_with_more_reports(client, user, plan_106, django_assert_num_queries):
     client.force_login(user("tianmu"))
     url = reverse("assessments:unit", kwargs={"code": "shilin-tianmu"}) + "?as_of=106/05/31"
-    # session, user, the unit, memberships, its plan (the navigation's: the head's own unit); the unit's 主辦/協辦
+    # session, user, the unit, memberships (access), memberships and the newest plan (navigation), the unit's plan; the unit's 主辦/協辦
     # links (one UNION), the measures it carries, their planned progress, the aggregate of its reports, its
     # reports, indicators (its measures have none, so no query for their actual values); the unit's ancestors
     # for its name (one query by the path).
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         client.get(url)
     grow_tenfold(plan_106)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         client.get(url)
 
 
