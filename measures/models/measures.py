@@ -16,6 +16,10 @@ class MeasureQuerySet(models.QuerySet):
     def active(self) -> "MeasureQuerySet":
         return self.filter(retired_at__isnull=True)
 
+    def for_tree(self, plan) -> "MeasureQuerySet":
+        """The plan's measures, retired ones too, by item, source and position, as the plan tree lists them."""
+        return self.filter(plan_id=plan.pk).order_by("item_id", "source", "position", "pk")
+
     def for_form(self, source: str) -> "MeasureQuerySet":
         return self.filter(source=source)
 

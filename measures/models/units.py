@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-
 TREE_ORDER_SEGMENT_LENGTH = 17  # "00001-0000000003/": five digits of position, a dash, ten of pk, a slash
 
 
