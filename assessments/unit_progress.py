@@ -7,8 +7,7 @@ show one. Here the statuses are the same (`unit_status` of PlanProgress for this
 for every unit of the 106 plan), from what this unit needs only.
 
 Queries: the unit's 主辦/協辦 links in the plan (one UNION), the measures it carries with their 項目 and 構面
-names, their planned progress, the aggregate of the unit's sent reports, and the unit's reports; each compiled
-once per connection (sq_portal.baked_reads)."""
+names, their planned progress, the aggregate of the unit's sent reports, and the unit's reports; one query each."""
 
 from dataclasses import dataclass
 from datetime import date

@@ -8,7 +8,6 @@ this takes 3.0 ms, most of it Python (README's 效能 section). Pages that edit 
 
 from dataclasses import dataclass, field
 
-
 from .models import Dimension, Plan
 
 

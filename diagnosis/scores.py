@@ -18,7 +18,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-
 SCALE = 1000
 WEAKEST_COUNT = 5
 ONE_DECIMAL = Decimal("0.1")

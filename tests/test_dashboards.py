@@ -377,9 +377,9 @@ def test_the_status_bar_draws_every_status_and_escapes_what_is_not_a_number():
 
 
 def test_the_unit_pages_rows_show_each_measure_escaped_with_its_status_progress_deadline_and_latest_report():
-    from assessments.status import MeasureStatus
     from django.template import Context, Template
 
+    from assessments.status import MeasureStatus
     from assessments.unit_progress import UnitMeasure, UnitReport
 
     def unit_measure_rows(rows):

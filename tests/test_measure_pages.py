@@ -328,9 +328,8 @@ def test_the_progress_table_and_report_rows_write_each_month_and_report_escaped(
     from datetime import datetime
     from types import SimpleNamespace
 
-    from django.utils import timezone
-
     from django.template.loader import render_to_string
+    from django.utils import timezone
 
     def progress_table(months):
         return render_to_string("measures/_progress_table.html", {"months": months})

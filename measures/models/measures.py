@@ -235,7 +235,7 @@ def unit_links(rows):
         yield bool(is_support), measure_id, values
 
 
-# The pages' and exports' reads of the links, compiled once per connection (sq_portal.baked_reads).
+# The pages' and exports' reads of the links.
 def plan_unit_ids(*, plan_id):
     """Every link of the plan's measures with its unit id (the plan dashboard, the review's proposals)."""
     return unit_links_query("unit_id", measure__plan_id=plan_id)

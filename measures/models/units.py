@@ -118,8 +118,8 @@ class Unit(models.Model):
 
 
 def units_in_tree_order(*, path):
-    """The unit at `path` and every unit below it, in tree order (`within`, `in_tree_order`); SQL compiled once
-    per connection (sq_portal.baked_reads): the plan dashboard reads every unit of the plan's organisation."""
+    """The unit at `path` and every unit below it, in tree order (`within`, `in_tree_order`): the plan dashboard
+    reads every unit of the plan's organisation."""
     return Unit.objects.within(Unit(path=path)).in_tree_order()
 
 
