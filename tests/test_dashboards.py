@@ -3,6 +3,8 @@
 from datetime import date, datetime
 
 import pytest
+from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -335,7 +337,6 @@ def test_counting_from_plain_rows_costs_the_same_queries_with_ten_times_the_data
 
 
 def test_the_status_bar_and_cells_are_drawn_as_the_legend_reads():
-    from django.template import Context, Template
 
     from assessments.charts import status_bar
     from assessments.progress import StatusCounts
@@ -359,7 +360,6 @@ def test_the_status_bar_and_cells_are_drawn_as_the_legend_reads():
 
 def test_the_status_bar_draws_every_status_and_escapes_what_is_not_a_number():
     """Every segment of every status is drawn with its class and label; a value that is not a number comes out escaped."""
-    from django.template.loader import render_to_string
 
     from assessments.charts import Segment, status_bar
     from assessments.progress import StatusCounts
@@ -377,7 +377,6 @@ def test_the_status_bar_draws_every_status_and_escapes_what_is_not_a_number():
 
 
 def test_the_unit_pages_rows_show_each_measure_escaped_with_its_status_progress_deadline_and_latest_report():
-    from django.template import Context, Template
 
     from assessments.status import MeasureStatus
     from assessments.unit_progress import UnitMeasure, UnitReport
@@ -410,9 +409,6 @@ def test_the_unit_pages_rows_show_each_measure_escaped_with_its_status_progress_
 
 def test_the_dashboards_rows_by_dimension_item_and_unit_show_each_name_escaped_with_its_bar_counts_and_completion():
     from types import SimpleNamespace
-
-    from django.template import Context, Template
-    from django.template.loader import render_to_string
 
     from assessments.charts import status_bar
 

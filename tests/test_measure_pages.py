@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
@@ -328,7 +329,6 @@ def test_the_progress_table_and_report_rows_write_each_month_and_report_escaped(
     from datetime import datetime
     from types import SimpleNamespace
 
-    from django.template.loader import render_to_string
     from django.utils import timezone
 
     def progress_table(months):
