@@ -15,7 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count
 
 from diagnosis.models import Plan
-from sq_portal.baked_reads import baked_read
 
 from .models import Proposal
 
@@ -132,7 +131,6 @@ def adoption_table(plan: Plan) -> AdoptionTable:
     )
 
 
-@baked_read
 def proposal_counts(*, plan_id):
     """(unit id, unit name, its tree order, state, proposals) of the plan, in unit-tree order."""
     return (

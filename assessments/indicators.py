@@ -16,7 +16,6 @@ from diagnosis.models import Unit
 from measures.models import Indicator, IndicatorActual, Measure
 from measures.progress import COUNTED_REPORT_STATUSES, default_as_of, end_of_day
 from measures.status import achievement_rate, month_start
-from sq_portal.baked_reads import baked_read
 
 FROM_TRAINING = "由教育訓練紀錄自動計算"
 
@@ -140,7 +139,6 @@ TRAINING_GROUP_COLUMNS = (
 )
 
 
-@baked_read
 def training_groups(*, plan_id, as_of):
     """The plan's sessions held by `as_of`, grouped by the indicator they count toward: TRAINING_GROUP_COLUMNS."""
     held = Q(held_on__lte=as_of)

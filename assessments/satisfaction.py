@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from diagnosis.models import Plan
-from sq_portal.baked_reads import baked_read
 
 from .models import PetitionTally, SatisfactionSurvey, SurveyResult
 
@@ -211,7 +210,6 @@ def satisfaction_summary(plan: Plan) -> SatisfactionSummary:
     return SatisfactionSummary(survey_figures(latest, survey_results(survey_id=latest.pk)), latest.survey_count)
 
 
-@baked_read
 def latest_survey(*, plan_id):
     """The plan's latest survey, with how many surveys the plan has (`survey_count`)."""
     from django.db.models import Count, Window
@@ -219,7 +217,6 @@ def latest_survey(*, plan_id):
     return SatisfactionSurvey.objects.filter(plan_id=plan_id).annotate(survey_count=Window(Count("pk"))).latest_first()[:1]
 
 
-@baked_read
 def survey_results(*, survey_id):
     """A survey's results. By category (survey_figures): unordered, not by the model's ordering through the
     survey's plan and organisation."""

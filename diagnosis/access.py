@@ -1,21 +1,175 @@
-"""Who may see and change the 組織診斷, on top of `measures.access` (one helper per object, scoped to the plan).
+"""Who may see and change what in the organisation: plans, units and the 組織診斷; one access helper per
+object, each scoping the lookup to the user's units (measures.access builds on these for measures, reports,
+evidence and drafts).
 
-- 研考承辦 (staff) open and close rounds, allot the points, adopt or decline measure drafts; they see which
-  units have submitted and read the submitted diagnoses, never a unit's draft; while the round is open they
-  may send a submitted diagnosis back to its unit (退回, with a reason), which makes it a draft again.
-- 檢視者 (viewers) read what staff read; any change is 403.
-- 單位主管 (unit heads) fill their own unit's diagnosis and read only that one (draft or submitted); another
-  unit's diagnosis, draft or submitted, does not exist for them (404). On the results they see their own
-  unit's figures and the precinct's.
-- Someone who cannot see the plan gets 404 for everything (get_plan_for_user)."""
+Rules (see DESIGN.md):
+- 研考承辦 (staff) of a unit edit the plans of that unit and of the units below it, review reports, open and
+  close diagnosis rounds, allot the points; they read submitted diagnoses, never a unit's draft, and while a
+  round is open may send a submitted one back to its unit (退回, with a reason);
+- 檢視者 (viewers) read what staff read and change nothing (403 on a change);
+- 單位主管 (unit heads) read the plan of the organisation their unit belongs to, report on the measures their
+  unit carries, and fill their own unit's diagnosis; another unit's drafts, evidence or diagnosis do not exist
+  for them (404);
+- someone who cannot see a plan gets 404 for everything in it; someone outside a unit never sees its drafts
+  or evidence: 404, not 403.
+"""
 
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
-from measures.access import PlanAccess
 from sq_portal.lookups import one_or_none
 
-from .models import DiagnosisAnswer, DiagnosisRound, UnitDiagnosis
+from .models import DiagnosisAnswer, DiagnosisRound, Membership, Plan, Unit, UnitDiagnosis
+from .models.units import could_be_unit_code
+
+User = AbstractBaseUser | AnonymousUser
+OTHER_PLANS_SHOWN = 30  # the plan tree's links to other plans
+
+
+# ---------------------------------------------------------------- the plans a user reads (the navigation's)
+
+
+def memberships_of(user: User) -> list[Membership]:
+    """The user's roles with their units (`Membership.objects.of_user`), one query."""
+    return list(Membership.objects.of_user(user))
+
+
+def plans_for_user(user: User) -> QuerySet[Plan]:
+    """Plans the user may read (`Plan.objects.readable_by`)."""
+    return Plan.objects.readable_by(user)
+
+
+def preferred_plan(user: User, plans: QuerySet[Plan]) -> Plan | None:
+    """Of `plans`, the one the user prefers (`PlanQuerySet.preferred_for`); one query, one row."""
+    return plans.preferred_for(user).first()
+
+
+def newest_plan_for_user(user: User) -> Plan | None:
+    """The preferred plan of the newest year the user reads: the plan the navigation and the home page open."""
+    return preferred_plan(user, Plan.objects.readable_by(user).newest_year())
+
+
+def plan_of_organization(user: User, *, year: int, code: str) -> list[Plan]:
+    """The organisation's plan of `year` if the user may read it, with its organisation and their parent; at
+    most one (plan_one_per_organization_year)."""
+    return list(
+        Plan.objects.readable_by(user).filter(year=year, organization__code=code).select_related("organization__parent").order_by()
+    )
+
+
+def other_plans(user: User, *, plan_id: int) -> list[tuple[int, str, str]]:
+    """(year, organisation code, organisation name) of the plans the plan tree links to, besides `plan_id`:
+    the newest first, OTHER_PLANS_SHOWN of them (bureau or national staff may read thousands)."""
+    return list(
+        Plan.objects.readable_by(user)
+        .exclude(pk=plan_id)
+        .order_by("-year", "organization__tree_order")
+        .values_list("year", "organization__code", "organization__name")[:OTHER_PLANS_SHOWN]
+    )
+
+
+# ---------------------------------------------------------------- one plan, one unit
+
+
+@dataclass(frozen=True)
+class PlanAccess:
+    """What one user may do with one plan."""
+
+    plan: Plan
+    can_edit: bool = False
+    reads_all: bool = False
+    head_units: tuple[Unit, ...] = field(default=())
+
+    @property
+    def is_unit_head(self) -> bool:
+        return bool(self.head_units)
+
+    def require_edit(self) -> None:
+        """研考承辦 only; anyone else who can see the plan gets 403."""
+        if not self.can_edit:
+            raise PermissionDenied("您沒有修改此計畫的權限。")
+
+    def heads(self, unit_id: int) -> bool:
+        """The user heads this unit."""
+        return any(unit.pk == unit_id for unit in self.head_units)
+
+
+def plan_access(user: User, plan: Plan) -> PlanAccess | None:
+    """The user's rights on `plan`, or None when they may not see it at all. No query beyond memberships."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return PlanAccess(plan=plan, can_edit=True, reads_all=True)
+    organization = plan.organization
+    can_edit = reads_all = visible = False
+    head_units = []
+    for membership in memberships_of(user):
+        unit = membership.unit
+        if membership.role in (Membership.Role.STAFF, Membership.Role.VIEWER) and organization.is_within(unit):
+            visible = reads_all = True
+            can_edit = can_edit or membership.role == Membership.Role.STAFF
+        elif membership.role == Membership.Role.HEAD and unit.is_within(organization):
+            visible = True
+            head_units.append(unit)
+        elif organization.pk in unit.ancestor_ids():
+            visible = True
+    if not visible:
+        return None
+    return PlanAccess(plan=plan, can_edit=can_edit, reads_all=reads_all, head_units=tuple(head_units))
+
+
+def get_plan_for_user(user: User, year: int, organization_code: str | None = None) -> PlanAccess:
+    """The plan of `year` the user may see (of `organization_code` when given), or 404; where several
+    organisations' plans of that year are visible, the user's own (see `preferred_plan`). Of the newest year
+    that is the navigation's plan, already read for the request: no query of its own."""
+    newest = newest_plan_for_user(user)
+    if newest is not None and newest.year == year and organization_code in (None, "", newest.organization.code):
+        # The plan the navigation opens, which every page reads anyway: of the newest year, the user's preferred
+        # plan is that one, and a plan named by its organisation is it when the codes agree.
+        plan = newest
+    elif organization_code:
+        # At most one plan (plan_one_per_organization_year): nothing to prefer, so no ordering to build.
+        found = plan_of_organization(user, year=year, code=organization_code) if could_be_unit_code(organization_code) else []
+        plan = found[0] if found else None
+    else:
+        plan = preferred_plan(user, plans_for_user(user).filter(year=year))
+    access = plan_access(user, plan) if plan is not None else None
+    if access is None:
+        raise Http404("找不到此年度計畫，或您沒有檢視權限。")
+    return access
+
+
+def unit_plan_for(user: User, unit: Unit) -> Plan | None:
+    """The plan a unit's page shows: the newest of the plans of the deepest organisation at or above `unit`
+    (the unit itself included), its organisation joined; None when there is none. One query."""
+    return (
+        Plan.objects.filter(organization_id__in=unit.ancestor_ids())
+        .select_related("organization")
+        .order_by("-year", "-organization__path")
+        .first()
+    )
+
+
+def get_unit_for_user(user: User, code: str) -> Unit:
+    """A unit page the user may open: their own unit, or (staff, viewers, superusers) any unit below theirs."""
+    unit = one_or_none(Unit.objects.filter(code=code))
+    if unit is None or not user.is_authenticated:
+        raise Http404("找不到此單位。")
+    if user.is_superuser:
+        return unit
+    for membership in memberships_of(user):
+        if membership.unit_id == unit.pk:
+            return unit
+        if membership.role in (Membership.Role.STAFF, Membership.Role.VIEWER) and unit.is_within(membership.unit):
+            return unit
+    raise Http404("找不到此單位。")
+
+
+# ---------------------------------------------------------------- the 組織診斷
 
 
 def get_round_for_user(access: PlanAccess, pk: int) -> DiagnosisRound:
@@ -29,7 +183,7 @@ def get_round_for_user(access: PlanAccess, pk: int) -> DiagnosisRound:
 
 def owns(access: PlanAccess, unit_id: int) -> bool:
     """The user heads this unit."""
-    return any(unit.pk == unit_id for unit in access.head_units)
+    return access.heads(unit_id)
 
 
 def sees_diagnosis(access: PlanAccess, diagnosis: UnitDiagnosis) -> bool:

@@ -8,8 +8,6 @@ this takes 3.0 ms, most of it Python (README's 效能 section). Pages that edit 
 
 from dataclasses import dataclass, field
 
-from sq_portal.baked_reads import baked_read
-
 from .models import Dimension, Plan
 
 
@@ -63,14 +61,12 @@ _CRITERIA = (_FP + "criteria__id", _FP + "criteria__label", _FP + "criteria__tex
 _ORDER = ("position", "pk", "items__position", "items__id", _FP + "position", _FP + "id")
 
 
-@baked_read
 def framework_rows(*, plan_id):
     return Dimension.objects.filter(plan_id=plan_id).order_by(*_ORDER, _FP + "criteria__position", _FP + "criteria__id").values_list(
         *_COLUMNS, *_CRITERIA
     )
 
 
-@baked_read
 def framework_rows_without_criteria(*, plan_id):
     return Dimension.objects.filter(plan_id=plan_id).order_by(*_ORDER).values_list(*_COLUMNS)
 

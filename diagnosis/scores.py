@@ -18,8 +18,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from sq_portal.baked_reads import baked_read
-
 SCALE = 1000
 WEAKEST_COUNT = 5
 ONE_DECIMAL = Decimal("0.1")
@@ -437,7 +435,6 @@ class DiagnosisSummary:
     unit_count: int
 
 
-@baked_read
 def latest_diagnosis_round(*, plan_id):
     """The plan's latest closed round (or the open one), with its unit counts and its submitted scores' sum."""
     from django.db.models import Case, OuterRef, Subquery, Sum, Value, When

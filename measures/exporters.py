@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from diagnosis.models import Plan
-from sq_portal.baked_reads import baked_read
 from sq_portal.roc_dates import format_roc
 from sq_portal.sheets import Cell, Exporter, Row
 
@@ -42,13 +41,11 @@ def _form_query(plan_id, source, columns):
     return Measure.objects.filter(plan_id=plan_id, source=source, retired_at__isnull=True).in_plan_order().values_list(*columns)
 
 
-@baked_read
 def form1_rows(*, plan_id):
     """附表1's measures in plan order with FORM_COLUMNS."""
     return _form_query(plan_id, Measure.Source.FORM1, FORM_COLUMNS)
 
 
-@baked_read
 def form2_rows(*, plan_id):
     """附表2's measures in plan order with FORM_COLUMNS but 評核重點, which 附表2 does not print (not joined)."""
     return _form_query(plan_id, Measure.Source.FORM2, [c for c in FORM_COLUMNS if c != "focus_point__name"])

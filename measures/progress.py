@@ -31,7 +31,6 @@ from measures.status import (
     status_basis,
     status_from,
 )
-from sq_portal.baked_reads import baked_read
 
 COUNTED_REPORT_STATUSES = (ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED)
 NO_REPORTS = ReportSummary()
@@ -118,7 +117,6 @@ def measure_rows(plan: Plan) -> list[MeasureRow]:
     ]
 
 
-@baked_read
 def plan_measure_rows(*, plan_id):
     return Measure.objects.filter(plan_id=plan_id).in_plan_order().values_list(*MEASURE_ROW_COLUMNS)
 
@@ -218,7 +216,6 @@ def planned_progress_query(**measure_filter):
     return PlannedProgress.objects.filter(**measure_filter).order_by().values_list("measure_id", "month", "percent")
 
 
-@baked_read
 def plan_planned_progress(*, plan_id):
     """The planned progress of every measure of the plan, as `by_measure_planned` reads it."""
     return planned_progress_query(measure__plan_id=plan_id)
@@ -262,12 +259,10 @@ def _report_summary_query(*, plan_id, last_month, sent_before, due, unit_id=None
     )
 
 
-@baked_read
 def plan_report_summaries(*, plan_id, last_month, sent_before, due):
     return _report_summary_query(plan_id=plan_id, last_month=last_month, sent_before=sent_before, due=due)
 
 
-@baked_read
 def unit_report_summaries(*, plan_id, last_month, sent_before, due, unit_id):
     return _report_summary_query(plan_id=plan_id, last_month=last_month, sent_before=sent_before, due=due, unit_id=unit_id)
 

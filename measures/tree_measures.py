@@ -2,12 +2,12 @@
 承辦單位 and a deadline per measure, and building a hundred Measure instances with their item, dimension,
 focus point and units cost more than the rest of the page (the profile in README's 效能 section)."""
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import NamedTuple
 
+from django.urls import reverse
+
 from diagnosis.models import Plan
-from sq_portal.baked_reads import baked_read
 from sq_portal.roc_dates import format_roc
 
 from .models import Measure
@@ -29,7 +29,7 @@ class TreeMeasure(NamedTuple):
     move_url: str
 
 
-def tree_measures(plan: Plan, page_url: Callable[[int], str], move_url: Callable[[int], str]) -> list[TreeMeasure]:
+def tree_measures(plan: Plan) -> list[TreeMeasure]:
     """Every measure of `plan` (retired ones too) by item, source and position: two queries (the measures,
     then their 主辦 and 協辦 unit names)."""
     lead, support = linked_unit_names(plan_unit_names(plan_id=plan.pk))
@@ -39,14 +39,10 @@ def tree_measures(plan: Plan, page_url: Callable[[int], str], move_url: Callable
             pk, item_id, focus_point_id, name, labels[source],
             responsible_text or compose_responsible_text(source, lead.get(pk, []), support.get(pk, []), all_units),
             ONGOING_LABEL if ongoing else format_roc(deadline),
-            retired_at, page_url(pk), move_url(pk),
+            retired_at,
+            reverse("measures:measure", kwargs={"year": plan.year, "pk": pk}),
+            reverse("measures:measure_move", kwargs={"year": plan.year, "pk": pk}),
         )
         for pk, item_id, focus_point_id, source, name, ongoing, deadline, retired_at, responsible_text, all_units
-        in tree_measure_rows(plan_id=plan.pk)
+        in Measure.objects.for_tree(plan).values_list(*TREE_COLUMNS)
     ]
-
-
-@baked_read
-def tree_measure_rows(*, plan_id):
-    """The plan's measures, retired ones too, by item, source and position, with the tree's columns."""
-    return Measure.objects.filter(plan_id=plan_id).order_by("item_id", "source", "position", "pk").values_list(*TREE_COLUMNS)

@@ -7,8 +7,7 @@ show one. Here the statuses are the same (`unit_status` of PlanProgress for this
 for every unit of the 106 plan), from what this unit needs only.
 
 Queries: the unit's 主辦/協辦 links in the plan (one UNION), the measures it carries with their 項目 and 構面
-names, their planned progress, the aggregate of the unit's sent reports, and the unit's reports; each compiled
-once per connection (sq_portal.baked_reads)."""
+names, their planned progress, the aggregate of the unit's sent reports, and the unit's reports; one query each."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +25,6 @@ from measures.progress import (
     report_summaries,
 )
 from measures.status import MeasureStatus, measure_status
-from sq_portal.baked_reads import baked_read
 
 ROLE_LEAD, ROLE_SUPPORT = "主辦", "協辦"
 ROLE_ALL = {Measure.Source.FORM2: "各單位", Measure.Source.FORM1: "本機關"}  # carried as 各單位 / as the 機關 itself
@@ -106,19 +104,16 @@ def unit_progress(plan: Plan, unit: Unit, as_of: date) -> UnitProgress:
     return UnitProgress(rows, reports)
 
 
-@baked_read
 def unit_measure_rows(*, plan_id, unit_id):
     """The measures the unit carries (MeasureQuerySet.carried_by) in plan order, as UnitMeasure reads them."""
     return Measure.objects.filter(plan_id=plan_id).carried_by(unit_id).in_plan_order().values_list(*UNIT_MEASURE_COLUMNS)
 
 
-@baked_read
 def unit_planned_progress(*, plan_id, unit_id):
     """The planned progress of the measures the unit carries, as `by_measure_planned` reads it."""
     return planned_progress_query(measure_id__in=Measure.objects.filter(plan_id=plan_id).carried_by(unit_id).values("pk"))
 
 
-@baked_read
 def unit_reports(*, plan_id, unit_id):
     """The unit's reports on the plan's measures, newest month first, then in plan order, as UnitReport reads them."""
     return (

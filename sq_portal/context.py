@@ -61,8 +61,8 @@ def portal(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         context["nav_urls"] = nav_urls(None)
         return context
+    from diagnosis.access import memberships_of, newest_plan_for_user
     from diagnosis.models import Membership
-    from measures.access import memberships_of, newest_plan_for_user
 
     memberships = memberships_of(user)
     nav_plan = None

@@ -6,6 +6,7 @@ a row version for PostgreSQL to clean up), for every user, whatever the page. He
 for saving only when it was last saved a minute or more ago; Django then moves its end to SESSION_COOKIE_AGE
 from now. A session therefore ends 29–30 minutes after its last request."""
 
+import string
 import time
 
 from django.conf import settings
@@ -13,10 +14,28 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 RENEWED_AT = "_sq_renewed_at"  # when the session was last saved, in seconds since the epoch
+# Django's session keys are 32 of these characters (django.contrib.sessions.backends.base.VALID_KEY_CHARS).
+SESSION_KEY_CHARACTERS = frozenset(string.ascii_lowercase + string.digits)
+SESSION_KEY_LENGTH = 32
 
 
 def now() -> int:
     return int(time.time())
+
+
+class SessionCookieCheckMiddleware:
+    """Before SessionMiddleware: a session cookie that cannot be a key Django made (a NUL, other characters, another
+    length) is dropped, so the request is simply not signed in. PostgreSQL refuses a NUL in a query's text, which
+    made such a cookie a 500 when the session store looked it up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if key is not None and (len(key) != SESSION_KEY_LENGTH or not SESSION_KEY_CHARACTERS.issuperset(key)):
+            del request.COOKIES[settings.SESSION_COOKIE_NAME]
+        return self.get_response(request)
 
 
 class SessionRenewalMiddleware:

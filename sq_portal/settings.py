@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sq_portal.session_renewal.SessionCookieCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -84,8 +85,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, reading the signed-in user with SQL compiled once per connection.
-    "sq_portal.signed_in_reads.ModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "sq_portal.urls"
@@ -212,8 +212,7 @@ CSRF_COOKIE_SECURE = not DEBUG
 # once a minute (sq_portal/session_renewal.py), so it ends 29–30 minutes after the last request. Django also
 # ends a user's other sessions when their password changes (the session holds a hash of it).
 SESSION_COOKIE_AGE = 30 * 60
-# Django's database session store, reading the session with SQL compiled once per connection.
-SESSION_ENGINE = "sq_portal.signed_in_reads"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

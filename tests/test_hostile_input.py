@@ -232,3 +232,11 @@ def test_an_organisation_code_that_cannot_be_one_is_a_404_not_a_500(client, user
                 "/open-data/plans/106/measures.csv"):
         response = client.get(url, {"org": org})
         assert response.status_code == 404 and "找不到" in response.content.decode()
+
+
+@pytest.mark.parametrize("session_key", ["\x00baked-read-1", "\x00" * 40, "a" * 5000, "<script>"])
+def test_a_session_cookie_that_cannot_be_a_session_gets_the_sign_in_not_a_500(client, session_key):
+    client.cookies["sessionid"] = session_key
+    response = client.get("/plans/106/dashboard/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert client.get("/accounts/login/").status_code == 200

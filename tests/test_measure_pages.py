@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
@@ -250,7 +251,7 @@ def test_staff_add_change_and_remove_an_indicator(client, user, measure):
 
 
 def test_the_measure_page_links_each_report_and_for_staff_each_indicators_edit_and_retire(client, user, measure):
-    """The links are built once per page (views.plans.url_per_object), and lead where reverse() leads."""
+    """The links lead where reverse() leads."""
     from django.utils import timezone
 
     from measures.models import ProgressReport
@@ -275,9 +276,9 @@ def test_the_measure_page_links_each_report_and_for_staff_each_indicators_edit_a
 
 def test_the_measure_page_costs_a_fixed_number_of_queries(client, user, measure, django_assert_num_queries):
     client.force_login(user("tianmu"))
-    # session, user, memberships, the plan (access; the navigation's too), the measure (item, dimension, focus point
+    # session, user, memberships and the newest plan (navigation), the plan and memberships (access), the measure (item, dimension, focus point
     # joined), lead units, support units, planned progress, reports (with their units), indicators.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         client.get(url("measure", measure))
     from django.utils import timezone
 
@@ -293,7 +294,7 @@ def test_the_measure_page_costs_a_fixed_number_of_queries(client, user, measure,
     # their own unit's six; staff see the six the secretariat sent.
     for username in ("tianmu", "secretariat"):
         client.force_login(user(username))
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(12):
             html = client.get(url("measure", measure)).content.decode()
         assert html.count('data-label="月份"') == 6
 
@@ -301,10 +302,10 @@ def test_the_measure_page_costs_a_fixed_number_of_queries(client, user, measure,
 def test_the_history_page_costs_the_same_queries_after_many_edits(client, user, measure, django_assert_num_queries):
     client.force_login(user("viewer"))
     history_url = url("measure_history", measure)
-    # session, user, memberships, the plan (access; the navigation's too), the measure (+ lead and support units),
+    # session, user, memberships and the newest plan (navigation), the plan and memberships (access), the measure (+ lead and support units),
     # the history records (with their users), lead-unit and support-unit snapshots, unit names,
     # item names, focus point names.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         client.get(history_url)
     staff = Client()
     staff.force_login(user("secretariat"))
@@ -314,7 +315,7 @@ def test_the_history_page_costs_the_same_queries_after_many_edits(client, user, 
         staff.post(url("measure_edit", measure), form_data(measure, content=f"第 {i} 版", support_units=[tianmu.pk] if i % 2 else []))
     staff.post(url("measure_retire", measure), {})
     assert measure.history.count() == 10
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         html = client.get(history_url).content.decode()
     assert "措施內容：由「第 6 版」改為「第 7 版」" in html
     assert "協辦單位：由「（無）」改為「天母派出所」" in html
@@ -331,7 +332,11 @@ def test_the_progress_table_and_report_rows_write_each_month_and_report_escaped(
 
     from django.utils import timezone
 
-    from measures.templatetags.measure_page_tags import progress_table, report_rows
+    def progress_table(months):
+        return render_to_string("measures/_progress_table.html", {"months": months})
+
+    def report_rows(reports):
+        return render_to_string("measures/_report_rows.html", {"reports": reports}).strip()
 
     months = [{"month": date(2017, m, 1), "planned": 10 * m if m < 3 else None, "reported": 15 if m == 1 else None} for m in (1, 2, 3)]
     table = str(progress_table(months))
@@ -340,8 +345,8 @@ def test_the_progress_table_and_report_rows_write_each_month_and_report_escaped(
     assert '<tr><th scope="row">填報</th><td>15</td><td>—</td><td>—</td></tr>' in table
 
     def report(pk, unit_name, submitted_at, status):
-        return SimpleNamespace(url=f"/reports/{pk}/", period=date(2017, 5, 1), unit=SimpleNamespace(name=unit_name), progress=40,
-                               status=status, submitted_at=submitted_at)
+        return SimpleNamespace(pk=pk, period=date(2017, 5, 1), unit=SimpleNamespace(name=unit_name), progress=40,
+                               submitted_at=submitted_at, get_status_display=dict(ProgressReport.Status.choices)[status])
 
     sent = timezone.make_aware(datetime(2017, 6, 1, 0, 30))  # 106/06/01 in Taipei
     rows = str(report_rows([report(1, "<b>天母</b>", sent, ProgressReport.Status.SUBMITTED), report(2, "社子", None, "draft")]))

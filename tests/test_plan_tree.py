@@ -62,10 +62,10 @@ def test_it_shows_text_escaped(client, user, plan_106):
 
 def test_it_costs_the_same_queries_with_ten_times_the_measures(client, user, plan_106, django_assert_num_queries):
     client.force_login(user("secretariat"))
-    # session, user, memberships; the plan (access; the navigation's too), its framework (dimensions, items, focus points and
+    # session, user, memberships and the newest plan (navigation), the plan and memberships (access), its framework (dimensions, items, focus points and
     # criteria joined in one query); the measures' columns, their lead and support unit names (one UNION); other
     # plans.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         client.get(URL)
     template = list(plan_106.measures.all())
     for copy in range(9):
@@ -75,16 +75,16 @@ def test_it_costs_the_same_queries_with_ten_times_the_measures(client, user, pla
             measure.position += 100 * (copy + 1)
             measure.save()
     assert plan_106.measures.count() == 370
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         assert "共 370 項措施" in client.get(URL).content.decode()
 
 
 def test_it_links_a_bounded_number_of_other_plans(client, user, plan_106):
     from datetime import date
 
+    from diagnosis.access import OTHER_PLANS_SHOWN
     from diagnosis.models import Plan, Unit
     from diagnosis.unit_tree import unit_save
-    from measures.readable_plans import OTHER_PLANS_SHOWN
 
     bureau = Unit.objects.get(code="tcpd")
     for n in range(OTHER_PLANS_SHOWN + 5):
@@ -101,13 +101,13 @@ def test_a_measure_row_is_drawn_with_its_page_units_deadline_and_for_staff_its_m
 
     from django.template import Context, Template
 
-    from measures.access import PlanAccess
+    from diagnosis.access import PlanAccess
     from measures.tree_measures import TreeMeasure
 
     def row(**changes):
         measure = TreeMeasure(1, 2, None, "<b>主動服務</b>", "附表2", "", "", None, "/plans/106/measures/1/", "/plans/106/measures/1/move/")
         context = Context({"m": measure._replace(**changes), "access": PlanAccess(plan=None, can_edit=can_edit), "csrf_token": "TOKEN"})
-        return Template("{% load plan_tree_tags %}{% measure_row m %}").render(context)
+        return Template('{% include "measures/_tree_measure.html" %}').render(context)
 
     html = row()
     assert html.startswith('<li class="tree-measure ps-2 mb-2">\n  <a href="/plans/106/measures/1/">&lt;b&gt;主動服務&lt;/b&gt;</a>')
@@ -121,36 +121,12 @@ def test_a_measure_row_is_drawn_with_its_page_units_deadline_and_for_staff_its_m
     assert retired.startswith('<li class="tree-measure ps-2 mb-2 retired">') and "<form" not in retired
 
 
-def test_a_kept_row_takes_each_pages_csrf_field_and_a_changed_measure_is_drawn_anew():
-    """Rows are kept by their values (`_row_markup`); the CSRF field is filled per page, after the rows."""
-    from django.template import Context, Template
-
-    from measures.access import PlanAccess
-    from measures.templatetags.plan_tree_tags import CSRF_SLOT
-    from measures.tree_measures import TreeMeasure
-
-    measure = TreeMeasure(1, 2, None, "主動服務", "附表2", "秘書室", "未訂", None, "/m/1/", "/m/1/move/")
-
-    def row(token, **changes):
-        context = Context({"m": measure._replace(**changes), "access": PlanAccess(plan=None, can_edit=True), "csrf_token": token})
-        return Template("{% load plan_tree_tags %}{% measure_row m %}").render(context)
-
-    first, second = row("FIRST"), row("SECOND")
-    assert first.count('value="FIRST"') == 2 and "SECOND" not in first
-    assert second.count('value="SECOND"') == 2 and "FIRST" not in second
-    assert CSRF_SLOT not in first + second
-    renamed = row("THIRD", name="主動服務（修正）")
-    assert ">主動服務（修正）</a>" in renamed and "將「主動服務（修正）」上移" in renamed
-    posing = row("FOURTH", name=CSRF_SLOT)  # text that reads like the slot is escaped, never filled
-    assert ">&lt;csrf-field&gt;</a>" in posing and posing.count('value="FOURTH"') == 2
-
-
 @pytest.mark.parametrize("can_edit", [True, False])
 def test_the_sections_number_items_and_focus_points_escape_text_and_offer_staff_a_new_measure(can_edit):
     from django.template import Context, Template
 
+    from diagnosis.access import PlanAccess
     from diagnosis.framework_tree import FrameworkCriterion, FrameworkDimension, FrameworkFocusPoint, FrameworkItem
-    from measures.access import PlanAccess
     from measures.tree_measures import TreeMeasure
 
     measure = TreeMeasure(9, 2, 3, "主動服務", "附表2", "秘書室", "賡續辦理", None, "/m/9/", "/m/9/move/")
@@ -161,7 +137,7 @@ def test_the_sections_number_items_and_focus_points_escape_text_and_offer_staff_
     framework = [FrameworkDimension(7, "基礎服務", "individual", 200, items)]
     context = Context({"framework": framework, "access": PlanAccess(plan=None, can_edit=can_edit),
                        "new_measure_url": "/new/", "csrf_token": "T"})
-    html = Template("{% load plan_tree_tags %}{% tree_sections framework %}").render(context)
+    html = Template('{% include "measures/_tree_sections.html" %}').render(context)
     assert '<h2 class="h4 border-bottom pb-1" id="dimension-7">個別評核構面-基礎服務（200 分）</h2>' in html
     assert '<h3 class="h5" id="item-1">1、服務一致</h3>' in html and '<h3 class="h5" id="item-2">2、服務友善</h3>' in html
     assert '<p class="pre-line">&lt;script&gt;</p>' in html and "<script>" not in html

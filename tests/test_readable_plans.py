@@ -1,22 +1,15 @@
-"""measures.readable_plans: the plans each kind of user reads, and the navigation's, the organisation's and the
-plan tree's other plans among them, read with SQL compiled once per connection and per length of the user's
-lists, give what the access rules (DESIGN.md), applied here in Python plan by plan, give."""
+"""Plan.objects.readable_by: the plans each kind of user reads, and the navigation's, the organisation's and the
+plan tree's other plans among them (measures.readable_plans), give what the access rules (DESIGN.md), applied
+here in Python plan by plan, give."""
 
 from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
 
+from diagnosis.access import OTHER_PLANS_SHOWN, newest_plan_for_user, other_plans, plan_of_organization
 from diagnosis.models import Membership, Plan, Unit
 from diagnosis.unit_tree import unit_save
-from measures.readable_plans import (
-    OTHER_PLANS_SHOWN,
-    memberships_of,
-    newest_plan,
-    newest_plan_for_user,
-    other_plans,
-    plan_of_organization,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -79,13 +72,19 @@ def people(user, plan_106):
     ]
 
 
+def test_each_user_reads_the_plans_the_rules_give(people):
+    for person in people:
+        expected = {p.pk for p in Plan.objects.select_related("organization") if _reads(person, p)}
+        assert set(Plan.objects.readable_by(person).values_list("pk", flat=True)) == expected, person.username
+
+
 def _fresh(user):
     """The user as a new request has them: nothing remembered on the object."""
     return get_user_model().objects.get(pk=user.pk)
 
 
 def test_each_user_is_taken_to_the_plan_the_rules_give(people):
-    for _ in range(2):  # the second time on SQL compiled the first
+    for _ in range(1):
         for person in people:
             assert newest_plan_for_user(_fresh(person)) == _expected_newest(person), person.username
 
@@ -112,11 +111,8 @@ def test_the_plan_tree_links_the_newest_other_plans_the_user_reads(people, plan_
 
 def test_the_reads_come_with_what_the_pages_use_and_no_more_queries(people, django_assert_num_queries):
     someone = _fresh(next(p for p in people if p.username == "two-hats"))
-    newest_plan(someone)  # compiles for this user's lengths
-    someone = _fresh(someone)
-    with django_assert_num_queries(2):  # memberships, then the plan
+    with django_assert_num_queries(1):  # the plan, the reading rule in its SQL
         plan = newest_plan_for_user(someone)
-        assert newest_plan_for_user(someone) is plan and memberships_of(someone)
     with django_assert_num_queries(0):  # the navigation titles it with the organisation's official name
         assert plan.organization.parent.name
 
@@ -126,4 +122,5 @@ def test_an_anonymous_visitor_reads_no_plan():
 
     visitor = AnonymousUser()
     assert newest_plan_for_user(visitor) is None and other_plans(visitor, plan_id=1) == []
+    assert list(Plan.objects.readable_by(visitor)) == []
     assert plan_of_organization(visitor, year=106, code="tcpd-shilin") == []

@@ -159,26 +159,6 @@ def test_opening_a_review_with_bad_input_writes_nothing(client, user, plan_106, 
     assert not ControlReview.objects.exists()
 
 
-def test_the_open_form_is_drawn_once_for_a_plan_and_day_and_bound_forms_each_time(client, user, plan_106):
-    from django.core.cache import cache
-    from django.core.cache.utils import make_template_fragment_key
-
-    cache.clear()
-    client.force_login(user("secretariat"))
-    first = client.get(LIST)
-    form = first.context["form"]
-    key = make_template_fragment_key(
-        "review-open-form", [plan_106.pk, form.initial["title"], form.initial["as_of"], form.initial["meeting_date"]]
-    )
-    drawn = cache.get(key)
-    assert drawn and 'name="meeting_date"' in drawn and drawn in first.content.decode()
-    cache.set(key, drawn.replace("會議日期", "（取自快取）"))  # the next page takes the fragment from the cache
-    assert "（取自快取）" in client.get(LIST).content.decode()
-    bound = client.post(LIST, {"title": "", "as_of": "106/05/31", "meeting_date": "106/06/01"}).content.decode()
-    assert "（取自快取）" not in bound and "這個欄位是必須的。" in bound  # a bound form is drawn anew, with its errors
-    cache.clear()
-
-
 def test_a_closed_review_cannot_change(plan_106, user):
     review = opened(plan_106, user("secretariat"))
     review.items.update(decision="release")
@@ -209,12 +189,13 @@ def test_review_pages_cost_a_fixed_number_of_queries(client, user, plan_106, dja
                          score=Decimal(70), tester="督察組巡官", user=user("secretariat"))
     review = opened(plan_106, user("secretariat"))
     client.force_login(user("viewer"))
-    # session, user, memberships, the plan (the navigation's too), the reviews with their counts (measures and 電話禮貌測試 units).
-    with django_assert_num_queries(5):
+    # session, user, memberships and the newest plan (navigation), the plan and memberships (access), the reviews with their
+    # counts (measures and 電話禮貌測試 units).
+    with django_assert_num_queries(7):
         client.get(LIST)
-    # session, user, memberships, the plan (the navigation's too), the review, its items (measure, item, dimension,
-    # follow-up unit joined), their lead and support units, its 電話禮貌測試 items (unit and test joined).
-    with django_assert_num_queries(9):
+    # session, user, memberships and the newest plan (navigation), the plan and memberships (access), the review, its items
+    # (measure, item, dimension, follow-up unit joined), their lead and support units, its 電話禮貌測試 items (unit and test joined).
+    with django_assert_num_queries(11):
         client.get(reverse("assessments:review", kwargs={"year": 106, "pk": review.pk}))
 
 

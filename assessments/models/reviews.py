@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from sq_portal.baked_reads import baked_read
 from sq_portal.roc_dates import format_roc
 
 
@@ -110,7 +109,6 @@ class ReviewItem(models.Model):
         return format_roc(self.follow_up_due)
 
 
-@baked_read
 def plan_reviews(*, plan_id):
     """The plan's reviews for the list (`for_list`), with SQL compiled once per connection."""
     return ControlReview.objects.filter(plan_id=plan_id).for_list()

@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from measures.access import PlanAccess
+from diagnosis.access import PlanAccess
 
 
 def confirm_delete_page(

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from assessments.forms.courtesy import CourtesyTestForm
-from measures.access import PlanAccess, get_plan_for_user
+from diagnosis.access import PlanAccess, get_plan_for_user
 from sq_portal.roc_dates import format_roc
 
 from ..courtesy_writes import (

@@ -5,18 +5,18 @@ from collections import defaultdict
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from assessments.indicators import indicator_actuals, training_summary
+from diagnosis.access import PlanAccess, get_plan_for_user, get_unit_for_user, unit_plan_for
 from diagnosis.framework_tree import plan_framework
 from diagnosis.scores import diagnosis_summary
-from measures.access import PlanAccess, get_plan_for_user, get_unit_for_user, unit_plan_for
 from measures.as_of import as_of_from_request
 from measures.models import ProgressReport
 from measures.progress import PlanProgress, StatusCounts
 from measures.status import STATUS_ORDER, Status, month_start
 from measures.unit_progress import unit_progress
-from measures.views.plans import url_per_object
 
 from ..adoption import proposal_summary
 from ..charts import status_bar
@@ -63,11 +63,10 @@ def render_plan_dashboard(request: HttpRequest, access: PlanAccess) -> HttpRespo
         dimensions.append({"dimension": dimension, "counts": counts, "bar": status_bar(counts), "items": items})
 
     units = []
-    unit_url = url_per_object("assessments:unit", "code")
     for unit in progress.units:
         counts = progress.unit_counts(unit)
         if counts.total:
-            units.append({"unit": unit, "counts": counts, "bar": status_bar(counts), "url": unit_url(unit.code)})
+            units.append({"unit": unit, "counts": counts, "bar": status_bar(counts), "url": reverse("assessments:unit", kwargs={"code": unit.code})})
     totals = progress.counts_for(active)
     return render(
         request,
@@ -109,8 +108,6 @@ def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         latest.setdefault(report.measure_id, report)
         if report.status == ProgressReport.Status.DRAFT:
             drafts[report.measure_id] = report
-    measure_url = url_per_object("measures:measure", "pk", year=plan.year)
-    report_url = url_per_object("measures:report", "pk")
     rows = []
     for row in progress.rows:
         pk = row.measure.pk
@@ -119,9 +116,9 @@ def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
                 "measure": row.measure,
                 "status": row.status,
                 "role": row.role,
-                "url": measure_url(pk),
+                "url": reverse("measures:measure", kwargs={"year": plan.year, "pk": pk}),
                 "latest_report": latest.get(pk),
-                "report_url": report_url(latest[pk].pk) if pk in latest else "",
+                "report_url": reverse("measures:report", kwargs={"pk": latest[pk].pk}) if pk in latest else "",
                 "due_this_month": pk not in reported_this_month,
                 "draft": drafts.get(pk),
             }

@@ -5,8 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from diagnosis.access import memberships_of, newest_plan_for_user, plan_access
 from diagnosis.models import Membership
-from measures.access import memberships_of, newest_plan_for_user, plan_access
 
 
 @login_required

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from assessments.plan_copy import PlanCopyError, plan_copy, plan_copy_preview
+from diagnosis.access import get_plan_for_user
 from diagnosis.models import Plan
-from measures.access import get_plan_for_user
 
 
 @login_required

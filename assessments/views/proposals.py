@@ -24,8 +24,8 @@ from assessments.forms.proposals import (
     ProposalForm,
     organization_units,
 )
+from diagnosis.access import PlanAccess, get_plan_for_user
 from diagnosis.models import Unit
-from measures.access import PlanAccess, get_plan_for_user
 from sq_portal.lookups import one_or_none
 from sq_portal.roc_dates import format_roc
 

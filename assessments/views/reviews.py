@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from assessments.forms.courtesy import COURTESY_PREFIX, ReviewCourtesyItemFormSet
 from assessments.forms.reviews import ReviewItemFormSet, ReviewOpenForm
-from measures.access import PlanAccess, get_plan_for_user
+from diagnosis.access import PlanAccess, get_plan_for_user
 from measures.progress import default_as_of
 from sq_portal.lookups import one_or_none
 from sq_portal.sheets import XlsxRenderer

@@ -24,8 +24,8 @@ from assessments.forms.surveys import (
     SurveyUploadForm,
     format_roc_month,
 )
+from diagnosis.access import PlanAccess, get_plan_for_user
 from diagnosis.models import Unit
-from measures.access import PlanAccess, get_plan_for_user
 from measures.importers import max_import_bytes
 from sq_portal.lookups import one_or_none
 from sq_portal.sheets import XlsxRenderer

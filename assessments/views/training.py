@@ -20,7 +20,7 @@ from assessments.forms.training import (
     attendance_units,
 )
 from assessments.indicators import FROM_TRAINING
-from measures.access import PlanAccess, get_plan_for_user
+from diagnosis.access import PlanAccess, get_plan_for_user
 from sq_portal.lookups import one_or_none
 from sq_portal.roc_dates import format_roc
 

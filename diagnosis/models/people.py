@@ -6,6 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+class MembershipQuerySet(models.QuerySet):
+    def of_user(self, user) -> "MembershipQuerySet":
+        """The user's roles with their units, by the unit's position (then id) and the role; none for a visitor."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user_id=user.pk).select_related("unit").order_by("unit__position", "unit_id", "role")
+
+
 class Membership(models.Model):
     class Role(models.TextChoices):
         STAFF = "staff", _("研考承辦")
@@ -18,6 +26,8 @@ class Membership(models.Model):
     unit = models.ForeignKey("diagnosis.Unit", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("單位"))
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     history = HistoricalRecords(table_name="measures_historicalmembership")
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         db_table = "measures_membership"  # moved from the measures app; the table keeps its name

@@ -2,7 +2,8 @@
 
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, CharField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -11,9 +12,48 @@ from sq_portal.roc_dates import format_roc
 ROC_OFFSET = 1911
 
 
+# The roles (measures.Membership.Role values) that read every plan at or below their unit.
+READS_BELOW_ROLES = ("staff", "viewer")
+
+
 class PlanQuerySet(models.QuerySet):
     def for_year(self, roc_year: int) -> "PlanQuerySet":
         return self.filter(year=roc_year)
+
+    def readable_by(self, user) -> "PlanQuerySet":
+        """The plans `user` may read. A superuser reads every plan. Anyone else reads the plans of the
+        organisations at or above any of their units (their own chain) and, as 研考承辦 or 檢視者 of a unit,
+        the plans of every unit below it. One query, the rule in SQL over the user's memberships."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        memberships = user.memberships.all()
+        own_chain = memberships.filter(unit__path__startswith=OuterRef("organization__path"))
+        reads_below = (
+            memberships.filter(role__in=READS_BELOW_ROLES)
+            .annotate(plan_path=ExpressionWrapper(OuterRef("organization__path"), output_field=CharField()))
+            .filter(plan_path__startswith=F("unit__path"))
+        )
+        return self.filter(Exists(own_chain) | Exists(reads_below))
+
+    def preferred_for(self, user) -> "PlanQuerySet":
+        """These plans, the user's preferred first: the newest year's plan of the user's own organisation, the
+        deepest organisation at or above one of their units (a unit head's precinct, not the bureau); failing
+        that (bureau staff looking down), the one nearest the root, the first of those in the tree's order. The
+        organisation and its parent joined (the navigation titles the plan with its official name)."""
+        depth = Length("organization__tree_order")  # the organisation's depth: its sort key's length
+        plans = self.select_related("organization__parent")
+        if not user.is_authenticated:
+            return plans.alias(nearness=depth).order_by("-year", "nearness", "organization__tree_order")
+        own = Exists(user.memberships.filter(unit__path__startswith=OuterRef("organization__path")))
+        return plans.alias(
+            foreign=Case(When(own, then=Value(0)), default=Value(1)), nearness=Case(When(own, then=-depth), default=depth)
+        ).order_by("-year", "foreign", "nearness", "organization__tree_order")
+
+    def newest_year(self) -> "PlanQuerySet":
+        """Only the newest year's plans among these."""
+        return self.filter(year=Subquery(self.order_by("-year").values("year")[:1]))
 
 
 class Plan(models.Model):

@@ -6,8 +6,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from sq_portal.baked_reads import baked_read
-
 TREE_ORDER_SEGMENT_LENGTH = 17  # "00001-0000000003/": five digits of position, a dash, ten of pk, a slash
 
 
@@ -120,10 +118,9 @@ class Unit(models.Model):
         return "".join(reversed(names))
 
 
-@baked_read
 def units_in_tree_order(*, path):
-    """The unit at `path` and every unit below it, in tree order (`within`, `in_tree_order`); SQL compiled once
-    per connection (sq_portal.baked_reads): the plan dashboard reads every unit of the plan's organisation."""
+    """The unit at `path` and every unit below it, in tree order (`within`, `in_tree_order`): the plan dashboard
+    reads every unit of the plan's organisation."""
     return Unit.objects.within(Unit(path=path)).in_tree_order()
 
 

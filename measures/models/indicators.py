@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -12,6 +12,13 @@ def _number(value: Decimal) -> str:
     """20.00 → 20, 14000 → 14,000, 12.50 → 12.5."""
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return text
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def for_measure_page(self) -> "IndicatorQuerySet":
+        """Each indicator with how many 教育訓練 sessions count toward it (`from_training`: its actual value is
+        computed from them, not reported)."""
+        return self.annotate(from_training=Count("training_sessions"))
 
 
 class Indicator(models.Model):
@@ -24,6 +31,8 @@ class Indicator(models.Model):
     target_value = models.DecimalField(_("目標值"), max_digits=14, decimal_places=2)
     retired_at = models.DateTimeField(_("停用時間"), null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("績效指標")

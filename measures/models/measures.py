@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from diagnosis.models import Unit
-from sq_portal.baked_reads import baked_read
 from sq_portal.roc_dates import format_roc
 
 ONGOING_LABEL = "賡續辦理"
@@ -17,6 +16,10 @@ ONGOING_LABEL = "賡續辦理"
 class MeasureQuerySet(models.QuerySet):
     def active(self) -> "MeasureQuerySet":
         return self.filter(retired_at__isnull=True)
+
+    def for_tree(self, plan) -> "MeasureQuerySet":
+        """The plan's measures, retired ones too, by item, source and position, as the plan tree lists them."""
+        return self.filter(plan_id=plan.pk).order_by("item_id", "source", "position", "pk")
 
     def for_form(self, source: str) -> "MeasureQuerySet":
         return self.filter(source=source)
@@ -231,26 +234,22 @@ def unit_links(rows):
         yield bool(is_support), measure_id, values
 
 
-# The pages' and exports' reads of the links, compiled once per connection (sq_portal.baked_reads).
-@baked_read
+# The pages' and exports' reads of the links.
 def plan_unit_ids(*, plan_id):
     """Every link of the plan's measures with its unit id (the plan dashboard, the review's proposals)."""
     return unit_links_query("unit_id", measure__plan_id=plan_id)
 
 
-@baked_read
 def unit_links_in_plan(*, plan_id, unit_id):
     """The links of one unit to the plan's measures (the unit page)."""
     return unit_links_query(measure__plan_id=plan_id, unit_id=unit_id)
 
 
-@baked_read
 def plan_unit_names(*, plan_id):
     """Every link of the plan's measures, retired ones too, with the unit's names (the plan tree)."""
     return unit_links_query("unit__short_name", "unit__name", measure__plan_id=plan_id)
 
 
-@baked_read
 def form_unit_names(*, plan_id, source):
     """The links of the plan's active measures of one form with the unit's names (附表1, 附表2)."""
     return unit_links_query(

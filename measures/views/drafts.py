@@ -7,10 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from diagnosis.access import get_answer_for_user
+from diagnosis.access import get_answer_for_user, get_plan_for_user
 from diagnosis.diagnosis_writes import DiagnosisError
 
-from ..access import get_measure_draft_for_user, get_plan_for_user
+from ..access import get_measure_draft_for_user
 from ..draft_writes import measure_draft_adopt, measure_draft_decline, measure_draft_propose
 from ..forms.draft_forms import MeasureDraftForm
 from ..models import MeasureDraft

@@ -6,9 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
+from diagnosis.access import get_plan_for_user
 from sq_portal.sheets import RENDERERS
 
-from ..access import get_plan_for_user
 from ..exporters import FORM_EXPORTERS
 
 

@@ -12,7 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from ..access import get_plan_for_user
+from diagnosis.access import get_plan_for_user
+
 from ..importers import ImportFileError, import_measures, max_import_bytes, template_workbook
 
 TOKEN_SALT = "measures.import"

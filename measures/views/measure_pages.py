@@ -4,14 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from diagnosis.access import get_plan_for_user
 from diagnosis.models import FocusPoint, Item
 
-from ..access import get_measure_for_user, get_plan_for_user
+from ..access import get_measure_for_user, sees_report, units_carrying
 from ..forms.measure_forms import IndicatorForm, MeasureForm, PlannedProgressForm, plan_months
 from ..measure_history import measure_history_entries
-from ..measure_page_reads import measure_page_indicators, measure_page_reports, measure_planned_progress
 from ..measure_writes import (
     EditConflict,
     default_listed_on,
@@ -23,8 +24,7 @@ from ..measure_writes import (
     measure_update,
     planned_progress_set,
 )
-from ..models import Indicator, Measure
-from .plans import url_per_object
+from ..models import Indicator, Measure, PlannedProgress, ProgressReport
 
 
 @login_required
@@ -32,11 +32,8 @@ from .plans import url_per_object
 def measure_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     measure = get_measure_for_user(access, pk)
-    planned = dict(measure_planned_progress(measure_id=measure.pk))
-    reports = [r for r in measure_page_reports(measure_id=measure.pk) if access.sees_report_of(r)]
-    report_url = url_per_object("measures:report", "pk")  # reversed once for the page, not once a row
-    for report in reports:
-        report.url = report_url(report.pk)
+    planned = dict(PlannedProgress.objects.filter(measure_id=measure.pk).order_by().values_list("month", "percent"))
+    reports = [r for r in ProgressReport.objects.filter(measure_id=measure.pk).for_measure_page() if sees_report(access, r)]
     latest_by_month: dict = {}
     for report in reports:
         if report.status != report.Status.DRAFT:
@@ -46,14 +43,13 @@ def measure_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         {"month": month, "planned": planned.get(month), "reported": latest_by_month.get(month)}
         for month in plan_months(access.plan)
     ]
-    indicators = measure_page_indicators(measure_id=measure.pk)
-    if access.can_edit:
-        edit_url = url_per_object("measures:indicator_edit", "indicator_pk", year=access.plan.year, pk=measure.pk)
-        retire_url = url_per_object("measures:indicator_retire", "indicator_pk", year=access.plan.year, pk=measure.pk)
+    indicators = list(Indicator.objects.filter(measure_id=measure.pk).for_measure_page())
     for indicator in indicators:
         indicator.target_text = indicator.target_display(access.plan.year)
         if access.can_edit:
-            indicator.edit_url, indicator.retire_url = edit_url(indicator.pk), retire_url(indicator.pk)
+            kwargs = {"year": access.plan.year, "pk": measure.pk, "indicator_pk": indicator.pk}
+            indicator.edit_url = reverse("measures:indicator_edit", kwargs=kwargs)
+            indicator.retire_url = reverse("measures:indicator_retire", kwargs=kwargs)
     return render(
         request,
         "measures/measure_detail.html",
@@ -64,7 +60,7 @@ def measure_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             "indicators": indicators,
             "months": months,
             "reports": reports,
-            "my_units": access.units_carrying(measure),
+            "my_units": units_carrying(access, measure),
         },
     )
 

@@ -8,7 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from ..access import get_evidence_for_user, get_measure_for_user, get_plan_for_user, get_report_for_user
+from diagnosis.access import get_plan_for_user
+
+from ..access import get_evidence_for_user, get_measure_for_user, get_report_for_user, units_carrying
 from ..forms.report_forms import ProgressReportForm, ReviewForm
 from ..models import ProgressReport
 from ..report_writes import (
@@ -35,7 +37,7 @@ def _default_period(plan):
 def report_new(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     measure = get_measure_for_user(access, pk)
-    units = access.units_carrying(measure)
+    units = units_carrying(access, measure)
     if not units or measure.retired_at:
         raise PermissionDenied("您的單位不負責此措施，不能填報。")
     form = ProgressReportForm(
