@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from diagnosis.models import Unit
 
-from . import scores
+from . import score_reads, scores
 from .models import DiagnosisAnswer, DiagnosisRound, FocusPoint, Item, Plan, UnitDiagnosis
 
 
@@ -44,7 +44,7 @@ def allotment_save(*, plan: Plan, points: Mapping[str, Mapping[int, int | None]]
     row of another plan is named, or once a diagnosis round of the plan has been opened."""
     if DiagnosisRound.objects.filter(plan=plan).exists():
         raise AllotmentError([ALLOTMENT_LOCKED])
-    framework = scores.framework_of(plan)
+    framework = score_reads.framework_of(plan)
     item_points = dict(points.get("items", {}))
     fp_points = dict(points.get("focus_points", {}))
     known_items = {i.pk for d in framework.dimensions for i in d.items}
@@ -86,7 +86,7 @@ def round_open(*, plan: Plan, title: str, opens_on: date, due_on: date, user) ->
     of the plan is open, when the allotment is not complete, or when the plan's organisation has no units."""
     if _open_round_exists(plan):
         raise DiagnosisError(ALREADY_OPEN)
-    problems = scores.allotment_problems(scores.framework_of(plan))
+    problems = scores.allotment_problems(score_reads.framework_of(plan))
     if problems:
         more = f"（共 {len(problems)} 項待處理）" if len(problems) > 1 else ""
         raise DiagnosisError(f"配分尚未完成，不能開啟組織診斷：{problems[0]}{more}")
@@ -147,7 +147,7 @@ def unit_diagnosis_save(
         raise DiagnosisError("此單位的自評已送出，不能再修改。")
     if not locked.round.is_open:
         raise DiagnosisError("此組織診斷已結束，不能再填寫。")
-    framework = scores.framework_of(locked.round.plan_id)
+    framework = score_reads.framework_of(locked.round.plan_id)
     places = {place.focus_point.pk: place for place in framework.located()}
     unknown = set(answers) - set(places)
     if unknown:

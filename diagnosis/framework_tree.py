@@ -1,6 +1,6 @@
 """A plan's evaluation framework (構面 → 評核項目 → 評核重點 → 評核基準) as plain rows, for the pages that
 draw the whole of it (the plan tree and the dashboard), and the one reader of these tables for the 組織診斷's
-scoring (`scores.framework_of` builds its slots from it).
+scoring (`score_reads.framework_of` builds its slots from it).
 
 One query with the framework's tables joined, instead of prefetching each level onto model instances (four
 queries, and an instance with its prefetch cache per row): on the scale data the prefetch took 7.7 ms where

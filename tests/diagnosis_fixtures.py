@@ -5,7 +5,8 @@ from datetime import date
 
 from diagnosis.diagnosis_writes import AnswerInput, allotment_save, round_open, unit_diagnosis_save
 from diagnosis.models import DiagnosisRound, UnitDiagnosis
-from diagnosis.scores import FocusPointSlot, even_allotment, framework_of
+from diagnosis.score_reads import framework_of
+from diagnosis.scores import FocusPointSlot, even_allotment
 
 
 def allot_evenly(plan, user) -> None:

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from diagnosis.diagnosis_writes import round_close
 from diagnosis.models import DiagnosisAnswer, DiagnosisRound, FocusPoint, Item
-from diagnosis.scores import diagnosis_summary, even_allotment, framework_of
+from diagnosis.score_reads import diagnosis_summary, framework_of
+from diagnosis.scores import even_allotment
 from measures.draft_writes import measure_draft_propose
 from measures.models import Measure, MeasureDraft
 

@@ -15,7 +15,8 @@ from diagnosis.diagnosis_writes import (
     unit_diagnosis_save,
 )
 from diagnosis.models import DiagnosisAnswer, DiagnosisRound, FocusPoint, Item, Unit, UnitDiagnosis
-from diagnosis.scores import diagnosis_summary, even_allotment, framework_of, previous_round_of, round_result_of
+from diagnosis.score_reads import diagnosis_summary, framework_of, previous_round_of, round_result_of
+from diagnosis.scores import even_allotment
 from measures.draft_writes import measure_draft_adopt, measure_draft_decline, measure_draft_propose
 from measures.models import Measure
 

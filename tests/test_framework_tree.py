@@ -69,7 +69,8 @@ def test_it_reads_only_its_own_plan(plan_106):
 
 
 def test_the_scoring_framework_is_built_from_the_same_single_query_with_the_allotment(plan_106, django_assert_num_queries):
-    from diagnosis.scores import even_allotment, framework_of
+    from diagnosis.score_reads import framework_of
+    from diagnosis.scores import even_allotment
 
     items, focus_points = even_allotment(framework_of(plan_106))
     for pk, points in items.items():

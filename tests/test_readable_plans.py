@@ -1,5 +1,5 @@
 """Plan.objects.readable_by: the plans each kind of user reads, and the navigation's, the organisation's and the
-plan tree's other plans among them (measures.readable_plans), give what the access rules (DESIGN.md), applied
+plan tree's other plans among them (diagnosis.access), give what the access rules (DESIGN.md), applied
 here in Python plan by plan, give."""
 
 from datetime import date

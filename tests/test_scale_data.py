@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from assessments.models import ControlReview, CourtesyTest, SurveyResult
 from diagnosis.models import DiagnosisAnswer, Plan, Unit
-from diagnosis.scores import allotment_problems, framework_of
+from diagnosis.score_reads import framework_of
+from diagnosis.scores import allotment_problems
 from measures.models import Measure, PlannedProgress, ProgressReport
 from tests.machinery_fixtures import machinery
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assessments.indicators import indicator_actuals, training_summary
 from assessments.models import TrainingAttendance, TrainingSession
 from assessments.training_writes import training_attendance_save, training_session_save
 from diagnosis.models import Unit
-from measures.indicators import indicator_actuals, training_summary
 from measures.models import Indicator, IndicatorActual, Measure, ProgressReport
 
 pytestmark = pytest.mark.django_db

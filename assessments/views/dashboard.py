@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from assessments.indicators import indicator_actuals, training_summary
 from diagnosis.access import PlanAccess, get_plan_for_user, get_unit_for_user, unit_plan_for
 from diagnosis.framework_tree import plan_framework
-from diagnosis.scores import diagnosis_summary
+from diagnosis.score_reads import diagnosis_summary
 from measures.as_of import as_of_from_request
 from measures.models import ProgressReport
 from measures.progress import PlanProgress, StatusCounts

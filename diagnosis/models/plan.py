@@ -12,7 +12,7 @@ from sq_portal.roc_dates import format_roc
 ROC_OFFSET = 1911
 
 
-# The roles (measures.Membership.Role values) that read every plan at or below their unit.
+# The roles (Membership.Role values) that read every plan at or below their unit.
 READS_BELOW_ROLES = ("staff", "viewer")
 
 

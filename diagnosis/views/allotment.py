@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from .. import scores
+from .. import score_reads, scores
 from ..diagnosis_writes import ALLOTMENT_LOCKED, AllotmentError, allotment_save
 from ..forms import AllotmentForm
 from ..models import DiagnosisRound
@@ -17,7 +17,7 @@ def allotment(request: HttpRequest, year: int) -> HttpResponse:
     access = plan_access_for(request, year)
     access.require_edit()
     plan = access.plan
-    framework = scores.framework_of(plan)
+    framework = score_reads.framework_of(plan)
     locked = DiagnosisRound.objects.filter(plan=plan).exists()
     problems: list[str] = []
     form = None

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from .. import scores
+from .. import score_reads, scores
 from ..access import get_round_for_user
 from ._common import plan_access_for
 
@@ -39,9 +39,9 @@ def _delta(delta: scores.Delta | None) -> dict:
 def results(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     access = plan_access_for(request, year)
     diagnosis_round = get_round_for_user(access, pk)
-    result = scores.round_result_of(diagnosis_round)
-    previous = scores.previous_round_of(diagnosis_round)
-    comparison = scores.compare(result, scores.round_result_of(previous) if previous else None)
+    result = score_reads.round_result_of(diagnosis_round)
+    previous = score_reads.previous_round_of(diagnosis_round)
+    comparison = scores.compare(result, score_reads.round_result_of(previous) if previous else None)
     dimensions = result.framework.dimensions
     shown_units = result.units if access.reads_all else [u for u in result.units if any(h.pk == u.unit.pk for h in access.head_units)]
     unit_rows = [

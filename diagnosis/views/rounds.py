@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import scores
+from .. import score_reads, scores
 from ..access import get_round_for_user, own_diagnoses
 from ..diagnosis_writes import DiagnosisError, round_close, round_open
 from ..forms import RoundOpenForm
@@ -35,7 +35,7 @@ def round_list(request: HttpRequest, year: int) -> HttpResponse:
                 )
                 return redirect("diagnosis:round", year=plan.year, pk=diagnosis_round.pk)
     elif access.can_edit:
-        allotment_problems = scores.allotment_problems(scores.framework_of(plan))
+        allotment_problems = scores.allotment_problems(score_reads.framework_of(plan))
         today = timezone.localdate()
         form = RoundOpenForm(initial={"title": f"{plan.year}年組織診斷", "opens_on": today, "due_on": today})
     rounds = list(DiagnosisRound.objects.filter(plan=plan).for_list())

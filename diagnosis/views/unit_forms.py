@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import scores
+from .. import score_reads, scores
 from ..access import can_fill, get_round_for_user, get_unit_diagnosis_for_user, owns
 from ..diagnosis_writes import DiagnosisError, unit_diagnosis_return, unit_diagnosis_save
 from ..forms import UnitDiagnosisForm
@@ -49,7 +49,7 @@ def unit_diagnosis(request: HttpRequest, year: int, pk: int, code: str) -> HttpR
     if request.method == "POST" and not fillable:
         messages.error(request, "此單位的自評已送出或此組織診斷已結束，不能再修改。")
         return redirect("diagnosis:unit", year=year, pk=pk, code=code)
-    framework = scores.framework_of(access.plan)
+    framework = score_reads.framework_of(access.plan)
     answers = {a.focus_point_id: a for a in diagnosis.answers.all()}
     form = None
     status = 200

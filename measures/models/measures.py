@@ -31,7 +31,7 @@ class MeasureQuerySet(models.QuerySet):
         as a whole, so within a precinct's plan it falls to the precinct itself, not to its 派出所.
 
         `unit` may be a Unit or its id. The links are subqueries (no join, no DISTINCT), so the SQL is the same
-        whatever their number: the unit page bakes it (assessments.unit_progress)."""
+        whatever their number (the unit page, measures.unit_progress)."""
         return self.filter(
             Q(pk__in=MeasureLeadUnit.objects.filter(unit=unit).values("measure_id"))
             | Q(pk__in=MeasureSupportUnit.objects.filter(unit=unit).values("measure_id"))

@@ -6,11 +6,11 @@ from typing import NamedTuple
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from diagnosis.access import get_plan_for_user, other_plans
 from diagnosis.framework_tree import plan_framework
-from sq_portal.context import nav_urls
 
 from ..tree_measures import TreeMeasure, tree_measures
 
@@ -49,9 +49,8 @@ def plan_tree(request: HttpRequest, year: int) -> HttpResponse:
             "plan": plan,
             "framework": framework,
             "access": access,
-            "urls": nav_urls(plan.year),  # the plan's other addresses, reversed once per process
             # every focus point without a measure links to it
-            "new_measure_url": nav_urls(plan.year)["measure_new"],
+            "new_measure_url": reverse("measures:measure_new", kwargs={"year": plan.year}),
             "retired": retired,
             "measure_count": len(measures) - len(retired),
             "other_plans": others,

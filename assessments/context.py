@@ -1,0 +1,30 @@
+"""Template context every page gets: the portal's name and the navigation the user's roles open."""
+
+from django.http import HttpRequest
+
+from diagnosis.access import memberships_of, newest_plan_for_user
+from diagnosis.models import Membership
+
+PORTAL_NAME = "服務品質管考平台"
+
+
+def portal(request: HttpRequest) -> dict:
+    context = {"portal_name": PORTAL_NAME}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return context
+    memberships = memberships_of(user)
+    nav_plan = newest_plan_for_user(user) if memberships or user.is_superuser else None
+    reads_all = user.is_superuser or any(m.role != Membership.Role.HEAD for m in memberships)
+    head_units = [m.unit for m in memberships if m.role == Membership.Role.HEAD]
+    context["nav"] = {
+        "plan": nav_plan,
+        "head_units": head_units,
+        "reviews": reads_all and nav_plan is not None,
+        # 獎懲 is for 研考承辦 and the unit's own head, not for viewers.
+        "commendations": nav_plan is not None and (
+            user.is_superuser or bool(head_units) or any(m.role == Membership.Role.STAFF for m in memberships)
+        ),
+        "roles": "、".join(f"{m.unit.name}{m.get_role_display()}" for m in memberships),
+    }
+    return context
