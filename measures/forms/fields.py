@@ -5,8 +5,20 @@ from django import forms
 from diagnosis.models import Unit
 
 
+class UnitsByParent(forms.models.ModelChoiceIterator):
+    """The choices grouped by each unit's parent (an <optgroup> per parent), in the queryset's (tree) order."""
+
+    def __iter__(self):
+        groups: dict[str, list] = {}
+        for unit in self.queryset.select_related("parent"):
+            groups.setdefault(unit.parent.name if unit.parent_id else "最上層", []).append(self.choice(unit))
+        yield from groups.items()
+
+
 class UnitTreeMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Units as a list grouped by their parent unit, in tree order (keyboard-usable native select)."""
+
+    iterator = UnitsByParent
 
     def __init__(self, queryset, **kwargs):
         kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 10}))
@@ -14,21 +26,6 @@ class UnitTreeMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Unit) -> str:
         return obj.name
-
-    def _grouped_choices(self):
-        groups: dict[str, list] = {}
-        if self.queryset is None:
-            return []
-        units = list(self.queryset.select_related("parent"))
-        for unit in units:
-            group = unit.parent.name if unit.parent_id else "最上層"
-            groups.setdefault(group, []).append((unit.pk, unit.name))
-        return list(groups.items())
-
-    def _get_choices(self):
-        return self._grouped_choices()
-
-    choices = property(_get_choices, forms.ChoiceField.choices.fset)
 
 
 def units_for_plan(plan) -> "forms.QuerySet[Unit]":
