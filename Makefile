@@ -11,7 +11,7 @@ PORT ?= 8000
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
 	@touch $@
 
 setup: $(VENV)/.installed
@@ -30,7 +30,7 @@ test: setup
 # 50 signed-in users for 60 s against gunicorn (2 workers, DEBUG off) on DATABASE_URL, which must hold
 # `generate_scale_data --organizations 30 --years 10`; see README, 效能.
 loadtest: setup
-	$(BIN)/python -m pip install --quiet -e '.[test,load]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dev,load]'
 	loadtest/run.sh $(LOAD_USERS) $(LOAD_SECONDS)
 
 lint: setup

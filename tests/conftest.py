@@ -5,6 +5,7 @@ Each test runs in a transaction that is rolled back, so tests may change the pla
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import override_settings
 
 from diagnosis.models import Plan
 from measures.demo_accounts import demo_accounts_create
@@ -12,8 +13,19 @@ from measures.models import Membership, Unit
 from measures.unit_tree import unit_save
 
 
+# Tests sign in and create users by the hundred: the production hasher (PBKDF2, ~0.24 s a password) would
+# cost minutes. Production keeps Django's default hashers.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(_fast_password_hasher, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_plan", verbosity=0, stdout=open("/dev/null", "w"))
         demo_accounts_create()
@@ -61,9 +73,8 @@ def pdf_file():
 
 @pytest.fixture
 def evidence_dir(settings, tmp_path):
-    """Evidence files of this test go to a temporary folder."""
-    from django.core.files.storage import storages
-
+    """Evidence files of this test go to a temporary folder (Django drops the storages it built when STORAGES
+    changes, and the evidence field asks for its storage on each use)."""
     settings.STORAGES = {
         **settings.STORAGES,
         "evidence": {
@@ -71,6 +82,4 @@ def evidence_dir(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "evidence", "base_url": None},
         },
     }
-    storages._storages.pop("evidence", None)
-    yield tmp_path / "evidence"
-    storages._storages.pop("evidence", None)
+    return tmp_path / "evidence"
