@@ -6,12 +6,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 
 from diagnosis.models import Plan
 from measures.demo_accounts import demo_accounts_create
 from measures.models import Membership, Unit
 from measures.unit_tree import unit_save
-
 
 # Tests sign in and create users by the hundred: the production hasher (PBKDF2, ~0.24 s a password) would
 # cost minutes. Production keeps Django's default hashers.
@@ -29,6 +29,30 @@ def django_db_setup(_fast_password_hasher, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_plan", verbosity=0, stdout=open("/dev/null", "w"))
         demo_accounts_create()
+
+
+# Helpers the test modules share (`from .conftest import unit, url`).
+def unit(code: str) -> Unit:
+    """A unit by its code: unit("shilin-tianmu")."""
+    return Unit.objects.get(code=code)
+
+
+def shilin_unit(code: str) -> Unit:
+    """A unit of 士林分局 by the code under it: shilin_unit("tianmu") is 天母派出所."""
+    return unit(f"shilin-{code}")
+
+
+def url(name: str, obj=None, **kwargs) -> str:
+    """An assessments page of the 106 plan, for obj when given: url("surveys"), url("survey_edit", survey)."""
+    if obj is not None:
+        kwargs["pk"] = obj.pk
+    return reverse(f"assessments:{name}", kwargs={"year": 106, **kwargs})
+
+
+@pytest.fixture
+def tianmu(db) -> Unit:
+    """天母派出所, the demo unit head tianmu's unit."""
+    return unit("shilin-tianmu")
 
 
 @pytest.fixture

@@ -16,13 +16,11 @@ from assessments.models import TrainingAttendance, TrainingSession
 from assessments.training_writes import training_attendance_save, training_session_save
 from measures.models import Indicator, IndicatorActual, Measure, ProgressReport, Unit
 
+from .conftest import unit
+
 pytestmark = pytest.mark.django_db
 LIST = "/plans/106/training/"
 NEW = "/plans/106/training/new/"
-
-
-def unit(code):
-    return Unit.objects.get(code=code)
 
 
 @pytest.fixture
