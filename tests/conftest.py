@@ -49,6 +49,22 @@ def url(name: str, obj=None, **kwargs) -> str:
     return reverse(f"assessments:{name}", kwargs={"year": 106, **kwargs})
 
 
+def copy_measures(plan, copies: int = 9) -> list[tuple]:
+    """`copies` more of each of the plan's measures (each copy's position 1000 further on), written in bulk, without
+    their units or history: the data of the "same queries with ten times the data" tests. [(copy, original), …]"""
+    from measures.models import Measure
+
+    originals = list(plan.measures.prefetch_related("lead_units", "support_units"))
+    pairs = [
+        (Measure(**{**{f.attname: getattr(m, f.attname) for f in Measure._meta.concrete_fields if not f.primary_key},
+                    "position": m.position + 1000 * (n + 1)}), m)
+        for n in range(copies)
+        for m in originals
+    ]
+    Measure.objects.bulk_create([copy for copy, _ in pairs])
+    return pairs
+
+
 @pytest.fixture
 def tianmu(db) -> Unit:
     """天母派出所, the demo unit head tianmu's unit."""

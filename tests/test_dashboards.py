@@ -13,6 +13,8 @@ from measures.models import Measure, PlannedProgress, ProgressReport, Unit
 from measures.models.measures import MeasureLeadUnit, MeasureSupportUnit
 from tests.machinery_fixtures import machinery
 
+from .conftest import copy_measures
+
 pytestmark = pytest.mark.django_db
 DASHBOARD = "/plans/106/dashboard/"
 
@@ -113,32 +115,23 @@ def test_drafts_and_returned_reports_do_not_count(plan_106):
 def grow_tenfold(plan_106):
     """Nine copies of each measure with its units, planned progress and reports sent for March to May: written
     in bulk (the same rows as saving them one by one, without their history, which no dashboard reads)."""
-    template = list(plan_106.measures.prefetch_related("lead_units", "support_units"))
     tianmu = Unit.objects.get(code="shilin-tianmu")
     precinct = Unit.objects.get(code="tcpd-shilin")
-    copies, sources = [], []
-    for copy in range(9):
-        for measure in template:
-            sources.append(measure)
-            measure = Measure(**{f.attname: getattr(measure, f.attname) for f in Measure._meta.concrete_fields})
-            measure.pk = None
-            measure.position += 1000 * (copy + 1)
-            copies.append(measure)
-    copies = Measure.objects.bulk_create(copies)
+    pairs = copy_measures(plan_106)
     MeasureLeadUnit.objects.bulk_create(
-        MeasureLeadUnit(measure=copy, unit=unit) for copy, source in zip(copies, sources, strict=True) for unit in source.lead_units.all()
+        MeasureLeadUnit(measure=copy, unit=unit) for copy, source in pairs for unit in source.lead_units.all()
     )
     MeasureSupportUnit.objects.bulk_create(
-        MeasureSupportUnit(measure=copy, unit=unit) for copy, source in zip(copies, sources, strict=True) for unit in source.support_units.all()
+        MeasureSupportUnit(measure=copy, unit=unit) for copy, source in pairs for unit in source.support_units.all()
     )
-    PlannedProgress.objects.bulk_create(PlannedProgress(measure=copy, month=date(2017, 3, 1), percent=30) for copy in copies)
+    PlannedProgress.objects.bulk_create(PlannedProgress(measure=copy, month=date(2017, 3, 1), percent=30) for copy, _ in pairs)
     ProgressReport.objects.bulk_create(
         ProgressReport(
             measure=copy, unit=tianmu if copy.all_units else precinct, period=date(2017, month, 1), narrative="x",
             progress=month * 10, status=ProgressReport.Status.SUBMITTED,
             submitted_at=timezone.make_aware(datetime(2017, month, 1, 10)),
         )
-        for copy in copies
+        for copy, _ in pairs
         for month in (3, 4, 5)
     )
     assert plan_106.measures.count() == 370
