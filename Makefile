@@ -11,7 +11,7 @@ PORT ?= 8000
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
 	@touch $@
 
 setup: $(VENV)/.installed
@@ -23,14 +23,19 @@ run: migrate
 	DEBUG=1 $(BIN)/python manage.py setup_demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# PYTEST_ARGS passes options through, e.g. `make test PYTEST_ARGS="-k fixtures -x"`.
+# PYTEST_ARGS passes options through, e.g. `make test PYTEST_ARGS="-k fixtures -x"`. The suite runs in one
+# pytest-xdist worker per core (each with its own test database); `make test PYTEST_WORKERS=0` runs it in one process.
+# xdist's default --dist load hands each worker its tests in pytest-django's order, so the tests that flush the
+# database (transactional, browser) run after every test that needs the plan loaded once per session; --dist
+# worksteal does not keep that order (on PostgreSQL, 170 tests then found no plan).
+PYTEST_WORKERS ?= auto
 test: setup
-	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DEBUG=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # 50 signed-in users for 60 s against gunicorn (2 workers, DEBUG off) on DATABASE_URL, which must hold
 # `generate_scale_data --organizations 30 --years 10`; see README, 效能.
 loadtest: setup
-	$(BIN)/python -m pip install --quiet -e '.[test,load]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dev,load]'
 	perf/loadtest/run.sh $(LOAD_USERS) $(LOAD_SECONDS)
 
 lint: setup

@@ -5,17 +5,69 @@ Each test runs in a transaction that is rolled back, so tests may change the pla
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
 
 from diagnosis.demo_accounts import demo_accounts_create
 from diagnosis.models import Membership, Plan, Unit
 from diagnosis.unit_tree import unit_save
 
+# Tests sign in and create users by the hundred: the production hasher (PBKDF2, ~0.24 s a password) would
+# cost minutes. Production keeps Django's default hashers.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
+
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(_fast_password_hasher, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_plan", verbosity=0, stdout=open("/dev/null", "w"))
         demo_accounts_create()
+
+
+# Helpers the test modules share (`from .conftest import unit, url`).
+def unit(code: str) -> Unit:
+    """A unit by its code: unit("shilin-tianmu")."""
+    return Unit.objects.get(code=code)
+
+
+def shilin_unit(code: str) -> Unit:
+    """A unit of 士林分局 by the code under it: shilin_unit("tianmu") is 天母派出所."""
+    return unit(f"shilin-{code}")
+
+
+def url(name: str, obj=None, **kwargs) -> str:
+    """An assessments page of the 106 plan, for obj when given: url("surveys"), url("survey_edit", survey)."""
+    if obj is not None:
+        kwargs["pk"] = obj.pk
+    return reverse(f"assessments:{name}", kwargs={"year": 106, **kwargs})
+
+
+def copy_measures(plan, copies: int = 9) -> list[tuple]:
+    """`copies` more of each of the plan's measures (each copy's position 1000 further on), written in bulk, without
+    their units or history: the data of the "same queries with ten times the data" tests. [(copy, original), …]"""
+    from measures.models import Measure
+
+    originals = list(plan.measures.prefetch_related("lead_units", "support_units"))
+    pairs = [
+        (Measure(**{**{f.attname: getattr(m, f.attname) for f in Measure._meta.concrete_fields if not f.primary_key},
+                    "position": m.position + 1000 * (n + 1)}), m)
+        for n in range(copies)
+        for m in originals
+    ]
+    Measure.objects.bulk_create([copy for copy, _ in pairs])
+    return pairs
+
+
+@pytest.fixture
+def tianmu(db) -> Unit:
+    """天母派出所, the demo unit head tianmu's unit."""
+    return unit("shilin-tianmu")
 
 
 @pytest.fixture
@@ -60,9 +112,8 @@ def pdf_file():
 
 @pytest.fixture
 def evidence_dir(settings, tmp_path):
-    """Evidence files of this test go to a temporary folder."""
-    from django.core.files.storage import storages
-
+    """Evidence files of this test go to a temporary folder (Django drops the storages it built when STORAGES
+    changes, and the evidence field asks for its storage on each use)."""
     settings.STORAGES = {
         **settings.STORAGES,
         "evidence": {
@@ -70,6 +121,4 @@ def evidence_dir(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "evidence", "base_url": None},
         },
     }
-    storages._storages.pop("evidence", None)
-    yield tmp_path / "evidence"
-    storages._storages.pop("evidence", None)
+    return tmp_path / "evidence"

@@ -6,6 +6,7 @@ Roles: anonymous, 研考承辦 (staff), 檢視者 (viewer), the head of 天母�
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.review_writes import review_open
@@ -174,8 +175,37 @@ def test_every_url_has_a_row():
     assert not missing, f"add these URLs to the access matrix: {sorted(missing)}"
 
 
-@pytest.fixture
-def objects(plan_106, user, pdf_file, evidence_dir):
+@pytest.fixture(scope="module")
+def objects(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The objects the rows name, built once for the module inside a transaction that is rolled back at its end.
+    Each case runs in a savepoint of that transaction (pytest-django's `db`), so what a POST changes is undone
+    before the next case."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
+    from django.test import override_settings
+
+    from diagnosis.models import Plan
+
+    from .conftest import PDF_BYTES
+
+    storages = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path_factory.mktemp("evidence"), "base_url": None},
+        },
+    }
+    with override_settings(STORAGES=storages), django_db_blocker.unblock(), transaction.atomic():
+        yield build_objects(
+            Plan.objects.get(organization__code="tcpd-shilin", year=106),
+            lambda username: get_user_model().objects.get(username=username),
+            lambda: SimpleUploadedFile("執行成果.pdf", PDF_BYTES, content_type="application/pdf"),
+        )
+        transaction.set_rollback(True)
+
+
+def build_objects(plan_106, user, pdf_file) -> dict:
     measure = plan_106.measures.prefetch_related("lead_units").get(source=Measure.Source.FORM2, name="主動服務")
     indicator = measure.indicators.create(name="指標", unit="件", target_value=10, position=1)
     tianmu = Unit.objects.get(code="shilin-tianmu")
@@ -203,7 +233,7 @@ def objects(plan_106, user, pdf_file, evidence_dir):
         "unit_a": {"code": "shilin-tianmu"},
         "unit_b": {"code": "shilin-investigation"},
     }
-    # Each area adds the objects its rows name (a function per area, below the fixture, called here).
+    # Each area adds the objects its rows name (a function per area, below this one, called here).
     # --- 組織診斷 ---
     objects.update(diagnosis_objects(plan_106, user))
     # --- 創意提案 ---

@@ -5,45 +5,37 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 
 from assessments.commendation_writes import CommendationError, commendation_record
 from assessments.courtesy_writes import courtesy_test_record
 from assessments.models import Commendation
 from assessments.review_writes import review_open
-from diagnosis.models import Unit
+
+from .conftest import shilin_unit, url
 
 pytestmark = pytest.mark.django_db
 LIST = "/plans/106/commendations/"
 NEW = "/plans/106/commendations/new/"
 
 
-def url(name, record):
-    return reverse(f"assessments:{name}", kwargs={"year": 106, "pk": record.pk})
-
-
-def unit(code):
-    return Unit.objects.get(code=f"shilin-{code}")
-
-
 @pytest.fixture
 def make(plan_106, user):
     def make(code="tianmu", **values):
         values = {"kind": "commend", "reason": "電話禮貌測試表現優良", "decided_on": date(2017, 6, 1), "finding": "督考所見", **values}
-        return commendation_record(plan=plan_106, unit=unit(code), user=user("secretariat"), **values)
+        return commendation_record(plan=plan_106, unit=shilin_unit(code), user=user("secretariat"), **values)
 
     return make
 
 
 def valid(**changes):
     return {
-        "unit": unit("tianmu").pk, "person_title": "警員", "person_name": "王小明", "kind": "commend", "times": "2",
+        "unit": shilin_unit("tianmu").pk, "person_title": "警員", "person_name": "王小明", "kind": "commend", "times": "2",
         "decided_on": "106/06/01", "reason": "接聽電話態度親切", "review": "", "courtesy_test": "", "finding": "督考所見", **changes,
     }
 
 
 def test_staff_record_a_commendation_with_the_test_that_led_to_it(client, user, plan_106):
-    test = courtesy_test_record(plan=plan_106, unit=unit("tianmu"), tested_on=date(2017, 5, 10), score=Decimal(98),
+    test = courtesy_test_record(plan=plan_106, unit=shilin_unit("tianmu"), tested_on=date(2017, 5, 10), score=Decimal(98),
                                 tester="督察組", user=user("secretariat"))
     client.force_login(user("secretariat"))
     assert "天母派出所 106/05/10 98.0 分" in client.get(NEW).content.decode()
@@ -59,7 +51,7 @@ def test_staff_record_a_commendation_with_the_test_that_led_to_it(client, user, 
 def test_a_unit_level_penalty_on_a_review(client, user, plan_106):
     review = review_open(plan=plan_106, as_of=date(2017, 5, 31), meeting_date=date(2017, 6, 5), title="5月份管制考核", user=user("secretariat"))
     client.force_login(user("secretariat"))
-    data = valid(unit=unit("investigation").pk, person_title="", person_name="", kind="reprimand", times="1", review=review.pk, finding="")
+    data = valid(unit=shilin_unit("investigation").pk, person_title="", person_name="", kind="reprimand", times="1", review=review.pk, finding="")
     assert client.post(NEW, data).status_code == 302
     record = Commendation.objects.get()
     assert (record.who, record.kind_display, record.review) == ("偵查隊", "申誡一次", review)
@@ -91,20 +83,20 @@ def test_bad_input_gets_a_chinese_error_and_writes_nothing(client, user, changes
 
 
 def test_a_courtesy_test_of_another_unit_is_refused(client, user, plan_106):
-    test = courtesy_test_record(plan=plan_106, unit=unit("shezi"), tested_on=date(2017, 5, 10), score=Decimal(60),
+    test = courtesy_test_record(plan=plan_106, unit=shilin_unit("shezi"), tested_on=date(2017, 5, 10), score=Decimal(60),
                                 tester="督察組", user=user("secretariat"))
     client.force_login(user("secretariat"))
     response = client.post(NEW, valid(courtesy_test=test.pk))
     assert "所選的電話禮貌測試是社子派出所的測試，與獎懲單位不同。" in response.content.decode()
     with pytest.raises(CommendationError, match="與獎懲單位不同"):
-        commendation_record(plan=plan_106, unit=unit("tianmu"), kind="commend", reason="r", decided_on=date(2017, 6, 1),
+        commendation_record(plan=plan_106, unit=shilin_unit("tianmu"), kind="commend", reason="r", decided_on=date(2017, 6, 1),
                             courtesy_test=test, user=user("secretariat"))
     assert not Commendation.objects.exists()
 
 
 def test_the_database_refuses_a_record_without_basis(plan_106, user):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Commendation.objects.create(plan=plan_106, unit=unit("tianmu"), kind="commend", reason="r",
+        Commendation.objects.create(plan=plan_106, unit=shilin_unit("tianmu"), kind="commend", reason="r",
                                     decided_on=date(2017, 6, 1), recorded_by=user("secretariat"))
 
 

@@ -17,27 +17,20 @@ from assessments.courtesy_writes import (
 )
 from assessments.models import CourtesyTest, ReviewCourtesyItem
 from assessments.review_writes import ReviewError, review_close, review_open
-from diagnosis.models import Unit
 from tests.test_reviews import formset_data
+
+from .conftest import shilin_unit, url
 
 pytestmark = pytest.mark.django_db
 LIST = "/plans/106/courtesy/"
 NEW = "/plans/106/courtesy/new/"
 
 
-def url(name, test):
-    return reverse(f"assessments:{name}", kwargs={"year": 106, "pk": test.pk})
-
-
-def unit(code):
-    return Unit.objects.get(code=f"shilin-{code}")
-
-
 @pytest.fixture
 def record(plan_106, user):
     def record(code, tested_on, score, findings=""):
         return courtesy_test_record(
-            plan=plan_106, unit=unit(code), tested_on=tested_on, score=Decimal(score), findings=findings,
+            plan=plan_106, unit=shilin_unit(code), tested_on=tested_on, score=Decimal(score), findings=findings,
             tester="督察組巡官", user=user("secretariat"),
         )
 
@@ -45,7 +38,7 @@ def record(plan_106, user):
 
 
 def valid(**changes):
-    return {"unit": unit("tianmu").pk, "tested_on": "106/05/10", "score": "72.5", "tester": "督察組巡官", "findings": "未報單位名稱", **changes}
+    return {"unit": shilin_unit("tianmu").pk, "tested_on": "106/05/10", "score": "72.5", "tester": "督察組巡官", "findings": "未報單位名稱", **changes}
 
 
 def test_staff_record_and_correct_a_test(client, user):
@@ -128,7 +121,7 @@ def test_it_finds_the_units_below_the_pass_score(plan_106, record, label, tests,
     for code, (month, day), score in tests:
         record(code, date(2017, month, day), score)
     below = courtesy_tests_below_pass(plan_106, after=None, until=date(2017, 5, 31))
-    in_tree_order = sorted(expected, key=lambda code: unit(code).tree_order)
+    in_tree_order = sorted(expected, key=lambda code: shilin_unit(code).tree_order)
     assert [test.unit.code.removeprefix("shilin-") for test in below] == in_tree_order
 
 

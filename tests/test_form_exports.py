@@ -15,6 +15,8 @@ from sq_portal.sheets import OdsRenderer, XlsxRenderer
 from tests.sheets import ods_grid, xlsx_sheet, xlsx_values
 from tests.test_plan_106_fixtures import SEED_FORM2
 
+from .conftest import copy_measures
+
 pytestmark = pytest.mark.django_db
 
 FORM2_TITLE = "臺北市政府警察局士林分局 106 年提升服務品質組織診斷具體作法措施調查表"
@@ -135,13 +137,7 @@ def test_exports_cost_the_same_queries_with_ten_times_the_measures(client, user,
     with CaptureQueriesContext(connection) as baseline:
         client.get(url)
     count = len(baseline.captured_queries)
-    template = list(plan_106.measures.all())
-    for copy in range(9):
-        for measure in template:
-            measure.pk = None
-            measure._state.adding = True
-            measure.position += 1000 * (copy + 1)
-            measure.save()
+    copy_measures(plan_106)
     with django_assert_num_queries(count):
         assert client.get(url).status_code == 200
     # session, user, memberships, the plan by year, measures (item, dimension, focus point joined), their lead

@@ -56,30 +56,32 @@ def test_sessions_end_after_30_idle_minutes(settings):
 
 
 @pytest.mark.django_db
-def test_a_session_in_use_is_renewed_at_most_once_a_minute_and_ends_when_idle(client, user, monkeypatch):
+def test_a_session_in_use_is_renewed_at_most_once_a_minute_and_ends_when_idle(client, user):
     from datetime import timedelta
 
+    import time_machine
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
     from sq_portal import session_renewal
 
     signed_in_at = session_renewal.now()
-    client.force_login(user("viewer"))
-    key = client.session.session_key
-    ends = Session.objects.get(pk=key).expire_date
-    assert timedelta(minutes=29) < ends - timezone.now() <= timedelta(minutes=30)
-    monkeypatch.setattr(session_renewal, "now", lambda: signed_in_at + 59)
-    assert client.get("/plans/106/").status_code == 200
-    assert Session.objects.get(pk=key).expire_date == ends  # used within the minute: not written
-    monkeypatch.setattr(session_renewal, "now", lambda: signed_in_at + 61)
-    assert client.get("/plans/106/").status_code == 200
-    renewed = Session.objects.get(pk=key).expire_date
-    assert renewed > ends and client.session[session_renewal.RENEWED_AT] == signed_in_at + 61
-    # Idle past its end: the next request is sent to sign in, and the session is gone.
-    Session.objects.filter(pk=key).update(expire_date=timezone.now() - timedelta(seconds=1))
-    response = client.get("/plans/106/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    with time_machine.travel(signed_in_at, tick=False) as clock:
+        client.force_login(user("viewer"))
+        key = client.session.session_key
+        ends = Session.objects.get(pk=key).expire_date
+        assert timedelta(minutes=29) < ends - timezone.now() <= timedelta(minutes=30)
+        clock.shift(59)
+        assert client.get("/plans/106/").status_code == 200
+        assert Session.objects.get(pk=key).expire_date == ends  # used within the minute: not written
+        clock.shift(2)
+        assert client.get("/plans/106/").status_code == 200
+        renewed = Session.objects.get(pk=key).expire_date
+        assert renewed > ends and client.session[session_renewal.RENEWED_AT] == signed_in_at + 61
+        # Idle past its end: the next request is sent to sign in, and the session is gone.
+        Session.objects.filter(pk=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+        response = client.get("/plans/106/")
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 @pytest.mark.django_db

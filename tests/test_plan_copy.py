@@ -23,13 +23,11 @@ from measures.models import Indicator, Measure, PlannedProgress, ProgressReport
 from measures.models.measures import MeasureLeadUnit, MeasureSupportUnit
 from measures.report_writes import report_save
 
+from .conftest import unit
+
 pytestmark = pytest.mark.django_db
 COPY_URL = "/plans/106/copy/"
 PRACTICE = "服務人員專業度"  # the 附表1 measure with the indicator 辦理策略專業職能講習班期 (105 年 20 場)
-
-
-def unit(code: str) -> Unit:
-    return Unit.objects.get(code=code)
 
 
 def report(measure, code, month, values, submit=True, user=None):

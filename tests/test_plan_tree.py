@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from measures.models import Measure
 
+from .conftest import copy_measures
+
 pytestmark = pytest.mark.django_db
 URL = "/plans/106/"
 
@@ -67,13 +69,7 @@ def test_it_costs_the_same_queries_with_ten_times_the_measures(client, user, pla
     # plans.
     with django_assert_num_queries(10):
         client.get(URL)
-    template = list(plan_106.measures.all())
-    for copy in range(9):
-        for measure in template:
-            measure.pk = None
-            measure._state.adding = True
-            measure.position += 100 * (copy + 1)
-            measure.save()
+    copy_measures(plan_106)
     assert plan_106.measures.count() == 370
     with django_assert_num_queries(10):
         assert "共 370 項措施" in client.get(URL).content.decode()

@@ -1,7 +1,6 @@
 """創意提案: filing, editing while 已提案, staff's decisions through the allowed steps, the list and its rates."""
 
 import pytest
-from django.urls import reverse
 
 from assessments.models import Proposal, ProposalDecision
 from assessments.proposal_writes import (
@@ -13,18 +12,11 @@ from assessments.proposal_writes import (
 )
 from diagnosis.models import Unit
 
+from .conftest import url
+
 pytestmark = pytest.mark.django_db
 LIST = "/plans/106/proposals/"
 NEW = "/plans/106/proposals/new/"
-
-
-def url(name, proposal):
-    return reverse(f"assessments:{name}", kwargs={"year": 106, "pk": proposal.pk})
-
-
-@pytest.fixture
-def tianmu():
-    return Unit.objects.get(code="shilin-tianmu")
 
 
 @pytest.fixture

@@ -16,18 +16,14 @@ from assessments.survey_writes import (
 )
 from diagnosis.models import Unit
 
+from .conftest import unit, url
+
 pytestmark = pytest.mark.django_db
 C = SurveyResult.Category
 LIST = "/plans/106/surveys/"
 TREND = "/plans/106/surveys/trend/"
 PETITIONS = "/plans/106/petitions/"
 ENTRY = "/plans/106/petitions/entry/"
-
-
-def url(name, survey=None, **kwargs):
-    if survey is not None:
-        kwargs["pk"] = survey.pk
-    return reverse(f"assessments:{name}", kwargs={"year": 106, **kwargs})
 
 
 def make_survey(plan, user, title="106年第1季臨櫃洽公服務滿意度調查", start=date(2017, 1, 1), end=date(2017, 3, 31), results=None, **values):
@@ -181,10 +177,6 @@ def test_the_trend_page_without_surveys_says_so(client, user):
     assert "尚未登錄滿意度調查。" in client.get(TREND).content.decode()
 
 
-def tianmu():
-    return Unit.objects.get(code="shilin-tianmu")
-
-
 def entry_data(month="106/05", **per_unit):
     data = {"month": month}
     for code, (closed, satisfied, dissatisfied) in per_unit.items():
@@ -226,7 +218,7 @@ def test_staff_enter_a_month_of_petitions_and_read_the_analysis(client, user):
     ],
 )
 def test_petitions_with_bad_input_write_nothing(client, user, plan_106, month, figures, message):
-    petition_month_set(plan=plan_106, month=date(2017, 5, 1), user=user("secretariat"), counts={tianmu(): PetitionFigures(1, 1, 0)})
+    petition_month_set(plan=plan_106, month=date(2017, 5, 1), user=user("secretariat"), counts={unit("shilin-tianmu"): PetitionFigures(1, 1, 0)})
     client.force_login(user("secretariat"))
     response = client.post(ENTRY, entry_data(month, shilin_wenlin=(3, 3, 0), shilin_tianmu=figures))
     assert response.status_code == 400
@@ -240,7 +232,7 @@ def test_the_petition_service_refuses_a_unit_of_another_precinct_and_months_outs
     with pytest.raises(SurveyError, match="新北投派出所不是士林分局所屬的單位。"):
         petition_month_set(plan=plan_106, month=date(2017, 5, 1), user=user("secretariat"), counts={station: PetitionFigures(1, 1, 0)})
     with pytest.raises(SurveyError, match="月份應在計畫執行期程內。"):
-        petition_month_set(plan=plan_106, month=date(2018, 1, 1), user=user("secretariat"), counts={tianmu(): PetitionFigures(1, 1, 0)})
+        petition_month_set(plan=plan_106, month=date(2018, 1, 1), user=user("secretariat"), counts={unit("shilin-tianmu"): PetitionFigures(1, 1, 0)})
     assert not PetitionTally.objects.exists()
 
 
@@ -250,7 +242,7 @@ def test_the_petition_service_refuses_a_unit_of_another_precinct_and_months_outs
     ("?month=108/01", 400, "月份應在計畫執行期程內"),
 ])
 def test_the_analysis_of_a_month_without_figures_says_so(client, user, plan_106, query, status, message):
-    petition_month_set(plan=plan_106, month=date(2017, 5, 1), user=user("secretariat"), counts={tianmu(): PetitionFigures(1, 1, 0)})
+    petition_month_set(plan=plan_106, month=date(2017, 5, 1), user=user("secretariat"), counts={unit("shilin-tianmu"): PetitionFigures(1, 1, 0)})
     client.force_login(user("viewer"))
     response = client.get(PETITIONS + query)
     assert response.status_code == status and message in response.content.decode()
@@ -260,7 +252,7 @@ def test_a_head_reads_the_analysis_with_their_unit_marked_and_changes_nothing(cl
     wenlin = Unit.objects.get(code="shilin-wenlin")
     petition_month_set(
         plan=plan_106, month=date(2017, 5, 1), user=user("secretariat"),
-        counts={tianmu(): PetitionFigures(4, 2, 2), wenlin: PetitionFigures(10, 9, 1)},
+        counts={unit("shilin-tianmu"): PetitionFigures(4, 2, 2), wenlin: PetitionFigures(10, 9, 1)},
     )
     client.force_login(user("tianmu"))
     html = client.get(PETITIONS).content.decode()
@@ -268,7 +260,7 @@ def test_a_head_reads_the_analysis_with_their_unit_marked_and_changes_nothing(cl
     assert "登錄陳情案件資料" not in html
     assert client.get(ENTRY).status_code == 403
     assert client.post(ENTRY, entry_data(shilin_tianmu=(4, 4, 0))).status_code == 403
-    assert PetitionTally.objects.get(unit=tianmu()).dissatisfied == 2
+    assert PetitionTally.objects.get(unit=unit("shilin-tianmu")).dissatisfied == 2
     client.force_login(user("investigation"))
     assert "本單位</span>" not in client.get(PETITIONS).content.decode()
 

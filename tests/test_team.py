@@ -11,19 +11,16 @@ from django.urls import reverse
 from assessments.models import TeamMember
 from assessments.team_exporter import TeamExporter
 from assessments.team_writes import TeamError, team_member_move, team_member_save
-from diagnosis.models import Unit
 from sq_portal.sheets import OdsRenderer, XlsxRenderer
 from tests.sheets import ods_grid, xlsx_sheet, xlsx_values
+
+from .conftest import unit
 
 pytestmark = pytest.mark.django_db
 LIST = "/plans/106/team/"
 NEW = "/plans/106/team/new/"
 TITLE = "臺北市政府警察局士林分局106年提升服務品質專案推動小組名冊"
 HEADERS = ["職稱（小組）", "姓名", "單位", "職稱", "任務分工"]
-
-
-def unit(code: str) -> Unit:
-    return Unit.objects.get(code=code)
 
 
 def member(plan, role, name, code="shilin-secretariat", title="職稱", duty="", user=None) -> TeamMember:

@@ -17,13 +17,11 @@ from assessments.training_writes import training_attendance_save, training_sessi
 from diagnosis.models import Unit
 from measures.models import Indicator, IndicatorActual, Measure, ProgressReport
 
+from .conftest import unit
+
 pytestmark = pytest.mark.django_db
 LIST = "/plans/106/training/"
 NEW = "/plans/106/training/new/"
-
-
-def unit(code):
-    return Unit.objects.get(code=code)
 
 
 @pytest.fixture

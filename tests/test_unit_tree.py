@@ -13,6 +13,8 @@ from django.urls import reverse
 from diagnosis.models import Unit
 from diagnosis.unit_tree import unit_save
 
+from .conftest import unit
+
 pytestmark = pytest.mark.django_db
 
 SHILIN_IN_TREE_ORDER = [
@@ -33,10 +35,6 @@ SHILIN_IN_TREE_ORDER = [
     "shilin-cuishan",
     "shilin-xishan",
 ]
-
-
-def unit(code: str) -> Unit:
-    return Unit.objects.get(code=code)
 
 
 def codes_within(code: str) -> list[str]:
