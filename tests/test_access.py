@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from diagnosis.access import plan_access, plans_for_user
 from diagnosis.models import Membership, Unit
+from measures.access import sees_report, units_carrying
 from measures.models import Measure, ProgressReport
 
 pytestmark = pytest.mark.django_db
@@ -52,13 +53,13 @@ def test_a_head_carries_the_measures_of_their_unit(user, plan_106):
     investigation = plan_access(user("investigation"), plan_106)
     measures = {m.name: m for m in plan_106.measures.filter(source=Measure.Source.FORM2).prefetch_related("lead_units", "support_units")}
     active = measures["主動服務"]  # 秘書室偵查隊各單位
-    assert [u.name for u in investigation.units_carrying(active)] == ["偵查隊"]
-    assert [u.name for u in tianmu.units_carrying(active)] == ["天母派出所"]  # 各單位
+    assert [u.name for u in units_carrying(investigation, active)] == ["偵查隊"]
+    assert [u.name for u in units_carrying(tianmu, active)] == ["天母派出所"]  # 各單位
     nothing = measures["無"]
-    assert tianmu.units_carrying(nothing) == [] and investigation.units_carrying(nothing) == []
+    assert units_carrying(tianmu, nothing) == [] and units_carrying(investigation, nothing) == []
     # 附表1's 各分局、大隊、隊 falls to the precinct as a whole, not to each of its stations.
     form1 = plan_106.measures.prefetch_related("lead_units", "support_units").get(source="form1", name="服務及時性")
-    assert tianmu.units_carrying(form1) == []
+    assert units_carrying(tianmu, form1) == []
     shilin = Unit.objects.get(code="tcpd-shilin")
     assert form1.is_carried_by(shilin, plan_106.organization_id)
     assert list(Measure.objects.carried_by(shilin).filter(source="form1").values_list("name", flat=True)).count("服務及時性") == 1
@@ -73,9 +74,9 @@ def test_staff_see_sent_reports_but_not_drafts(user, plan_106):
     tianmu_unit = Unit.objects.get(code="shilin-tianmu")
     draft = ProgressReport(unit=tianmu_unit, status=ProgressReport.Status.DRAFT)
     sent = ProgressReport(unit=tianmu_unit, status=ProgressReport.Status.SUBMITTED)
-    assert (staff.sees_report_of(draft), staff.sees_report_of(sent)) == (False, True)
-    assert (head.sees_report_of(draft), head.sees_report_of(sent)) == (True, True)
-    assert (other_head.sees_report_of(draft), other_head.sees_report_of(sent)) == (False, False)
+    assert (sees_report(staff, draft), sees_report(staff, sent)) == (False, True)
+    assert (sees_report(head, draft), sees_report(head, sent)) == (True, True)
+    assert (sees_report(other_head, draft), sees_report(other_head, sent)) == (False, False)
 
 
 def test_unit_paths_follow_the_tree(db):
