@@ -181,14 +181,9 @@ def get_round_for_user(access: PlanAccess, pk: int) -> DiagnosisRound:
     return diagnosis_round
 
 
-def owns(access: PlanAccess, unit_id: int) -> bool:
-    """The user heads this unit."""
-    return access.heads(unit_id)
-
-
 def sees_diagnosis(access: PlanAccess, diagnosis: UnitDiagnosis) -> bool:
     """The unit's own head always; staff and viewers once it is submitted; nobody else."""
-    return owns(access, diagnosis.unit_id) or (access.reads_all and diagnosis.is_submitted)
+    return access.heads(diagnosis.unit_id) or (access.reads_all and diagnosis.is_submitted)
 
 
 def get_unit_diagnosis_for_user(access: PlanAccess, diagnosis_round: DiagnosisRound, code: str) -> UnitDiagnosis:
@@ -204,7 +199,7 @@ def get_unit_diagnosis_for_user(access: PlanAccess, diagnosis_round: DiagnosisRo
 
 def can_fill(access: PlanAccess, diagnosis: UnitDiagnosis) -> bool:
     """The unit's head may still change it: a draft in an open round."""
-    return owns(access, diagnosis.unit_id) and not diagnosis.is_submitted and diagnosis.round.is_open
+    return access.heads(diagnosis.unit_id) and not diagnosis.is_submitted and diagnosis.round.is_open
 
 
 def own_diagnoses(access: PlanAccess, diagnosis_round: DiagnosisRound) -> list[UnitDiagnosis]:
@@ -225,6 +220,6 @@ def get_answer_for_user(access: PlanAccess, pk: int) -> DiagnosisAnswer:
     )
     if answer is None or not sees_diagnosis(access, answer.unit_diagnosis):
         raise Http404("找不到此自評項目。")
-    if not owns(access, answer.unit_diagnosis.unit_id):
+    if not access.heads(answer.unit_diagnosis.unit_id):
         raise PermissionDenied("只有該單位主管可以提出措施草案。")
     return answer

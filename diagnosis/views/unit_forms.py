@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import score_reads, scores
-from ..access import can_fill, get_round_for_user, get_unit_diagnosis_for_user, owns
+from ..access import can_fill, get_round_for_user, get_unit_diagnosis_for_user
 from ..diagnosis_writes import DiagnosisError, unit_diagnosis_return, unit_diagnosis_save
 from ..forms import UnitDiagnosisForm
 from ..models import FocusPoint, UnitDiagnosis
@@ -44,7 +44,7 @@ def unit_diagnosis(request: HttpRequest, year: int, pk: int, code: str) -> HttpR
     diagnosis_round = get_round_for_user(access, pk)
     diagnosis = get_unit_diagnosis_for_user(access, diagnosis_round, code)
     fillable = can_fill(access, diagnosis)
-    if request.method == "POST" and not owns(access, diagnosis.unit_id):
+    if request.method == "POST" and not access.heads(diagnosis.unit_id):
         raise PermissionDenied("只有該單位主管可以填寫自評。")
     if request.method == "POST" and not fillable:
         messages.error(request, "此單位的自評已送出或此組織診斷已結束，不能再修改。")
@@ -88,7 +88,7 @@ def unit_diagnosis(request: HttpRequest, year: int, pk: int, code: str) -> HttpR
             "score": score,
             "framework": framework,
             "dimension_scores": [(d, score.by_dimension[d.pk]) for d in framework.dimensions] if score else [],
-            "is_own": owns(access, diagnosis.unit_id),
+            "is_own": access.heads(diagnosis.unit_id),
             "can_return": access.can_edit and diagnosis.is_submitted and diagnosis_round.is_open,
         },
         status=status,
@@ -103,7 +103,7 @@ def unit_return(request: HttpRequest, year: int, pk: int, code: str) -> HttpResp
     access = plan_access_for(request, year)
     diagnosis_round = get_round_for_user(access, pk)
     diagnosis = get_unit_diagnosis_for_user(access, diagnosis_round, code)
-    if owns(access, diagnosis.unit_id):
+    if access.heads(diagnosis.unit_id):
         raise PermissionDenied("單位不能退回自己的自評。")
     access.require_edit()
     try:
