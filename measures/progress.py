@@ -234,7 +234,7 @@ def report_summaries(plan: Plan, as_of: date, unit: Unit | None = None) -> dict[
     with `unit`, that unit's reports only (its page)."""
     due = due_month(min(as_of, plan.end_date), plan.start_date)
     window = {"plan_id": plan.pk, "last_month": month_start(as_of), "sent_before": end_of_day(as_of)}
-    if due is None:  # before the first month is due: nothing counts as the due report (another SQL; not baked)
+    if due is None:  # before the first month is due: nothing counts as the due report
         rows = _report_summary_query(**window, due=None, unit_id=unit.pk if unit else None)
     elif unit is None:
         rows = plan_report_summaries(**window, due=due)
