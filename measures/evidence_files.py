@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
-from .office_files import CorruptOle2, Ole2Reader, zip_office_kind
+from .office_files import ole2_office_kind, zip_office_kind
 
 __all__ = [
     "ACCEPT_ATTR",
@@ -198,10 +198,7 @@ def _detect_kind(upload: UploadedFile, head: bytes, tail: bytes) -> str | None:
                 EOFError, OSError, ValueError, zlib.error, struct.error):
             return None
     if head.startswith(_OLE2_SIGNATURE):
-        try:
-            return Ole2Reader(upload).office_kind()
-        except (CorruptOle2, OSError, ValueError, struct.error):
-            return None
+        return ole2_office_kind(upload)
 
     guess = filetype.guess(head)
     if guess is None:

@@ -265,6 +265,14 @@ def test_it_builds_a_doc_that_filetype_also_recognises() -> None:
     assert filetype.guess(data).extension == "doc"
 
 
+@pytest.mark.parametrize("storage, stream", [("Macros", "VBA"), ("_VBA_PROJECT_CUR", "PROJECT"), ("VBA", "dir")])
+def test_it_refuses_legacy_office_files_that_carry_vba_macros(storage, stream) -> None:
+    """A .doc with a Macros storage (Word), an .xls with _VBA_PROJECT_CUR (Excel), any file with a VBA storage."""
+    data = ole2_bytes(["WordDocument", "1Table"], nested=(storage, stream), first_data=WORD_FIB_MAGIC)
+    assert refused(data, "報告.doc").code == "type"
+    assert inspect_upload(upload(ole2_bytes(["WordDocument", "1Table"], first_data=WORD_FIB_MAGIC), "報告.doc")).extension == "doc"
+
+
 def test_it_judges_ole2_by_the_root_streams_not_by_embedded_objects() -> None:
     """An Excel workbook that embeds a Word document is still an Excel workbook."""
     data = ole2_bytes(["Workbook"], nested=("MBD0001", "WordDocument"))
