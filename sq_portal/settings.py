@@ -24,9 +24,29 @@ if (BASE_DIR / ".env").is_file():
 DEBUG = env("DEBUG")
 
 
+PLACEHOLDER_SECRET_KEYS = {"change-me-to-a-long-random-string"}  # the value .env.example shows
+
+
+def strong_secret_key(key: str) -> bool:
+    """Not a placeholder, and what Django's security.W009 asks of a key: at least 50 characters, at least 5
+    different ones, not Django's generated django-insecure- development key."""
+    return (
+        key not in PLACEHOLDER_SECRET_KEYS
+        and len(key) >= 50
+        and len(set(key)) >= 5
+        and not key.startswith("django-insecure-")
+    )
+
+
 def _secret_key() -> str:
     """SECRET_KEY 由環境提供；僅在 DEBUG 下才使用（並於首次產生）var/ 裡的本機金鑰。"""
     key = env.str("SECRET_KEY", default="")
+    if key and not DEBUG and not strong_secret_key(key):
+        raise ImproperlyConfigured(
+            "SECRET_KEY 不夠安全（例如沿用 .env.example 的範例值、少於 50 個字元、少於 5 種字元，或以 django-insecure- 開頭），"
+            "正式環境（DEBUG 關閉）拒絕啟動。請以 python3 -c \"import secrets; print(secrets.token_urlsafe(50))\" "
+            "產生一組新的金鑰，設為環境變數 SECRET_KEY。"
+        )
     if key:
         return key
     if not DEBUG:

@@ -28,9 +28,22 @@ def test_it_refuses_to_start_without_secret_key_in_production(tmp_path):
 
 def test_it_starts_in_production_with_a_secret_key(tmp_path):
     result = run_manage(
-        "check", tmp_path=tmp_path, DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="sq.example.tw"
+        "check", tmp_path=tmp_path, DEBUG="0", SECRET_KEY="k3y-" + "abcdefghij" * 5, ALLOWED_HOSTS="sq.example.tw"
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("key", [
+    "change-me-to-a-long-random-string",  # the value .env.example shows
+    "x" * 60,  # fewer than 5 different characters
+    "Ab3-" * 10,  # 40 characters
+    "django-insecure-" + "abcdefghij" * 5,  # Django's generated development key
+])
+def test_it_refuses_to_start_in_production_with_a_weak_or_placeholder_key(tmp_path, key):
+    result = run_manage("check", tmp_path=tmp_path, DEBUG="0", SECRET_KEY=key, ALLOWED_HOSTS="sq.example.tw")
+    assert result.returncode == 1
+    assert "SECRET_KEY 不夠安全" in result.stderr and "secrets.token_urlsafe(50)" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_it_generates_a_local_key_once_under_debug(tmp_path):

@@ -9,7 +9,7 @@ USERS=${1:-50}
 SECONDS_=${2:-60}
 PORT=${LOAD_PORT:-8765}
 BIN=.venv/bin
-export DEBUG=0 SECRET_KEY=${SECRET_KEY:-loadtest-only-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')}
+export DEBUG=0 SECRET_KEY=${SECRET_KEY:-loadtest-only-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0
 $BIN/python manage.py collectstatic --noinput -v0
 $BIN/python manage.py loadtest_accounts --users "$USERS"
