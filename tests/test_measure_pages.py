@@ -172,6 +172,24 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_what_changed(client,
     assert measure.content == "乙的修改" and measure.version == 3
 
 
+@pytest.mark.parametrize("version", [None, ""])
+def test_a_save_without_the_version_it_was_opened_at_is_refused(client, user, measure, version):
+    """After a stale save is refused, sending the same form without its version must not slip past the check."""
+    client.force_login(user("secretariat"))
+    opened = form_data(measure)
+    assert client.post(url("measure_edit", measure), {**opened, "content": "甲的修改"}).status_code == 302
+    data = {**opened, "content": "乙的修改"}
+    if version is None:
+        del data["version"]
+    else:
+        data["version"] = version
+    response = client.post(url("measure_edit", measure), data)
+    assert response.status_code == 200  # the form again, as for any other error on this page
+    assert "此表單缺少開啟時的版本資訊" in response.content.decode()
+    measure.refresh_from_db()
+    assert measure.content == "甲的修改" and measure.version == 2
+
+
 def test_staff_create_a_measure_under_a_focus_point(client, user, plan_106, measure):
     client.force_login(user("secretariat"))
     page = client.get(reverse("measures:measure_new", kwargs={"year": 106}) + f"?focus_point={measure.focus_point_id}")

@@ -38,9 +38,12 @@ class MeasureForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, plan, **kwargs):
+    MISSING_VERSION = "此表單缺少開啟時的版本資訊，無法確認期間是否有人修改；請重新開啟編修頁面後再儲存。"
+
+    def __init__(self, *args, plan, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        self.editing = editing  # changing a stored measure: the version it was opened at is required
         self.fields["item"].queryset = Item.objects.filter(dimension__plan=plan).select_related("dimension").order_by(
             "dimension__position", "position"
         )
@@ -76,6 +79,8 @@ class MeasureForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.editing and data.get("version") is None and "version" not in self.errors:
+            self.add_error(None, self.MISSING_VERSION)  # a hidden field shows no error of its own
         item, focus_point = data.get("item"), data.get("focus_point")
         if item and focus_point and focus_point.item_id != item.pk:
             self.add_error("focus_point", f"評核重點「{focus_point.name}」不屬於評核項目「{item.name}」。")

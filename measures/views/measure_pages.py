@@ -110,10 +110,10 @@ def measure_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     access.require_edit()
     conflict = None
     if request.method == "POST":
-        form = MeasureForm(request.POST, plan=access.plan)
+        form = MeasureForm(request.POST, plan=access.plan, editing=True)
         if form.is_valid():
             data = form.cleaned_data
-            expected = data["version"] if data["version"] is not None else measure.version
+            expected = data["version"]
             try:
                 measure_update(
                     measure=measure,
@@ -141,6 +141,7 @@ def measure_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
                      "lead_units": request.POST.getlist("lead_units"),
                      "support_units": request.POST.getlist("support_units")},
                     plan=access.plan,
+                    editing=True,
                 )
                 form.is_valid()
             else:
