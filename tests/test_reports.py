@@ -1,6 +1,7 @@
 """Monthly progress reports with evidence: who may report, edit, withdraw, review and download."""
 
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -58,6 +59,26 @@ def test_a_unit_head_submits_a_report_with_evidence(client, user, measure, pdf_f
     assert "執行成果" not in files[0].file.name  # stored under a generated name
     html = client.get(reverse("measures:report", kwargs={"pk": report.pk})).content.decode()
     assert "已送出" in html and "已於大門 LED 宣導" in html and "執行成果.pdf" in html
+
+
+@pytest.mark.parametrize("name, offered", [
+    ("報告.hta", "報告.pdf"),  # PDF bytes under a name a PC would run
+    ("poly.html", "poly.pdf"),
+    ("\u202egpj.exe", "gpj.pdf"),  # the right-to-left mark dropped and the .exe with it
+    ("執行成果", "執行成果.pdf"),
+    ("執行成果.PDF", "執行成果.pdf"),
+])
+def test_evidence_downloads_under_the_extension_its_content_was_checked_to_be(
+    client, user, measure, pdf_file, evidence_dir, name, offered
+):
+    client.force_login(user("tianmu"))
+    post_report(client, measure, evidence=[pdf_file(name)])
+    evidence = Evidence.objects.get()
+    response = client.get(reverse("measures:evidence", kwargs={"pk": evidence.pk}))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    disposition = response["Content-Disposition"]
+    assert f"filename*=utf-8''{quote(offered)}" in disposition or f'filename="{offered}"' in disposition, disposition
+    assert ".hta" not in disposition and ".exe" not in disposition
 
 
 def test_evidence_is_served_only_through_the_access_check(client, user, measure, pdf_file, evidence_dir, outsider):

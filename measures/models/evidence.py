@@ -1,12 +1,15 @@
 """佐證資料：存放於不對外公開的目錄，只經由檢查權限的檢視下載。"""
 
 import uuid
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from ..evidence_files import clean_original_name
 
 
 def evidence_storage():
@@ -37,6 +40,16 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def download_name(self) -> str:
+        """The name a download is offered under: the uploader's name (cleaned again: older rows were kept as typed)
+        with the extension of the type its content was checked to be, which the stored file carries, so that
+        「報告.hta」 whose bytes are a PDF downloads as 「報告.pdf」: a PC opens a saved file by its extension."""
+        checked = PurePosixPath(self.file.name).suffix.lower()
+        name = clean_original_name(self.original_name)
+        stem = PurePosixPath(name).stem if PurePosixPath(name).suffix else name
+        return f"{stem or clean_original_name('')}{checked}"
 
     def open_file(self):
         """The stored bytes, read through the evidence storage as configured now."""

@@ -201,7 +201,7 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     except FileNotFoundError:
         raise Http404("找不到此佐證資料的檔案。") from None
     response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+        handle, as_attachment=True, filename=evidence.download_name, content_type=evidence.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
