@@ -184,6 +184,24 @@ def test_the_import_page_shows_errors_and_refuses_forged_tokens(client, user, pl
     assert "匯入確認已逾時或無效" in forged.content.decode()
 
 
+@pytest.mark.parametrize("name", ["../evidence/ab/secret", "/etc/passwd", "a" * 32 + "/../x", None, 42, "ABCDEF" + "0" * 26])
+def test_a_signed_token_naming_a_file_the_server_did_not_keep_opens_nothing(client, user, plan_106, settings, tmp_path, name):
+    """Even with the key (a leaked or placeholder one), a token can only name a pending import the server kept."""
+    from django.core import signing
+
+    from measures.views.imports import TOKEN_SALT
+
+    settings.VAR_DIR = tmp_path / "var"
+    victim = tmp_path / "var" / "evidence" / "ab" / "secret.xlsx"
+    victim.parent.mkdir(parents=True)
+    victim.write_bytes(workbook([GOOD]))
+    client.force_login(user("secretariat"))
+    token = signing.dumps({"file": name, "user": user("secretariat").pk, "plan": plan_106.pk}, salt=TOKEN_SALT)
+    response = client.post(URL, {"confirm": "1", "token": token}, follow=True)
+    assert "找不到待匯入的檔案" in response.content.decode()
+    assert victim.exists() and not Measure.objects.filter(name="新設哺集乳室").exists()
+
+
 def test_only_staff_import(client, user, outsider):
     upload = io.BytesIO(workbook([GOOD]))
     upload.name = "x.xlsx"

@@ -1,5 +1,6 @@
 """Importing measures from Excel: upload → a dry run showing every row → confirm writes all rows or none."""
 
+import re
 import time
 import uuid
 from pathlib import Path
@@ -24,6 +25,17 @@ def _import_dir() -> Path:
     folder = Path(settings.VAR_DIR) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+PENDING_NAME = re.compile(r"[0-9a-f]{32}")  # the uuid4().hex the upload step names a pending import by
+
+
+def pending_import_path(name: object) -> Path | None:
+    """The file a pending import was kept in, by the opaque name the server gave it; None for any other name, so
+    that whatever a token says (even one signed with a leaked key), only files in the import folder are opened."""
+    if not isinstance(name, str) or not PENDING_NAME.fullmatch(name):
+        return None
+    return _import_dir() / f"{name}.xlsx"
 
 
 def _remove_stale_previews(folder: Path) -> None:
@@ -52,8 +64,8 @@ def import_page(request: HttpRequest, year: int) -> HttpResponse:
         if token.get("user") != request.user.pk or token.get("plan") != plan.pk:
             messages.error(request, "匯入確認無效，請重新上傳檔案。")
             return redirect("measures:import", year=year)
-        path = _import_dir() / f"{token['file']}.xlsx"
-        if not path.exists():
+        path = pending_import_path(token.get("file"))
+        if path is None or not path.exists():
             messages.error(request, "找不到待匯入的檔案，請重新上傳。")
             return redirect("measures:import", year=year)
         try:
