@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sq_portal.request_limits.RequestBodyLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sq_portal.session_renewal.SessionCookieCheckMiddleware",
@@ -175,6 +176,15 @@ EVIDENCE_ROOT = VAR_DIR / "evidence"
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
+# A progress report keeps at most this many evidence files, adding up to at most this many bytes.
+EVIDENCE_PER_REPORT_MAX_FILES = env.int("EVIDENCE_PER_REPORT_MAX_FILES", default=10)
+EVIDENCE_PER_REPORT_MAX_BYTES = env.int("EVIDENCE_PER_REPORT_MAX_BYTES", default=30 * 1024 * 1024)
+# A request body larger than the largest legitimate upload (a report's evidence, or an import) and 1 MB of form
+# fields is answered 413 before anything reads it (sq_portal/request_limits.py). The reverse proxy's limit
+# (nginx client_max_body_size) should match: README, 正式環境.
+REQUEST_MAX_BYTES = env.int(
+    "REQUEST_MAX_BYTES", default=max(EVIDENCE_PER_REPORT_MAX_BYTES, IMPORT_MAX_BYTES) + 1024 * 1024
+)
 # Uploads beyond this are refused before Django reads them into memory or a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields; files are streamed to disk past FILE_UPLOAD_MAX_MEMORY_SIZE
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

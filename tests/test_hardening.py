@@ -143,3 +143,21 @@ def test_other_server_errors_are_the_chinese_500_page(user, monkeypatch):
     monkeypatch.setattr("measures.views.plans.tree_measures", lambda *a: 1 / 0)
     response = client.get("/plans/106/")
     assert response.status_code == 500 and "系統發生錯誤" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_request_body_over_the_limit_is_refused_413_before_it_is_read(client, settings):
+    """An anonymous 300 MB POST to the sign-in page is answered without reading it (the body here is small;
+    its declared length decides)."""
+    settings.REQUEST_MAX_BYTES = 1024 * 1024
+    response = client.generic("POST", reverse("login"), b"username=x&password=y",
+                              content_type="application/x-www-form-urlencoded", CONTENT_LENGTH=str(300 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "上傳的資料太大" in response.content.decode() and "1 MB" in response.content.decode()
+    ok = client.post(reverse("login"), {"username": "x", "password": "y"})
+    assert ok.status_code == 200  # the form again, under the limit
+
+
+def test_the_default_request_limit_admits_a_reports_evidence_and_an_import(settings):
+    assert settings.REQUEST_MAX_BYTES > settings.EVIDENCE_PER_REPORT_MAX_BYTES >= settings.EVIDENCE_MAX_BYTES
+    assert settings.REQUEST_MAX_BYTES > settings.IMPORT_MAX_BYTES

@@ -325,3 +325,25 @@ def test_a_reports_values_and_files_list_in_order_without_joining_up_to_the_plan
     with CaptureQueriesContext(connection) as page:
         client.get(reverse("measures:measure", kwargs={"year": 106, "pk": measure.pk}))
     assert not [q for q in page.captured_queries if "measures_indicatoractual" in q["sql"] or "measures_evidence" in q["sql"]]
+
+
+def test_a_report_keeps_at_most_the_set_number_of_evidence_files(client, user, measure, pdf_file, evidence_dir, settings):
+    settings.EVIDENCE_PER_REPORT_MAX_FILES = 3
+    client.force_login(user("tianmu"))
+    post_report(client, measure, evidence=[pdf_file("一.pdf"), pdf_file("二.pdf")], submit=None)
+    report = ProgressReport.objects.get(measure=measure)
+    edit = reverse("measures:report_edit", kwargs={"pk": report.pk})
+    data = {"narrative": "再補佐證", "progress": "60"}
+    response = client.post(edit, {**data, "evidence": [pdf_file("三.pdf"), pdf_file("四.pdf")]})
+    assert response.status_code == 200 and "每筆填報最多 3 個佐證檔案；此筆已有 2 個，這次最多再加 1 個。" in response.content.decode()
+    assert report.evidence.count() == 2
+    assert client.post(edit, {**data, "evidence": [pdf_file("三.pdf")]}).status_code == 302
+    assert report.evidence.count() == 3
+
+
+def test_a_reports_evidence_adds_up_to_at_most_the_set_size(client, user, measure, pdf_file, evidence_dir, settings):
+    settings.EVIDENCE_PER_REPORT_MAX_BYTES = 60  # each file is 44 bytes
+    client.force_login(user("tianmu"))
+    response = post_report(client, measure, evidence=[pdf_file("一.pdf"), pdf_file("二.pdf")])
+    assert response.status_code == 200 and "每筆填報的佐證檔案合計最多" in response.content.decode()
+    assert not ProgressReport.objects.filter(measure=measure).exists()

@@ -5,6 +5,7 @@ from datetime import date
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Fieldset, Layout, Submit
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from diagnosis.models import Unit
@@ -14,8 +15,6 @@ from sq_portal.roc_dates import format_roc
 from ..evidence_files import ALLOWED_KINDS, inspect_upload
 from ..models import ProgressReport
 from .measure_forms import plan_months
-
-MAX_FILES_PER_REPORT = 10
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -31,8 +30,9 @@ class MultipleEvidenceField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        if len(files) > MAX_FILES_PER_REPORT:
-            raise ValidationError(f"一次最多上傳 {MAX_FILES_PER_REPORT} 個檔案。", code="too_many")
+        most = settings.EVIDENCE_PER_REPORT_MAX_FILES
+        if len(files) > most:
+            raise ValidationError(f"每筆填報最多 {most} 個佐證檔案。", code="too_many")
         inspected, errors = [], []
         for upload in files:
             try:
@@ -106,6 +106,7 @@ class ProgressReportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        self.check_evidence_bounds(data.get("evidence") or [])
         unit, period = data.get("unit"), data.get("period")
         if self.report is None and unit is not None and period is not None:
             if ProgressReport.objects.filter(measure=self.measure, unit=unit, period=period).exists():
@@ -113,6 +114,22 @@ class ProgressReportForm(forms.Form):
                     "period", f"{unit.name}已填報過{format_roc(period, 'month')}的進度，請改為編修該筆填報。"
                 )
         return data
+
+    def check_evidence_bounds(self, new: list) -> None:
+        """The report's files, those kept and those added now, stay within EVIDENCE_PER_REPORT_MAX_FILES and
+        EVIDENCE_PER_REPORT_MAX_BYTES."""
+        if not new:
+            return
+        kept = list(self.report.evidence.values_list("size", flat=True)) if self.report is not None else []
+        count, total = len(kept) + len(new), sum(kept) + sum(info.size for _upload, info in new)
+        most_files, most_bytes = settings.EVIDENCE_PER_REPORT_MAX_FILES, settings.EVIDENCE_PER_REPORT_MAX_BYTES
+        if count > most_files:
+            self.add_error("evidence", f"每筆填報最多 {most_files} 個佐證檔案；此筆已有 {len(kept)} 個，這次最多再加 {most_files - len(kept)} 個。")
+        elif total > most_bytes:
+            self.add_error(
+                "evidence",
+                f"每筆填報的佐證檔案合計最多 {most_bytes / 1048576:.0f} MB；加上這次的檔案共 {total / 1048576:.1f} MB。",
+            )
 
     def actuals(self) -> dict:
         return {i: self.cleaned_data.get(self.indicator_field(i)) for i in self.indicators}
