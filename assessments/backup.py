@@ -6,13 +6,13 @@ every other member. A restore checks every checksum before it writes anything, l
 database in one transaction, and writes the evidence files only once the data has committed."""
 
 import hashlib
-import io
 import json
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.files import File
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
@@ -37,12 +37,21 @@ class BackupSummary:
     files: int
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+CHUNK = 1024 * 1024  # files are copied and hashed a megabyte at a time: memory stays flat whatever they add up to
+
+
+def _copy_hashing(source, target=None) -> str:
+    """Read `source` to its end in chunks (writing them to `target`, if any); its SHA-256."""
+    digest = hashlib.sha256()
+    while chunk := source.read(CHUNK):
+        digest.update(chunk)
+        if target is not None:
+            target.write(chunk)
+    return digest.hexdigest()
 
 
 def backup_write(target: Path) -> BackupSummary:
-    """Write a backup zip to `target`."""
+    """Write a backup zip to `target`, streaming the data and every evidence file into it."""
     checksums: dict[str, str] = {}
     storage = evidence_storage()
     with tempfile.TemporaryDirectory() as folder:
@@ -51,18 +60,15 @@ def backup_write(target: Path) -> BackupSummary:
             "dumpdata", *APPS, format="xml", natural_foreign=True, natural_primary=False,
             output=str(data_path), verbosity=0,
         )
-        data = data_path.read_bytes()
-        objects = _count(data)
+        objects = _count(data_path)
         with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(DATA, data)
-            checksums[DATA] = _sha256(data)
+            with data_path.open("rb") as source, archive.open(DATA, "w", force_zip64=True) as member:
+                checksums[DATA] = _copy_hashing(source, member)
             files = 0
-            for name in Evidence.objects.order_by("pk").values_list("file", flat=True):
-                with storage.open(name, "rb") as handle:
-                    content = handle.read()
-                member = f"evidence/{name}"
-                archive.writestr(member, content)
-                checksums[member] = _sha256(content)
+            for name in Evidence.objects.order_by("pk").values_list("file", flat=True).iterator():
+                member_name = f"evidence/{name}"
+                with storage.open(name, "rb") as source, archive.open(member_name, "w", force_zip64=True) as member:
+                    checksums[member_name] = _copy_hashing(source, member)
                 files += 1
             manifest = {"format": FORMAT_VERSION, "created": timezone.now().isoformat(), "sha256": checksums}
             archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
@@ -70,12 +76,13 @@ def backup_write(target: Path) -> BackupSummary:
 
 
 def backup_restore(source: Path) -> BackupSummary:
-    """Restore a backup into an empty database; refuse a damaged or altered file before writing anything."""
+    """Restore a backup into an empty database; refuse a damaged or altered file before writing anything.
+    Every member is read twice, in chunks: once to check its checksum, once to write it."""
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError):
         raise BackupError("這不是本系統的備份檔（無法以 zip 開啟）。") from None
-    with archive:
+    with archive, tempfile.TemporaryDirectory() as folder:
         try:
             manifest = json.loads(archive.read(MANIFEST))
             checksums: dict[str, str] = manifest["sha256"]
@@ -85,34 +92,43 @@ def backup_restore(source: Path) -> BackupSummary:
         if members != set(checksums):
             extra, missing = sorted(members - set(checksums)), sorted(set(checksums) - members)
             raise BackupError(f"備份檔內容與檢查碼清單不符（多出：{extra[:3]}，缺少：{missing[:3]}）。")
-        contents = {}
+        data_path = Path(folder) / DATA
         for member, expected in checksums.items():
             if member != DATA and not _safe_member(member):
                 raise BackupError(f"備份檔含有不安全的路徑：{member}")
-            content = archive.read(member)
-            if _sha256(content) != expected:
+            with archive.open(member) as content:
+                if member == DATA:
+                    with data_path.open("wb") as copy:
+                        actual = _copy_hashing(content, copy)
+                else:
+                    actual = _copy_hashing(content)
+            if actual != expected:
                 raise BackupError(f"檢查碼不符，備份檔已損毀或被修改：{member}")
-            contents[member] = content
-    if Unit.objects.exists():
-        raise BackupError("目標資料庫不是空的；請還原到剛建立（只執行過 migrate）的資料庫。")
-    data = contents.pop(DATA)
-    objects = _count(data)
-    with tempfile.TemporaryDirectory() as folder:
-        data_path = Path(folder) / DATA
-        data_path.write_bytes(data)
+        if Unit.objects.exists():
+            raise BackupError("目標資料庫不是空的；請還原到剛建立（只執行過 migrate）的資料庫。")
+        objects = _count(data_path)
         with transaction.atomic():
             call_command("loaddata", str(data_path), verbosity=0)
-    storage = evidence_storage()
-    for member, content in contents.items():
-        name = member.removeprefix("evidence/")
-        if storage.exists(name):
-            storage.delete(name)
-        storage.save(name, io.BytesIO(content))
-    return BackupSummary(objects=objects, files=len(contents))
+        storage = evidence_storage()
+        evidence = [member for member in checksums if member != DATA]
+        for member in evidence:
+            name = member.removeprefix("evidence/")
+            if storage.exists(name):
+                storage.delete(name)
+            with archive.open(member) as content:
+                storage.save(name, File(content, name=name))
+    return BackupSummary(objects=objects, files=len(evidence))
 
 
-def _count(data: bytes) -> int:
-    return data.count(b"<object ")
+def _count(data_path: Path) -> int:
+    """The objects in a serialised data file, read in chunks (a tag cut by a chunk's end is found in the next)."""
+    tag, count, tail = b"<object ", 0, b""
+    with data_path.open("rb") as data:
+        while chunk := data.read(CHUNK):
+            window = tail + chunk
+            count += window.count(tag)
+            tail = window[-(len(tag) - 1):]  # too short to hold a whole tag: nothing is counted twice
+    return count
 
 
 def _safe_member(member: str) -> bool:

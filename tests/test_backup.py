@@ -119,3 +119,40 @@ def test_a_malformed_backup_is_refused(tmp_path, db, members, message):
     (tmp_path / "junk.zip").write_bytes(b"not a zip")
     with pytest.raises(CommandError, match="這不是本系統的備份檔"):
         call_command("restore", str(tmp_path / "junk.zip"))
+
+
+def test_backup_and_restore_stream_the_evidence_with_flat_memory(content, tmp_path, settings):
+    """Three 8 MB evidence files: neither the backup nor the restore holds a file's bytes in memory at once
+    (Python's allocations, traced, stay under 6 MB whatever the evidence adds up to)."""
+    import os
+    import tracemalloc
+
+    from measures.models.evidence import evidence_storage
+
+    evidence = Evidence.objects.get()
+    storage = evidence_storage()
+    for number in range(3):
+        name = f"ab/{number:032x}.pdf"
+        with open(storage.path(storage.save(name, StringIO(""))), "wb") as handle:
+            for _ in range(8):
+                handle.write(os.urandom(1024 * 1024))
+        Evidence.objects.create(report=evidence.report, file=name, original_name=f"大檔{number}.pdf",
+                                content_type="application/pdf", size=8 * 1024 * 1024, sha256="0" * 64,
+                                uploaded_by=evidence.uploaded_by)
+    target = tmp_path / "backup.zip"
+    tracemalloc.start()
+    try:
+        call_command("backup", "-o", str(target), stdout=StringIO())
+        _, backup_peak = tracemalloc.get_traced_memory()
+        flush()
+        for number in range(3):
+            storage.delete(f"ab/{number:032x}.pdf")
+        tracemalloc.reset_peak()
+        call_command("restore", str(target), stdout=StringIO())
+        _, restore_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert backup_peak < 6 * 1024 * 1024, backup_peak
+    assert restore_peak < 6 * 1024 * 1024, restore_peak
+    assert Evidence.objects.count() == 4
+    assert storage.size(f"ab/{2:032x}.pdf") == 8 * 1024 * 1024
