@@ -17,6 +17,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from measures.importers import max_import_bytes, max_import_rows
 from sq_portal.sheets import Cell, Exporter, Row
+from sq_portal.spreadsheet_limits import SpreadsheetLimits, SpreadsheetTooLarge, check_spreadsheet
 
 from .models import SatisfactionSurvey, SurveyResult
 from .survey_writes import ResultFigures, survey_results_set
@@ -83,6 +84,10 @@ def read_results(data: bytes) -> list[ImportedRow]:
         raise SurveyImportError([f"檔案大小 {len(data) / 1048576:.1f} MB，超過匯入上限 {max_import_bytes() / 1048576:.0f} MB。"])
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise SurveyImportError(["檔案已加密或為舊版 Excel（.xls）格式；請移除密碼並另存為 .xlsx 後再上傳。"])
+    try:
+        check_spreadsheet(data, SpreadsheetLimits(rows=max_import_rows() + HEADER_SEARCH_ROWS))
+    except SpreadsheetTooLarge as error:
+        raise SurveyImportError([str(error)]) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError):

@@ -1,8 +1,8 @@
 """Importing measures from an xlsx: the 附表2 layout as the bureau receives it, or the flat template.
 
-The sheet is read with openpyxl (merged 構面/項目 cells are filled down), then handed to a
-django-import-export resource: a dry run says, row by row with its Excel row number, what will be added or
-changed and every error by row and column in Chinese; a confirmed run writes every row or none, all at once
+The file is measured first (sq_portal.spreadsheet_limits), read with openpyxl (merged 構面/項目 cells filled
+down), then handed to a django-import-export resource: a dry run says, row by row with its Excel row number, what
+will be added or changed and every error by row and column in Chinese; a confirmed run writes every row or none
 (measure_writes.measures_bulk_save: bulk inserts with their history, in queries that do not grow with the rows)."""
 
 import io
@@ -21,6 +21,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from diagnosis.models import FocusPoint, Item, Plan
 from sq_portal.roc_dates import RocDateError, parse_roc
+from sq_portal.spreadsheet_limits import SpreadsheetLimits, SpreadsheetTooLarge, check_spreadsheet
 
 from .measure_writes import MeasureRowWrite, StaleMeasures, default_listed_on, measures_bulk_save
 from .models import Measure
@@ -63,6 +64,10 @@ def read_sheet(data: bytes) -> Sheet:
         )
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError("檔案已加密或為舊版 Excel（.xls）格式；請移除密碼並另存為 .xlsx 後再上傳。")
+    try:
+        check_spreadsheet(data, SpreadsheetLimits(rows=max_import_rows() + HEADER_SEARCH_ROWS))
+    except SpreadsheetTooLarge as error:
+        raise ImportFileError(str(error)) from None
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError):
