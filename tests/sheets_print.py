@@ -10,8 +10,8 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
-from sq_portal.sheets.page import FOOTER, KEEP_WITH_NEXT, print_layout
 from sq_portal.sheets.model import safe_text
+from sq_portal.sheets.page import FOOTER, KEEP_WITH_NEXT, print_layout
 
 TOOLS_MISSING = next(
     (f"{tool} is not installed (CI installs {package})" for tool, package in

@@ -8,11 +8,13 @@ draws wide) takes one em, anything else about half; a word of ASCII letters (a U
 LibreOffice and Excel wrap it, and a closing mark never starts a line. The line height is the fallback face's
 (Noto Sans CJK: 1.45 em), which is taller than 標楷體's, so a row never cuts its text on either."""
 
+import bisect
 import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import accumulate
 
 from .model import Exporter, layout
 
@@ -70,43 +72,53 @@ def _em(token: str) -> float:
     return total
 
 
+def _line_starts(tokens: list[str], width_em: float) -> tuple[list[int], int]:
+    """Where each line of a paragraph starts (token indices), and how many more lines words wider than a
+    line take: each line is found by bisecting the running width, not by walking every character."""
+    sizes = list(map(_em, tokens))
+    ends = list(accumulate(sizes, initial=0.0))  # ends[i]: the width of tokens[:i]
+    count = len(tokens)
+    starts, extra, i = [0], 0, 0
+    while True:
+        j = bisect.bisect_right(ends, ends[i] + width_em + 1e-9) - 1  # tokens[i:j] fit
+        if j >= count:
+            return starts, extra
+        if j == i:  # a word wider than the line: broken across lines where it must be
+            extra += math.ceil(sizes[i] / width_em) - 1
+            j += 1
+        elif tokens[j].isspace():  # a space that does not fit ends the line
+            j += 1
+        elif tokens[j] in NO_LINE_START and j - 1 > i:  # a closing mark takes the character before it along
+            j -= 1
+        if j >= count:
+            return starts, extra
+        starts.append(j)
+        i = j
+
+
 def wrap(text: str, width_em: float) -> list[str]:
     """The lines `text` takes in a column `width_em` ems wide (its own line breaks kept)."""
     lines = []
     for paragraph in text.split("\n"):
-        line, used = [], 0.0
-        for token in TOKEN.findall(paragraph):
-            size = _em(token)
-            if used + size <= width_em or not line:
-                if size > width_em and len(token) > 1:  # a word longer than the line: broken where it must be
-                    for ch in token:
-                        if used + _em(ch) > width_em and line:
-                            lines.append("".join(line))
-                            line, used = [], 0.0
-                        line.append(ch)
-                        used += _em(ch)
-                    continue
-                line.append(token)
-                used += size
-                continue
-            if token.isspace():
-                lines.append("".join(line) + token)
-                line, used = [], 0.0
-                continue
-            carried = []
-            if token in NO_LINE_START and len(line) > 1:  # the mark takes the character before it along
-                carried = [line.pop()]
-            lines.append("".join(line))
-            line = [*carried, token]
-            used = sum(_em(t) for t in line)
-        lines.append("".join(line))
+        tokens = TOKEN.findall(paragraph)
+        starts, _ = _line_starts(tokens, width_em)
+        lines += ["".join(tokens[a:b]) for a, b in zip(starts, [*starts[1:], len(tokens)], strict=True)]
     return lines
+
+
+def line_count(text: str, width_em: float) -> int:
+    """How many lines `text` takes in a column `width_em` ems wide."""
+    count = 0
+    for paragraph in text.split("\n"):
+        starts, extra = _line_starts(TOKEN.findall(paragraph), width_em)
+        count += len(starts) + extra
+    return count
 
 
 def text_height(value, width: float, kind: str) -> float:
     """Points a cell of `kind` needs for `value` in a column (or span) `width` points wide."""
     size = FONT_SIZE[kind]
-    count = 1 if value is None or value == "" else len(wrap(str(value), text_width(width) / size))
+    count = 1 if value is None or value == "" else line_count(str(value), text_width(width) / size)
     height = count * size * LINE_SPACING + 2 * ROW_PADDING
     return max(height, SIGN_HEIGHT) if kind == "sign" else height
 
@@ -120,6 +132,7 @@ class Span:
     column: int  # 1-based
     colspan: int = 1
     rows: int = 1
+    need: float | None = None  # the height its text needs, once measured
 
 
 @dataclass
@@ -170,12 +183,18 @@ def _span_width(span: Span, widths: list[float]) -> float:
     return sum(widths[span.column - 1 : span.column - 1 + span.colspan])
 
 
+def _need(span: Span, widths: list[float]) -> float:
+    if span.need is None:
+        span.need = text_height(span.value, _span_width(span, widths), span.kind)
+    return span.need
+
+
 def _row_height(row: PrintRow, widths: list[float]) -> float:
-    single = [text_height(s.value, _span_width(s, widths), s.kind) for s in row.spans if s.rows == 1]
+    single = [_need(s, widths) for s in row.spans if s.rows == 1]
     return max(single, default=text_height(None, 0, row.kind))
 
 
-def _split_row(rows: list[PrintRow], index: int, limit: float, widths: list[float]) -> bool:
+def _split_row(rows: list[PrintRow], index: int, limit: float, widths: list[float], longest: list[int]) -> bool:
     """Cut row `index` so it is no taller than `limit`: each cell taller than that keeps what fits (whole
     paragraphs where they fill at least half of it, whole lines otherwise) and continues in a row added below;
     every other cell of the row, and every span over it, covers the new row too. False when nothing fits."""
@@ -183,7 +202,7 @@ def _split_row(rows: list[PrintRow], index: int, limit: float, widths: list[floa
     lines_room = int((limit - 2 * ROW_PADDING) / (FONT_SIZE[row.kind] * LINE_SPACING))
     cuts = {}
     for span in row.spans:
-        if span.rows == 1 and span.value not in (None, "") and text_height(span.value, _span_width(span, widths), span.kind) > limit:
+        if span.rows == 1 and span.value not in (None, "") and _need(span, widths) > limit:
             if lines_room < 1:
                 return False
             cuts[id(span)] = _cut_text(str(span.value), text_width(_span_width(span, widths)) / FONT_SIZE[span.kind], lines_room)
@@ -193,13 +212,15 @@ def _split_row(rows: list[PrintRow], index: int, limit: float, widths: list[floa
     for span in row.spans:
         if id(span) in cuts:
             span.value, rest = cuts[id(span)]
+            span.need = None
             added.spans.append(Span(rest, span.kind, span.column, span.colspan))
         else:
             span.rows += 1
-    for above in range(index - 1, -1, -1):
+    for above in range(index - 1, max(-1, index - 1 - longest[0]), -1):
         for span in rows[above].spans:
             if above + span.rows > index:
                 span.rows += 1
+                longest[0] = max(longest[0], span.rows)
     rows.insert(index + 1, added)
     row.height = _row_height(row, widths)
     added.height = _row_height(added, widths)
@@ -230,7 +251,7 @@ def _fit_spans(rows: list[PrintRow], widths: list[float]) -> None:
         for span in row.spans:
             if span.rows > 1:
                 covered = rows[index : index + span.rows]
-                missing = text_height(span.value, _span_width(span, widths), span.kind) - sum(r.height for r in covered)
+                missing = _need(span, widths) - sum(r.height for r in covered)
                 if missing > 0:
                     covered[-1].height += missing
 
@@ -239,12 +260,13 @@ def _paginate(rows: list[PrintRow], first: int, capacity: float, widths: list[fl
     """The first body row of each page; marks those rows `page_break` (but the first page's). A row taller than
     what is left of the page (when that is at least a quarter of a page) or than a row may be is cut to fit."""
     starts = [first] if len(rows) > first else []
+    longest = [max((span.rows for row in rows for span in row.spans), default=1)]  # how far back a span may start
     used = 0.0
     index = first
     while index < len(rows):
         room = capacity - used
         if rows[index].height > min(room, MAX_ROW_HEIGHT) and room >= capacity / 4:
-            _split_row(rows, index, min(room, MAX_ROW_HEIGHT), widths)
+            _split_row(rows, index, min(room, MAX_ROW_HEIGHT), widths, longest)
         height = rows[index].height
         if used + height > capacity and index > starts[-1]:
             cut = index
@@ -256,7 +278,7 @@ def _paginate(rows: list[PrintRow], first: int, capacity: float, widths: list[fl
             starts.append(cut)
             index, used = cut, 0.0
             if rows[index].height > min(capacity, MAX_ROW_HEIGHT):
-                _split_row(rows, index, min(capacity, MAX_ROW_HEIGHT), widths)
+                _split_row(rows, index, min(capacity, MAX_ROW_HEIGHT), widths, longest)
             continue
         used += height
         index += 1
@@ -269,9 +291,10 @@ def _cut_spans(rows: list[PrintRow], starts: list[int]) -> None:
     for index, row in enumerate(rows):
         for span in list(row.spans):
             end = index + span.rows
-            cut = next((b for b in breaks if index < b < end), None)
-            if cut is None:
+            at = bisect.bisect_right(breaks, index)
+            if at == len(breaks) or breaks[at] >= end:
                 continue
+            cut = breaks[at]
             span.rows = cut - index
             rest = Span(span.value, span.kind, span.column, span.colspan, end - cut)
             rows[cut].spans.append(rest)
