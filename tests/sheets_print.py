@@ -49,7 +49,7 @@ def print_problems(exporter, pages: list[str]) -> list[str]:
     header = [span.value for row in plan.rows[: plan.header_rows] for span in row.spans]
     for number, (text, body) in enumerate(zip(pages, plan.pages, strict=False), start=1):
         rows = [plan.rows[i] for i in body]
-        if not rows or all(row.kind in KEEP_WITH_NEXT for row in rows):
+        if any(row.kind == "body" for row in plan.rows) and (not rows or all(row.kind in KEEP_WITH_NEXT for row in rows)):
             problems.append(f"page {number} holds no body row")
         elif rows[-1].kind in KEEP_WITH_NEXT and number < len(plan.pages):
             problems.append(f"page {number} ends with the heading {rows[-1].spans[0].value!r}")

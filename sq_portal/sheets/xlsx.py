@@ -67,7 +67,6 @@ class XlsxRenderer:
         plan = print_layout(exporter)
         workbook = Workbook(write_only=True)
         workbook.properties.language = f"{LANGUAGE}-{COUNTRY}"
-        workbook.properties.title = exporter.title()
         styles = named_styles()
         for style in styles.values():
             workbook.add_named_style(style)
