@@ -52,7 +52,7 @@ def test_form2_xlsx_is_the_seeds_table(plan_106):
     assert values[0][0] == "附表2"
     assert values[1][0] == FORM2_TITLE
     assert values[2] == FORM2_HEADERS
-    body = joined(filled(values[3:]), key=2, text=3)
+    body = filled(joined(values[3:], key=2, text=3))
     assert [(r[0], r[1], r[2], r[4] or "") for r in body] == [(d, i, n, u) for d, i, n, u, _, _ in SEED_FORM2]
     assert body[1][3].splitlines()[0].startswith("一、本分局提供「核心設施」(含法定設施)")
     assert FORM2_MERGES <= {str(r) for r in sheet.merged_cells.ranges} or len(body) == len(values) - 3
@@ -91,7 +91,7 @@ def test_form1_has_a_section_per_dimension_with_its_points(plan_106):
     ]
     assert values[2] == ["評核項目", "評核重點", "具體作法", "完成期限", "承辦單位"]
     assert values[3][0] == "一、個別評核構面-基礎服務（200 分）"
-    body = filled(values[4:8], merged_columns=(0,))
+    body = filled(joined(values[4:], key=1, text=2)[:4], merged_columns=(0,))
     assert [r[0] for r in body] == ["服務一致及正確"] * 4
     assert [r[1] for r in body] == ["申辦業務標準作業流程訂定情形", "服務及時性", "服務人員專業度", "其他服務作法"]
     assert body[1][2].splitlines()[3].startswith("1. 本局各分局網站—申請案件均連結")

@@ -258,15 +258,16 @@ def _fit_spans(rows: list[PrintRow], widths: list[float]) -> None:
 
 def _paginate(rows: list[PrintRow], first: int, capacity: float, widths: list[float]) -> list[int]:
     """The first body row of each page; marks those rows `page_break` (but the first page's). A row taller than
-    what is left of the page (when that is at least a quarter of a page) or than a row may be is cut to fit."""
+    a page or than a row may be is cut to fit (filling what is left of the page when that is a quarter of one)."""
     starts = [first] if len(rows) > first else []
     longest = [max((span.rows for row in rows for span in row.spans), default=1)]  # how far back a span may start
     used = 0.0
     index = first
     while index < len(rows):
         room = capacity - used
-        if rows[index].height > min(room, MAX_ROW_HEIGHT) and room >= capacity / 4:
-            _split_row(rows, index, min(room, MAX_ROW_HEIGHT), widths, longest)
+        if rows[index].height > MAX_ROW_HEIGHT or (rows[index].height > room and rows[index].height > capacity):
+            # Only a row no page (or Excel) can hold is cut: a measure stays one row for whoever re-imports the file.
+            _split_row(rows, index, min(room if room >= capacity / 4 else capacity, MAX_ROW_HEIGHT), widths, longest)
         height = rows[index].height
         if used + height > capacity and index > starts[-1]:
             cut = index
