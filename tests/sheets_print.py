@@ -51,7 +51,7 @@ def print_problems(exporter, pages: list[str]) -> list[str]:
         rows = [plan.rows[i] for i in body]
         if any(row.kind == "body" for row in plan.rows) and (not rows or all(row.kind in KEEP_WITH_NEXT for row in rows)):
             problems.append(f"page {number} holds no body row")
-        elif rows[-1].kind in KEEP_WITH_NEXT and number < len(plan.pages):
+        elif rows and rows[-1].kind in KEEP_WITH_NEXT and rows[-1].spans and number < len(plan.pages):
             problems.append(f"page {number} ends with the heading {rows[-1].spans[0].value!r}")
         before, between, after = FOOTER
         expected = _letters(*header, *(span.value for row in rows for span in row.spans), f"{before}{number}{between}{len(plan.pages)}{after}")
