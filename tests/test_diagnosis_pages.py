@@ -371,33 +371,33 @@ def test_diagnosis_pages_cost_a_fixed_number_of_queries(client, user, plan_106, 
 
     client.force_login(user("viewer"))
     # session, user, memberships, the plan (the navigation's too), the rounds with their counts.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         client.get(ROUNDS)
     # … the plan, the round, its units with who submitted.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         client.get(reverse("diagnosis:round", kwargs={"year": 106, "pk": second.pk}))
     # … the plan, the round, the unit's diagnosis, the framework (1), its answers, the focus points with their
     # criteria (2).
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         client.get(unit_url(second, "shilin-investigation"))
     # … the plan, the round, its result (framework 1, units, answers), the previous round, its result (3).
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(16):
         client.get(results_url(second))
     # … the plan, the drafts with unit, item, dimension, focus point, proposer and measure joined.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         client.get(DRAFTS)
 
     client.force_login(user("tianmu"))
     # … the plan, the rounds with their counts, the head's own diagnoses.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         client.get(ROUNDS)
     # … the plan, the round, the unit's diagnosis, the framework (1), its answers, the focus points with their criteria (2).
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         client.get(unit_url(second))
 
     client.force_login(staff)
     # … the plan, the allotment's framework (1), whether a round exists.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         client.get(ALLOTMENT)
 
 

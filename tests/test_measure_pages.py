@@ -278,7 +278,7 @@ def test_the_measure_page_costs_a_fixed_number_of_queries(client, user, measure,
     client.force_login(user("tianmu"))
     # session, user, memberships and the newest plan (navigation), the plan and memberships (access), the measure (item, dimension, focus point
     # joined), lead units, support units, planned progress, reports (with their units), indicators.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         client.get(url("measure", measure))
     from django.utils import timezone
 
@@ -294,7 +294,7 @@ def test_the_measure_page_costs_a_fixed_number_of_queries(client, user, measure,
     # their own unit's six; staff see the six the secretariat sent.
     for username in ("tianmu", "secretariat"):
         client.force_login(user(username))
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(14):
             html = client.get(url("measure", measure)).content.decode()
         assert html.count('data-label="月份"') == 6
 
@@ -305,7 +305,7 @@ def test_the_history_page_costs_the_same_queries_after_many_edits(client, user, 
     # session, user, memberships and the newest plan (navigation), the plan and memberships (access), the measure (+ lead and support units),
     # the history records (with their users), lead-unit and support-unit snapshots, unit names,
     # item names, focus point names.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         client.get(history_url)
     staff = Client()
     staff.force_login(user("secretariat"))
@@ -315,7 +315,7 @@ def test_the_history_page_costs_the_same_queries_after_many_edits(client, user, 
         staff.post(url("measure_edit", measure), form_data(measure, content=f"第 {i} 版", support_units=[tianmu.pk] if i % 2 else []))
     staff.post(url("measure_retire", measure), {})
     assert measure.history.count() == 10
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         html = client.get(history_url).content.decode()
     assert "措施內容：由「第 6 版」改為「第 7 版」" in html
     assert "協辦單位：由「（無）」改為「天母派出所」" in html

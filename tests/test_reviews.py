@@ -197,11 +197,11 @@ def test_review_pages_cost_a_fixed_number_of_queries(client, user, plan_106, dja
     client.force_login(user("viewer"))
     # session, user, memberships and the newest plan (navigation), the plan and memberships (access), the reviews with their
     # counts (measures and 電話禮貌測試 units).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         client.get(LIST)
     # session, user, memberships and the newest plan (navigation), the plan and memberships (access), the review, its items
     # (measure, item, dimension, follow-up unit joined), their lead and support units, its 電話禮貌測試 items (unit and test joined).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         client.get(reverse("assessments:review", kwargs={"year": 106, "pk": review.pk}))
 
 

