@@ -32,7 +32,8 @@ def printed_pages(files: list[Path], workdir: Path) -> dict[Path, list[str]]:
     for file in files:
         pdf = outdir / f"{file.stem}.pdf"
         assert pdf.exists(), (file, result.stdout, result.stderr)
-        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        # -raw (content order): the default reading order drops the hyphen of a line that ends in one (tw-|aed.mohw).
+        text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         pages[file] = text.split("\f")[:-1]
     return pages
 

@@ -172,7 +172,6 @@ def print_layout(exporter: Exporter) -> PrintLayout:
         row.height = _row_height(row, widths)
     _fit_spans(rows, widths)
     starts = _paginate(rows, header_rows, capacity, widths)
-    _cut_spans(rows, starts)
     _fit_spans(rows, widths)
     bounds = [*starts, len(rows)]
     pages = [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False)] or [range(header_rows, header_rows)]
@@ -276,6 +275,7 @@ def _paginate(rows: list[PrintRow], first: int, capacity: float, widths: list[fl
             while cut - 1 > starts[-1] and rows[cut - 1].kind in KEEP_WITH_NEXT:
                 cut -= 1
             rows[cut].page_break = True
+            _cut_spans(rows, starts[-1], cut, widths)
             starts.append(cut)
             index, used = cut, 0.0
             if rows[index].height > min(capacity, MAX_ROW_HEIGHT):
@@ -286,17 +286,22 @@ def _paginate(rows: list[PrintRow], first: int, capacity: float, widths: list[fl
     return starts
 
 
-def _cut_spans(rows: list[PrintRow], starts: list[int]) -> None:
-    """A span that a page break cuts ends at the break; the next page starts its own, with the same text."""
-    breaks = starts[1:]
-    for index, row in enumerate(rows):
-        for span in list(row.spans):
+def _cut_spans(rows: list[PrintRow], start: int, cut: int, widths: list[float]) -> None:
+    """A span of the page that starts at `start` which the break before row `cut` cuts ends at the break; row
+    `cut` starts its own, with the same text, and is (with the rows the new span covers) as tall as that text."""
+    first = rows[cut]
+    for index in range(start, cut):
+        for span in rows[index].spans:
             end = index + span.rows
-            at = bisect.bisect_right(breaks, index)
-            if at == len(breaks) or breaks[at] >= end:
+            if end <= cut:
                 continue
-            cut = breaks[at]
             span.rows = cut - index
-            rest = Span(span.value, span.kind, span.column, span.colspan, end - cut)
-            rows[cut].spans.append(rest)
-            rows[cut].spans.sort(key=lambda s: s.column)
+            first.spans.append(Span(span.value, span.kind, span.column, span.colspan, end - cut, span.need))
+    first.spans.sort(key=lambda s: s.column)
+    first.height = max(first.height, _row_height(first, widths))
+    for span in first.spans:
+        if span.rows > 1:
+            covered = rows[cut : cut + span.rows]
+            missing = _need(span, widths) - sum(r.height for r in covered)
+            if missing > 0:
+                covered[-1].height += missing
