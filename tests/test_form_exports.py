@@ -101,7 +101,7 @@ def test_form1_has_a_section_per_dimension_with_its_points(plan_106):
     assert [r[1] for r in body] == ["申辦業務標準作業流程訂定情形", "服務及時性", "服務人員專業度", "其他服務作法"]
     assert body[1][2].splitlines()[3].startswith("1. 本局各分局網站—申請案件均連結")
     assert body[1][3] == "賡續辦理"
-    assert body[1][4] == "各分局、大隊、隊 公關室 外事科 督察室 資訊室 勤指中心 秘書室"
+    assert body[1][4] == "各分局、大隊、隊、公關室、外事科、督察室、資訊室、勤指中心、秘書室"
     # 服務一致及正確 merged over its four focus points, page by page (a page break starts the cell again)
     down = {r.min_row: r.max_row for r in sheet.merged_cells.ranges if r.min_col == r.max_col == 1}
     last, row = next(i for i, r in enumerate(values, start=1) if r[1] == "其他服務作法"), 5
@@ -246,5 +246,5 @@ def test_responsible_units_are_written_leads_first_each_in_the_plans_order(plan_
     for measure in Measure.objects.filter(pk__in=[first.pk, second.pk]).with_units():
         assert exported[measure.name] == measure.units_display()
     names = [u.display_name for u in (units["shilin-tianmu"], units["shilin-command"], units["shilin-secretariat"])]
-    assert exported[first.name] == " ".join(names)
-    assert exported[second.name] == f"{units['shilin-secretariat'].display_name} {units['shilin-command'].display_name}"
+    assert exported[first.name] == "、".join(names)
+    assert exported[second.name] == f"{units['shilin-secretariat'].display_name}、{units['shilin-command'].display_name}"

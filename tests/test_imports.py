@@ -70,7 +70,7 @@ def test_a_confirmed_import_writes_every_row(plan_106, user):
     created = plan_106.measures.get(name="新設哺集乳室")
     assert (created.item.name, created.focus_point.name, created.deadline.isoformat()) == ("服務友善", "服務設施合宜程度", "2017-06-30")
     assert [u.name for u in created.lead_units.all()] == ["行政組"] and [u.name for u in created.support_units.all()] == ["秘書室"]
-    assert created.all_units and created.units_display() == "行政組 秘書室各單位"
+    assert created.all_units and created.units_display() == "行政組、秘書室、各單位"  # read as the seed writes it, stored readable
     assert created.history.first().history_user.username == "secretariat"
     updated = plan_106.measures.get(source="form2", name="主動服務")
     assert (updated.content, updated.ongoing, updated.version) == ("新內容", True, 2)
