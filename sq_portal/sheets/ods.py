@@ -7,6 +7,7 @@ every cell style. Every cell is a string cell (office:value-type="string"), so n
 import io
 
 from odf.config import ConfigItem, ConfigItemMapEntry, ConfigItemMapIndexed, ConfigItemMapNamed, ConfigItemSet
+from odf.namespaces import OFFICENS, TABLENS
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import (
     FontFace,
@@ -47,6 +48,10 @@ from .page import (
 from .xlsx import ALIGN, BORDERED, STYLE_NAMES
 
 BORDER = "0.5pt solid #000000"
+# Cells and rows get their attributes by qualified name (odfpy's `qattributes`), set as given: keywords are looked
+# up in the grammar one by one, about a tenth of a 3,000-row 附表1's ods (2.0 → 1.75 s here).
+STYLE_NAME, VALUE_TYPE = (TABLENS, "style-name"), (OFFICENS, "value-type")
+ROWS_SPANNED, COLUMNS_SPANNED = (TABLENS, "number-rows-spanned"), (TABLENS, "number-columns-spanned")
 TEXT_ALIGN = {"left": "start", "center": "center"}
 VERTICAL_ALIGN = {"top": "top", "center": "middle"}
 
@@ -89,17 +94,17 @@ class OdsRenderer:
                 ))
                 document.automaticstyles.addElement(row_style)
                 row_styles[key] = row_style
-            element = TableRow(stylename=row_styles[key])
+            element = TableRow(qattributes={STYLE_NAME: row_styles[key].getAttribute("name")})
             taken = covered.pop(index, set())
             spans = {span.column: span for span in row.spans}
             column = 1
             while column <= columns:
                 span = spans.get(column)
                 if span is None:
-                    element.addElement(CoveredTableCell() if column in taken else OdfCell(stylename=styles[row.kind]))
+                    element.addElement(CoveredTableCell() if column in taken else OdfCell(qattributes={STYLE_NAME: STYLE_NAMES[row.kind]}))
                     column += 1
                     continue
-                element.addElement(self._cell(span, styles))
+                element.addElement(self._cell(span))
                 for below in range(index + 1, index + span.rows):
                     covered.setdefault(below, set()).update(range(column, column + span.colspan))
                 for _ in range(1, span.colspan):
@@ -113,16 +118,17 @@ class OdsRenderer:
         return buffer.getvalue()
 
     @staticmethod
-    def _cell(span, styles: dict) -> OdfCell:
+    def _cell(span) -> OdfCell:
         value = safe_text(span.value)
-        attributes = {"stylename": styles[span.kind]}
+        attributes = {STYLE_NAME: STYLE_NAMES[span.kind]}
         if span.colspan > 1:
-            attributes["numbercolumnsspanned"] = span.colspan
+            attributes[COLUMNS_SPANNED] = str(span.colspan)
         if span.rows > 1:
-            attributes["numberrowsspanned"] = span.rows
+            attributes[ROWS_SPANNED] = str(span.rows)
         if value is None or value == "":
-            return OdfCell(**attributes)
-        cell = OdfCell(valuetype="string", **attributes)
+            return OdfCell(qattributes=attributes)
+        attributes[VALUE_TYPE] = "string"
+        cell = OdfCell(qattributes=attributes)
         for line in str(value).split("\n"):
             cell.addElement(P(text=line))
         return cell
