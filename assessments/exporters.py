@@ -8,23 +8,48 @@ from sq_portal.sheets import Cell, Exporter, Row
 from .models import ControlReview
 
 
+def plain_number(value) -> str:
+    """72.0 → 72, 72.50 → 72.5: a score as the meeting reads it."""
+    return "" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def follow_up_unit(item) -> str:
+    """Who follows the item up: the unit the meeting named, else the measure's first 主辦 (then 協辦) unit,
+    else its 承辦單位 as printed (各單位)."""
+    if item.follow_up_unit:
+        return item.follow_up_unit.name
+    measure = item.measure
+    units = [*measure.lead_units.all(), *measure.support_units.all()]
+    return units[0].name if units else measure.units_display()
+
+
 class ControlSheetExporter(Exporter):
     """A review as the meeting's 管制表: one row per measure under control, with the decision; then, when
     there are any, one row per unit whose 電話禮貌測試 fell below the pass score."""
 
     identifier = "control-sheet"
     name = "管制表"
+    header_rows = 3  # the title, the meeting and its dates, the column headers: on every printed page
+    SIGN_OFF = [("承辦人：", 4), ("單位主管：", 4), ("機關首長：", 3)]  # (label, columns it spans)
 
     def __init__(self, review: ControlReview):
         self.review = review
 
     def title(self) -> str:
         plan = self.review.plan
-        return f"{plan.organization.official_name()} {plan.year} 年提升服務品質{self.review.title}管制表"
+        return f"{plan.organization.official_name()} {plan.year} 年提升服務品質定期管制考核管制表"
 
+    def heading(self) -> str:
+        review = self.review
+        return f"{review.title}　檢視基準日：{format_roc(review.as_of)}　會議日期：{format_roc(review.meeting_date)}"
+
+    def filename(self, extension: str) -> str:
+        return f"{self.review.title}管制表.{extension}"
+
+    # Widths that print at 10 pt or more on A4 landscape (tests/test_form_exports.py).
     HEADERS = [
-        ("項次", 6), ("構面／評核項目", 18), ("措施名稱", 30), ("承辦單位", 18), ("提列原因", 10),
-        ("進度（實際／預定）", 12), ("檢討情形", 36), ("改善措施", 36), ("追蹤單位", 12), ("追蹤期限", 12), ("決議", 10),
+        ("項次", 4), ("構面／評核項目", 14), ("措施名稱", 20), ("承辦單位", 12), ("提列原因", 9),
+        ("進度（實際／預定）", 10), ("檢討情形", 26), ("改善措施", 26), ("追蹤單位", 10), ("追蹤期限", 10), ("決議", 9),
     ]
     # The 電話禮貌測試 section uses the same columns under headings of its own.
     COURTESY_HEADERS = [
@@ -38,6 +63,7 @@ class ControlSheetExporter(Exporter):
 
     def rows(self) -> Iterator[Row]:
         yield Row([Cell(self.title(), colspan=len(self.HEADERS))], kind="title")
+        yield Row([Cell(self.heading(), colspan=len(self.HEADERS))], kind="mark")
         yield Row([Cell(header) for header, _ in self.HEADERS], kind="header")
         items = self.review.items.select_related("measure__item__dimension", "follow_up_unit").prefetch_related(
             "measure__lead_units", "measure__support_units"
@@ -55,11 +81,12 @@ class ControlSheetExporter(Exporter):
                 f"{progress}／{planned}",
                 item.finding,
                 item.action,
-                item.follow_up_unit.name if item.follow_up_unit else "",
+                follow_up_unit(item),
                 format_roc(item.follow_up_due),
                 item.get_decision_display(),
             ]])
         yield from self.courtesy_rows()
+        yield Row([Cell(label, colspan=span) for label, span in self.SIGN_OFF], kind="sign")
 
     def courtesy_rows(self) -> Iterator[Row]:
         items = list(self.review.courtesy_items.select_related("unit", "courtesy_test"))
@@ -75,7 +102,7 @@ class ControlSheetExporter(Exporter):
                 test.findings,
                 f"{format_roc(test.tested_on)}／{test.tester}",
                 item.get_origin_display(),
-                f"{test.score}（{item.pass_score}）",
+                f"{plain_number(test.score)}（{plain_number(item.pass_score)}）",
                 item.finding,
                 item.action,
                 item.unit.name,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("plans/<int:year>/reviews/<int:pk>/", reviews.review_detail, name="review"),
     path("plans/<int:year>/reviews/<int:pk>/close/", reviews.review_close_page, name="review_close"),
     path("plans/<int:year>/reviews/<int:pk>/export.xlsx", reviews.review_export, name="review_export"),
+    path("plans/<int:year>/reviews/<int:pk>/export.ods", reviews.review_export, {"extension": "ods"}, name="review_export_ods"),
     path("units/<slug:code>/", dashboard.unit_dashboard, name="unit"),
     # 創意提案 (proposals.py)
     path("plans/<int:year>/proposals/", proposals.proposal_list, name="proposals"),

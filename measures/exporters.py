@@ -79,6 +79,7 @@ class Form2Exporter(Exporter):
 
     identifier = "form2"
     name = "附表2"
+    header_rows = 3  # 附表2, the title and the column headers, on every printed page
     HEADERS = [("構面名稱", 12), ("項目", 16), ("措施名稱", 26), ("措施內容", 70), ("承辦單位", 16)]
 
     def __init__(self, plan: Plan):
@@ -92,6 +93,7 @@ class Form2Exporter(Exporter):
         return [width for _, width in self.HEADERS]
 
     def rows(self) -> Iterator[Row]:
+        yield Row([Cell(self.name, colspan=len(self.HEADERS))], kind="mark")
         yield Row([Cell(self.title(), colspan=len(self.HEADERS))], kind="title")
         yield Row([Cell(header) for header, _ in self.HEADERS], kind="header")
         per_dimension = Counter(m.dimension_id for m in self.measures)
@@ -113,7 +115,7 @@ class Form1Exporter(Exporter):
 
     identifier = "form1"
     name = "附表1"
-    header_rows = 1
+    header_rows = 3  # 附表1, the title and the column headers, on every printed page
     TITLE = "警察局提升服務品質組織診斷具體作法表"
     HEADERS = [("評核項目", 14), ("評核重點", 18), ("具體作法", 80), ("完成期限", 11), ("承辦單位", 18)]
 
@@ -132,7 +134,9 @@ class Form1Exporter(Exporter):
         return [width for _, width in self.HEADERS]
 
     def rows(self) -> Iterator[Row]:
+        yield Row([Cell(self.name, colspan=len(self.HEADERS))], kind="mark")
         yield Row([Cell(self.title(), colspan=len(self.HEADERS))], kind="title")
+        yield Row([Cell(header) for header, _ in self.HEADERS], kind="header")
         per_item = Counter(m.item_id for m in self.measures)
         per_dimension = defaultdict(list)
         for m in self.measures:
@@ -148,7 +152,6 @@ class Form1Exporter(Exporter):
                     point = measure.focus_point_name if measure.focus_point_name is not None else measure.item_name
                     yield Row([Cell(point, colspan=2), Cell(measure.content, colspan=3)])
                 continue
-            yield Row([Cell(header) for header, _ in self.HEADERS], kind="header")
             previous_item = None
             for measure in measures:
                 cells = []

@@ -256,8 +256,8 @@ class MeasureResource(resources.ModelResource):
             instance.focus_point = values["focus_point"]
         instance.name = values["name"]
         instance.content = row.get("措施內容", "")
-        instance.responsible_text = row.get("承辦單位", "")
         parsed_units = values["units"]
+        instance.responsible_text = parsed_units.text
         instance.all_units = parsed_units.all_units
         if values["ongoing"] is not KEEP:
             instance.ongoing = values["ongoing"]

@@ -13,6 +13,7 @@ from django.db import transaction
 from diagnosis.models import Criterion, Dimension, FocusPoint, Item, Milestone, Plan, Unit
 from measures.measure_writes import measure_create
 from measures.models import Measure
+from measures.unit_names import UnitNameError, UnitNameIndex
 
 ONGOING = "ongoing"
 
@@ -96,6 +97,8 @@ def _create_framework(plan: Plan, dimensions: list[dict]) -> dict[tuple[str, str
 
 
 def _create_measures(plan: Plan, items: dict[tuple[str, str], Item], rows: list[dict], filename: str) -> None:
+    """The rows' 承辦單位 are kept as the seed names them, written as an edited measure's are (「、」 between)."""
+    unit_names = UnitNameIndex(plan)
     for position, row in enumerate(rows, start=1):
         where = f"{filename} 第 {position} 列"
         item = items.get((row["dimension"], row["item"]))
@@ -111,6 +114,10 @@ def _create_measures(plan: Plan, items: dict[tuple[str, str], Item], rows: list[
             raise PlanFixtureError(f"{where}：完成期限「{deadline}」應為日期、ongoing 或留空。")
         if row["source"] not in Measure.Source.values:
             raise PlanFixtureError(f"{where}：來源「{row['source']}」不是 form1 或 form2。")
+        try:
+            responsible_text = unit_names.parse(row.get("responsible_text") or "", row["source"]).text
+        except UnitNameError as error:
+            raise PlanFixtureError(f"{where}：{error}。") from error
         measure_create(
             plan=plan,
             item=item,
@@ -122,7 +129,7 @@ def _create_measures(plan: Plan, items: dict[tuple[str, str], Item], rows: list[
             lead_units=[_unit(code) for code in row.get("lead_units", [])],
             support_units=[_unit(code) for code in row.get("support_units", [])],
             all_units=row.get("all_units", False),
-            responsible_text=row.get("responsible_text") or "",
+            responsible_text=responsible_text,
             deadline=None if deadline in (None, ONGOING) else deadline,
             ongoing=deadline == ONGOING,
             indicators=row.get("indicators") or [],

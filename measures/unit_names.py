@@ -3,7 +3,8 @@
 
 Names are matched against the units of the plan's agency, longest first, so joined names split where the
 units are; a name two units share (the bureau's 秘書室 and the precinct's) resolves to the one inside the
-plan's organisation for 附表2 and to the bureau's for 附表1."""
+plan's organisation for 附表2 and to the bureau's for 附表1. What was read is kept the way
+`compose_responsible_text` writes an edited measure's units: 「秘書室、偵查隊、各單位」."""
 
 import re
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from diagnosis.models import Plan, Unit
 
 from .forms.fields import units_for_plan
 from .models import Measure
+from .models.measures import compose_responsible_text
 
 FORM1_ALL = "各分局、大隊、隊"
 FORM2_ALL = "各單位"
@@ -28,6 +30,7 @@ class ParsedUnits:
     lead: list[Unit] = field(default_factory=list)
     support: list[Unit] = field(default_factory=list)
     all_units: bool = False
+    text: str = ""  # the names as read, written the way compose_responsible_text writes them
 
 
 class UnitNameIndex:
@@ -49,7 +52,8 @@ class UnitNameIndex:
         return preferred[0]
 
     def parse(self, text: str, source: str) -> ParsedUnits:
-        """Units named by `text`; the first is 主辦 and the rest 協辦 (附表2), or all are 主辦 (附表1)."""
+        """Units named by `text`; the first is 主辦 and the rest 協辦 (附表2), or all are 主辦 (附表1).
+        A name that is no single unit (各業務單位) stays in the text only."""
         text = (text or "").strip()
         result = ParsedUnits()
         if text in EMPTY_TEXTS:
@@ -59,9 +63,11 @@ class UnitNameIndex:
         if text.endswith(FORM2_ALL) and not text.endswith("各業務單位"):
             result.all_units, text = True, text[: -len(FORM2_ALL)]
         units: list[Unit] = []
+        names: list[str] = []
         for token in re.split(r"[\s、，,；;／/]+", text):
             while token:
                 if token in TEXT_ONLY_TOKENS:
+                    names.append(token)
                     break
                 name = next((n for n in self.names if token.startswith(n)), None)
                 if name is None:
@@ -69,9 +75,11 @@ class UnitNameIndex:
                 unit = self._pick(name, source)
                 if unit not in units:
                     units.append(unit)
+                    names.append(name)
                 token = token[len(name):]
         if source == Measure.Source.FORM1:
             result.lead = units
         else:
             result.lead, result.support = units[:1], units[1:]
+        result.text = compose_responsible_text(source, names, [], result.all_units)
         return result

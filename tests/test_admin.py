@@ -71,7 +71,7 @@ def test_measure_list_costs_a_fixed_number_of_queries(admin_client_zh, plan_106,
 
 def test_it_shows_units_and_deadline_as_the_seed_writes_them(admin_client_zh, plan_106):
     html = admin_client_zh.get(reverse("admin:measures_measure_changelist") + "?source=form2").content.decode()
-    assert "秘書室偵查隊各單位" in html
+    assert "秘書室、偵查隊、各單位" in html
     assert Measure.objects.filter(source="form1", ongoing=True).exists()
     html = admin_client_zh.get(reverse("admin:measures_measure_changelist") + "?source=form1").content.decode()
     assert "賡續辦理" in html

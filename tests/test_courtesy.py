@@ -187,14 +187,14 @@ def test_the_control_sheet_lists_the_courtesy_units_in_a_section(client, user, p
     response = client.get(reverse("assessments:review_export", kwargs={"year": 106, "pk": review.pk}))
     sheet = load_workbook(io.BytesIO(response.content)).active
     measure_rows = review.items.count()
-    section = 2 + measure_rows + 1
+    section = 3 + measure_rows + 1
     assert sheet.cell(section, 1).value == "電話禮貌測試未達及格分數的單位"
     assert [c.value for c in sheet[section + 1]][:6] == ["項次", "受測單位", "測試發現", "測試日期／測試人員", "提列原因", "分數（及格分數）"]
     row = [c.value for c in sheet[section + 2]]
     assert row[:6] == [1, "社子派出所", "=轉接未告知", "106/05/03／督察組巡官", "本次提列", "61.5（80）"]
     assert sheet.cell(section + 2, 3).quotePrefix  # text, never a formula
     assert (row[9], row[10]) == ("106/06/30", "繼續列管")
-    assert sheet.max_row == section + 2
+    assert sheet.max_row == section + 3  # and the sign-off row
 
 
 def test_courtesy_pages_cost_a_fixed_number_of_queries(client, user, record, django_assert_num_queries):

@@ -100,7 +100,7 @@ def test_changing_units_drops_the_old_printed_text(client, user, measure):
     client.post(url("measure_edit", measure), form_data(measure, support_units=[tianmu.pk]))
     measure.refresh_from_db()
     assert measure.responsible_text == ""
-    assert measure.units_display() == "秘書室 天母派出所各單位"
+    assert measure.units_display() == "秘書室、天母派出所、各單位"
     assert [u.pk for u in measure.lead_units.all()] == [secretariat.pk]
     html = client.get(url("measure_history", measure)).content.decode()
     assert "協辦單位：由「偵查隊」改為「天母派出所」" in html

@@ -91,11 +91,11 @@ def test_it_refuses_a_deadline_on_an_ongoing_measure(plan_106):
 @pytest.mark.parametrize(
     ("source", "lead", "support", "all_units", "expected"),
     [
-        ("form2", ["秘書室"], [], True, "秘書室各單位"),
-        ("form2", ["行政組"], ["秘書室"], True, "行政組 秘書室各單位"),
+        ("form2", ["秘書室"], [], True, "秘書室、各單位"),
+        ("form2", ["行政組"], ["秘書室"], True, "行政組、秘書室、各單位"),
         ("form2", ["行政組"], [], False, "行政組"),
         ("form2", [], [], True, "各單位"),
-        ("form1", ["公關室", "外事科"], [], True, "各分局、大隊、隊 公關室 外事科"),
+        ("form1", ["公關室", "外事科"], [], True, "各分局、大隊、隊、公關室、外事科"),
         ("form1", [], [], True, "各分局、大隊、隊"),
         ("form1", ["交通大隊"], [], False, "交通大隊"),
         ("form1", [], [], False, ""),
@@ -108,7 +108,7 @@ def test_it_composes_units_the_way_the_seed_writes_them(source, lead, support, a
 def test_it_prints_units_from_the_structure_when_no_text_was_kept(plan_106):
     measure = plan_106.measures.get(source=Measure.Source.FORM2, name="主動服務")
     measure.responsible_text = ""
-    assert measure.units_display() == "秘書室 偵查隊各單位"
+    assert measure.units_display() == "秘書室、偵查隊、各單位"
 
 
 @pytest.mark.parametrize(("ongoing", "deadline", "shown"), [(True, None, "賡續辦理"), (False, "2017-05-31", "106/05/31"), (False, None, "")])
@@ -117,3 +117,12 @@ def test_it_shows_the_deadline_in_roc_form(ongoing, deadline, shown):
 
     measure = Measure(ongoing=ongoing, deadline=date.fromisoformat(deadline) if deadline else None)
     assert measure.deadline_display == shown
+
+
+def test_it_keeps_the_seeds_units_with_each_name_readable(plan_106):
+    """The seed runs names together (各分局、大隊、隊行政科勤指中心資訊室); the plan keeps them, 「、」 between,
+    and a name that is no single unit (各業務單位) as written."""
+    texts = set(plan_106.measures.filter(source=Measure.Source.FORM1).values_list("responsible_text", flat=True))
+    assert "各分局、大隊、隊、行政科、勤指中心、資訊室" in texts
+    assert "各分局、大隊、隊、各業務單位" in texts
+    assert all(" " not in text for text in texts)

@@ -111,19 +111,25 @@ def test_the_control_sheet_is_an_xlsx_as_the_meeting_reads_it(client, user, plan
     assert response.status_code == 200
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet["A1"].value == "臺北市政府警察局士林分局 106 年提升服務品質106年5月份管制考核管制表"
+    assert sheet["A1"].value == "臺北市政府警察局士林分局 106 年提升服務品質定期管制考核管制表"  # the plan's title once
+    assert sheet["A2"].value == "106年5月份管制考核　檢視基準日：106/05/31　會議日期：106/05/31"
     assert "A1:K1" in [str(r) for r in sheet.merged_cells.ranges]
-    assert [c.value for c in sheet[2]] == [
+    assert [c.value for c in sheet[3]] == [
         "項次", "構面／評核項目", "措施名稱", "承辦單位", "提列原因", "進度（實際／預定）", "檢討情形", "改善措施", "追蹤單位", "追蹤期限", "決議",
     ]
-    rows = {row[2].value: row for row in sheet.iter_rows(min_row=3)}
+    rows = {row[2].value: row for row in sheet.iter_rows(min_row=4, max_row=sheet.max_row - 1)}
     row = rows["服務及時性"]
     assert row[6].value == "=1+1" and row[6].data_type == "s" and row[6].quotePrefix  # shown as text, never calculated
     assert row[7].value == "@SUM(A1)響鈴" and row[7].quotePrefix
     assert (row[9].value, row[10].value) == ("106/06/30", "繼續列管")
-    assert sheet.max_row == 2 + review.items.count()
-    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$2"
-    assert sheet.freeze_panes == "A3"
+    assert all(r[8].value for r in rows.values())  # 追蹤單位 always named
+    assert sheet.max_row == 3 + review.items.count() + 1
+    assert [c.value for c in sheet[sheet.max_row] if c.value] == ["承辦人：", "單位主管：", "機關首長："]
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$3"
+    assert sheet.freeze_panes == "A4"
+    ods = client.get(reverse("assessments:review_export_ods", kwargs={"year": 106, "pk": review.pk}))
+    assert ods.status_code == 200 and ods["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
+    assert ods["Content-Disposition"].endswith(".ods")
 
 
 def test_only_staff_change_reviews_and_heads_do_not_see_them(client, user, plan_106, outsider):

@@ -12,7 +12,7 @@ from assessments.forms.reviews import ReviewItemFormSet, ReviewOpenForm
 from diagnosis.access import PlanAccess, get_plan_for_user
 from measures.progress import default_as_of
 from sq_portal.lookups import one_or_none
-from sq_portal.sheets import XlsxRenderer
+from sq_portal.sheets import RENDERERS
 
 from ..exporters import ControlSheetExporter
 from ..models import ControlReview
@@ -126,10 +126,11 @@ def review_close_page(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def review_export(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+def review_export(request: HttpRequest, year: int, pk: int, extension: str = "xlsx") -> HttpResponse:
+    """The 管制表 as xlsx or ods."""
     access = _reader_access(request, year)
     exporter = ControlSheetExporter(_review(access, pk))
-    renderer = XlsxRenderer()
+    renderer = RENDERERS[extension]()
     response = HttpResponse(renderer.render(exporter), content_type=renderer.content_type)
     from urllib.parse import quote
 

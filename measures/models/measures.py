@@ -182,15 +182,17 @@ class Measure(models.Model):
 ALL_UNITS_LABEL = {Measure.Source.FORM1: "各分局、大隊、隊", Measure.Source.FORM2: "各單位"}
 
 
+UNIT_SEPARATOR = "、"
+
+
 def compose_responsible_text(source: str, lead: list[str], support: list[str], all_units: bool) -> str:
-    """The seed's way of writing 承辦單位: 附表1 leads with 各分局、大隊、隊, 附表2 ends with 各單位."""
-    names = " ".join(lead + support)
-    if not all_units:
-        return names
-    label = ALL_UNITS_LABEL[source]
-    if source == Measure.Source.FORM1:
-        return f"{label} {names}".strip()
-    return f"{names}{label}"
+    """承辦單位 as the plan's tables print it, each name readable on its own: 主辦 before 協辦, 「、」 between
+    names; 附表1 leads with 各分局、大隊、隊 (as the seed does), 附表2 ends with 各單位."""
+    names = [*lead, *support]
+    if all_units:
+        label = ALL_UNITS_LABEL[source]
+        names = [label, *names] if source == Measure.Source.FORM1 else [*names, label]
+    return UNIT_SEPARATOR.join(names)
 
 
 def carries(measure, named, unit_id: int, organization_id: int) -> bool:

@@ -76,7 +76,8 @@ def test_a_review_is_opened_filled_and_closed(portal, chromium_page):
     download = download_info.value
     assert download.suggested_filename.endswith("管制表.xlsx")
     sheet = load_workbook(io.BytesIO(open(download.path(), "rb").read())).active
-    assert sheet["H3"].value == "=於勤教時提醒" and sheet["H3"].data_type == "s"
+    assert sheet["H3"].value == "改善措施"  # the title, the meeting with its dates, the column headers
+    assert sheet["H4"].value == "=於勤教時提醒" and sheet["H4"].data_type == "s"
     review = ControlReview.objects.get()
     assert review.state == "closed" and review.items.filter(decision="keep").count() == 1
     logout(page)
