@@ -65,11 +65,10 @@ def read_sheet(data: bytes) -> Sheet:
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError("檔案已加密或為舊版 Excel（.xls）格式；請移除密碼並另存為 .xlsx 後再上傳。")
     try:
-        check_spreadsheet(data, SpreadsheetLimits(rows=max_import_rows() + HEADER_SEARCH_ROWS))
-    except SpreadsheetTooLarge as error:
-        raise ImportFileError(str(error)) from None
-    try:
+        check_spreadsheet(data, SpreadsheetLimits(rows=max_import_rows() + HEADER_SEARCH_ROWS))  # before parsing
         workbook = load_workbook(io.BytesIO(data), data_only=True)
+    except SpreadsheetTooLarge as error:  # a ValueError: caught before the clause below
+        raise ImportFileError(str(error)) from None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError):
         raise ImportFileError("無法讀取此檔案：請上傳 Excel 活頁簿（.xlsx）。") from None
     sheet = workbook.worksheets[0]
