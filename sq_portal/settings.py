@@ -219,6 +219,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed sign-in is kept, beside the successful ones (AccessLog)
+# And by address, at a higher threshold (sq_portal/auth_forms.py): failures from one address within the cool-off
+# time, whatever the accounts. A station of 50 officers behind one address stays far below it by honest typing;
+# someone trying many accounts from one address does not.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=30)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -85,3 +85,25 @@ def test_an_over_long_username_is_a_form_error_not_a_database_error(client):
     response = sign_in(client, "長" * 300, "x")
     assert response.status_code == 200
     assert "請確認這個值至多包含 150 個字" in response.content.decode()
+
+
+def test_sign_in_pauses_for_an_address_with_many_failures_over_many_accounts(client, user, settings):
+    """Per account: 5 failures lock it. Per address, at a higher threshold: failures from one address over any
+    accounts pause sign-in from it (a station's shared address must not reach it by honest typing)."""
+    from axes.models import AccessFailureLog
+
+    settings.SIGN_IN_ADDRESS_FAILURE_LIMIT = 6
+    for number in range(6):  # six accounts, one wrong password each: no account is locked
+        client.post(reverse("login"), {"username": f"guess{number}", "password": "wrong"})
+    assert AccessFailureLog.objects.filter(ip_address="127.0.0.1").count() == 6
+    paused = client.post(reverse("login"), {"username": "viewer", "password": DEMO_PASSWORD})
+    assert paused.status_code == 200 and "此網路位址近 15 分鐘內登入失敗次數過多" in paused.content.decode()
+    elsewhere = client.post(reverse("login"), {"username": "viewer", "password": DEMO_PASSWORD}, REMOTE_ADDR="10.20.30.40")
+    assert elsewhere.status_code == 302
+
+
+def test_an_address_below_the_limit_signs_in(client, user, settings):
+    settings.SIGN_IN_ADDRESS_FAILURE_LIMIT = 6
+    for number in range(5):
+        client.post(reverse("login"), {"username": f"guess{number}", "password": "wrong"})
+    assert client.post(reverse("login"), {"username": "viewer", "password": DEMO_PASSWORD}).status_code == 302
