@@ -24,6 +24,7 @@ from django.http import Http404
 from sq_portal.lookups import one_or_none
 
 from .models import DiagnosisAnswer, DiagnosisRound, Membership, Plan, Unit, UnitDiagnosis
+from .models.people import ReadingScope
 from .models.units import could_be_unit_code
 
 User = AbstractBaseUser | AnonymousUser
@@ -105,20 +106,13 @@ def plan_access(user: User, plan: Plan) -> PlanAccess | None:
     if user.is_superuser:
         return PlanAccess(plan=plan, can_edit=True, reads_all=True)
     organization = plan.organization
-    can_edit = reads_all = visible = False
-    head_units = []
-    for membership in memberships_of(user):
-        unit = membership.unit
-        if membership.role in (Membership.Role.STAFF, Membership.Role.VIEWER) and organization.is_within(unit):
-            visible = reads_all = True
-            can_edit = can_edit or membership.role == Membership.Role.STAFF
-        elif membership.role == Membership.Role.HEAD and unit.is_within(organization):
-            visible = True
-            head_units.append(unit)
-        elif organization.pk in unit.ancestor_ids():
-            visible = True
-    if not visible:
+    memberships = memberships_of(user)
+    if not ReadingScope.of(memberships).reads(organization):
         return None
+    reading_below = [m for m in memberships if m.role != Membership.Role.HEAD and organization.is_within(m.unit)]
+    reads_all = bool(reading_below)
+    can_edit = any(m.role == Membership.Role.STAFF for m in reading_below)
+    head_units = [m.unit for m in memberships if m.role == Membership.Role.HEAD and m.unit.is_within(organization)]
     return PlanAccess(plan=plan, can_edit=can_edit, reads_all=reads_all, head_units=tuple(head_units))
 
 

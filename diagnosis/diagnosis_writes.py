@@ -10,10 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from diagnosis.models import Unit
-
 from . import score_reads, scores
-from .models import DiagnosisAnswer, DiagnosisRound, FocusPoint, Item, Plan, UnitDiagnosis
+from .models import DiagnosisAnswer, DiagnosisRound, FocusPoint, Item, Plan, Unit, UnitDiagnosis
 
 
 class DiagnosisError(Exception):

@@ -9,11 +9,9 @@ from simple_history.models import HistoricalRecords
 
 from sq_portal.roc_dates import format_roc
 
+from .people import ReadingScope
+
 ROC_OFFSET = 1911
-
-
-# The roles (Membership.Role values) that read every plan at or below their unit.
-READS_BELOW_ROLES = ("staff", "viewer")
 
 
 class PlanQuerySet(models.QuerySet):
@@ -23,23 +21,14 @@ class PlanQuerySet(models.QuerySet):
     def readable_by(self, user) -> "PlanQuerySet":
         """The plans `user` may read. A superuser reads every plan. Anyone else reads the plans of the
         organisations at or above any of their units (their own chain) and, as 研考承辦 or 檢視者 of a unit,
-        the plans of every unit below it. Reads the user's memberships (one small query) and filters the plans
-        by organisation ids and path prefixes, which the indexes answer at any number of plans."""
+        the plans of every unit below it (`ReadingScope`). Reads the user's memberships (one small query) and
+        filters the plans by organisation ids and path prefixes, which the indexes answer at any number of plans."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
-        own_chain, read_below = set(), set()
-        for membership in user.memberships.select_related("unit").order_by():
-            own_chain.update(membership.unit.ancestor_ids())
-            if membership.role in READS_BELOW_ROLES:
-                read_below.add(membership.unit.path)
-        if not own_chain:
-            return self.none()
-        condition = Q(organization_id__in=sorted(own_chain))
-        for path in sorted(read_below):
-            condition |= Q(organization__path__startswith=path)
-        return self.filter(condition)
+        scope = ReadingScope.of(user.memberships.select_related("unit").order_by())
+        return self.filter(scope.plan_filter()) if scope.own_chain else self.none()
 
     def preferred_for(self, user) -> "PlanQuerySet":
         """These plans, the user's preferred first: the newest year's plan of the user's own organisation, the
@@ -50,6 +39,7 @@ class PlanQuerySet(models.QuerySet):
         plans = self.select_related("organization__parent")
         if not user.is_authenticated:
             return plans.alias(nearness=depth).order_by("-year", "nearness", "organization__tree_order")
+        # The own chain as SQL (ReadingScope's own_chain): the preference stays one query over any plans given.
         own = Exists(user.memberships.filter(unit__path__startswith=OuterRef("organization__path")))
         return plans.alias(
             foreign=Case(When(own, then=Value(0)), default=Value(1)), nearness=Case(When(own, then=-depth), default=depth)
