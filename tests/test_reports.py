@@ -330,6 +330,9 @@ def test_a_reports_values_and_files_list_in_order_without_joining_up_to_the_plan
 def test_a_report_keeps_at_most_the_set_number_of_evidence_files(client, user, measure, pdf_file, evidence_dir, settings):
     settings.EVIDENCE_PER_REPORT_MAX_FILES = 3
     client.force_login(user("tianmu"))
+    too_many = post_report(client, measure, evidence=[pdf_file(f"{n}.pdf") for n in range(4)], submit=None)
+    assert too_many.status_code == 200 and "每筆填報最多 3 個佐證檔案；此筆已有 0 個" in too_many.content.decode()
+    assert not ProgressReport.objects.filter(measure=measure).exists()
     post_report(client, measure, evidence=[pdf_file("一.pdf"), pdf_file("二.pdf")], submit=None)
     report = ProgressReport.objects.get(measure=measure)
     edit = reverse("measures:report_edit", kwargs={"pk": report.pk})

@@ -30,9 +30,6 @@ class MultipleEvidenceField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        most = settings.EVIDENCE_PER_REPORT_MAX_FILES
-        if len(files) > most:
-            raise ValidationError(f"每筆填報最多 {most} 個佐證檔案。", code="too_many")
         inspected, errors = [], []
         for upload in files:
             try:
@@ -124,7 +121,10 @@ class ProgressReportForm(forms.Form):
         count, total = len(kept) + len(new), sum(kept) + sum(info.size for _upload, info in new)
         most_files, most_bytes = settings.EVIDENCE_PER_REPORT_MAX_FILES, settings.EVIDENCE_PER_REPORT_MAX_BYTES
         if count > most_files:
-            self.add_error("evidence", f"每筆填報最多 {most_files} 個佐證檔案；此筆已有 {len(kept)} 個，這次最多再加 {most_files - len(kept)} 個。")
+            self.add_error(
+                "evidence",
+                f"每筆填報最多 {most_files} 個佐證檔案；此筆已有 {len(kept)} 個，這次最多再加 {most_files - len(kept)} 個。",
+            )
         elif total > most_bytes:
             self.add_error(
                 "evidence",
