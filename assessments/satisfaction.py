@@ -21,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Count, Window
+
 from diagnosis.models import Plan
 
 from .models import PetitionTally, SatisfactionSurvey, SurveyResult
@@ -212,8 +214,6 @@ def satisfaction_summary(plan: Plan) -> SatisfactionSummary:
 
 def latest_survey(*, plan_id):
     """The plan's latest survey, with how many surveys the plan has (`survey_count`)."""
-    from django.db.models import Count, Window
-
     return SatisfactionSurvey.objects.filter(plan_id=plan_id).annotate(survey_count=Window(Count("pk"))).latest_first()[:1]
 
 

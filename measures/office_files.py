@@ -39,7 +39,6 @@ _OLE2_STREAMS: tuple[tuple[str, str], ...] = (
 )
 
 
-
 def zip_office_kind(upload: UploadedFile) -> str | None:
     """OOXML (docx/xlsx/pptx) or ODF (odt/ods/odp) inside a ZIP; None for any other ZIP."""
     with zipfile.ZipFile(upload) as archive:

@@ -22,6 +22,7 @@ from diagnosis.models.units import units_in_tree_order
 from measures.models import Measure, PlannedProgress, ProgressReport
 from measures.models.measures import carrying_pairs, plan_unit_ids, unit_links
 from measures.status import (
+    STATUS_ORDER,
     MeasureFacts,
     MeasureStatus,
     ReportSummary,
@@ -81,8 +82,6 @@ class StatusCounts:
         return None if not self.total else self.done / self.total * 100
 
     def ordered(self) -> list[tuple[Status, int]]:
-        from measures.status import STATUS_ORDER
-
         return [(status, self.counts[status]) for status in STATUS_ORDER]
 
 

@@ -29,6 +29,7 @@ from measures.exporters import Form1Exporter, Form2Exporter
 from measures.importers import TEMPLATE_HEADERS, import_measures
 from measures.models import Measure
 from measures.models.measures import MeasureLeadUnit, MeasureSupportUnit
+from measures.progress import PlanProgress
 from sq_portal.sheets import OdsRenderer, XlsxRenderer
 from sq_portal.sheets.model import Row
 
@@ -218,8 +219,6 @@ def all_cases(plan: Plan, quick: bool, out: Callable[[str], None], explain: bool
 
 def proposals(plan: Plan, repeat: int) -> Case:
     """What opening a 管制考核 proposes: every measure 逾期, 落後 or 待填報 as of the date."""
-    from measures.progress import PlanProgress
-
     as_of = date(plan.start_date.year, 5, 31)
 
     def propose():

@@ -8,14 +8,14 @@ from django.views.decorators.http import require_safe
 from diagnosis.access import memberships_of, newest_plan_for_user, plan_access
 from diagnosis.models import Membership
 
+from .dashboard import render_plan_dashboard
+
 
 @login_required
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Staff and viewers: the dashboard of the newest plan they may see. Unit heads: their unit's dashboard.
     Anyone else: an explanation."""
-    from assessments.views.dashboard import render_plan_dashboard
-
     memberships = memberships_of(request.user)
     reads_plans = request.user.is_superuser or any(
         m.role in (Membership.Role.STAFF, Membership.Role.VIEWER) for m in memberships

@@ -1,5 +1,7 @@
 """定期管制考核 pages: the list, opening a review, recording decisions, closing it, its 管制表."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -132,7 +134,5 @@ def review_export(request: HttpRequest, year: int, pk: int, extension: str = "xl
     exporter = ControlSheetExporter(_review(access, pk))
     renderer = RENDERERS[extension]()
     response = HttpResponse(renderer.render(exporter), content_type=renderer.content_type)
-    from urllib.parse import quote
-
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(exporter.filename(renderer.extension))}"
     return response

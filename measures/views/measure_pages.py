@@ -254,6 +254,4 @@ def _int_or_404(value: str) -> int:
 
 
 def _plan_url(access) -> str:
-    from django.urls import reverse
-
     return reverse("measures:plan", kwargs={"year": access.plan.year})
