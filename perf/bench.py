@@ -124,9 +124,8 @@ def run_bench(*, plan: Plan, quick: bool, out: Callable[[str], None], explain: b
 def written_tables() -> list[str]:
     """The tables a run writes to and rolls back: the 附表1 rows and the import's measures, their unit links
     and history rows, the bench's user and its session."""
-    written = {Measure, Measure.history.model, MeasureLeadUnit, MeasureSupportUnit, get_user_model(), Session}
-    introspection = connection.introspection
-    return [table for table in introspection.django_table_names() if introspection.installed_models([table]) & written]
+    written = [Measure, Measure.history.model, MeasureLeadUnit, MeasureSupportUnit, get_user_model(), Session]
+    return [model._meta.db_table for model in written]  # Django's documented Model _meta API
 
 
 def vacuum() -> None:

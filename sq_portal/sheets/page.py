@@ -13,7 +13,6 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
 from itertools import accumulate
 
 from .model import Exporter, layout
@@ -57,7 +56,6 @@ def text_width(points: float) -> float:
     return min(points, points / DIGIT * 5.25 + 3.75) - CELL_PADDING
 
 
-@cache
 def _em(token: str) -> float:
     total = 0.0
     for ch in token:
