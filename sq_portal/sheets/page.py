@@ -246,11 +246,16 @@ def _fit_spans(rows: list[PrintRow], widths: list[float]) -> None:
     """A span over several rows that needs more room than they have makes its last row taller."""
     for index, row in enumerate(rows):
         for span in row.spans:
-            if span.rows > 1:
-                covered = rows[index : index + span.rows]
-                missing = _need(span, widths) - sum(r.height for r in covered)
-                if missing > 0:
-                    covered[-1].height += missing
+            _grow_to_fit(rows, index, span, widths)
+
+
+def _grow_to_fit(rows: list[PrintRow], index: int, span: Span, widths: list[float]) -> None:
+    """The last of the rows `span` (starting at row `index`) covers grows by what its text needs beyond them."""
+    if span.rows > 1:
+        covered = rows[index : index + span.rows]
+        missing = _need(span, widths) - sum(r.height for r in covered)
+        if missing > 0:
+            covered[-1].height += missing
 
 
 def _paginate(rows: list[PrintRow], first: int, capacity: float, widths: list[float]) -> list[int]:
@@ -298,8 +303,4 @@ def _cut_spans(rows: list[PrintRow], start: int, cut: int, widths: list[float]) 
     first.spans.sort(key=lambda s: s.column)
     first.height = max(first.height, _row_height(first, widths))
     for span in first.spans:
-        if span.rows > 1:
-            covered = rows[cut : cut + span.rows]
-            missing = _need(span, widths) - sum(r.height for r in covered)
-            if missing > 0:
-                covered[-1].height += missing
+        _grow_to_fit(rows, cut, span, widths)
