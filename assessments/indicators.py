@@ -11,11 +11,12 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from assessments.models.training import CountsAs, TrainingSession, attendance_total_subquery, counts_as_for_unit
 from diagnosis.models import Unit
 from measures.models import Indicator, IndicatorActual, Measure
 from measures.progress import COUNTED_REPORT_STATUSES, default_as_of, end_of_day
 from measures.status import achievement_rate, month_start
+
+from .models.training import CountsAs, TrainingSession, attendance_total_subquery, counts_as_for_unit
 
 FROM_TRAINING = "由教育訓練紀錄自動計算"
 

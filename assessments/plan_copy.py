@@ -25,10 +25,11 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from simple_history.utils import bulk_create_with_history
 
-from assessments.models import ControlReview, TeamMember
 from diagnosis.models import Criterion, Dimension, FocusPoint, Item, Milestone, Plan
 from measures.models import Evidence, Indicator, IndicatorActual, Measure, PlannedProgress, ProgressReport
 from measures.models.measures import MeasureLeadUnit, MeasureSupportUnit
+
+from .models import ControlReview, TeamMember
 
 
 class PlanCopyError(Exception):

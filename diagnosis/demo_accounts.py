@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from diagnosis.models import Membership, Unit
+from .models import Membership, Unit
 
 DEMO_PASSWORD = "sq-demo-106"
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
-from diagnosis.models import Unit
-from diagnosis.models.units import tree_order_segment
+from .models import Unit
+from .models.units import tree_order_segment
 
 
 @transaction.atomic

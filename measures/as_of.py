@@ -6,8 +6,9 @@ from datetime import date
 from django.http import HttpRequest
 
 from diagnosis.models import Plan
-from measures.progress import default_as_of
 from sq_portal.roc_dates import RocDateError, format_roc, parse_roc
+
+from .progress import default_as_of
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,10 @@ import yaml
 from django.db import transaction
 
 from diagnosis.models import Criterion, Dimension, FocusPoint, Item, Milestone, Plan, Unit
-from measures.measure_writes import measure_create
-from measures.models import Measure
-from measures.unit_names import UnitNameError, UnitNameIndex
+
+from .measure_writes import measure_create
+from .models import Measure
+from .unit_names import UnitNameError, UnitNameIndex
 
 ONGOING = "ongoing"
 

@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from diagnosis.models import Plan, Unit
 from diagnosis.models.units import units_in_tree_order
-from measures.models import Measure, PlannedProgress, ProgressReport
-from measures.models.measures import carrying_pairs, plan_unit_ids, unit_links
-from measures.status import (
+
+from .models import Measure, PlannedProgress, ProgressReport
+from .models.measures import carrying_pairs, plan_unit_ids, unit_links
+from .status import (
     STATUS_ORDER,
     MeasureFacts,
     MeasureStatus,

@@ -14,9 +14,10 @@ from datetime import date
 from typing import NamedTuple
 
 from diagnosis.models import Plan, Unit
-from measures.models import Measure, ProgressReport
-from measures.models.measures import unit_links, unit_links_in_plan
-from measures.progress import (
+
+from .models import Measure, ProgressReport
+from .models.measures import unit_links, unit_links_in_plan
+from .progress import (
     NO_REPORTS,
     StatusCounts,
     by_measure_planned,
@@ -24,7 +25,7 @@ from measures.progress import (
     planned_progress_query,
     report_summaries,
 )
-from measures.status import MeasureStatus, measure_status
+from .status import MeasureStatus, measure_status
 
 ROLE_LEAD, ROLE_SUPPORT = "主辦", "協辦"
 ROLE_ALL = {Measure.Source.FORM2: "各單位", Measure.Source.FORM1: "本機關"}  # carried as 各單位 / as the 機關 itself

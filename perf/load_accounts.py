@@ -17,7 +17,8 @@ from django.db import transaction
 
 from diagnosis.models import Membership, Plan, Unit
 from measures.models import Measure, ProgressReport
-from perf.scale_data import AGENCY_CODE
+
+from .scale_data import AGENCY_CODE
 
 SLOTS_PER_HEAD = 120
 

@@ -4,10 +4,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 
-from assessments.forms.proposals import UnitChoiceField, organization_units
-from assessments.models import Commendation, ControlReview, CourtesyTest
 from sq_portal.fields import NoNullCharField, RocDateField, clean_text
 from sq_portal.roc_dates import format_roc
+
+from ..models import Commendation, ControlReview, CourtesyTest
+from .proposals import UnitChoiceField, organization_units
 
 
 class ReviewChoiceField(forms.ModelChoiceField):

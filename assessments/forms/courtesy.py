@@ -4,11 +4,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from assessments.forms.proposals import UnitChoiceField, organization_units
-from assessments.forms.reviews import REVIEW_ROW_WIDGETS, ReviewRowForm
-from assessments.models import ReviewCourtesyItem
 from sq_portal.fields import NoNullCharField, RocDateField, clean_text
 from sq_portal.roc_dates import format_roc
+
+from ..models import ReviewCourtesyItem
+from .proposals import UnitChoiceField, organization_units
+from .reviews import REVIEW_ROW_WIDGETS, ReviewRowForm
 
 SCORE_MESSAGES = {
     "invalid": "請輸入 0 到 100 的分數。",

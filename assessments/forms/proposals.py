@@ -4,10 +4,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from assessments.models import Proposal
-from assessments.models.proposals import TRANSITIONS
 from diagnosis.models import Unit
 from sq_portal.fields import NoNullCharField, clean_text
+
+from ..models import Proposal
+from ..models.proposals import TRANSITIONS
 
 
 def organization_units(plan):

@@ -2,10 +2,11 @@
 
 from django import forms
 
-from assessments.models import ReviewItem
 from measures.forms.fields import units_for_plan
 from sq_portal.fields import RocDateField, clean_text
 from sq_portal.roc_dates import format_roc
+
+from ..models import ReviewItem
 
 
 class ReviewOpenForm(forms.Form):

@@ -8,10 +8,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 
-from assessments.models import SatisfactionSurvey, SurveyResult
-from assessments.survey_writes import PetitionFigures, ResultFigures
 from sq_portal.fields import RocDateField, clean_text
 from sq_portal.roc_dates import ROC_OFFSET
+
+from ..models import SatisfactionSurvey, SurveyResult
+from ..survey_writes import PetitionFigures, ResultFigures
 
 COUNT_ERRORS = {
     "invalid": "請填整數。",

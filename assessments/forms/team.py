@@ -5,10 +5,11 @@ from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 
-from assessments.models import TeamMember
-from assessments.team_writes import ONE_CONVENER
 from diagnosis.models import Unit
 from sq_portal.fields import NoNullCharField, clean_text
+
+from ..models import TeamMember
+from ..team_writes import ONE_CONVENER
 
 NUL_MESSAGE = NoNullCharField.default_error_messages["null_characters_not_allowed"]
 

@@ -8,13 +8,14 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from assessments.models import TrainingAttendance, TrainingSession
-from assessments.models.training import UNIT_COUNTS_AS, counts_as_for_unit
 from diagnosis.models import Unit
 from measures.forms.measure_forms import plan_months
 from measures.models import Indicator
 from sq_portal.fields import RocDateField, clean_text
 from sq_portal.roc_dates import format_roc
+
+from ..models import TrainingAttendance, TrainingSession
+from ..models.training import UNIT_COUNTS_AS, counts_as_for_unit
 
 
 def attendance_units(plan) -> list[Unit]:

@@ -12,12 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from assessments.forms.commendations import CommendationForm
 from diagnosis.access import PlanAccess, get_plan_for_user
 from sq_portal.lookups import one_or_none
 from sq_portal.roc_dates import format_roc
 
 from ..commendation_writes import CommendationError, commendation_delete, commendation_record, commendation_update
+from ..forms.commendations import CommendationForm
 from ..models import Commendation
 from .confirm import confirm_delete_page
 

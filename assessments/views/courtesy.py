@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from assessments.forms.courtesy import CourtesyTestForm
 from diagnosis.access import PlanAccess, get_plan_for_user
 from sq_portal.roc_dates import format_roc
 
@@ -23,6 +22,7 @@ from ..courtesy_writes import (
     courtesy_test_record,
     courtesy_test_update,
 )
+from ..forms.courtesy import CourtesyTestForm
 from ..models import CourtesyTest
 from .confirm import confirm_delete_page
 

@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from assessments.indicators import indicator_actuals, training_summary
 from diagnosis.access import PlanAccess, get_plan_for_user, get_unit_for_user, unit_plan_for
 from diagnosis.framework_tree import plan_framework
 from diagnosis.score_reads import diagnosis_summary
@@ -20,6 +19,7 @@ from measures.unit_progress import unit_progress
 
 from ..adoption import proposal_summary
 from ..charts import status_bar
+from ..indicators import indicator_actuals, training_summary
 from ..satisfaction import satisfaction_summary
 
 

@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from assessments.plan_copy import PlanCopyError, plan_copy, plan_copy_preview
 from diagnosis.access import get_plan_for_user
 from diagnosis.models import Plan
+
+from ..plan_copy import PlanCopyError, plan_copy, plan_copy_preview
 
 
 @login_required

@@ -18,18 +18,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from assessments.forms.proposals import (
-    ProposalDecisionForm,
-    ProposalFilterForm,
-    ProposalForm,
-    organization_units,
-)
 from diagnosis.access import PlanAccess, get_plan_for_user
 from diagnosis.models import Unit
 from sq_portal.lookups import one_or_none
 from sq_portal.roc_dates import format_roc
 
 from ..adoption import adoption_table
+from ..forms.proposals import (
+    ProposalDecisionForm,
+    ProposalFilterForm,
+    ProposalForm,
+    organization_units,
+)
 from ..models import Proposal
 from ..proposal_writes import (
     ProposalError,

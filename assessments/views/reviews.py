@@ -9,14 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from assessments.forms.courtesy import COURTESY_PREFIX, ReviewCourtesyItemFormSet
-from assessments.forms.reviews import ReviewItemFormSet, ReviewOpenForm
 from diagnosis.access import PlanAccess, get_plan_for_user
 from measures.progress import default_as_of
 from sq_portal.lookups import one_or_none
 from sq_portal.sheets import RENDERERS
 
 from ..exporters import ControlSheetExporter
+from ..forms.courtesy import COURTESY_PREFIX, ReviewCourtesyItemFormSet
+from ..forms.reviews import ReviewItemFormSet, ReviewOpenForm
 from ..models import ControlReview
 from ..models.reviews import plan_reviews
 from ..review_writes import ReviewError, review_close, review_items_save, review_open

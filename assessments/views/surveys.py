@@ -16,14 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from assessments.forms.surveys import (
-    PetitionEntryForm,
-    PetitionMonthForm,
-    SurveyForm,
-    SurveyResultsForm,
-    SurveyUploadForm,
-    format_roc_month,
-)
 from diagnosis.access import PlanAccess, get_plan_for_user
 from diagnosis.models import Unit
 from measures.importers import max_import_bytes
@@ -31,6 +23,14 @@ from sq_portal.lookups import one_or_none
 from sq_portal.sheets import XlsxRenderer
 
 from ..charts import rate_trend_chart
+from ..forms.surveys import (
+    PetitionEntryForm,
+    PetitionMonthForm,
+    SurveyForm,
+    SurveyResultsForm,
+    SurveyUploadForm,
+    format_roc_month,
+)
 from ..models import PetitionTally, SatisfactionSurvey
 from ..satisfaction import Trend, plan_petition_analysis, plan_trend, survey_figures
 from ..survey_imports import SurveyImportError, SurveyResultTemplate, import_survey_results

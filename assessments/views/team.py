@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from assessments.forms.team import TeamMemberForm
 from diagnosis.access import PlanAccess, get_plan_for_user
 from sq_portal.lookups import one_or_none
 from sq_portal.sheets import RENDERERS
 
+from ..forms.team import TeamMemberForm
 from ..models import TeamMember
 from ..team_exporter import TeamExporter
 from ..team_writes import TeamError, team_member_move, team_member_remove, team_member_save

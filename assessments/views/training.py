@@ -13,17 +13,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from assessments.forms.training import (
+from diagnosis.access import PlanAccess, get_plan_for_user
+from sq_portal.lookups import one_or_none
+from sq_portal.roc_dates import format_roc
+
+from ..forms.training import (
     AttendanceForm,
     TrainingFilterForm,
     TrainingSessionForm,
     attendance_units,
 )
-from assessments.indicators import FROM_TRAINING
-from diagnosis.access import PlanAccess, get_plan_for_user
-from sq_portal.lookups import one_or_none
-from sq_portal.roc_dates import format_roc
-
+from ..indicators import FROM_TRAINING
 from ..models import TrainingAttendance, TrainingSession
 from ..models.training import attendance_total_subquery
 from ..training_writes import training_attendance_save, training_session_delete, training_session_save

@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 
-from diagnosis.access import PlanAccess, get_plan_for_user
+from ..access import PlanAccess, get_plan_for_user
 
 
 def plan_access_for(request: HttpRequest, year: int) -> PlanAccess:

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET
 
 from diagnosis.models import Plan
 from diagnosis.models.units import could_be_unit_code
-from measures.progress import PlanProgress, default_as_of
 from sq_portal.roc_dates import format_roc
 from sq_portal.sheets.model import looks_like_formula
+
+from ..progress import PlanProgress, default_as_of
 
 FIELDS = [
     ("dimension", "構面"),

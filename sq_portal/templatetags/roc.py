@@ -10,7 +10,7 @@ from typing import Any
 
 from django import template
 
-from sq_portal.roc_dates import format_roc
+from ..roc_dates import format_roc
 
 register = template.Library()
 
