@@ -1,9 +1,13 @@
 """年度計畫與其重要期程。"""
 
-from django.core.validators import MaxValueValidator
+import calendar
+from datetime import date
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Length
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -12,6 +16,13 @@ from sq_portal.roc_dates import format_roc
 from .people import ReadingScope
 
 ROC_OFFSET = 1911
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by `months` months, kept within the month (1/31 + 1 month = 2/28)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class PlanQuerySet(models.QuerySet):
@@ -70,6 +81,18 @@ class Plan(models.Model):
         default=10,
         help_text=_("實際進度低於預定進度達此百分點數時列為落後。"),
     )
+    report_due_day = models.PositiveSmallIntegerField(
+        _("每月填報期限（次月幾日）"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("某月的進度應於次月此日（含）前送出；逾期送出者標示為逾時填報。"),
+    )
+    closing_date = models.DateField(
+        _("結算日"),
+        null=True,
+        blank=True,
+        help_text=_("此日（含）前各單位仍可填報及修正本年度進度（包括 12 月份）；此日後年度結算，數據不再變動。空白時為計畫迄日後一個月。"),
+    )
     courtesy_pass_score = models.PositiveSmallIntegerField(
         _("電話禮貌測試及格分數"),
         default=80,
@@ -91,10 +114,32 @@ class Plan(models.Model):
             models.UniqueConstraint(fields=["organization", "year"], name="plan_one_per_organization_year", violation_error_message=_("此機關已有該年度的計畫。")),
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="plan_end_after_start", violation_error_message=_("執行期程迄日不可早於起日。")),
             models.CheckConstraint(condition=Q(year__gte=1), name="plan_year_roc", violation_error_message=_("年度須為民國 1 年以後。")),
+            models.CheckConstraint(
+                condition=Q(closing_date__isnull=True) | Q(closing_date__gte=F("end_date")),
+                name="plan_closes_after_end",
+                violation_error_message=_("結算日不可早於計畫執行期程迄日。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(report_due_day__gte=1, report_due_day__lte=28),
+                name="plan_report_due_day_in_month",
+                violation_error_message=_("每月填報期限須為 1 至 28 日。"),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def closes_on(self) -> date:
+        """結算日: the day after which the year's reports no longer change (by default one month after the end)."""
+        return self.closing_date or add_months(self.end_date, 1)
+
+    def is_closed(self, today: date | None = None) -> bool:
+        return (today or timezone.localdate()) > self.closes_on
+
+    def report_due_on(self, month: date) -> date:
+        """The day the report for `month` (any day of it) is due: `report_due_day` of the next month."""
+        return add_months(month.replace(day=1), 1).replace(day=self.report_due_day)
 
     @property
     def period_display(self) -> str:

@@ -66,6 +66,12 @@ class ProgressReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("填報人")
     )
     submitted_at = models.DateTimeField(_("送出時間"), null=True, blank=True)
+    first_submitted_at = models.DateTimeField(
+        _("首次送出時間"), null=True, blank=True, help_text=_("第一次送出的時間；退回後再送出不改變。")
+    )
+    sent_late = models.BooleanField(
+        _("逾時填報"), default=False, help_text=_("首次送出晚於該月份的填報期限（計畫所定次月某日）。")
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("審核人")
     )
