@@ -25,6 +25,11 @@ def portal(request: HttpRequest) -> dict:
         "commendations": nav_plan is not None and (
             user.is_superuser or bool(head_units) or any(m.role == Membership.Role.STAFF for m in memberships)
         ),
+        # 計畫設定 is for 研考承辦 of the plan's organisation (PlanAccess.can_edit, from the roles already read).
+        "plan_settings": nav_plan is not None and (
+            user.is_superuser
+            or any(m.role == Membership.Role.STAFF and nav_plan.organization.is_within(m.unit) for m in memberships)
+        ),
         "roles": "、".join(f"{m.unit.name}{m.get_role_display()}" for m in memberships),
     }
     return context

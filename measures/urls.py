@@ -7,6 +7,7 @@ app_name = "measures"
 urlpatterns = [
     path("plans/<int:year>/", plans.plan_tree, name="plan"),
     path("plans/<int:year>/reports/", reports.plan_reports, name="plan_reports"),
+    path("plans/<int:year>/settings/", plans.plan_settings, name="plan_settings"),
     path("plans/<int:year>/forms/<int:form>.<str:extension>", forms.form_download, name="form_download"),
     path("plans/<int:year>/import/", imports.import_page, name="import"),
     path("plans/<int:year>/import/template.xlsx", imports.import_template, name="import_template"),

@@ -28,6 +28,8 @@ MATRIX = {
     "password_change_done": ("none", "302 200 200 200 200", "302 405 405 405 405"),
     "measures:plan": ("year", "302 200 200 200 200", "302 405 405 405 405"),
     "measures:plan_reports": ("year", "302 200 200 403 403", "302 405 405 405 405"),
+    # 計畫設定: 研考承辦 only; an empty POST is answered with the form's errors (200), nothing saved.
+    "measures:plan_settings": ("year", "302 200 403 403 403", "302 200 403 403 403"),
     "measures:form_download": ("form", "302 200 200 200 200", "302 405 405 405 405"),
     "measures:import": ("year", "302 200 403 403 403", "302 400 403 403 403"),
     "measures:import_template": ("year", "302 200 403 403 403", "302 405 405 405 405"),

@@ -220,6 +220,26 @@ def test_the_machinery_forms(client, user, plan_106, url, fields, model, values)
             no_raw_markup(response.content.decode(), value)
 
 
+PLAN_SETTINGS = ["closing_date", "report_due_day", "lag_threshold", "courtesy_pass_score"]
+
+
+@SETTINGS
+@given(values=st.lists(st.one_of(HOSTILE, st.integers(-10**30, 10**30).map(str)), min_size=4, max_size=4))
+def test_the_plan_settings_form(client, user, plan_106, values):
+    from diagnosis.models import Plan
+
+    client.force_login(user("secretariat"))
+    stored = Plan.objects.filter(pk=plan_106.pk).values_list(*PLAN_SETTINGS)
+    before = stored.get()
+    data = dict(zip(PLAN_SETTINGS, values, strict=True))
+    response = client.post(reverse("measures:plan_settings", kwargs={"year": 106}), data)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert stored.get() == before
+        for value in values:
+            no_raw_markup(response.content.decode(), value)
+
+
 @pytest.mark.parametrize("org", ["\x00", "shilin\x00", "\x00baked-read-0", "士林", "<b>", "a b", "x" * 5000])
 def test_an_organisation_code_that_cannot_be_one_is_a_404_not_a_500(client, user, plan_106, org):
     """?org= names a unit by its code, a slug. PostgreSQL refuses a NUL in a query (an error, where SQLite finds

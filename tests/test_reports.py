@@ -198,7 +198,7 @@ def test_a_unit_head_withdraws_and_deletes(client, user, measure, pdf_file, evid
         ({"progress": "六十"}, "progress", "請輸入 0 到 100 的整數。"),
         ({"narrative": "   "}, "narrative", "這個欄位是必須的。"),
         ({"narrative": None}, "narrative", "這個欄位是必須的。"),
-        ({"period": "2018-01-01"}, "period", "選擇有效的選項"),
+        ({"period": "2018-01-01"}, "period", "填報月份須在計畫執行期程（106年1月至106年12月）內，請從清單中選擇。"),
     ],
 )
 def test_bad_values_get_chinese_errors_and_write_nothing(client, user, measure, changes, field, message):

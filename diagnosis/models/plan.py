@@ -130,12 +130,27 @@ class Plan(models.Model):
         return self.title
 
     @property
+    def default_closes_on(self) -> date:
+        """The 結算日 when none is set: one month after the plan's end."""
+        return add_months(self.end_date, 1)
+
+    @property
     def closes_on(self) -> date:
         """結算日: the day after which the year's reports no longer change (by default one month after the end)."""
-        return self.closing_date or add_months(self.end_date, 1)
+        return self.closing_date or self.default_closes_on
 
     def is_closed(self, today: date | None = None) -> bool:
         return (today or timezone.localdate()) > self.closes_on
+
+    @property
+    def has_ended(self) -> bool:
+        """Today is after the plan's period (whether or not the year is closed yet)."""
+        return timezone.localdate() > self.end_date
+
+    @property
+    def is_settling(self) -> bool:
+        """The period is over and the year not yet closed: units still file and correct its reports."""
+        return self.has_ended and not self.is_closed()
 
     def report_due_on(self, month: date) -> date:
         """The day the report for `month` (any day of it) is due: `report_due_day` of the next month."""

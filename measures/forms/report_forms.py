@@ -68,7 +68,12 @@ class ProgressReportForm(forms.Form):
         self.indicators = list(indicators)
         unit_ids = [u.pk for u in units]
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=unit_ids).in_tree_order()
-        self.fields["period"].choices = [(m.isoformat(), format_roc(m, "month")) for m in plan_months(measure.plan)]
+        plan = measure.plan
+        self.fields["period"].choices = [(m.isoformat(), format_roc(m, "month")) for m in plan_months(plan)]
+        self.fields["period"].error_messages["invalid_choice"] = (
+            f"填報月份須在計畫執行期程（{format_roc(plan.start_date, 'month')}至{format_roc(plan.end_date, 'month')}）內，"
+            "請從清單中選擇。"
+        )
         if report is not None:
             # The unit and month of an existing report are fixed; only its content changes.
             self.fields["unit"].disabled = True

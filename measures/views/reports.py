@@ -1,10 +1,16 @@
-"""Monthly progress reports: a unit reports, edits, withdraws; staff review; evidence only through access checks."""
+"""Monthly progress reports: a unit reports, edits, withdraws; staff review; evidence only through access checks.
+
+After the plan's 結算日 every change is refused (`check_year_open`): the pages say why in a message and send the
+user back to what they were looking at; nothing changes."""
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
@@ -15,6 +21,7 @@ from ..forms.report_forms import ProgressReportForm, ReviewForm
 from ..models import ProgressReport
 from ..report_writes import (
     ReportStateError,
+    check_year_open,
     evidence_delete,
     report_delete,
     report_review,
@@ -33,6 +40,22 @@ def _default_period(plan):
     return month
 
 
+def _refused_when_closed(request: HttpRequest, plan) -> bool:
+    """True, with the reason as a message, when the plan's year is closed (after its 結算日)."""
+    try:
+        check_year_open(plan)
+    except ReportStateError as error:
+        messages.error(request, str(error))
+        return True
+    return False
+
+
+def _measure_page(plan, measure_id: int) -> str:
+    """The measure's page under its own plan (?org=: a reader of several plans of the year gets this one)."""
+    page = reverse("measures:measure", kwargs={"year": plan.year, "pk": measure_id})
+    return f"{page}?{urlencode({'org': plan.organization.code})}"
+
+
 @login_required
 def report_new(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
@@ -40,6 +63,8 @@ def report_new(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     units = units_carrying(access, measure)
     if not units or measure.retired_at:
         raise PermissionDenied("您的單位不負責此措施，不能填報。")
+    if _refused_when_closed(request, access.plan):
+        return redirect(_measure_page(access.plan, measure.pk))
     form = ProgressReportForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -72,7 +97,8 @@ def report_new(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report, access = get_report_for_user(request.user, pk)
-    review_form = ReviewForm() if access.can_edit and report.status == report.Status.SUBMITTED else None
+    reviewable = access.can_edit and report.status == report.Status.SUBMITTED and not report.measure.plan.is_closed()
+    review_form = ReviewForm() if reviewable else None
     return render(
         request,
         "measures/report_detail.html",
@@ -99,6 +125,8 @@ def _own_report(request, pk) -> tuple[ProgressReport, object]:
 @login_required
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report, access = _own_report(request, pk)
+    if _refused_when_closed(request, report.measure.plan):
+        return redirect("measures:report", pk=report.pk)
     if not report.is_editable_by_unit:
         raise PermissionDenied("此填報已核可，不能再修改。")
     measure = report.measure
@@ -160,7 +188,7 @@ def report_delete_page(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
         return redirect("measures:report", pk=report.pk)
     messages.success(request, "已刪除草稿。")
-    return redirect("measures:measure", year=report.measure.plan.year, pk=report.measure_id)
+    return redirect(_measure_page(report.measure.plan, report.measure_id))
 
 
 @login_required
@@ -168,6 +196,8 @@ def report_delete_page(request: HttpRequest, pk: int) -> HttpResponse:
 def report_review_page(request: HttpRequest, pk: int) -> HttpResponse:
     report, access = get_report_for_user(request.user, pk)
     access.require_edit()
+    if _refused_when_closed(request, report.measure.plan):
+        return redirect("measures:report", pk=report.pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         return render(
@@ -217,9 +247,11 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("只有填報單位可以刪除佐證資料。")
     try:
         evidence_delete(evidence=evidence, user=request.user)
-        messages.success(request, f"已刪除佐證資料「{evidence.original_name}」。")
     except ReportStateError as error:
+        # The report can no longer change (accepted, or the year closed): back to the report, not its form.
         messages.error(request, str(error))
+        return redirect("measures:report", pk=evidence.report_id)
+    messages.success(request, f"已刪除佐證資料「{evidence.original_name}」。")
     return redirect("measures:report_edit", pk=evidence.report_id)
 
 
