@@ -101,7 +101,7 @@ def test_reports_move_measures_through_their_statuses(plan_106):
     PlannedProgress.objects.create(measure=measure, month=date(2017, 5, 1), percent=50)
     as_of = date(2017, 5, 31)
     assert PlanProgress.load(plan_106, as_of).status[measure.pk].status == Status.LAGGING
-    may = sent(measure, "shilin-secretariat", date(2017, 5, 1), 45, day=date(2017, 5, 30))
+    sent(measure, "shilin-secretariat", date(2017, 5, 1), 45, day=date(2017, 5, 30))
     progress = PlanProgress.load(plan_106, as_of)
     assert progress.status[measure.pk].status == Status.IN_PROGRESS
     # Each carrying unit has its own status: 天母 has reported nothing against the plan.
