@@ -32,8 +32,10 @@ def sent(measure, unit_code, period, progress, day=None):
     )
 
 
-def test_a_past_plan_is_seen_as_of_its_last_day(plan_106):
-    assert default_as_of(plan_106, today=date(2026, 11, 26)) == date(2017, 12, 31)
+def test_a_closed_plan_is_seen_as_of_its_closing_date_and_an_open_one_as_of_today(plan_106):
+    plan_106.closing_date = None  # the default: a month after the plan's end, 107/01/31
+    assert default_as_of(plan_106, today=date(2026, 11, 26)) == date(2018, 1, 31)
+    assert default_as_of(plan_106, today=date(2018, 1, 10)) == date(2018, 1, 10)  # December's reports coming in
     assert default_as_of(plan_106, today=date(2017, 5, 31)) == date(2017, 5, 31)
     assert default_as_of(plan_106, today=date(2016, 5, 31)) == date(2017, 1, 1)
 
@@ -41,8 +43,9 @@ def test_a_past_plan_is_seen_as_of_its_last_day(plan_106):
 def test_the_seed_plan_as_it_stood_on_106_05_31(plan_106):
     progress = PlanProgress.load(plan_106, date(2017, 5, 31))
     counts = progress.counts_for(progress.measures)
-    # 23 賡續辦理 rows of 附表1 miss their May report; the other 14 have not started.
-    assert (counts.count(Status.REPORT_DUE), counts.count(Status.NOT_STARTED), counts.total) == (23, 14, 37)
+    # Every row of the seed reports monthly (23 賡續辦理, 14 without a deadline) and none has sent April's,
+    # due on 5/5: all 37 are 待填報, none is 未開始 as if all were well.
+    assert (counts.count(Status.REPORT_DUE), counts.count(Status.NOT_STARTED), counts.total) == (37, 0, 37)
 
 
 @pytest.mark.parametrize("username", ["secretariat", "viewer"])
@@ -54,13 +57,13 @@ def test_staff_and_viewers_see_the_plan_dashboard(client, user, username):
     assert "以 <strong>106年5月31日</strong> 為基準，列管措施 37 項" in html
     assert "基礎服務（200 分）" in html and "開放創新（100 分）" in html
     assert "天母派出所" in html and "<svg" in html
-    assert 'role="img" aria-label="全計畫：未開始 14 項、待填報 23 項"' in html
+    assert 'role="img" aria-label="全計畫：待填報 37 項"' in html
 
 
 @pytest.mark.parametrize(
     ("as_of", "message"),
     [
-        ("107/03/01", "檢視基準日 107/03/01 不在計畫執行期程（106/01/01至106/12/31）內；改為顯示 106/12/31 的進度。"),
+        ("105/12/31", "檢視基準日 105/12/31 不在計畫執行期程至結算日（106/01/01至"),
         ("106/02/29", "106/02/29 不是有效的日期"),
         ("<script>", "檢視基準日「&lt;script&gt;」無法使用"),
         ("x" * 500, "無法使用"),
@@ -97,11 +100,10 @@ def test_reports_move_measures_through_their_statuses(plan_106):
     # Each carrying unit has its own status: 天母 has reported nothing against the plan.
     tianmu = Unit.objects.get(code="shilin-tianmu")
     assert progress.unit_status[(measure.pk, tianmu.pk)].status == Status.LAGGING
-    sent(measure, "shilin-secretariat", date(2017, 6, 1), 100, day=date(2017, 6, 15))
-    may.progress = 45
-    assert PlanProgress.load(plan_106, as_of).status[measure.pk].status == Status.IN_PROGRESS  # sent later
-    assert PlanProgress.load(plan_106, date(2017, 6, 15)).status[measure.pk].status == Status.DONE
-    assert PlanProgress.load(plan_106, date(2017, 6, 14)).status[measure.pk].status == Status.IN_PROGRESS
+    sent(measure, "shilin-secretariat", date(2017, 6, 1), 100, day=date(2017, 7, 15))
+    assert PlanProgress.load(plan_106, as_of).status[measure.pk].status == Status.IN_PROGRESS  # June's: a later month
+    # A report counts toward its month whenever it was sent: June's, sent late on 7/15, shows as of 6/14.
+    assert PlanProgress.load(plan_106, date(2017, 6, 14)).status[measure.pk].status == Status.DONE
     assert PlanProgress.load(plan_106, date(2017, 10, 1)).status[measure.pk].status == Status.DONE
 
 
@@ -206,21 +208,28 @@ def test_the_unit_dashboard_costs_the_same_queries_with_more_reports(client, use
         client.get(url)
 
 
-def test_it_finds_the_units_carrying_each_measure_as_the_sql_rule_does(plan_106):
-    # 附表1 measures for 各分局、大隊、隊 fall to the precinct itself; 附表2's 各單位 to every other unit.
-    # PlanProgress and Measure.is_carried_by share measures.models.measures.carries; MeasureQuerySet.carried_by
-    # writes the rule in SQL, so it is the independent check.
-    form1 = plan_106.measures.filter(source="form1").order_by("pk").first()
-    Measure.objects.filter(pk=form1.pk).update(all_units=True)
+def test_every_measure_has_its_carriers_and_the_precinct_takes_what_nobody_below_it_does(plan_106):
+    """附表2's 各單位: every unit below the precinct; named units: those; nobody named (附表1's 各分局、大隊、隊 or
+    a measure with no unit): the precinct itself, for 研考承辦 to report. Checked against the rule written out
+    here, for the whole plan's progress, for Measure.is_carried_by and for each unit's own page."""
     progress = PlanProgress.load(plan_106, date(2017, 5, 31))
-    carried = {u.pk: set(Measure.objects.filter(plan=plan_106).carried_by(u).values_list("pk", flat=True)) for u in progress.units}
+    shilin = plan_106.organization
+    below = [u for u in progress.units if u.pk != shilin.pk]
     for measure in progress.measures:
-        expected = [u for u in progress.units if measure.pk in carried[u.pk]]
-        assert progress.carriers[measure.pk] == expected
-        assert [u for u in progress.units if measure.is_carried_by(u, plan_106.organization_id)] == expected
-    assert plan_106.organization in progress.carriers[form1.pk]  # 附表1's 各分局、大隊、隊: the precinct itself
+        named = [u for u in progress.units if u in set(measure.lead_units.all()) | set(measure.support_units.all())]
+        if measure.source == "form2" and measure.all_units:
+            expected = [u for u in progress.units if u in below or u in named]
+        else:
+            expected = named or [shilin]
+        assert progress.carriers[measure.pk] == expected, measure.name
+        assert [u for u in progress.units if measure.is_carried_by(u, shilin.pk)] == expected
+        for unit in progress.units:
+            assert (measure.pk in {row.measure.pk for row in unit_progress(plan_106, unit, date(2017, 5, 31)).rows}) == (unit in expected)
+    form1 = progress.measures[[m.name for m in progress.measures].index("服務及時性")]
+    assert progress.carriers[form1.pk] == [shilin]  # 各分局、大隊、隊: the precinct as a whole, until units are named
+    assert all(progress.carriers[m.pk] for m in progress.measures)  # every measure has someone
     assert {(m.source, m.all_units) for m in progress.measures} >= {("form1", True), ("form2", True), ("form2", False)}
-    # The same from the plain rows the counting pages read (measures.models.measures.carrying_pairs either way).
+    # The same from the plain rows the counting pages read.
     assert PlanProgress.counts(plan_106, date(2017, 5, 31)).carriers == progress.carriers
 
 
@@ -230,6 +239,7 @@ def test_each_units_status_is_the_measures_status_from_that_units_reports(plan_1
     per distinct summary: the same statuses as measure_status asked afresh for every unit and measure."""
     sent(plan_106.measures.get(source=Measure.Source.FORM2, name="主動服務"), "shilin-secretariat", date(2017, 5, 1), 100)
     sent(plan_106.measures.get(source=Measure.Source.FORM2, name="主動服務"), "shilin-tianmu", date(2017, 4, 1), 20)
+    plan_106.measures.filter(source=Measure.Source.FORM2, name="提供友善服務設施").update(deadline=date(2017, 6, 30))
     progress = PlanProgress.counts(plan_106, as_of)
     planned = planned_progress(measure__plan=plan_106)
     assert progress.unit_status
@@ -312,7 +322,7 @@ def test_one_units_progress_gives_what_the_whole_plans_gives_that_unit(plan_106,
             assert (row.measure.name, row.measure.item_name, row.measure.dimension_name) == (m.name, m.item.name, m.item.dimension.name)
             old_role = (
                 "主辦" if unit in m.lead_units.all() else "協辦" if unit in m.support_units.all()
-                else "各單位" if m.source == Measure.Source.FORM2 else "本機關"
+                else "本機關" if unit == plan_106.organization else "各單位"
             )
             assert row.role == old_role
             roles_seen.add(row.role)
