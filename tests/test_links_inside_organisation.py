@@ -242,3 +242,10 @@ def test_a_copied_plan_links_only_units_inside_its_organisation(plan_106):
     new = plan_copy(source=plan_106, year=107).plan
     assert outside_links(new) == []
     assert new.measures.get(source=Measure.Source.FORM1, name="服務及時性").units_display() == BUREAU_ROW
+
+
+def test_every_measure_of_the_106_plan_can_be_reported(client, user, plan_106):
+    """Issue 23: 26 of the 37 measures linked only the bureau's units, heads of none of which are in 士林分局."""
+    client.force_login(user("secretariat"))
+    html = client.get(reverse("home")).content.decode()
+    assert "無人可填報的措施：0 項" in html
