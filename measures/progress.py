@@ -99,11 +99,14 @@ class MeasureRow(NamedTuple):
     ongoing: bool
     listed_on: date | None
     retired_at: datetime | None
+    name: str
     lead_unit_ids: tuple[int, ...]  # 主辦, in the order they were linked (as `with_units` gives them)
     support_unit_ids: tuple[int, ...]  # 協辦, likewise
 
 
-MEASURE_ROW_COLUMNS = ("pk", "item_id", "focus_point_id", "source", "all_units", "deadline", "ongoing", "listed_on", "retired_at")
+MEASURE_ROW_COLUMNS = (
+    "pk", "item_id", "focus_point_id", "source", "all_units", "deadline", "ongoing", "listed_on", "retired_at", "name"
+)
 
 
 def measure_rows(plan: Plan) -> list[MeasureRow]:
@@ -247,6 +250,16 @@ def report_summaries(plan: Plan, as_of: date, unit: Unit | None = None) -> dict[
         .values_list("measure_id", "unit_id", "best", "due_reports")
     )
     return {(measure_id, unit_id): ReportSummary(best, bool(due_reports)) for measure_id, unit_id, best, due_reports in rows}
+
+
+def late_report_counts(plan: Plan) -> dict[int, int]:
+    """How many of each unit's reports on the plan were first sent after their due day (逾時填報), by unit id.
+    One aggregate query."""
+    rows = (
+        ProgressReport.objects.filter(measure__plan_id=plan.pk, sent_late=True)
+        .values("unit_id").annotate(late=Count("pk")).order_by().values_list("unit_id", "late")
+    )
+    return dict(rows)
 
 
 def measure_facts(plan: Plan, measure, planned: dict[int, list[tuple[date, int]]]) -> MeasureFacts:

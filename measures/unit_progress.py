@@ -62,6 +62,7 @@ class UnitReport(NamedTuple):
     period: date
     status: str
     review_comment: str
+    sent_late: bool
 
     @property
     def status_label(self) -> str:
@@ -124,6 +125,6 @@ def unit_reports(*, plan_id, unit_id):
     return (
         ProgressReport.objects.filter(measure__plan_id=plan_id, unit_id=unit_id)
         .order_by("-period", "measure__position")
-        .values_list("pk", "measure_id", "measure__name", "period", "status", "review_comment")
+        .values_list("pk", "measure_id", "measure__name", "period", "status", "review_comment", "sent_late")
     )
 

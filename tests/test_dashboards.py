@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from diagnosis.models import Unit
+from diagnosis.models import FocusPoint, Unit
 from measures.models import Measure, PlannedProgress, ProgressReport
 from measures.models.measures import MeasureLeadUnit, MeasureSupportUnit
 from measures.progress import NO_REPORTS, PlanProgress, StatusCounts, default_as_of, measure_facts, planned_progress
@@ -76,15 +76,22 @@ def test_an_unusable_as_of_date_is_a_chinese_message(client, user, as_of, messag
     assert message in response.content.decode()
 
 
-def test_it_names_focus_points_at_risk(client, user, plan_106):
+def test_it_names_focus_points_at_risk_and_never_claims_all_is_well_while_nothing_is_reported(client, user, plan_106):
     measure = plan_106.measures.get(source="form1", item__name="服務友善", focus_point__name="其他服務作法")
     measure.deadline = date(2017, 3, 31)
     measure.save()
     client.force_login(user("secretariat"))
     html = client.get(DASHBOARD + "?as_of=106.5.31").content.decode()
-    assert "可能失分的評核重點（1）" in html
+    focus_points = FocusPoint.objects.filter(item__dimension__plan=plan_106).count()
+    # Nothing reported: no focus point has a measure 執行中 or 已完成, so every one may lose points.
+    assert f"可能失分的評核重點（{focus_points}）" in html and "每個評核重點都有" not in html
     assert "基礎服務（200 分）</td><td data-label=\"評核項目\">服務友善</td>" in html
-    assert "僅有逾期或落後的措施" in html
+    assert "沒有執行中或已完成的措施：逾期 1 項" in html and "沒有執行中或已完成的措施：待填報 1 項" in html
+    # April's report (due 5/5) of the only measure of 服務及時性, sent late on 5/20: 執行中, no longer at risk.
+    timely = plan_106.measures.get(source="form1", focus_point__name="服務及時性")
+    sent(timely, "tcpd-shilin", date(2017, 4, 1), 30, day=date(2017, 5, 20))
+    html = client.get(DASHBOARD + "?as_of=106.5.31").content.decode()
+    assert f"可能失分的評核重點（{focus_points - 1}）" in html
 
 
 def test_reports_move_measures_through_their_statuses(plan_106):
@@ -94,7 +101,7 @@ def test_reports_move_measures_through_their_statuses(plan_106):
     PlannedProgress.objects.create(measure=measure, month=date(2017, 5, 1), percent=50)
     as_of = date(2017, 5, 31)
     assert PlanProgress.load(plan_106, as_of).status[measure.pk].status == Status.LAGGING
-    may = sent(measure, "shilin-secretariat", date(2017, 5, 1), 45, day=date(2017, 5, 30))
+    sent(measure, "shilin-secretariat", date(2017, 5, 1), 45, day=date(2017, 5, 30))
     progress = PlanProgress.load(plan_106, as_of)
     assert progress.status[measure.pk].status == Status.IN_PROGRESS
     # Each carrying unit has its own status: 天母 has reported nothing against the plan.
@@ -151,12 +158,13 @@ def test_the_plan_dashboard_costs_the_same_queries_with_ten_times_the_data(clien
     # planned progress, the report aggregate, the organisation's units; 推動作業: the latest diagnosis round
     # with its units and its scores' sum (1), the proposals' aggregate, the training sessions grouped by the indicator
     # they count toward (1), the surveys with the latest one and its results (2).
-    with django_assert_num_queries(19):
+    # Who can report: the units with a head, and whether the organisation has 研考承辦 (2); late reports per unit (1).
+    with django_assert_num_queries(22):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "組織診斷" in html and "第0次調查" in html and "90.0%" in html and "講習" not in html
     grow_tenfold(plan_106)
     machinery(plan_106, user, copies=10)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(22):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "列管措施 370 項" in html and "提案 11 件" in html
 
@@ -165,7 +173,7 @@ def test_the_plan_dashboard_is_the_home_page_of_staff(client, user, django_asser
     client.force_login(user("secretariat"))
     # As the dashboard, with the plan found by "newest visible plan" instead of by year; with no survey, its card costs one query instead of 2 (the diagnosis card costs one either way).
     # The home page and the navigation each read the newest plan (the navigation with the memberships).
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(22):
         assert "進度總覽" in client.get("/").content.decode()
 
 
@@ -408,11 +416,11 @@ def test_the_unit_pages_rows_show_each_measure_escaped_with_its_status_progress_
     def measure(pk, name, ongoing):
         return UnitMeasure(pk, name, "服務<友善>", "基礎服務", "form2", False, None, ongoing, None, None)
 
-    report = UnitReport(7, 1, "x", date(2017, 4, 1), ProgressReport.Status.RETURNED, "")
+    report = UnitReport(7, 1, "x", date(2017, 4, 1), ProgressReport.Status.RETURNED, "", True)
     rows = [
-        {"measure": measure(1, "<script>主動</script>", True), "status": MeasureStatus(Status.LAGGING, 20, 50, date(2017, 4, 1), None),
+        {"measure": measure(1, "<script>主動</script>", True), "status": MeasureStatus(Status.LAGGING, 20, 50, date(2017, 4, 1), None, "賡續辦理（每月填報）"),
          "role": "主辦", "url": "/m/1/?a=1&b=2", "latest_report": report, "report_url": "/reports/7/"},
-        {"measure": measure(2, "便民", False), "status": MeasureStatus(Status.NOT_STARTED, None, None, None, date(2017, 6, 30)),
+        {"measure": measure(2, "便民", False), "status": MeasureStatus(Status.NOT_STARTED, None, None, None, date(2017, 6, 30), "106/06/30"),
          "role": "各單位", "url": "/m/2/", "latest_report": None, "report_url": ""},
     ]
     html = str(unit_measure_rows(rows))
@@ -422,7 +430,8 @@ def test_the_unit_pages_rows_show_each_measure_escaped_with_its_status_progress_
     assert '<span class="badge st-lagging">落後</span>' in first
     assert '<td class="text-end" data-label="預定">50%</td>' in first and '<td class="text-end" data-label="實際">20%</td>' in first
     assert '<td data-label="期限">賡續辦理（每月填報）</td>' in first
-    assert f'<td data-label="最近填報"><a href="/reports/7/">106年4月 {ProgressReport.Status.RETURNED.label}</a></td>' in first
+    assert f'<td data-label="最近填報"><a href="/reports/7/">106年4月 {ProgressReport.Status.RETURNED.label}</a> <span class="badge text-bg-warning"' in first
+    assert "逾時填報</span></td>" in first  # sent after its due day
     assert '<span class="badge st-not-started">未開始</span>' in second and '<td data-label="期限">106/06/30</td>' in second
     assert second.count(">—</td>") == 3  # planned, reported and the latest report
     assert html.count("<tr>") == 2 and unit_measure_rows([]) == ""

@@ -93,13 +93,15 @@ def test_staff_edit_a_measure_and_the_history_says_what_changed(client, user, me
     assert "新增" in html
 
 
-def test_changing_units_drops_the_old_printed_text(client, user, measure):
+def test_changing_units_prints_the_new_units(client, user, measure):
+    """附表2's text said just what its units compose (秘書室、偵查隊、各單位): untouched, it follows the new units,
+    written out rather than blanked."""
     client.force_login(user("secretariat"))
     tianmu = Unit.objects.get(code="shilin-tianmu")
     secretariat = Unit.objects.get(code="shilin-secretariat")
     client.post(url("measure_edit", measure), form_data(measure, support_units=[tianmu.pk]))
     measure.refresh_from_db()
-    assert measure.responsible_text == ""
+    assert measure.responsible_text == "秘書室、天母派出所、各單位"
     assert measure.units_display() == "秘書室、天母派出所、各單位"
     assert [u.pk for u in measure.lead_units.all()] == [secretariat.pk]
     html = client.get(url("measure_history", measure)).content.decode()
@@ -295,8 +297,9 @@ def test_the_measure_page_links_each_report_and_for_staff_each_indicators_edit_a
 def test_the_measure_page_costs_a_fixed_number_of_queries(client, user, measure, django_assert_num_queries):
     client.force_login(user("tianmu"))
     # session, user, memberships and the newest plan (navigation), the plan and memberships (access), the measure (item, dimension, focus point
-    # joined), lead units, support units, planned progress, reports (with their units), indicators.
-    with django_assert_num_queries(14):
+    # joined), lead units, support units, planned progress, reports (with their units), indicators; its status as
+    # of the date as the dashboards read it: the plan's planned progress, the report aggregate, the organisation's units.
+    with django_assert_num_queries(17):
         client.get(url("measure", measure))
     from django.utils import timezone
 
@@ -312,7 +315,7 @@ def test_the_measure_page_costs_a_fixed_number_of_queries(client, user, measure,
     # their own unit's six; staff see the six the secretariat sent.
     for username in ("tianmu", "secretariat"):
         client.force_login(user(username))
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(17):
             html = client.get(url("measure", measure)).content.decode()
         assert html.count('data-label="月份"') == 6
 

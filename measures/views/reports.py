@@ -107,6 +107,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "access": access,
             "measure": report.measure,
             "report": report,
+            "due_on": report.measure.plan.report_due_on(report.period),
             "actuals": list(report.actuals.select_related("indicator")),
             "evidence": list(report.evidence.all()),
             "is_own": access.reports_for(report.unit_id),
