@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from diagnosis.demo_accounts import DEMO_PASSWORD, demo_accounts_create
+from diagnosis.demo_accounts import ALL_DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_create
 from measures.management.commands.load_plan import DEFAULT_PLAN, load_fixtures
 
 
@@ -23,9 +23,9 @@ class Command(BaseCommand):
                 "確定要建立示範帳號時請加上 --force。"
             )
         load_fixtures(self, [DEFAULT_PLAN])
-        results = demo_accounts_create()
+        results = demo_accounts_create(ALL_DEMO_ACCOUNTS)
         self.stdout.write("")
         self.stdout.write(f"示範帳號（密碼皆為 {DEMO_PASSWORD}）：")
         for result in results:
             state = "新增" if result.created else "已存在"
-            self.stdout.write(f"  {result.account.username:<14} {result.account.description}（{state}）")
+            self.stdout.write(f"  {result.account.username:<17} {result.account.description}（{state}）")
