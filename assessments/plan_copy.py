@@ -103,6 +103,8 @@ def plan_copy(*, source: Plan, year: int, user=None) -> PlanCopyResult:
         start_date=shift_years(source.start_date, years),
         end_date=shift_years(source.end_date, years),
         lag_threshold=source.lag_threshold,
+        report_due_day=source.report_due_day,
+        closing_date=shift_years(source.closing_date, years),
         courtesy_pass_score=source.courtesy_pass_score,
     )
     plan._history_user = user

@@ -75,7 +75,7 @@ def reminders_due(plan: Plan, as_of: date) -> dict[str, list[ReminderItem]]:
                 item = ReminderItem(Kind.OVERDUE, measure.pk, None, deadline,
                                     f"「{measure.name}」已於 {format_roc(deadline)} 逾期，目前進度 {status.progress or 0}%。")
                 tell(carrier_heads | staff, item)
-        if measure.ongoing and status.due_month is not None:
+        if status.due_month is not None:  # a measure reported monthly (賡續辦理 or undated) with a month due
             missing = [u for u in carriers if not progress.summaries.get((measure.pk, u.pk)) or
                        not progress.summaries[(measure.pk, u.pk)].has_due_report]
             month = format_roc(status.due_month, "month")

@@ -67,13 +67,19 @@ def review_open(*, plan: Plan, as_of: date, meeting_date: date, title: str, user
                 status_label=str(status.status) if status else "已停用",
                 progress=status.progress if status else None,
                 planned=status.planned if status else None,
-                # The unit that follows it up: the one named last time, else the measure's first 主辦.
-                follow_up_unit_id=kept.follow_up_unit_id if kept else next(iter(measure.lead_unit_ids), None),
+                # The unit that follows it up: the one named last time, else the measure's first 主辦, else the
+                # first that carries it (the precinct itself for what nobody below it carries).
+                follow_up_unit_id=kept.follow_up_unit_id if kept else _first_responsible(measure, progress),
             )
         )
     ReviewItem.objects.bulk_create(items)
     ReviewCourtesyItem.objects.bulk_create(_courtesy_items(review, plan, previous, as_of))
     return review
+
+
+def _first_responsible(measure, progress) -> int | None:
+    carriers = progress.carriers.get(measure.pk) or []
+    return next(iter(measure.lead_unit_ids), None) or (carriers[0].pk if carriers else None)
 
 
 def _courtesy_items(review: ControlReview, plan: Plan, previous: ControlReview | None, as_of: date) -> list:

@@ -89,6 +89,18 @@ class PlanAccess:
     def is_unit_head(self) -> bool:
         return bool(self.head_units)
 
+    @property
+    def reporting_units(self) -> tuple[Unit, ...]:
+        """The units the user reports progress for: the units they head and, for 研考承辦, the plan's
+        organisation itself (the measures nobody below it carries, e.g. 附表1's 各分局、大隊、隊)."""
+        if self.can_edit and not self.heads(self.plan.organization_id):
+            return (*self.head_units, self.plan.organization)
+        return self.head_units
+
+    def reports_for(self, unit_id: int) -> bool:
+        """The user reports for this unit (`reporting_units`)."""
+        return any(unit.pk == unit_id for unit in self.reporting_units)
+
     def require_edit(self) -> None:
         """研考承辦 only; anyone else who can see the plan gets 403."""
         if not self.can_edit:

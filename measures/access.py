@@ -2,7 +2,8 @@
 each scoping the lookup to a plan the user may see (diagnosis.access) and to the user's units.
 
 - a unit head reports on the measures their unit carries and sees only their own unit's reports, evidence
-  and drafts; staff and viewers see every report once it is sent, and every draft;
+  and drafts; 研考承辦 report likewise for the plan's organisation itself; staff and viewers see every report
+  once it is sent, and every draft;
 - someone outside a unit never sees its drafts or evidence: 404, not 403.
 """
 
@@ -16,13 +17,13 @@ from .models import Evidence, Measure, MeasureDraft, ProgressReport
 
 
 def units_carrying(access: PlanAccess, measure: Measure) -> list[Unit]:
-    """The user's own units that carry `measure` (主辦, 協辦, or 各單位). Uses the prefetched units."""
-    return [unit for unit in access.head_units if measure.is_carried_by(unit, access.plan.organization_id)]
+    """The units the user reports for (`PlanAccess.reporting_units`) that carry `measure`. Uses the prefetched units."""
+    return [unit for unit in access.reporting_units if measure.is_carried_by(unit, access.plan.organization_id)]
 
 
 def sees_report(access: PlanAccess, report: ProgressReport) -> bool:
-    """A unit's head sees their unit's reports, drafts included; staff and viewers every report once sent."""
-    return access.heads(report.unit_id) or (access.reads_all and report.status != ProgressReport.Status.DRAFT)
+    """Whoever reports for the unit sees its reports, drafts included; staff and viewers every report once sent."""
+    return access.reports_for(report.unit_id) or (access.reads_all and report.status != ProgressReport.Status.DRAFT)
 
 
 def get_measure_for_user(access: PlanAccess, pk: int) -> Measure:

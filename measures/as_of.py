@@ -23,7 +23,8 @@ class AsOf:
 
 
 def as_of_from_request(request: HttpRequest, plan: Plan) -> AsOf:
-    """The date asked for, or the plan's default (today within the plan; a past plan's last day) with the reason."""
+    """The date asked for (from the plan's first day to its 結算日), or the plan's default (`default_as_of`) with
+    the reason."""
     fallback = default_as_of(plan)
     asked = request.GET.get("as_of", "").strip()
     if not asked:
@@ -32,11 +33,11 @@ def as_of_from_request(request: HttpRequest, plan: Plan) -> AsOf:
         day = parse_roc(asked)
     except RocDateError as error:
         return AsOf(fallback, f"檢視基準日「{asked[:40]}」無法使用：{error}；改為顯示 {format_roc(fallback)} 的進度。", asked)
-    if not (plan.start_date <= day <= plan.end_date):
+    if not (plan.start_date <= day <= plan.closes_on):
         return AsOf(
             fallback,
-            f"檢視基準日 {format_roc(day)} 不在計畫執行期程（{format_roc(plan.start_date)}至"
-            f"{format_roc(plan.end_date)}）內；改為顯示 {format_roc(fallback)} 的進度。",
+            f"檢視基準日 {format_roc(day)} 不在計畫執行期程至結算日（{format_roc(plan.start_date)}至"
+            f"{format_roc(plan.closes_on)}）內；改為顯示 {format_roc(fallback)} 的進度。",
             asked,
         )
     return AsOf(day, "", asked)

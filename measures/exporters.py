@@ -12,7 +12,8 @@ from sq_portal.roc_dates import format_roc
 from sq_portal.sheets import Cell, Exporter, Row
 
 from .models import Measure
-from .models.measures import ONGOING_LABEL, compose_responsible_text, form_unit_names, linked_unit_names
+from .models.measures import compose_responsible_text, form_unit_names, linked_unit_names
+from .status import ONGOING_LABEL
 
 ROC_NUMERALS = "一二三四五六七八九十"
 
@@ -66,7 +67,7 @@ def _form_measures(plan: Plan, source: str) -> list[FormMeasure]:
     return [
         FormMeasure(
             item_id, item_name, dimension_id, dimension_name, focus_point_name, name, content,
-            ONGOING_LABEL if ongoing else format_roc(deadline),  # Measure.deadline_display
+            ONGOING_LABEL if ongoing else format_roc(deadline),  # as the seed prints it: 賡續辦理, a date or blank
             responsible_text or compose_responsible_text(source, lead.get(pk, []), support.get(pk, []), all_units),  # units_display()
         )
         for (pk, item_id, item_name, dimension_id, dimension_name, focus_point_name, name, content, ongoing, deadline,

@@ -39,9 +39,10 @@ NO_REPORTS = ReportSummary()
 
 
 def default_as_of(plan: Plan, today: date | None = None) -> date:
-    """Today inside the plan's period; a past plan's last day; a future plan's first day."""
+    """Today from the plan's first day until its 結算日 (December's report is due after the plan's end); a
+    closed plan's 結算日; a future plan's first day."""
     today = today or timezone.localdate()
-    return min(max(today, plan.start_date), plan.end_date)
+    return min(max(today, plan.start_date), plan.closes_on)
 
 
 def end_of_day(day: date) -> datetime:
@@ -98,11 +99,14 @@ class MeasureRow(NamedTuple):
     ongoing: bool
     listed_on: date | None
     retired_at: datetime | None
+    name: str
     lead_unit_ids: tuple[int, ...]  # 主辦, in the order they were linked (as `with_units` gives them)
     support_unit_ids: tuple[int, ...]  # 協辦, likewise
 
 
-MEASURE_ROW_COLUMNS = ("pk", "item_id", "focus_point_id", "source", "all_units", "deadline", "ongoing", "listed_on", "retired_at")
+MEASURE_ROW_COLUMNS = (
+    "pk", "item_id", "focus_point_id", "source", "all_units", "deadline", "ongoing", "listed_on", "retired_at", "name"
+)
 
 
 def measure_rows(plan: Plan) -> list[MeasureRow]:
@@ -229,42 +233,33 @@ def by_measure_planned(rows) -> dict[int, list[tuple[date, int]]]:
 
 
 def report_summaries(plan: Plan, as_of: date, unit: Unit | None = None) -> dict[tuple[int, int], ReportSummary]:
-    """What the plan's reports counted as of `as_of` (sent by then, for a month not after it) give each
-    (measure id, unit id): the best progress and whether the due month was reported. One aggregate query;
-    with `unit`, that unit's reports only (its page)."""
-    due = due_month(min(as_of, plan.end_date), plan.start_date)
-    window = {"plan_id": plan.pk, "last_month": month_start(as_of), "sent_before": end_of_day(as_of)}
-    if due is None:  # before the first month is due: nothing counts as the due report
-        rows = _report_summary_query(**window, due=None, unit_id=unit.pk if unit else None)
-    elif unit is None:
-        rows = plan_report_summaries(**window, due=due)
-    else:
-        rows = unit_report_summaries(**window, due=due, unit_id=unit.pk)
-    return {(measure_id, unit_id): ReportSummary(best, bool(due_reports)) for measure_id, unit_id, best, due_reports in rows}
-
-
-def _report_summary_query(*, plan_id, last_month, sent_before, due, unit_id=None):
-    """(measure id, unit id, best progress, reports for the `due` month) per pair, of the reports counted: sent
-    before `sent_before`, for a month up to `last_month`."""
+    """What the plan's reports counted as of `as_of` give each (measure id, unit id): the best progress and
+    whether the month due (or a later one) was reported. A report counts toward its month whenever it was sent:
+    sent (not a draft, not returned) and for a month up to the as-of month. One aggregate query; with `unit`,
+    that unit's reports only (its page)."""
+    due = due_month(as_of, plan.start_date, plan.end_date, plan.report_due_day)
     reports = ProgressReport.objects.filter(
-        measure__plan_id=plan_id, status__in=COUNTED_REPORT_STATUSES, period__lte=last_month, submitted_at__lt=sent_before
+        measure__plan_id=plan.pk, status__in=COUNTED_REPORT_STATUSES, period__lte=month_start(as_of)
     )
-    if unit_id is not None:
-        reports = reports.filter(unit_id=unit_id)
-    return (
+    if unit is not None:
+        reports = reports.filter(unit_id=unit.pk)
+    rows = (
         reports.values("measure_id", "unit_id")
-        .annotate(best=Max("progress"), due_reports=Count("pk", filter=Q(period=due)) if due else Value(0))
+        .annotate(best=Max("progress"), due_reports=Count("pk", filter=Q(period__gte=due)) if due else Value(0))
         .order_by()
         .values_list("measure_id", "unit_id", "best", "due_reports")
     )
+    return {(measure_id, unit_id): ReportSummary(best, bool(due_reports)) for measure_id, unit_id, best, due_reports in rows}
 
 
-def plan_report_summaries(*, plan_id, last_month, sent_before, due):
-    return _report_summary_query(plan_id=plan_id, last_month=last_month, sent_before=sent_before, due=due)
-
-
-def unit_report_summaries(*, plan_id, last_month, sent_before, due, unit_id):
-    return _report_summary_query(plan_id=plan_id, last_month=last_month, sent_before=sent_before, due=due, unit_id=unit_id)
+def late_report_counts(plan: Plan) -> dict[int, int]:
+    """How many of each unit's reports on the plan were first sent after their due day (逾時填報), by unit id.
+    One aggregate query."""
+    rows = (
+        ProgressReport.objects.filter(measure__plan_id=plan.pk, sent_late=True)
+        .values("unit_id").annotate(late=Count("pk")).order_by().values_list("unit_id", "late")
+    )
+    return dict(rows)
 
 
 def measure_facts(plan: Plan, measure, planned: dict[int, list[tuple[date, int]]]) -> MeasureFacts:
@@ -278,5 +273,6 @@ def measure_facts(plan: Plan, measure, planned: dict[int, list[tuple[date, int]]
         plan_start=plan.start_date,
         plan_end=plan.end_date,
         lag_threshold=plan.lag_threshold,
+        report_due_day=plan.report_due_day,
         planned=tuple(planned.get(measure.pk, ())),
     )

@@ -11,12 +11,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from diagnosis.models import Unit
+from diagnosis.models import Membership, Unit
+from sq_portal.roc_dates import format_roc
 
 from .evidence_files import EvidenceFileInfo
 from .models import Evidence, Indicator, IndicatorActual, Measure, ProgressReport
 from .models.evidence import evidence_storage
 from .row_sync import sync_rows
+from .status import month_start
 
 Status = ProgressReport.Status
 
@@ -27,6 +29,19 @@ class ReportStateError(Exception):
 
 def _lock(report: ProgressReport) -> ProgressReport:
     return ProgressReport.objects.select_for_update().get(pk=report.pk)
+
+
+def check_year_open(plan) -> None:
+    """Reports of a plan change until its 結算日 (December's are filed in January); after it the year is closed."""
+    if plan.is_closed():
+        raise ReportStateError(f"本年度計畫已於 {format_roc(plan.closes_on)} 結算，填報不能再新增、修改或審核。")
+
+
+def check_period(plan, period: date) -> None:
+    if not (month_start(plan.start_date) <= period <= plan.end_date) or period.day != 1:
+        raise ReportStateError(
+            f"填報月份 {format_roc(period, 'month')} 不在計畫執行期程（{format_roc(plan.start_date)}至{format_roc(plan.end_date)}）內。"
+        )
 
 
 def report_save(
@@ -44,7 +59,10 @@ def report_save(
 ) -> ProgressReport:
     """Create or change a unit's report for a month, as a draft or sent to staff (`submit`).
 
-    An accepted report cannot change. Sending again after staff returned it clears the review."""
+    An accepted report cannot change. Sending again after staff returned it clears the review. The first sending
+    is kept, and marks the report 逾時填報 when it came after the month's due day (Plan.report_due_on)."""
+    check_year_open(measure.plan)
+    check_period(measure.plan, period)
     stored: list[str] = []
     try:
         with transaction.atomic():
@@ -61,6 +79,9 @@ def report_save(
                 report.status = Status.SUBMITTED
                 report.submitted_by = user
                 report.submitted_at = timezone.now()
+                if report.first_submitted_at is None:
+                    report.first_submitted_at = report.submitted_at
+                    report.sent_late = timezone.localdate(report.submitted_at) > measure.plan.report_due_on(period)
             elif report.status != Status.RETURNED:
                 report.status = Status.DRAFT
             report._history_user = user
@@ -109,6 +130,7 @@ def _save_actuals(report: ProgressReport, actuals: dict[Indicator, Decimal | Non
 def report_withdraw(*, report: ProgressReport, user) -> ProgressReport:
     """撤回: a sent or returned report goes back to the unit as a draft."""
     report = _lock(report)
+    check_year_open(report.measure.plan)
     if report.status == Status.ACCEPTED:
         raise ReportStateError("此填報已核可，不能撤回。")
     if report.status == Status.DRAFT:
@@ -124,6 +146,7 @@ def report_delete(*, report: ProgressReport, user) -> None:
     """Delete a draft and, once the deletion has committed, its evidence files."""
     with transaction.atomic():
         report = _lock(report)
+        check_year_open(report.measure.plan)
         if report.status != Status.DRAFT:
             raise ReportStateError("只能刪除草稿；已送出的填報請先撤回。")
         names = list(report.evidence.values_list("file", flat=True))
@@ -136,10 +159,13 @@ def report_delete(*, report: ProgressReport, user) -> None:
 def report_review(*, report: ProgressReport, user, accept: bool, comment: str) -> ProgressReport:
     """核可 or 退回 a sent report, with the reviewer's comment."""
     report = _lock(report)
+    check_year_open(report.measure.plan)
     if report.status != Status.SUBMITTED:
         raise ReportStateError("只能審核已送出的填報。")
-    if report.unit_id in {m.unit_id for m in user.memberships.all()} and not user.is_superuser:
-        # Nobody approves their own unit's work.
+    if report.submitted_by_id == user.pk and not user.is_superuser:
+        # Nobody approves their own work (研考承辦 who reported for the organisation ask a colleague).
+        raise PermissionDenied("不能審核自己送出的填報。")
+    if user.memberships.filter(unit_id=report.unit_id, role=Membership.Role.HEAD).exists() and not user.is_superuser:
         raise PermissionDenied("不能審核自己單位的填報。")
     report.status = Status.ACCEPTED if accept else Status.RETURNED
     report.reviewed_by = user
@@ -155,6 +181,7 @@ def evidence_delete(*, evidence: Evidence, user) -> None:
     """Remove one evidence file from a report that is not yet accepted; the file goes once the row has."""
     with transaction.atomic():
         report = _lock(evidence.report)
+        check_year_open(report.measure.plan)
         if report.status == Status.ACCEPTED:
             raise ReportStateError("此填報已核可，佐證資料不能刪除。")
         name = evidence.file.name

@@ -4,14 +4,16 @@ Statuses, in the order they take precedence:
 - 已完成: reported progress has reached 100% (never for 賡續辦理, which has no end);
 - 逾期: the deadline (or, without one, the plan's last day) has passed and it is not complete;
 - 落後: reported progress is below the planned progress for the as-of month by the plan's threshold or more;
-- 待填報: a 賡續辦理 measure whose report for the latest due month is missing;
+- 待填報: a measure that expects a report every month (賡續辦理, or without a deadline) lacks the report of the
+  latest month due;
 - 執行中: something has been reported;
 - 未開始: nothing reported yet.
 A measure listed after the as-of date, or retired by then, has no status (None): it did not count then.
 
-A monthly report is due on the last day of its month: as of 5/31 the May report is due, as of 5/30 April's.
-Only reports sent (not drafts) on or before the as-of date count, so a page as of 106/05/31 shows the plan
-as it stood that day.
+The report for a month is due on the plan's 每月填報期限 of the next month (Plan.report_due_on): with the
+default, May's report is due on 6/5. A report counts toward its month whenever it was sent, so a page as of
+106/05/31 shows May with everything reported for it so far, a late-filed report included (progress.py reads
+the reports; the 管制考核 keeps what it saw on its own day).
 """
 
 import calendar
@@ -20,6 +22,10 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
+
+from sq_portal.roc_dates import format_roc
+
+ONGOING_LABEL = "賡續辦理"
 
 
 class Status(StrEnum):
@@ -62,16 +68,8 @@ class MeasureFacts:
     plan_start: date
     plan_end: date
     lag_threshold: int
+    report_due_day: int  # Plan.report_due_day
     planned: tuple[tuple[date, int], ...] = ()  # (month start, cumulative %), any order
-
-
-@dataclass(frozen=True)
-class ReportFact:
-    """A sent report as the status sees it: its month, its cumulative progress and the day it was sent."""
-
-    period: date
-    progress: int
-    sent_on: date
 
 
 class ReportSummary(NamedTuple):
@@ -80,7 +78,7 @@ class ReportSummary(NamedTuple):
     C's (as a frozen dataclass, a Python __hash__ ran some 1,000 times per plan dashboard)."""
 
     best_progress: int | None = None
-    has_due_report: bool = False
+    has_due_report: bool = False  # a report for the month due, or a later one
 
 
 @dataclass(frozen=True)
@@ -88,8 +86,9 @@ class MeasureStatus:
     status: Status
     progress: int | None  # best cumulative progress reported as of the date
     planned: int | None  # planned cumulative progress for the as-of month
-    due_month: date | None  # the month whose report is due as of the date (賡續辦理)
+    due_month: date | None  # the month whose report is due as of the date (measures reported monthly)
     effective_deadline: date | None
+    deadline_label: str = ""  # the deadline in the same words on every page (`deadline_label`)
 
     @property
     def gap(self) -> int | None:
@@ -110,10 +109,27 @@ def previous_month(month: date) -> date:
     return date(month.year - (month.month == 1), 12 if month.month == 1 else month.month - 1, 1)
 
 
-def due_month(as_of: date, plan_start: date) -> date | None:
-    """The latest month whose report is due as of `as_of` (due on its last day); None before the first."""
-    month = month_start(as_of) if as_of == month_end(as_of) else previous_month(month_start(as_of))
+def add_month(month: date) -> date:
+    return date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+
+
+def due_month(as_of: date, plan_start: date, plan_end: date, report_due_day: int) -> date | None:
+    """The latest month of the plan whose report is due as of `as_of`: a month's report is due on
+    `report_due_day` of the next month. None before the first is due."""
+    month = previous_month(month_start(as_of))
+    if as_of.day < report_due_day:
+        month = previous_month(month)
+    month = min(month, month_start(plan_end))
     return month if month >= month_start(plan_start) else None
+
+
+def deadline_label(deadline: date | None, ongoing: bool, plan_end: date) -> str:
+    """完成期限 in the same words on every page: 賡續辦理, a date, or (undated) due at the plan's end."""
+    if ongoing:
+        return f"{ONGOING_LABEL}（每月填報）"
+    if deadline is None:
+        return f"未訂（至計畫期末 {format_roc(plan_end)}，每月填報）"
+    return format_roc(deadline)
 
 
 def planned_for(planned: Iterable[tuple[date, int]], as_of: date) -> int | None:
@@ -121,16 +137,6 @@ def planned_for(planned: Iterable[tuple[date, int]], as_of: date) -> int | None:
     current = month_start(as_of)
     candidates = [(month, percent) for month, percent in planned if month <= current]
     return max(candidates)[1] if candidates else None
-
-
-def summarize(reports: Iterable[ReportFact], as_of: date, plan_start: date, plan_end: date) -> ReportSummary:
-    """The summary of reports that count as of `as_of`: sent by then, for a month not after it."""
-    counted = [r for r in reports if r.sent_on <= as_of and r.period <= month_start(as_of)]
-    due = due_month(min(as_of, plan_end), plan_start)
-    return ReportSummary(
-        best_progress=max((r.progress for r in counted), default=None),
-        has_due_report=due is not None and any(r.period == due for r in counted),
-    )
 
 
 class StatusBasis(NamedTuple):
@@ -141,9 +147,10 @@ class StatusBasis(NamedTuple):
     ongoing: bool
     planned: int | None  # planned cumulative progress for the as-of month
     deadline: date | None  # the effective deadline (None for 賡續辦理)
-    due: date | None  # the month whose report is due (賡續辦理 only)
-    report_due: bool  # a report is due as of the date: 賡續辦理, a due month, and the plan has begun
+    due: date | None  # the month whose report is due (measures reported monthly only)
+    report_due: bool  # a report is due as of the date: reported monthly, a due month, and the plan has begun
     lag_threshold: int
+    deadline_label: str
 
 
 def status_basis(facts: MeasureFacts, as_of: date) -> StatusBasis | None:
@@ -153,7 +160,8 @@ def status_basis(facts: MeasureFacts, as_of: date) -> StatusBasis | None:
         return None
     if facts.retired_on is not None and facts.retired_on <= as_of:
         return None
-    due = due_month(min(as_of, facts.plan_end), facts.plan_start) if facts.ongoing else None
+    monthly = facts.ongoing or facts.deadline is None  # 賡續辦理 and undated measures report every month
+    due = due_month(as_of, facts.plan_start, facts.plan_end, facts.report_due_day) if monthly else None
     return StatusBasis(
         ongoing=facts.ongoing,
         planned=planned_for(facts.planned, as_of),
@@ -161,6 +169,7 @@ def status_basis(facts: MeasureFacts, as_of: date) -> StatusBasis | None:
         due=due,
         report_due=due is not None and as_of >= facts.plan_start,
         lag_threshold=facts.lag_threshold,
+        deadline_label=deadline_label(facts.deadline, facts.ongoing, facts.plan_end),
     )
 
 
@@ -179,7 +188,10 @@ def status_from(basis: StatusBasis, summary: ReportSummary, as_of: date) -> Meas
         status = Status.IN_PROGRESS
     else:
         status = Status.NOT_STARTED
-    return MeasureStatus(status=status, progress=progress, planned=planned, due_month=basis.due, effective_deadline=deadline)
+    return MeasureStatus(
+        status=status, progress=progress, planned=planned, due_month=basis.due, effective_deadline=deadline,
+        deadline_label=basis.deadline_label,
+    )
 
 
 def measure_status(facts: MeasureFacts, summary: ReportSummary, as_of: date) -> MeasureStatus | None:

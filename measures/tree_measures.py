@@ -8,10 +8,10 @@ from typing import NamedTuple
 from django.urls import reverse
 
 from diagnosis.models import Plan
-from sq_portal.roc_dates import format_roc
 
 from .models import Measure
-from .models.measures import ONGOING_LABEL, compose_responsible_text, linked_unit_names, plan_unit_names
+from .models.measures import compose_responsible_text, linked_unit_names, plan_unit_names
+from .status import deadline_label
 
 TREE_COLUMNS = ("pk", "item_id", "focus_point_id", "source", "name", "ongoing", "deadline", "retired_at", "responsible_text", "all_units")
 
@@ -38,7 +38,7 @@ def tree_measures(plan: Plan) -> list[TreeMeasure]:
         TreeMeasure(
             pk, item_id, focus_point_id, name, labels[source],
             responsible_text or compose_responsible_text(source, lead.get(pk, []), support.get(pk, []), all_units),
-            ONGOING_LABEL if ongoing else format_roc(deadline),
+            deadline_label(deadline, ongoing, plan.end_date),
             retired_at,
             reverse("measures:measure", kwargs={"year": plan.year, "pk": pk}),
             reverse("measures:measure_move", kwargs={"year": plan.year, "pk": pk}),

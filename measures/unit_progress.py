@@ -6,9 +6,11 @@ unit's column, building a hundred measures with their framework and units and fi
 show one. Here the statuses are the same (`unit_status` of PlanProgress for this unit; a test compares them
 for every unit of the 106 plan), from what this unit needs only.
 
-Queries: the unit's 主辦/協辦 links in the plan (one UNION), the measures it carries with their 項目 and 構面
-names, their planned progress, the aggregate of the unit's sent reports, and the unit's reports; one query each."""
+Queries: the plan's 主辦/協辦 links (one UNION), the plan's measures with their 項目 and 構面 names (those the
+unit carries are picked by `carries`, the one statement of the rule), their planned progress, the aggregate of
+the unit's sent reports, and the unit's reports; one query each."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -16,7 +18,7 @@ from typing import NamedTuple
 from diagnosis.models import Plan, Unit
 
 from .models import Measure, ProgressReport
-from .models.measures import unit_links, unit_links_in_plan
+from .models.measures import carries, plan_unit_ids, unit_links
 from .progress import (
     NO_REPORTS,
     StatusCounts,
@@ -28,7 +30,7 @@ from .progress import (
 from .status import MeasureStatus, measure_status
 
 ROLE_LEAD, ROLE_SUPPORT = "主辦", "協辦"
-ROLE_ALL = {Measure.Source.FORM2: "各單位", Measure.Source.FORM1: "本機關"}  # carried as 各單位 / as the 機關 itself
+ROLE_ALL, ROLE_ORGANIZATION = "各單位", "本機關"  # 附表2's 各單位; the organisation itself (研考承辦 report)
 
 
 class UnitMeasure(NamedTuple):
@@ -60,6 +62,7 @@ class UnitReport(NamedTuple):
     period: date
     status: str
     review_comment: str
+    sent_late: bool
 
     @property
     def status_label(self) -> str:
@@ -89,30 +92,32 @@ class UnitProgress:
 def unit_progress(plan: Plan, unit: Unit, as_of: date) -> UnitProgress:
     """`unit`'s measures in `plan` with its status on each as of `as_of` (what PlanProgress.unit_status gives
     for the unit), and its reports. `unit` must lie within the plan's organisation."""
-    roles: dict[int, str] = {}  # measure id → 主辦 or 協辦 (主辦 first: a unit named as both is 主辦)
-    for is_support, measure_id, _values in unit_links(unit_links_in_plan(plan_id=plan.pk, unit_id=unit.pk)):
-        roles.setdefault(measure_id, ROLE_SUPPORT if is_support else ROLE_LEAD)
-    carried = {"plan_id": plan.pk, "unit_id": unit.pk}
-    measures = [UnitMeasure(*values) for values in unit_measure_rows(**carried)]
-    planned = by_measure_planned(unit_planned_progress(**carried)) if measures else {}
+    named: dict[int, set[int]] = defaultdict(set)  # measure id → its 主辦/協辦 unit ids
+    roles: dict[int, str] = {}  # measure id → 主辦 or 協辦 of this unit (主辦 first: a unit named as both is 主辦)
+    for is_support, measure_id, (unit_id,) in unit_links(plan_unit_ids(plan_id=plan.pk)):
+        named[measure_id].add(unit_id)
+        if unit_id == unit.pk:
+            roles.setdefault(measure_id, ROLE_SUPPORT if is_support else ROLE_LEAD)
+    measures = [
+        measure
+        for measure in (UnitMeasure(*values) for values in plan_measures_for_units(plan_id=plan.pk))
+        if carries(measure, named[measure.pk], unit.pk, plan.organization_id)
+    ]
+    planned = by_measure_planned(planned_progress_query(measure_id__in=[m.pk for m in measures])) if measures else {}
     summaries = report_summaries(plan, as_of, unit=unit)
     rows = []
     for measure in measures:
         status = measure_status(measure_facts(plan, measure, planned), summaries.get((measure.pk, unit.pk), NO_REPORTS), as_of)
         if status is not None:
-            rows.append(UnitRow(measure, status, roles.get(measure.pk) or ROLE_ALL[measure.source]))
+            unnamed = ROLE_ORGANIZATION if unit.pk == plan.organization_id else ROLE_ALL
+            rows.append(UnitRow(measure, status, roles.get(measure.pk) or unnamed))
     reports = [UnitReport(*values) for values in unit_reports(plan_id=plan.pk, unit_id=unit.pk)]
     return UnitProgress(rows, reports)
 
 
-def unit_measure_rows(*, plan_id, unit_id):
-    """The measures the unit carries (MeasureQuerySet.carried_by) in plan order, as UnitMeasure reads them."""
-    return Measure.objects.filter(plan_id=plan_id).carried_by(unit_id).in_plan_order().values_list(*UNIT_MEASURE_COLUMNS)
-
-
-def unit_planned_progress(*, plan_id, unit_id):
-    """The planned progress of the measures the unit carries, as `by_measure_planned` reads it."""
-    return planned_progress_query(measure_id__in=Measure.objects.filter(plan_id=plan_id).carried_by(unit_id).values("pk"))
+def plan_measures_for_units(*, plan_id):
+    """The plan's measures in plan order, as UnitMeasure reads them."""
+    return Measure.objects.filter(plan_id=plan_id).in_plan_order().values_list(*UNIT_MEASURE_COLUMNS)
 
 
 def unit_reports(*, plan_id, unit_id):
@@ -120,6 +125,6 @@ def unit_reports(*, plan_id, unit_id):
     return (
         ProgressReport.objects.filter(measure__plan_id=plan_id, unit_id=unit_id)
         .order_by("-period", "measure__position")
-        .values_list("pk", "measure_id", "measure__name", "period", "status", "review_comment")
+        .values_list("pk", "measure_id", "measure__name", "period", "status", "review_comment", "sent_late")
     )
 

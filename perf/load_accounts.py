@@ -51,7 +51,8 @@ def _session_for(user) -> str:
 
 def _free_slots(plan: Plan, unit: Unit) -> list[dict]:
     """Months of the plan on measures `unit` carries that it has not reported yet, as report form data."""
-    carried = list(Measure.objects.filter(plan=plan, retired_at__isnull=True).carried_by(unit).values_list("pk", flat=True))
+    measures = Measure.objects.filter(plan=plan, retired_at__isnull=True).prefetch_related("lead_units", "support_units")
+    carried = [measure.pk for measure in measures if measure.is_carried_by(unit, plan.organization_id)]
     taken = set(ProgressReport.objects.filter(measure_id__in=carried, unit=unit).values_list("measure_id", "period"))
     slots = []
     for month in range(1, 13):

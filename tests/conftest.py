@@ -1,6 +1,11 @@
 """Shared test fixtures: the 106 plan and the demo accounts are loaded once per test database.
 
-Each test runs in a transaction that is rolled back, so tests may change the plan freely."""
+Each test runs in a transaction that is rolled back, so tests may change the plan freely.
+
+The 106 plan's year closed long ago (結算日 107/01/31): the tests keep it open (`OPEN_UNTIL`) so that they
+can report, review and withdraw on the seed's own measures today; tests/test_closing.py closes it again."""
+
+from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -23,10 +28,14 @@ def _fast_password_hasher():
         yield
 
 
+OPEN_UNTIL = date(2999, 12, 31)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(_fast_password_hasher, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_plan", verbosity=0, stdout=open("/dev/null", "w"))
+        Plan.objects.filter(year=106).update(closing_date=OPEN_UNTIL)
         demo_accounts_create()
 
 

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from diagnosis.models import Unit
+from diagnosis.models import FocusPoint, Unit
 from measures.models import Measure, PlannedProgress, ProgressReport
 from measures.models.measures import MeasureLeadUnit, MeasureSupportUnit
 from measures.progress import NO_REPORTS, PlanProgress, StatusCounts, default_as_of, measure_facts, planned_progress
@@ -32,8 +32,10 @@ def sent(measure, unit_code, period, progress, day=None):
     )
 
 
-def test_a_past_plan_is_seen_as_of_its_last_day(plan_106):
-    assert default_as_of(plan_106, today=date(2026, 11, 26)) == date(2017, 12, 31)
+def test_a_closed_plan_is_seen_as_of_its_closing_date_and_an_open_one_as_of_today(plan_106):
+    plan_106.closing_date = None  # the default: a month after the plan's end, 107/01/31
+    assert default_as_of(plan_106, today=date(2026, 11, 26)) == date(2018, 1, 31)
+    assert default_as_of(plan_106, today=date(2018, 1, 10)) == date(2018, 1, 10)  # December's reports coming in
     assert default_as_of(plan_106, today=date(2017, 5, 31)) == date(2017, 5, 31)
     assert default_as_of(plan_106, today=date(2016, 5, 31)) == date(2017, 1, 1)
 
@@ -41,8 +43,9 @@ def test_a_past_plan_is_seen_as_of_its_last_day(plan_106):
 def test_the_seed_plan_as_it_stood_on_106_05_31(plan_106):
     progress = PlanProgress.load(plan_106, date(2017, 5, 31))
     counts = progress.counts_for(progress.measures)
-    # 23 賡續辦理 rows of 附表1 miss their May report; the other 14 have not started.
-    assert (counts.count(Status.REPORT_DUE), counts.count(Status.NOT_STARTED), counts.total) == (23, 14, 37)
+    # Every row of the seed reports monthly (23 賡續辦理, 14 without a deadline) and none has sent April's,
+    # due on 5/5: all 37 are 待填報, none is 未開始 as if all were well.
+    assert (counts.count(Status.REPORT_DUE), counts.count(Status.NOT_STARTED), counts.total) == (37, 0, 37)
 
 
 @pytest.mark.parametrize("username", ["secretariat", "viewer"])
@@ -54,13 +57,13 @@ def test_staff_and_viewers_see_the_plan_dashboard(client, user, username):
     assert "以 <strong>106年5月31日</strong> 為基準，列管措施 37 項" in html
     assert "基礎服務（200 分）" in html and "開放創新（100 分）" in html
     assert "天母派出所" in html and "<svg" in html
-    assert 'role="img" aria-label="全計畫：未開始 14 項、待填報 23 項"' in html
+    assert 'role="img" aria-label="全計畫：待填報 37 項"' in html
 
 
 @pytest.mark.parametrize(
     ("as_of", "message"),
     [
-        ("107/03/01", "檢視基準日 107/03/01 不在計畫執行期程（106/01/01至106/12/31）內；改為顯示 106/12/31 的進度。"),
+        ("105/12/31", "檢視基準日 105/12/31 不在計畫執行期程至結算日（106/01/01至"),
         ("106/02/29", "106/02/29 不是有效的日期"),
         ("<script>", "檢視基準日「&lt;script&gt;」無法使用"),
         ("x" * 500, "無法使用"),
@@ -73,15 +76,22 @@ def test_an_unusable_as_of_date_is_a_chinese_message(client, user, as_of, messag
     assert message in response.content.decode()
 
 
-def test_it_names_focus_points_at_risk(client, user, plan_106):
+def test_it_names_focus_points_at_risk_and_never_claims_all_is_well_while_nothing_is_reported(client, user, plan_106):
     measure = plan_106.measures.get(source="form1", item__name="服務友善", focus_point__name="其他服務作法")
     measure.deadline = date(2017, 3, 31)
     measure.save()
     client.force_login(user("secretariat"))
     html = client.get(DASHBOARD + "?as_of=106.5.31").content.decode()
-    assert "可能失分的評核重點（1）" in html
+    focus_points = FocusPoint.objects.filter(item__dimension__plan=plan_106).count()
+    # Nothing reported: no focus point has a measure 執行中 or 已完成, so every one may lose points.
+    assert f"可能失分的評核重點（{focus_points}）" in html and "每個評核重點都有" not in html
     assert "基礎服務（200 分）</td><td data-label=\"評核項目\">服務友善</td>" in html
-    assert "僅有逾期或落後的措施" in html
+    assert "沒有執行中或已完成的措施：逾期 1 項" in html and "沒有執行中或已完成的措施：待填報 1 項" in html
+    # April's report (due 5/5) of the only measure of 服務及時性, sent late on 5/20: 執行中, no longer at risk.
+    timely = plan_106.measures.get(source="form1", focus_point__name="服務及時性")
+    sent(timely, "tcpd-shilin", date(2017, 4, 1), 30, day=date(2017, 5, 20))
+    html = client.get(DASHBOARD + "?as_of=106.5.31").content.decode()
+    assert f"可能失分的評核重點（{focus_points - 1}）" in html
 
 
 def test_reports_move_measures_through_their_statuses(plan_106):
@@ -91,17 +101,16 @@ def test_reports_move_measures_through_their_statuses(plan_106):
     PlannedProgress.objects.create(measure=measure, month=date(2017, 5, 1), percent=50)
     as_of = date(2017, 5, 31)
     assert PlanProgress.load(plan_106, as_of).status[measure.pk].status == Status.LAGGING
-    may = sent(measure, "shilin-secretariat", date(2017, 5, 1), 45, day=date(2017, 5, 30))
+    sent(measure, "shilin-secretariat", date(2017, 5, 1), 45, day=date(2017, 5, 30))
     progress = PlanProgress.load(plan_106, as_of)
     assert progress.status[measure.pk].status == Status.IN_PROGRESS
     # Each carrying unit has its own status: 天母 has reported nothing against the plan.
     tianmu = Unit.objects.get(code="shilin-tianmu")
     assert progress.unit_status[(measure.pk, tianmu.pk)].status == Status.LAGGING
-    sent(measure, "shilin-secretariat", date(2017, 6, 1), 100, day=date(2017, 6, 15))
-    may.progress = 45
-    assert PlanProgress.load(plan_106, as_of).status[measure.pk].status == Status.IN_PROGRESS  # sent later
-    assert PlanProgress.load(plan_106, date(2017, 6, 15)).status[measure.pk].status == Status.DONE
-    assert PlanProgress.load(plan_106, date(2017, 6, 14)).status[measure.pk].status == Status.IN_PROGRESS
+    sent(measure, "shilin-secretariat", date(2017, 6, 1), 100, day=date(2017, 7, 15))
+    assert PlanProgress.load(plan_106, as_of).status[measure.pk].status == Status.IN_PROGRESS  # June's: a later month
+    # A report counts toward its month whenever it was sent: June's, sent late on 7/15, shows as of 6/14.
+    assert PlanProgress.load(plan_106, date(2017, 6, 14)).status[measure.pk].status == Status.DONE
     assert PlanProgress.load(plan_106, date(2017, 10, 1)).status[measure.pk].status == Status.DONE
 
 
@@ -149,12 +158,13 @@ def test_the_plan_dashboard_costs_the_same_queries_with_ten_times_the_data(clien
     # planned progress, the report aggregate, the organisation's units; 推動作業: the latest diagnosis round
     # with its units and its scores' sum (1), the proposals' aggregate, the training sessions grouped by the indicator
     # they count toward (1), the surveys with the latest one and its results (2).
-    with django_assert_num_queries(19):
+    # Who can report: the units with a head, and whether the organisation has 研考承辦 (2); late reports per unit (1).
+    with django_assert_num_queries(22):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "組織診斷" in html and "第0次調查" in html and "90.0%" in html and "講習" not in html
     grow_tenfold(plan_106)
     machinery(plan_106, user, copies=10)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(22):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "列管措施 370 項" in html and "提案 11 件" in html
 
@@ -163,7 +173,7 @@ def test_the_plan_dashboard_is_the_home_page_of_staff(client, user, django_asser
     client.force_login(user("secretariat"))
     # As the dashboard, with the plan found by "newest visible plan" instead of by year; with no survey, its card costs one query instead of 2 (the diagnosis card costs one either way).
     # The home page and the navigation each read the newest plan (the navigation with the memberships).
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(22):
         assert "進度總覽" in client.get("/").content.decode()
 
 
@@ -206,21 +216,28 @@ def test_the_unit_dashboard_costs_the_same_queries_with_more_reports(client, use
         client.get(url)
 
 
-def test_it_finds_the_units_carrying_each_measure_as_the_sql_rule_does(plan_106):
-    # 附表1 measures for 各分局、大隊、隊 fall to the precinct itself; 附表2's 各單位 to every other unit.
-    # PlanProgress and Measure.is_carried_by share measures.models.measures.carries; MeasureQuerySet.carried_by
-    # writes the rule in SQL, so it is the independent check.
-    form1 = plan_106.measures.filter(source="form1").order_by("pk").first()
-    Measure.objects.filter(pk=form1.pk).update(all_units=True)
+def test_every_measure_has_its_carriers_and_the_precinct_takes_what_nobody_below_it_does(plan_106):
+    """附表2's 各單位: every unit below the precinct; named units: those; nobody named (附表1's 各分局、大隊、隊 or
+    a measure with no unit): the precinct itself, for 研考承辦 to report. Checked against the rule written out
+    here, for the whole plan's progress, for Measure.is_carried_by and for each unit's own page."""
     progress = PlanProgress.load(plan_106, date(2017, 5, 31))
-    carried = {u.pk: set(Measure.objects.filter(plan=plan_106).carried_by(u).values_list("pk", flat=True)) for u in progress.units}
+    shilin = plan_106.organization
+    below = [u for u in progress.units if u.pk != shilin.pk]
     for measure in progress.measures:
-        expected = [u for u in progress.units if measure.pk in carried[u.pk]]
-        assert progress.carriers[measure.pk] == expected
-        assert [u for u in progress.units if measure.is_carried_by(u, plan_106.organization_id)] == expected
-    assert plan_106.organization in progress.carriers[form1.pk]  # 附表1's 各分局、大隊、隊: the precinct itself
+        named = [u for u in progress.units if u in set(measure.lead_units.all()) | set(measure.support_units.all())]
+        if measure.source == "form2" and measure.all_units:
+            expected = [u for u in progress.units if u in below or u in named]
+        else:
+            expected = named or [shilin]
+        assert progress.carriers[measure.pk] == expected, measure.name
+        assert [u for u in progress.units if measure.is_carried_by(u, shilin.pk)] == expected
+        for unit in progress.units:
+            assert (measure.pk in {row.measure.pk for row in unit_progress(plan_106, unit, date(2017, 5, 31)).rows}) == (unit in expected)
+    form1 = progress.measures[[m.name for m in progress.measures].index("服務及時性")]
+    assert progress.carriers[form1.pk] == [shilin]  # 各分局、大隊、隊: the precinct as a whole, until units are named
+    assert all(progress.carriers[m.pk] for m in progress.measures)  # every measure has someone
     assert {(m.source, m.all_units) for m in progress.measures} >= {("form1", True), ("form2", True), ("form2", False)}
-    # The same from the plain rows the counting pages read (measures.models.measures.carrying_pairs either way).
+    # The same from the plain rows the counting pages read.
     assert PlanProgress.counts(plan_106, date(2017, 5, 31)).carriers == progress.carriers
 
 
@@ -230,6 +247,7 @@ def test_each_units_status_is_the_measures_status_from_that_units_reports(plan_1
     per distinct summary: the same statuses as measure_status asked afresh for every unit and measure."""
     sent(plan_106.measures.get(source=Measure.Source.FORM2, name="主動服務"), "shilin-secretariat", date(2017, 5, 1), 100)
     sent(plan_106.measures.get(source=Measure.Source.FORM2, name="主動服務"), "shilin-tianmu", date(2017, 4, 1), 20)
+    plan_106.measures.filter(source=Measure.Source.FORM2, name="提供友善服務設施").update(deadline=date(2017, 6, 30))
     progress = PlanProgress.counts(plan_106, as_of)
     planned = planned_progress(measure__plan=plan_106)
     assert progress.unit_status
@@ -312,7 +330,7 @@ def test_one_units_progress_gives_what_the_whole_plans_gives_that_unit(plan_106,
             assert (row.measure.name, row.measure.item_name, row.measure.dimension_name) == (m.name, m.item.name, m.item.dimension.name)
             old_role = (
                 "主辦" if unit in m.lead_units.all() else "協辦" if unit in m.support_units.all()
-                else "各單位" if m.source == Measure.Source.FORM2 else "本機關"
+                else "本機關" if unit == plan_106.organization else "各單位"
             )
             assert row.role == old_role
             roles_seen.add(row.role)
@@ -398,11 +416,11 @@ def test_the_unit_pages_rows_show_each_measure_escaped_with_its_status_progress_
     def measure(pk, name, ongoing):
         return UnitMeasure(pk, name, "服務<友善>", "基礎服務", "form2", False, None, ongoing, None, None)
 
-    report = UnitReport(7, 1, "x", date(2017, 4, 1), ProgressReport.Status.RETURNED, "")
+    report = UnitReport(7, 1, "x", date(2017, 4, 1), ProgressReport.Status.RETURNED, "", True)
     rows = [
-        {"measure": measure(1, "<script>主動</script>", True), "status": MeasureStatus(Status.LAGGING, 20, 50, date(2017, 4, 1), None),
+        {"measure": measure(1, "<script>主動</script>", True), "status": MeasureStatus(Status.LAGGING, 20, 50, date(2017, 4, 1), None, "賡續辦理（每月填報）"),
          "role": "主辦", "url": "/m/1/?a=1&b=2", "latest_report": report, "report_url": "/reports/7/"},
-        {"measure": measure(2, "便民", False), "status": MeasureStatus(Status.NOT_STARTED, None, None, None, date(2017, 6, 30)),
+        {"measure": measure(2, "便民", False), "status": MeasureStatus(Status.NOT_STARTED, None, None, None, date(2017, 6, 30), "106/06/30"),
          "role": "各單位", "url": "/m/2/", "latest_report": None, "report_url": ""},
     ]
     html = str(unit_measure_rows(rows))
@@ -412,7 +430,8 @@ def test_the_unit_pages_rows_show_each_measure_escaped_with_its_status_progress_
     assert '<span class="badge st-lagging">落後</span>' in first
     assert '<td class="text-end" data-label="預定">50%</td>' in first and '<td class="text-end" data-label="實際">20%</td>' in first
     assert '<td data-label="期限">賡續辦理（每月填報）</td>' in first
-    assert f'<td data-label="最近填報"><a href="/reports/7/">106年4月 {ProgressReport.Status.RETURNED.label}</a></td>' in first
+    assert f'<td data-label="最近填報"><a href="/reports/7/">106年4月 {ProgressReport.Status.RETURNED.label}</a> <span class="badge text-bg-warning"' in first
+    assert "逾時填報</span></td>" in first  # sent after its due day
     assert '<span class="badge st-not-started">未開始</span>' in second and '<td data-label="期限">106/06/30</td>' in second
     assert second.count(">—</td>") == 3  # planned, reported and the latest report
     assert html.count("<tr>") == 2 and unit_measure_rows([]) == ""

@@ -7,8 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from diagnosis.models import Membership
+from diagnosis.models import Membership, Plan
 from measures.models import ProgressReport
+
+from .conftest import OPEN_UNTIL
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def accounts(tmp_path):
     call_command("generate_scale_data", "--organizations", "2", "--years", "1", "--seed", "3", stdout=StringIO())
+    Plan.objects.filter(year=106).update(closing_date=OPEN_UNTIL)  # 106 closed long ago; the load test's 115 is open
     out = StringIO()
     path = tmp_path / "accounts.json"
     call_command("loadtest_accounts", "--users", "4", "--output", str(path), stdout=out)

@@ -295,8 +295,9 @@ def test_the_measure_page_links_each_report_and_for_staff_each_indicators_edit_a
 def test_the_measure_page_costs_a_fixed_number_of_queries(client, user, measure, django_assert_num_queries):
     client.force_login(user("tianmu"))
     # session, user, memberships and the newest plan (navigation), the plan and memberships (access), the measure (item, dimension, focus point
-    # joined), lead units, support units, planned progress, reports (with their units), indicators.
-    with django_assert_num_queries(14):
+    # joined), lead units, support units, planned progress, reports (with their units), indicators; its status as
+    # of the date as the dashboards read it: the plan's planned progress, the report aggregate, the organisation's units.
+    with django_assert_num_queries(17):
         client.get(url("measure", measure))
     from django.utils import timezone
 
@@ -312,7 +313,7 @@ def test_the_measure_page_costs_a_fixed_number_of_queries(client, user, measure,
     # their own unit's six; staff see the six the secretariat sent.
     for username in ("tianmu", "secretariat"):
         client.force_login(user(username))
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(17):
             html = client.get(url("measure", measure)).content.decode()
         assert html.count('data-label="月份"') == 6
 

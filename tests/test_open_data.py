@@ -7,6 +7,8 @@ import json
 import pytest
 
 from measures.models import Measure
+from measures.progress import default_as_of
+from sq_portal.roc_dates import format_roc
 
 pytestmark = pytest.mark.django_db
 
@@ -15,11 +17,11 @@ def test_the_json_is_public_and_holds_every_measure(client, plan_106):
     response = client.get("/open-data/plans/106/measures.json")
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
     data = json.loads(response.content)
-    assert data["organization"] == "臺北市政府警察局士林分局" and data["as_of"] == "106/12/31"
+    assert data["organization"] == "臺北市政府警察局士林分局" and data["as_of"] == format_roc(default_as_of(plan_106))
     assert len(data["measures"]) == 37
     first = data["measures"][0]
     assert set(first) == {"dimension", "item", "name", "content", "units", "deadline", "status", "progress"}
-    assert first["status"] in {"待填報", "未開始"} and first["deadline"] == "賡續辦理"
+    assert first["status"] == "待填報" and first["deadline"] == "賡續辦理（每月填報）"
 
 
 def test_the_csv_opens_in_excel_and_escapes_formulas(client, plan_106):

@@ -117,7 +117,7 @@ def test_it_has_every_form1_row(plan_106):
     assert [m.focus_point.name for m in rows] == SEED_FORM1_FOCUS_POINTS
     assert [m.item.dimension.name for m in rows].count("服務遞送") == 10
     empty = rows[8]
-    assert (empty.item.name, empty.content, empty.deadline_display, empty.units_display()) == ("服務友善", "", "", "")
+    assert (empty.item.name, empty.content, empty.deadline, empty.ongoing, empty.units_display()) == ("服務友善", "", None, False, "")
     open_rows = rows[-2:]
     assert all(m.deadline is None and not m.ongoing and m.units_display() == "" for m in open_rows)
     assert all(m.ongoing for m in rows if m.content and m.item.dimension.name != "開放創新")

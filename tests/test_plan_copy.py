@@ -83,15 +83,18 @@ def test_it_replaces_the_year_in_the_title():
 
 
 def test_it_copies_the_plan_its_framework_and_allotments(plan_106, user, year_of_work):
-    plan_106.courtesy_pass_score = 85  # not the default, so the copy must carry it
-    plan_106.save(update_fields=["courtesy_pass_score"])
+    plan_106.courtesy_pass_score = 85  # not the defaults, so the copy must carry them
+    plan_106.report_due_day = 10
+    plan_106.closing_date = date(2018, 2, 15)
+    plan_106.save(update_fields=["courtesy_pass_score", "report_due_day", "closing_date"])
     result = plan_copy(source=plan_106, year=107, user=user("secretariat"))
     new = result.plan
     assert new.organization == plan_106.organization and new.year == 107
     assert new.title == "臺北市政府警察局士林分局 107 年度提升服務品質細部執行計畫"
     for field in ["basis", "objectives", "scope", "content_intro", "steps", "evaluation", "amendment", "lag_threshold",
-                  "courtesy_pass_score"]:
+                  "courtesy_pass_score", "report_due_day"]:
         assert getattr(new, field) == getattr(plan_106, field)
+    assert new.closing_date == date(2019, 2, 15)  # the 結算日 moved by the years between
     assert (new.start_date, new.end_date) == (date(2018, 1, 1), date(2018, 12, 31))
     assert [(m.date, m.month_only, m.title) for m in new.milestones.all()] == [
         (date(2018, 1, 1), False, "計畫開始執行"), (date(2018, 5, 1), True, "警察局書面資料送審"),

@@ -111,11 +111,14 @@ def test_it_prints_units_from_the_structure_when_no_text_was_kept(plan_106):
     assert measure.units_display() == "秘書室、偵查隊、各單位"
 
 
-@pytest.mark.parametrize(("ongoing", "deadline", "shown"), [(True, None, "賡續辦理"), (False, "2017-05-31", "106/05/31"), (False, None, "")])
-def test_it_shows_the_deadline_in_roc_form(ongoing, deadline, shown):
+@pytest.mark.parametrize(
+    ("ongoing", "deadline", "shown"),
+    [(True, None, "賡續辦理（每月填報）"), (False, "2017-05-31", "106/05/31"), (False, None, "未訂（至計畫期末 106/12/31，每月填報）")],
+)
+def test_it_shows_the_deadline_in_roc_form(plan_106, ongoing, deadline, shown):
     from datetime import date
 
-    measure = Measure(ongoing=ongoing, deadline=date.fromisoformat(deadline) if deadline else None)
+    measure = Measure(plan=plan_106, ongoing=ongoing, deadline=date.fromisoformat(deadline) if deadline else None)
     assert measure.deadline_display == shown
 
 

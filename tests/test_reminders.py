@@ -49,10 +49,11 @@ def test_overdue_is_told_once_and_missing_reports_once_a_month(plan_106, due_tom
     mail.outbox.clear()
     send_reminders(plan_106, date(2017, 6, 2))
     assert not any("逾期" in m.body for m in mail.outbox)
-    # The May reports of the 賡續辦理 rows were due on 5/31: the precinct (附表1's 各分局) is reminded once.
+    # The April reports of the rows reported monthly were due on 5/5: each is reminded of once.
+    assert ReminderLog.objects.filter(kind="missing", key_date=date(2017, 4, 1)).exists()
+    assert not ReminderLog.objects.filter(kind="missing", key_date=date(2017, 5, 1)).exists()
+    send_reminders(plan_106, date(2017, 6, 30))  # May's were due on 6/5
     assert ReminderLog.objects.filter(kind="missing", key_date=date(2017, 5, 1)).exists()
-    send_reminders(plan_106, date(2017, 6, 30))
-    assert ReminderLog.objects.filter(kind="missing", key_date=date(2017, 6, 1)).exists()
 
 
 def test_the_command_takes_a_roc_date_and_says_what_it_did(plan_106, due_tomorrow):

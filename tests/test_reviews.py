@@ -12,6 +12,7 @@ from assessments.courtesy_writes import courtesy_test_record
 from assessments.models import ControlReview, ReviewItem
 from assessments.review_writes import ReviewError, review_close, review_open
 from diagnosis.models import Unit
+from measures.models import Measure
 
 pytestmark = pytest.mark.django_db
 LIST = "/plans/106/reviews/"
@@ -53,10 +54,11 @@ def test_it_proposes_every_overdue_lagging_or_unreported_measure(plan_106, user)
     items = list(review.items.select_related("measure"))
     labels = [(item.measure.name, item.status_label) for item in items]
     assert ("主動服務", "逾期") in labels
-    assert [label for _, label in labels].count("待填報") == 23
-    assert len(items) == 24
+    # Every other row reports monthly (賡續辦理 or undated) and none sent April's, due on 5/5.
+    assert [label for _, label in labels].count("待填報") == 36
+    assert len(items) == 37
     form2_names = [item.measure.name for item in items if item.measure.source == "form2"]
-    assert "定期進行滿意度調查" not in form2_names  # 附表2's row is 未開始 with time left
+    assert "定期進行滿意度調查" in form2_names  # 附表2's undated rows are watched like any other
     item = review.items.get(measure=overdue)
     assert item.follow_up_unit.name == "秘書室"  # its 主辦 unit
     with pytest.raises(ReviewError, match="此計畫已有進行中的管制考核"):
@@ -79,7 +81,7 @@ def test_a_review_is_opened_filled_and_closed_through_the_pages(client, user, pl
     assert not review.items.exclude(decision="").exists()
     close = reverse("assessments:review_close", kwargs={"year": 106, "pk": review.pk})
     refused = client.post(close, follow=True)
-    assert "尚有 23 項未決議" in refused.content.decode()
+    assert "尚有 37 項未決議" in refused.content.decode()
     tianmu = Unit.objects.get(code="shilin-tianmu")
     decisions = {"*": {"decision": "release", "finding": "已補填", "action": "按月提醒"},
                  "服務及時性": {"decision": "keep", "finding": "<b>尚未填報</b>", "action": "=HYPERLINK(\"x\")", "follow_up_unit": tianmu.pk, "follow_up_due": "106/06/30"}}
@@ -217,11 +219,13 @@ def test_two_reviews_opened_at_once_give_the_loser_the_chinese_message(plan_106,
 def test_a_forged_extra_row_adds_nothing(client, plan_106, user):
     # The page offers only the proposed rows; a POST that claims one more form must not create an item.
     client.force_login(user("secretariat"))
+    spare = plan_106.measures.get(source="form2", name="主動服務")
+    Measure.objects.filter(pk=spare.pk).update(deadline=date(2017, 12, 31))  # dated, with time left: not proposed
     review = opened(plan_106, user("secretariat"))
     before = review.items.count()
     data = formset_data(review, **{"*": {"decision": "keep", "follow_up_due": "106/06/30"}})
     extra = data["form-TOTAL_FORMS"]
-    measure = plan_106.measures.exclude(review_items__review=review).first()
+    measure = plan_106.measures.exclude(review_items__review=review).get()
     data.update({"form-TOTAL_FORMS": extra + 1, f"form-{extra}-measure": measure.pk, f"form-{extra}-decision": "keep",
                  f"form-{extra}-finding": "偽造", f"form-{extra}-follow_up_due": "106/06/30"})
     response = client.post(f"/plans/106/reviews/{review.pk}/", data)

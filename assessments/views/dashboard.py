@@ -13,7 +13,8 @@ from diagnosis.framework_tree import plan_framework
 from diagnosis.score_reads import diagnosis_summary
 from measures.as_of import as_of_from_request
 from measures.models import ProgressReport
-from measures.progress import PlanProgress, StatusCounts
+from measures.progress import PlanProgress, StatusCounts, late_report_counts
+from measures.reporters import units_reported_for, unreportable
 from measures.status import STATUS_ORDER, Status, month_start
 from measures.unit_progress import unit_progress
 
@@ -49,24 +50,23 @@ def render_plan_dashboard(request: HttpRequest, access: PlanAccess) -> HttpRespo
             counts = progress.counts_for(by_item[item.pk])
             items.append({"item": item, "counts": counts, "bar": status_bar(counts)})
             for focus_point in item.focus_points:
-                statuses = [progress.status[m.pk].status for m in by_focus[focus_point.pk]]
-                if not statuses:
-                    reason = "尚無措施"
-                elif all(s in (Status.OVERDUE, Status.LAGGING) for s in statuses):
-                    reason = "僅有逾期或落後的措施"
-                else:
-                    continue
-                at_risk.append({"dimension": dimension, "item": item, "focus_point": focus_point, "reason": reason})
+                reason = at_risk_reason(progress.counts_for(by_focus[focus_point.pk]))
+                if reason:
+                    at_risk.append({"dimension": dimension, "item": item, "focus_point": focus_point, "reason": reason})
         counts = StatusCounts()
         for row in items:
             counts.counts.update(row["counts"].counts)
         dimensions.append({"dimension": dimension, "counts": counts, "bar": status_bar(counts), "items": items})
 
     units = []
+    late = late_report_counts(plan)
     for unit in progress.units:
         counts = progress.unit_counts(unit)
         if counts.total:
-            units.append({"unit": unit, "counts": counts, "bar": status_bar(counts), "url": reverse("assessments:unit", kwargs={"code": unit.code})})
+            units.append({
+                "unit": unit, "counts": counts, "bar": status_bar(counts), "late": late.get(unit.pk, 0),
+                "url": reverse("assessments:unit", kwargs={"code": unit.code}),
+            })
     totals = progress.counts_for(active)
     return render(
         request,
@@ -79,6 +79,7 @@ def render_plan_dashboard(request: HttpRequest, access: PlanAccess) -> HttpRespo
             "totals_bar": status_bar(totals),
             "dimensions": dimensions,
             "at_risk": at_risk,
+            "unreportable": unreportable(progress, units_reported_for(plan)),
             "units": units,
             "statuses": STATUS_ORDER,
             # 推動作業: 組織診斷 (1 query, out of the framework's points), 創意提案 (1), 教育訓練 as of the date (1),
@@ -89,6 +90,19 @@ def render_plan_dashboard(request: HttpRequest, access: PlanAccess) -> HttpRespo
             "satisfaction": satisfaction_summary(plan),
         },
     )
+
+
+HEALTHY = (Status.IN_PROGRESS, Status.DONE)
+
+
+def at_risk_reason(counts: StatusCounts) -> str:
+    """Why a focus point may lose points as of the date: no measure, or none 執行中 or 已完成 (with what they
+    are instead); "" when one of its measures is."""
+    if not counts.total:
+        return "尚無措施"
+    if any(counts.count(status) for status in HEALTHY):
+        return ""
+    return "沒有執行中或已完成的措施：" + "、".join(f"{status} {number} 項" for status, number in counts.ordered() if number)
 
 
 @login_required
@@ -133,6 +147,7 @@ def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "month": month,
             "due_rows": [row for row in rows if row["due_this_month"]],
             "returned": [r for r in progress.reports if r.status == ProgressReport.Status.RETURNED],
+            "late_reports": sum(1 for r in progress.reports if r.sent_late),
             "indicators": indicator_actuals([row.measure.pk for row in progress.rows], as_of.date, unit=unit),
         }
     )

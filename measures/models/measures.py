@@ -8,9 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from diagnosis.models import Unit
-from sq_portal.roc_dates import format_roc
 
-ONGOING_LABEL = "賡續辦理"
+from ..status import deadline_label
 
 
 class MeasureQuerySet(models.QuerySet):
@@ -23,22 +22,6 @@ class MeasureQuerySet(models.QuerySet):
 
     def for_form(self, source: str) -> "MeasureQuerySet":
         return self.filter(source=source)
-
-    def carried_by(self, unit) -> "MeasureQuerySet":
-        """Measures `unit` carries: as 主辦 or 協辦, or through the 各單位 flag.
-
-        附表2's 各單位 means every unit of the precinct; 附表1's 各分局、大隊、隊 means every precinct
-        as a whole, so within a precinct's plan it falls to the precinct itself, not to its 派出所.
-
-        `unit` may be a Unit or its id. The links are subqueries (no join, no DISTINCT), so the SQL is the same
-        whatever their number (the unit page, measures.unit_progress)."""
-        return self.filter(
-            Q(pk__in=MeasureLeadUnit.objects.filter(unit=unit).values("measure_id"))
-            | Q(pk__in=MeasureSupportUnit.objects.filter(unit=unit).values("measure_id"))
-            | Q(all_units=True, source=Measure.Source.FORM2, plan__organization__isnull=False)
-            & ~Q(plan__organization=unit)
-            | Q(all_units=True, source=Measure.Source.FORM1, plan__organization=unit)
-        )
 
     def in_plan_order(self) -> "MeasureQuerySet":
         """構面 → 項目 → 評核重點 → 列序, the order the plan's tables print in."""
@@ -157,15 +140,15 @@ class Measure(models.Model):
         return self.name
 
     def is_carried_by(self, unit, organization_id: int) -> bool:
-        """The same rule as MeasureQuerySet.carried_by, on prefetched units (no query)."""
+        """Whether `unit` (the plan's organisation or a unit below it) carries this measure (`carries`), on
+        prefetched units (no query)."""
         named = {u.pk for u in self.lead_units.all()} | {u.pk for u in self.support_units.all()}
         return carries(self, named, unit.pk, organization_id)
 
     @property
     def deadline_display(self) -> str:
-        if self.ongoing:
-            return ONGOING_LABEL
-        return format_roc(self.deadline)
+        """完成期限 as every page words it (status.deadline_label)."""
+        return deadline_label(self.deadline, self.ongoing, self.plan.end_date)
 
     def units_display(self) -> str:
         """承辦單位 as the plan's tables print it."""
@@ -196,24 +179,19 @@ def compose_responsible_text(source: str, lead: list[str], support: list[str], a
 
 
 def carries(measure, named, unit_id: int, organization_id: int) -> bool:
-    """Whether the unit `unit_id` carries `measure` (an instance, or any row with its source and all_units),
-    given the ids of its 主辦/協辦 units `named`: named, or 各分局、大隊、隊 (附表1) for the organisation
-    itself, or 附表2's 各單位 for every unit but it. The rule of MeasureQuerySet.carried_by, in Python."""
-    if unit_id in named:
-        return True
-    if not measure.all_units:
-        return False
-    if measure.source == Measure.Source.FORM1:
-        return unit_id == organization_id
-    return unit_id != organization_id
+    """Whether the unit `unit_id` (the plan's organisation or a unit below it) reports `measure` (an instance or
+    any row with its source and all_units), given the ids of its 主辦/協辦 units `named` (all of them inside the
+    organisation): a named unit; for 附表2's 各單位 every unit below the organisation; and when nobody is named
+    (附表1's 各分局、大隊、隊 until 研考承辦 name the precinct's own units, or a measure with no unit at all),
+    the organisation itself, which 研考承辦 report for. The one statement of the carrying rule."""
+    if measure.all_units and measure.source == Measure.Source.FORM2:
+        return unit_id != organization_id or unit_id in named
+    return unit_id in named or (unit_id == organization_id and not named)
 
 
 def carrying_pairs(measure, named, units_with_ids: list[tuple[object, int]], organization_id: int) -> list[tuple[object, int]]:
-    """The (unit, its id) pairs of `units_with_ids` whose unit carries `measure`, by `carries`: for a whole
-    plan's progress (a hundred measures times every unit). A measure that is not for 各單位 is carried by its
-    named units only, so those are picked by id without asking `carries` per unit."""
-    if not measure.all_units:
-        return [pair for pair in units_with_ids if pair[1] in named]
+    """The (unit, its id) pairs of `units_with_ids` (the organisation and its units) that carry `measure`, by
+    `carries`: for a whole plan's progress (a hundred measures times every unit)."""
     return [pair for pair in units_with_ids if carries(measure, named, pair[1], organization_id)]
 
 
@@ -240,11 +218,6 @@ def unit_links(rows):
 def plan_unit_ids(*, plan_id):
     """Every link of the plan's measures with its unit id (the plan dashboard, the review's proposals)."""
     return unit_links_query("unit_id", measure__plan_id=plan_id)
-
-
-def unit_links_in_plan(*, plan_id, unit_id):
-    """The links of one unit to the plan's measures (the unit page)."""
-    return unit_links_query(measure__plan_id=plan_id, unit_id=unit_id)
 
 
 def plan_unit_names(*, plan_id):

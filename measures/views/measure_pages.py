@@ -11,6 +11,7 @@ from diagnosis.access import get_plan_for_user
 from diagnosis.models import FocusPoint, Item
 
 from ..access import get_measure_for_user, sees_report, units_carrying
+from ..as_of import as_of_from_request
 from ..forms.measure_forms import IndicatorForm, MeasureForm, PlannedProgressForm, plan_months
 from ..measure_history import measure_history_entries
 from ..measure_writes import (
@@ -25,6 +26,7 @@ from ..measure_writes import (
     planned_progress_set,
 )
 from ..models import Indicator, Measure, PlannedProgress, ProgressReport
+from ..progress import COUNTED_REPORT_STATUSES, PlanProgress
 
 
 @login_required
@@ -32,11 +34,14 @@ from ..models import Indicator, Measure, PlannedProgress, ProgressReport
 def measure_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     measure = get_measure_for_user(access, pk)
+    as_of = as_of_from_request(request, access.plan)
+    # The measure's status as of the date, and each carrying unit's, read as the dashboards read them.
+    progress = PlanProgress.load(access.plan, as_of.date, measures=[measure])
     planned = dict(PlannedProgress.objects.filter(measure_id=measure.pk).order_by().values_list("month", "percent"))
     reports = [r for r in ProgressReport.objects.filter(measure_id=measure.pk).for_measure_page() if sees_report(access, r)]
     latest_by_month: dict = {}
     for report in reports:
-        if report.status != report.Status.DRAFT:
+        if report.status in COUNTED_REPORT_STATUSES:  # what the dashboards count: sent, not returned
             current = latest_by_month.get(report.period)
             latest_by_month[report.period] = max(current or 0, report.progress)
     months = [
@@ -57,6 +62,9 @@ def measure_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             "plan": access.plan,
             "access": access,
             "measure": measure,
+            "as_of": as_of,
+            "status": progress.status[measure.pk],
+            "unit_statuses": [(unit, progress.unit_status[(measure.pk, unit.pk)]) for unit in progress.carriers[measure.pk]],
             "indicators": indicators,
             "months": months,
             "reports": reports,

@@ -56,7 +56,7 @@ def _records(plan: Plan) -> tuple[str, list[dict]]:
                 "name": measure.name,
                 "content": measure.content,
                 "units": measure.units_display(),
-                "deadline": measure.deadline_display,
+                "deadline": status.deadline_label,
                 "status": str(status.status),
                 "progress": status.progress,
             }

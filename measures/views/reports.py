@@ -81,9 +81,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "access": access,
             "measure": report.measure,
             "report": report,
+            "due_on": report.measure.plan.report_due_on(report.period),
             "actuals": list(report.actuals.select_related("indicator")),
             "evidence": list(report.evidence.all()),
-            "is_own": any(u.pk == report.unit_id for u in access.head_units),
+            "is_own": access.reports_for(report.unit_id),
             "review_form": review_form,
         },
     )
@@ -91,7 +92,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _own_report(request, pk) -> tuple[ProgressReport, object]:
     report, access = get_report_for_user(request.user, pk)
-    if not any(u.pk == report.unit_id for u in access.head_units):
+    if not access.reports_for(report.unit_id):
         raise PermissionDenied("只有填報單位可以修改此填報。")
     return report, access
 
@@ -213,7 +214,7 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     evidence, access = get_evidence_for_user(request.user, pk)
-    if not any(u.pk == evidence.report.unit_id for u in access.head_units):
+    if not access.reports_for(evidence.report.unit_id):
         raise PermissionDenied("只有填報單位可以刪除佐證資料。")
     try:
         evidence_delete(evidence=evidence, user=request.user)
