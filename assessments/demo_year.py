@@ -64,7 +64,7 @@ SETUP = {
     "附表2／服務滿意情形／定期進行滿意度調查": MeasureSetup(
         deadline=(11, 30), planned=by_month(5, 10, 15, 25, 45, 60, 65, 70, 80, 100)
     ),
-    # MAIN-MERGE: 附表1's 「各分局、大隊、隊」 fall to the precinct as a whole until 研考承辦 name its own units.
+    # 附表1's 「各分局、大隊、隊」 fall to the precinct as a whole until 研考承辦 name its own units: for these they do.
     "附表1／服務一致及正確／服務及時性": MeasureSetup(lead=("shilin-secretariat",), support=("shilin-command",)),
     "附表1／服務友善／服務設施合宜程度": MeasureSetup(lead=("shilin-administration",), support=("shilin-secretariat",)),
     "附表1／意見回應處理情形／針對民眾意見": MeasureSetup(lead=("shilin-secretariat",), support=("shilin-inspection",)),
@@ -191,12 +191,19 @@ def _set_up_measures(demo: DemoYear) -> None:
         if setup.ongoing:
             values["ongoing"], values["deadline"] = True, None
         lead, support = list(measure.lead_units.all()), list(measure.support_units.all())
+        printed = measure.responsible_text
         if setup.lead is not None:
             lead = [demo.unit(code) for code in setup.lead]
             support = [demo.unit(code) for code in setup.support]
         if values or setup.lead is not None:
             at_next(lambda m=measure, v=values, ld=lead, sp=support: measure_update(
                 measure=m, user=staff, expected_version=m.version, lead_units=ld, support_units=sp, **v
+            ))
+        if setup.lead is not None and printed and measure.responsible_text != printed:
+            # Naming the precinct's units drops the printed 承辦單位 text with the old units; 研考承辦 put the
+            # bureau's text back: 附表1 prints what the bureau assigned, the links say who in the precinct does it.
+            at_next(lambda m=measure, text=printed, ld=lead, sp=support: measure_update(
+                measure=m, user=staff, expected_version=m.version, lead_units=ld, support_units=sp, responsible_text=text
             ))
         if setup.planned:
             months = {demo.day(n, 1): percent for n, percent in enumerate(setup.planned, start=1)}
