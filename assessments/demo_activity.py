@@ -140,7 +140,7 @@ def _schedule_diagnosis(demo: DemoYear) -> None:
 
     demo.timeline.add(moment(demo.day(3, 2), 9, 30), open_round)
     problems = ("櫃檯等候動線未標示清楚。", "網站部分申辦資訊未即時更新。", "夜間洽公時段人力不足。", "表單仍須民眾重複填寫基本資料。")
-    for unit in demo.units:
+    for unit in [u for u in demo.units if u.parent_id == demo.organization.pk and demo.has_sender(u)]:
         head = demo.heads[unit.pk]
         answers = {}
         for pk, points in point_points.items():
@@ -173,7 +173,7 @@ def _schedule_proposals(demo: DemoYear) -> None:
 
         def file_it(unit=unit, title=title, problem=problem, suggestion=suggestion, proposal=proposal):
             proposal["it"] = proposal_file(plan=demo.plan, unit=unit, title=title, problem=problem,
-                                           suggestion=suggestion, user=demo.heads[unit.pk])
+                                           suggestion=suggestion, user=demo.heads.get(unit.pk, demo.staff))
 
         demo.timeline.add(filed, file_it)
         for days, state, reason in steps:

@@ -113,6 +113,9 @@ class DemoYear:
     def unit(self, code: str) -> Unit:
         return next(unit for unit in [self.organization, *self.units] if unit.code == code)
 
+    def has_sender(self, unit: Unit) -> bool:
+        return unit.pk == self.organization.pk or unit.pk in self.heads
+
     def sender(self, unit: Unit):
         """Who sends `unit`'s reports: its head; for the organisation itself, 研考承辦."""
         return self.staff if unit.pk == self.organization.pk else self.heads[unit.pk]

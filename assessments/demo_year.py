@@ -98,7 +98,7 @@ class DemoYearResult:
 
 def demo_year_of(today: date) -> int:
     """The 民國 year of the month before `today`'s."""
-    return add_months(today.replace(day=1), -1).year - ROC_OFFSET
+    return demo_last_month(today).year - ROC_OFFSET
 
 
 def demo_year_create() -> DemoYearResult:
@@ -127,6 +127,7 @@ def demo_year_create() -> DemoYearResult:
 
 
 def demo_last_month(today: date) -> date:
+    """The first day of the month before `today`'s: the last month whose work the demo reports."""
     return add_months(today.replace(day=1), -1)
 
 
