@@ -15,16 +15,43 @@ from diagnosis.models import Item, Plan
 from .importers import MeasureResource
 from .models import Evidence, Indicator, IndicatorActual, Measure, MeasureDraft, PlannedProgress, ProgressReport
 from .models.measures import MeasureLeadUnit, MeasureSupportUnit
+from .plan_units import is_inside, outside_message
+
+
+class UnitLinkFormSet(forms.BaseInlineFormSet):
+    """A measure's 主辦 (or 協辦) rows: each unit inside the plan's organisation, as the measure form asks."""
+
+    role = ""
+
+    def clean(self):
+        super().clean()
+        measure = self.instance
+        if measure.plan_id is None:
+            return  # the measure's own form says its plan is missing
+        for form in self.forms:
+            unit = form.cleaned_data.get("unit") if not form.cleaned_data.get("DELETE") else None
+            if unit is not None and not is_inside(measure.plan, unit):
+                form.add_error("unit", outside_message(measure.plan, [unit], self.role))
+
+
+class LeadUnitFormSet(UnitLinkFormSet):
+    role = "lead_units"
+
+
+class SupportUnitFormSet(UnitLinkFormSet):
+    role = "support_units"
 
 
 class LeadUnitInline(admin.TabularInline):
     model = MeasureLeadUnit
+    formset = LeadUnitFormSet
     extra = 0
     autocomplete_fields = ["unit"]
 
 
 class SupportUnitInline(admin.TabularInline):
     model = MeasureSupportUnit
+    formset = SupportUnitFormSet
     extra = 0
     autocomplete_fields = ["unit"]
 

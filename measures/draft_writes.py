@@ -9,6 +9,7 @@ from diagnosis.models import DiagnosisAnswer, Item
 
 from .measure_writes import measure_create
 from .models import Measure, MeasureDraft
+from .plan_units import only_inside
 
 
 @transaction.atomic
@@ -44,7 +45,8 @@ def _pending(draft: MeasureDraft) -> MeasureDraft:
 @transaction.atomic
 def measure_draft_adopt(*, draft: MeasureDraft, user) -> Measure:
     """Adopt a proposal: a new 附表2 measure of the plan for the draft's item and focus point, with the
-    proposing unit as 主辦 (through `measure_create`); staff then set its deadline and indicators."""
+    proposing unit as 主辦 when it lies inside the plan's organisation (through `measure_create`); staff then
+    set its deadline and indicators."""
     _pending(draft)
     plan = draft.plan
     item = Item.objects.select_related("dimension").get(pk=draft.item_id)
@@ -57,7 +59,7 @@ def measure_draft_adopt(*, draft: MeasureDraft, user) -> Measure:
         position=(last.position + 1) if last else 1,
         name=draft.name,
         content=draft.content,
-        lead_units=[draft.unit],
+        lead_units=only_inside(plan, [draft.unit]),
         user=user,
     )
     _decide(draft, MeasureDraft.State.ADOPTED, user, measure=measure)

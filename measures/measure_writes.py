@@ -14,7 +14,8 @@ from sq_portal.history import history_record_created
 
 from .measure_history import FieldChange, measure_changes_since
 from .models import Indicator, Measure, PlannedProgress
-from .models.measures import MeasureLeadUnit, MeasureSupportUnit
+from .models.measures import MeasureLeadUnit, MeasureSupportUnit, compose_responsible_text
+from .plan_units import require_inside
 from .row_sync import sync_rows
 
 
@@ -38,13 +39,15 @@ def measure_create(
     listed_on: date | None = None,
     user=None,
 ) -> Measure:
-    """Create a measure with its 主辦/協辦 units (in the order given) and its indicators.
+    """Create a measure with its 主辦/協辦 units (in the order given, all inside the plan's organisation:
+    UnitsOutsidePlan otherwise) and its indicators.
 
     The history gets one 「新增」 entry that already lists the units."""
     if item.dimension.plan_id != plan.pk:
         raise ValueError(f"評核項目「{item.name}」不屬於計畫「{plan}」。")
     if focus_point is not None and focus_point.item_id != item.pk:
         raise ValueError(f"評核重點「{focus_point.name}」不屬於評核項目「{item.name}」。")
+    require_inside(plan, lead_units=lead_units, support_units=support_units)
     measure = Measure(
         plan=plan,
         item=item,
@@ -119,20 +122,27 @@ def measure_update(
     """Save a staff edit of `measure` if nobody saved it since `expected_version`; otherwise EditConflict.
 
     The version check and bump are one UPDATE … WHERE version = n, so of two concurrent saves exactly one wins.
-    When the units change and the printed 承辦單位 text was not edited with them, the text is dropped so
-    the tables print the units as they now are."""
+    The units must lie inside the plan's organisation (UnitsOutsidePlan otherwise). When they change and the
+    printed 承辦單位 text was not edited with them, the text becomes `text_after_units_change`."""
     unknown = set(values) - set(MEASURE_FIELDS)
     if unknown:
         raise TypeError(f"unknown measure fields: {sorted(unknown)}")
-    old_lead = [u.pk for u in measure.lead_units.all()]
-    old_support = [u.pk for u in measure.support_units.all()]
+    require_inside(measure.plan, lead_units=lead_units, support_units=support_units)
+    old_lead = list(measure.lead_units.all())
+    old_support = list(measure.support_units.all())
     units_changed = (
-        old_lead != [u.pk for u in lead_units]
-        or old_support != [u.pk for u in support_units]
+        [u.pk for u in old_lead] != [u.pk for u in lead_units]
+        or [u.pk for u in old_support] != [u.pk for u in support_units]
         or values.get("all_units", measure.all_units) != measure.all_units
     )
     if units_changed and values.get("responsible_text", measure.responsible_text) == measure.responsible_text:
-        values["responsible_text"] = ""
+        values["responsible_text"] = text_after_units_change(
+            measure,
+            source=values.get("source", measure.source),
+            old_names=([u.display_name for u in old_lead], [u.display_name for u in old_support]),
+            new_names=([u.display_name for u in lead_units], [u.display_name for u in support_units]),
+            all_units=values.get("all_units", measure.all_units),
+        )
 
     claimed = Measure.objects.filter(pk=measure.pk, version=expected_version).update(version=F("version") + 1)
     if not claimed:
@@ -151,6 +161,27 @@ def measure_update(
     del measure.skip_history_when_saving
     _record_history(measure, user)
     return measure
+
+
+def text_after_units_change(
+    measure: Measure, *, source: str, old_names: tuple[list[str], list[str]], new_names: tuple[list[str], list[str]],
+    all_units: bool,
+) -> str:
+    """The printed 承辦單位 of `measure` (as stored, with its units named `old_names`: 主辦, 協辦) once its units
+    become `new_names` (and `all_units`, `source`) without the text being edited with them.
+
+    附表1 prints the bureau's 承辦單位, which the precinct's 主辦/協辦 never change: the text is kept, and a blank
+    one is written out as it printed (the composition of the old units). 附表2 prints its units: a blank text stays
+    blank (composed from the units as they are); a text that said just what the old units compose is composed
+    anew from the new ones; a text saying more (各業務單位, a unit outside the organisation, a wording of its own)
+    is kept as it is, never silently dropped: the form says to edit it with the units."""
+    text = measure.responsible_text
+    old_print = compose_responsible_text(measure.source, *old_names, measure.all_units)
+    if source == Measure.Source.FORM1:
+        return text or old_print
+    if text and text == old_print:
+        return compose_responsible_text(source, *new_names, all_units)
+    return text
 
 
 @dataclass(frozen=True)

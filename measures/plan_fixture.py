@@ -14,6 +14,7 @@ from diagnosis.models import Criterion, Dimension, FocusPoint, Item, Milestone, 
 
 from .measure_writes import measure_create
 from .models import Measure
+from .plan_units import only_inside
 from .unit_names import UnitNameError, UnitNameIndex
 
 ONGOING = "ongoing"
@@ -98,7 +99,9 @@ def _create_framework(plan: Plan, dimensions: list[dict]) -> dict[tuple[str, str
 
 
 def _create_measures(plan: Plan, items: dict[tuple[str, str], Item], rows: list[dict], filename: str) -> None:
-    """The rows' 承辦單位 are kept as the seed names them, written as an edited measure's are (「、」 between)."""
+    """The rows' 承辦單位 are kept as the seed names them, written as an edited measure's are (「、」 between).
+    Of the units a row lists as 主辦/協辦 only those inside the plan's organisation are linked: 附表1's are the
+    bureau's (tcpd-public-relations …), which no one in a precinct heads; they stay in the printed text."""
     unit_names = UnitNameIndex(plan)
     for position, row in enumerate(rows, start=1):
         where = f"{filename} 第 {position} 列"
@@ -127,8 +130,8 @@ def _create_measures(plan: Plan, items: dict[tuple[str, str], Item], rows: list[
             position=position,
             name=row["name"],
             content=row.get("content") or "",
-            lead_units=[_unit(code) for code in row.get("lead_units", [])],
-            support_units=[_unit(code) for code in row.get("support_units", [])],
+            lead_units=only_inside(plan, [_unit(code) for code in row.get("lead_units", [])]),
+            support_units=only_inside(plan, [_unit(code) for code in row.get("support_units", [])]),
             all_units=row.get("all_units", False),
             responsible_text=responsible_text,
             deadline=None if deadline in (None, ONGOING) else deadline,

@@ -4,7 +4,10 @@
 Names are matched against the units of the plan's agency, longest first, so joined names split where the
 units are; a name two units share (the bureau's 秘書室 and the precinct's) resolves to the one inside the
 plan's organisation for 附表2 and to the bureau's for 附表1. What was read is kept the way
-`compose_responsible_text` writes an edited measure's units: 「秘書室、偵查隊、各單位」."""
+`compose_responsible_text` writes an edited measure's units: 「秘書室、偵查隊、各單位」.
+
+Only units inside the plan's organisation become 主辦/協辦 (measures.plan_units): the bureau's 公關室 or 交通大隊
+named by 附表1 stay in the printed text and are linked to nobody."""
 
 import re
 from dataclasses import dataclass, field
@@ -14,6 +17,7 @@ from diagnosis.models import Plan, Unit
 from .forms.fields import units_for_plan
 from .models import Measure
 from .models.measures import compose_responsible_text
+from .plan_units import only_inside
 
 FORM1_ALL = "各分局、大隊、隊"
 FORM2_ALL = "各單位"
@@ -27,7 +31,7 @@ class UnitNameError(ValueError):
 
 @dataclass
 class ParsedUnits:
-    lead: list[Unit] = field(default_factory=list)
+    lead: list[Unit] = field(default_factory=list)  # inside the plan's organisation only, as are the 協辦
     support: list[Unit] = field(default_factory=list)
     all_units: bool = False
     text: str = ""  # the names as read, written the way compose_responsible_text writes them
@@ -53,7 +57,8 @@ class UnitNameIndex:
 
     def parse(self, text: str, source: str) -> ParsedUnits:
         """Units named by `text`; the first is 主辦 and the rest 協辦 (附表2), or all are 主辦 (附表1).
-        A name that is no single unit (各業務單位) stays in the text only."""
+        A name that is no single unit (各業務單位), or a unit outside the plan's organisation, stays in the text
+        only (a 附表2 主辦 outside leaves its 協辦 as 協辦)."""
         text = (text or "").strip()
         result = ParsedUnits()
         if text in EMPTY_TEXTS:
@@ -78,8 +83,8 @@ class UnitNameIndex:
                     names.append(name)
                 token = token[len(name):]
         if source == Measure.Source.FORM1:
-            result.lead = units
+            result.lead = only_inside(self.plan, units)
         else:
-            result.lead, result.support = units[:1], units[1:]
+            result.lead, result.support = only_inside(self.plan, units[:1]), only_inside(self.plan, units[1:])
         result.text = compose_responsible_text(source, names, [], result.all_units)
         return result

@@ -93,13 +93,15 @@ def test_staff_edit_a_measure_and_the_history_says_what_changed(client, user, me
     assert "新增" in html
 
 
-def test_changing_units_drops_the_old_printed_text(client, user, measure):
+def test_changing_units_prints_the_new_units(client, user, measure):
+    """附表2's text said just what its units compose (秘書室、偵查隊、各單位): untouched, it follows the new units,
+    written out rather than blanked."""
     client.force_login(user("secretariat"))
     tianmu = Unit.objects.get(code="shilin-tianmu")
     secretariat = Unit.objects.get(code="shilin-secretariat")
     client.post(url("measure_edit", measure), form_data(measure, support_units=[tianmu.pk]))
     measure.refresh_from_db()
-    assert measure.responsible_text == ""
+    assert measure.responsible_text == "秘書室、天母派出所、各單位"
     assert measure.units_display() == "秘書室、天母派出所、各單位"
     assert [u.pk for u in measure.lead_units.all()] == [secretariat.pk]
     html = client.get(url("measure_history", measure)).content.decode()

@@ -11,7 +11,10 @@ from sq_portal.fields import RocDateField, clean_text
 from sq_portal.roc_dates import format_roc
 
 from ..models import Indicator, Measure
+from ..plan_units import is_inside, outside_message, units_inside
 from .fields import UnitTreeMultipleChoiceField, units_for_plan
+
+FORM1_UNITS_NOTE = "附表1 的具體作法由本分局辦理：請指定本分局的主辦／協辦單位；未指定前由研考承辦以本分局名義填報。"
 
 
 class MeasureForm(forms.Form):
@@ -29,7 +32,10 @@ class MeasureForm(forms.Form):
         label="承辦單位（列印文字）",
         max_length=300,
         required=False,
-        help_text="附表列印的承辦單位文字；更改單位時若未一併修改，系統會改依單位自動組成。",
+        help_text=(
+            "附表列印的承辦單位文字。附表1 照警察局原文列印，更改主辦／協辦單位不會改變它；"
+            "附表2 空白時依單位自動組成，更改單位時若未一併修改，與原單位相符的文字改依新單位組成，另有寫法的保留原文。"
+        ),
     )
     ongoing = forms.BooleanField(label="賡續辦理", required=False, help_text="持續辦理、每月檢討者勾選，不填完成期限。")
     deadline = RocDateField(label="完成期限", required=False, help_text="民國日期，如 106/05/31。")
@@ -52,18 +58,48 @@ class MeasureForm(forms.Form):
             "item"
         ).order_by("item__dimension__position", "item__position", "position")
         self.fields["focus_point"].label_from_instance = lambda fp: f"{fp.item.name}／{fp.name}"
-        units = units_for_plan(plan)
-        self.fields["lead_units"].queryset = units
-        self.fields["support_units"].queryset = units
+        # Only the organisation's units are listed; the agency's are accepted, so that one posted from outside
+        # the organisation is refused by name (clean_lead_units), not as an unknown choice.
+        offered, accepted = units_inside(plan), units_for_plan(plan)
+        for name in ("lead_units", "support_units"):
+            self.fields[name].offered = offered
+            self.fields[name].queryset = accepted
+        units = Fieldset(
+            "承辦單位",
+            Div(Div("lead_units", css_class="col-md-6"), Div("support_units", css_class="col-md-6"), css_class="row"),
+            "all_units",
+            "responsible_text",
+            template="measures/_units_fieldset.html",
+        )
+        units.note = FORM1_UNITS_NOTE if self.source_value() == Measure.Source.FORM1 else ""
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset("歸屬", "item", "focus_point", "source"),
             Fieldset("內容", "name", "content"),
-            Fieldset("承辦單位", Div(Div("lead_units", css_class="col-md-6"), Div("support_units", css_class="col-md-6"), css_class="row"), "all_units", "responsible_text"),
+            units,
             Fieldset("期限", "ongoing", "deadline", "listed_on"),
             Field("version"),
             Submit("save", "儲存"),
         )
+
+    def source_value(self) -> str:
+        """The source as posted, or as the form opened."""
+        if self.is_bound:
+            return self.data.get(self.add_prefix("source"), "")
+        return self.get_initial_for_field(self.fields["source"], "source") or ""
+
+    def _units_inside(self, name: str) -> list:
+        units = self.cleaned_data[name]
+        outside = [u for u in units if not is_inside(self.plan, u)]
+        if outside:
+            raise forms.ValidationError(outside_message(self.plan, outside, name), code="outside_organization")
+        return units
+
+    def clean_lead_units(self):
+        return self._units_inside("lead_units")
+
+    def clean_support_units(self):
+        return self._units_inside("support_units")
 
     def clean_name(self) -> str:
         name = clean_text(self.cleaned_data["name"])

@@ -55,12 +55,15 @@ def chromium():
 @pytest.fixture
 def plan_data(transactional_db):
     """The 106 plan and the demo accounts, loaded again for this test (live_server's database is flushed
-    after every test). Both loaders are idempotent."""
+    after every test). Both loaders are idempotent. The 106 year is kept open, as in tests/conftest.py."""
     from django.core.management import call_command
 
     from diagnosis.demo_accounts import demo_accounts_create
+    from diagnosis.models import Plan
+    from tests.conftest import OPEN_UNTIL
 
     call_command("load_plan", stdout=io.StringIO())
+    Plan.objects.filter(year=106).update(closing_date=OPEN_UNTIL)
     demo_accounts_create()
 
 

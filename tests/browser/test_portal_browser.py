@@ -48,7 +48,7 @@ def test_staff_edits_a_deadline_and_sees_it_in_history(portal, chromium_page):
     row.get_by_role("link", name="主動服務", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("主動服務")
     expect(dd_after(page, "來源")).to_have_text("附表2 分局措施")
-    expect(dd_after(page, "完成期限")).to_have_text("未訂")
+    expect(dd_after(page, "完成期限")).to_have_text("未訂（至計畫期末 106/12/31，每月填報）")
     measure_url = page.url
     assert_accessible(page)
 
@@ -62,7 +62,7 @@ def test_staff_edits_a_deadline_and_sees_it_in_history(portal, chromium_page):
     expect(page.get_by_text("已儲存措施。")).to_have_count(0)
     assert_accessible(page)
     page.goto(measure_url)
-    expect(dd_after(page, "完成期限")).to_have_text("未訂")
+    expect(dd_after(page, "完成期限")).to_have_text("未訂（至計畫期末 106/12/31，每月填報）")
 
     # A real date is saved and shown.
     page.get_by_role("link", name="編修措施").click()
@@ -102,7 +102,7 @@ def test_unit_head_submits_a_report_with_a_pdf_and_staff_accepts_it(portal, chro
     page.get_by_label("佐證資料").set_input_files(str(pdf))
     page.get_by_role("button", name="送出給研考承辦").click()
     expect(page.get_by_role("status").filter(has_text="已送出填報。")).to_be_visible()
-    expect(dd_after(page, "狀態")).to_have_text("已送出")
+    expect(dd_after(page, "狀態")).to_have_text("已送出 逾時填報")  # a 106 month, sent today: long after its due day
     expect(dd_after(page, "累計執行進度")).to_have_text("60%")
     report_url = page.url
     assert re.search(r"/reports/\d+/$", report_url)
@@ -128,7 +128,7 @@ def test_unit_head_submits_a_report_with_a_pdf_and_staff_accepts_it(portal, chro
     page.get_by_label("核可").check()
     page.get_by_role("button", name="送出審核").click()
     expect(page.get_by_role("status").filter(has_text="已核可填報。")).to_be_visible()
-    expect(dd_after(page, "狀態")).to_have_text("已核可")
+    expect(dd_after(page, "狀態")).to_have_text("已核可 逾時填報")
     assert_accessible(page)
     logout(page)
 
@@ -137,7 +137,7 @@ def test_unit_head_submits_a_report_with_a_pdf_and_staff_accepts_it(portal, chro
     expect(latest.get_by_role("link", name=re.compile("已核可"))).to_have_count(1)
     latest.get_by_role("link", name=re.compile("已核可")).click()
     assert page.url == report_url
-    expect(dd_after(page, "狀態")).to_have_text("已核可")
+    expect(dd_after(page, "狀態")).to_have_text("已核可 逾時填報")
     expect(page.get_by_role("link", name="編修填報")).to_have_count(0)
     assert_accessible(page)
 

@@ -22,7 +22,7 @@ def test_the_plan_dashboard_as_of_the_bureaus_written_review(portal, chromium_pa
     page.get_by_role("button", name="查看").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("進度總覽")
     expect(page.locator("main")).to_contain_text("以 106年5月31日 為基準，列管措施 37 項")
-    expect(page.get_by_role("img", name=re.compile("^全計畫：未開始 14 項、待填報 23 項$"))).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("^全計畫：待填報 37 項$"))).to_be_visible()
     assert_accessible(page)
     page.get_by_label("檢視基準日（民國）").fill("106/02/30")
     page.get_by_role("button", name="查看").click()
@@ -52,12 +52,12 @@ def test_a_review_is_opened_filled_and_closed(portal, chromium_page):
     page.get_by_label("檢視基準日").fill("106/05/31")
     page.get_by_label("會議日期").fill("106/06/05")
     page.get_by_role("button", name="開啟並提列措施").click()
-    expect(page.get_by_role("status")).to_contain_text("提列 23 項措施")
+    expect(page.get_by_role("status")).to_contain_text("提列 37 項措施")
     assert_accessible(page)
 
     decisions = page.get_by_label("決議")
-    expect(decisions).to_have_count(23)
-    for index in range(23):
+    expect(decisions).to_have_count(37)
+    for index in range(37):
         decisions.nth(index).select_option(label="解除列管")
     first = page.locator("fieldset").first
     first.get_by_label("檢討情形").fill("各單位均已按月填報")
