@@ -192,19 +192,12 @@ def _set_up_measures(demo: DemoYear) -> None:
         if setup.ongoing:
             values["ongoing"], values["deadline"] = True, None
         lead, support = list(measure.lead_units.all()), list(measure.support_units.all())
-        printed = measure.responsible_text
         if setup.lead is not None:
             lead = [demo.unit(code) for code in setup.lead]
             support = [demo.unit(code) for code in setup.support]
         if values or setup.lead is not None:
             at_next(lambda m=measure, v=values, ld=lead, sp=support: measure_update(
                 measure=m, user=staff, expected_version=m.version, lead_units=ld, support_units=sp, **v
-            ))
-        if setup.lead is not None and printed and measure.responsible_text != printed:
-            # Naming the precinct's units drops the printed 承辦單位 text with the old units; 研考承辦 put the
-            # bureau's text back: 附表1 prints what the bureau assigned, the links say who in the precinct does it.
-            at_next(lambda m=measure, text=printed, ld=lead, sp=support: measure_update(
-                measure=m, user=staff, expected_version=m.version, lead_units=ld, support_units=sp, responsible_text=text
             ))
         if setup.planned:
             months = {demo.day(n, 1): percent for n, percent in enumerate(setup.planned, start=1)}
