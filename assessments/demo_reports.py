@@ -90,12 +90,9 @@ def schedule_reports(demo: DemoYear) -> None:
     for indicator in Indicator.objects.filter(measure__plan=plan, retired_at__isnull=True).select_related("measure__item"):
         if not is_training_indicator(indicator):
             indicators[indicator.measure_id].append(indicator)
-    # Who reports each measure: its carriers by the project's rule (`carries`); a measure still naming only units
-    # outside the precinct (the seed's bureau units for 附表1) falls to the precinct, as the rule has it for none.
-    work = [
-        (key, m, [u for u in carriers.get(m.pk) or [demo.organization] if demo.has_sender(u)])
-        for key, m in demo.measures.items()
-    ]
+    # Who reports each measure: its carriers by the project's rule (`carries`: the precinct itself when it names
+    # none of its units), those with someone to send their reports.
+    work = [(key, m, [u for u in carriers[m.pk] if demo.has_sender(u)]) for key, m in demo.measures.items()]
     factors = {
         (m.pk, unit.pk): 1 + demo.rng.randint(0, 4) / 100 if unit in m.lead_units.all() else 1 + demo.rng.randint(-6, 4) / 100
         for _, m, units in work
