@@ -6,11 +6,21 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from diagnosis.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from assessments.demo_year import DemoYearResult
+from diagnosis.demo_accounts import ALL_DEMO_ACCOUNTS, DEMO_PASSWORD
 from diagnosis.models import Membership, Plan, Unit
 from measures.models import Measure
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_current_year(monkeypatch):
+    """These tests are about the 106 plan and the accounts; the current year's demo has its own (test_demo_year)."""
+    monkeypatch.setattr(
+        "assessments.management.commands.setup_demo.demo_year_create",
+        lambda: DemoYearResult(None, False, "（今年度示範計畫另有測試）"),
+    )
 
 
 def snapshot():
@@ -28,12 +38,13 @@ def snapshot():
 
 def test_it_changes_nothing_when_run_twice(settings):
     settings.DEBUG = True
+    call_command("setup_demo", stdout=StringIO())
     before = snapshot()
     out = StringIO()
     call_command("setup_demo", stdout=out)
-    call_command("setup_demo", stdout=out)
     assert snapshot() == before
     assert "已存在，未變更" in out.getvalue()
+    assert "（新增）" not in out.getvalue()
 
 
 def test_it_loads_everything_into_an_empty_database(settings):
@@ -45,7 +56,7 @@ def test_it_loads_everything_into_an_empty_database(settings):
     text = out.getvalue()
     assert "已載入「臺北市政府警察局士林分局 106 年度提升服務品質細部執行計畫」：37 項措施。" in text
     assert f"示範帳號（密碼皆為 {DEMO_PASSWORD}）" in text
-    for account in DEMO_ACCOUNTS:
+    for account in ALL_DEMO_ACCOUNTS:
         assert account.username in text
         user = get_user_model().objects.get(username=account.username)
         assert user.check_password(DEMO_PASSWORD)
@@ -89,6 +100,18 @@ def test_it_gives_demo_accounts_their_roles(user):
     }
     assert user("admin").is_superuser
     assert not any(user(name).is_staff for name in ["secretariat", "tianmu", "investigation", "viewer"])
+
+
+def test_it_gives_every_unit_of_the_precinct_a_head(settings):
+    settings.DEBUG = True
+    call_command("setup_demo", stdout=StringIO())
+    heads = dict(
+        Membership.objects.filter(role=Membership.Role.HEAD, unit__parent__code="tcpd-shilin").values_list("unit__code", "user__username")
+    )
+    units = Unit.objects.filter(parent__code="tcpd-shilin").values_list("code", flat=True)
+    assert set(heads) == set(units)
+    assert heads["shilin-wenlin"] == "wenlin" and heads["shilin-secretariat"] == "secretariat-head"
+    assert heads["shilin-tianmu"] == "tianmu" and heads["shilin-investigation"] == "investigation"
 
 
 def test_load_plan_creates_no_accounts(settings):

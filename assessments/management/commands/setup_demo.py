@@ -1,14 +1,18 @@
-"""建立本機試用環境：單位樹、106 年計畫與示範帳號。"""
+"""建立本機試用環境：單位樹、106 年計畫、示範帳號，以及今年度到上個月為止的示範計畫。"""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from diagnosis.demo_accounts import DEMO_PASSWORD, demo_accounts_create
+from assessments.demo_year import demo_year_create
+from diagnosis.demo_accounts import ALL_DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_create
 from measures.management.commands.load_plan import DEFAULT_PLAN, load_fixtures
 
 
 class Command(BaseCommand):
-    help = "載入 106 年計畫並建立示範帳號（僅限 DEBUG 開啟或加上 --force；可重複執行）。"
+    help = (
+        "載入 106 年計畫、建立示範帳號，並以 106 年計畫複製今年度的計畫、重演今年到上個月為止的填報與推動作業"
+        "（僅限 DEBUG 開啟或加上 --force；可重複執行，已有今年度計畫時不再新增）。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -23,9 +27,11 @@ class Command(BaseCommand):
                 "確定要建立示範帳號時請加上 --force。"
             )
         load_fixtures(self, [DEFAULT_PLAN])
-        results = demo_accounts_create()
+        results = demo_accounts_create(ALL_DEMO_ACCOUNTS)
+        year = demo_year_create()
+        self.stdout.write(self.style.SUCCESS(year.message) if year.created else year.message)
         self.stdout.write("")
         self.stdout.write(f"示範帳號（密碼皆為 {DEMO_PASSWORD}）：")
         for result in results:
             state = "新增" if result.created else "已存在"
-            self.stdout.write(f"  {result.account.username:<14} {result.account.description}（{state}）")
+            self.stdout.write(f"  {result.account.username:<17} {result.account.description}（{state}）")
