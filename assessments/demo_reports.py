@@ -166,9 +166,9 @@ def _evidence(demo: DemoYear, measure: Measure, month: date, progress: int):
 
 
 def _schedule_one(demo: DemoYear, measure, unit, month, when, text, progress, actuals) -> None:
-    """One report's life: sent; unless the organisation's own (nobody reviews their own unit's report), accepted
-    or returned, then sent again with evidence and accepted."""
-    sender, staff, timeline, rng = demo.sender(unit), demo.staff, demo.timeline, demo.rng
+    """One report's life: sent, then accepted, or returned, sent again with evidence and accepted (the
+    organisation's own, which 研考承辦 send, by their colleague)."""
+    sender, staff, timeline, rng = demo.sender(unit), demo.reviewer(unit), demo.timeline, demo.rng
     report = {}
     files = [_evidence(demo, measure, month, progress)] if rng.random() < WITH_EVIDENCE else []
 
@@ -179,8 +179,6 @@ def _schedule_one(demo: DemoYear, measure, unit, month, when, text, progress, ac
         )
 
     timeline.add(when, send)
-    if unit.pk == demo.organization.pk:
-        return
     reviewed = workday(when.date() + timedelta(days=rng.randint(1, 4)))
     review_at = moment(reviewed, rng.randint(14, 16), rng.randint(0, 59))
     if rng.random() >= RETURNED:

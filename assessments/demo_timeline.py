@@ -86,6 +86,7 @@ class DemoYear:
     plan: Plan
     organization: Unit
     staff: object  # 研考承辦 (the `secretariat` account)
+    colleague: object  # the second 研考承辦, who reviews what `staff` sent for the organisation
     heads: dict[int, object]  # unit id → the account of its head
     units: list[Unit]  # the units below the organisation, in tree order
     last_month: date  # first day of the last month whose work is reported (the month before today's)
@@ -115,6 +116,10 @@ class DemoYear:
 
     def has_sender(self, unit: Unit) -> bool:
         return unit.pk == self.organization.pk or unit.pk in self.heads
+
+    def reviewer(self, unit: Unit):
+        """Who reviews `unit`'s reports: 研考承辦; the organisation's own, which they sent, their colleague."""
+        return self.colleague if unit.pk == self.organization.pk else self.staff
 
     def sender(self, unit: Unit):
         """Who sends `unit`'s reports: its head; for the organisation itself, 研考承辦."""

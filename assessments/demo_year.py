@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from diagnosis.demo_accounts import COLLEAGUE_ACCOUNT
 from diagnosis.models import Membership, Plan, Unit
 from measures.measure_writes import indicator_save, measure_create, measure_retire, measure_update, planned_progress_set
 from measures.models import Indicator, Measure, ProgressReport
@@ -146,6 +147,7 @@ def _replay(source: Plan, year: int, now) -> Plan:
         plan=plan,
         organization=organization,
         staff=staff,
+        colleague=get_user_model().objects.get(username=COLLEAGUE_ACCOUNT.username),
         heads=heads,
         units=units,
         last_month=demo_last_month(timezone.localdate(now)),

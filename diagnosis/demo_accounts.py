@@ -53,7 +53,13 @@ UNIT_HEAD_ACCOUNTS = (
     _head("xishan", "溪山所長", "溪山派出所"),
 )
 
-ALL_DEMO_ACCOUNTS = DEMO_ACCOUNTS + UNIT_HEAD_ACCOUNTS
+# A second 研考承辦: nobody reviews a report they sent themselves, and 研考承辦 send the reports of the
+# precinct itself (附表1's 各分局、大隊、隊); in the demo this colleague reviews those.
+COLLEAGUE_ACCOUNT = DemoAccount(
+    "secretariat2", "研考承辦（二）", "tcpd-shilin", Membership.Role.STAFF, "秘書室研考承辦（審核另一位研考承辦以分局名義送出的填報）"
+)
+
+ALL_DEMO_ACCOUNTS = DEMO_ACCOUNTS + (COLLEAGUE_ACCOUNT,) + UNIT_HEAD_ACCOUNTS
 
 
 @dataclass(frozen=True)

@@ -196,7 +196,7 @@ def test_the_unit_dashboard(client, user, plan_106, pdf_file):
     client.force_login(user("tianmu"))
     html = client.get(reverse("assessments:unit", kwargs={"code": "shilin-tianmu"}) + "?as_of=106/05/31").content.decode()
     assert "本單位負責 10 項措施" in html
-    assert "106年5月應填報（9）" in html  # every measure but the one reported this month
+    assert "106年5月份尚未填報（9）" in html  # every measure but the one reported this month
     assert "請補滿意度統計表" in html
     assert "慰問簡訊" in html and "25.0%" in html  # 10 of 40
     assert "各單位" in html

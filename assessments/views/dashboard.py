@@ -133,7 +133,7 @@ def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
                 "url": reverse("measures:measure", kwargs={"year": plan.year, "pk": pk}),
                 "latest_report": latest.get(pk),
                 "report_url": reverse("measures:report", kwargs={"pk": latest[pk].pk}) if pk in latest else "",
-                "due_this_month": pk not in reported_this_month,
+                "due_this_month": pk not in reported_this_month and row.status.status != Status.DONE,
                 "draft": drafts.get(pk),
             }
         )
