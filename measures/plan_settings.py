@@ -70,7 +70,7 @@ def plan_settings_save(
 
 def reports_lateness_recompute(plan: Plan) -> int:
     """Mark each report of `plan` that was ever sent 逾時填報 exactly when its first sending fell after its month's
-    due day (`Plan.report_due_on`): one UPDATE whatever the number of reports. Returns the reports looked at."""
+    due day (`Plan.is_late`, in SQL): one UPDATE whatever the number of reports. Returns the reports looked at."""
     cases = [
         When(period=month, first_submitted_at__gte=_first_moment_after(plan.report_due_on(month)), then=Value(True))
         for month in plan_months(plan)

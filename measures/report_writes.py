@@ -81,7 +81,7 @@ def report_save(
                 report.submitted_at = timezone.now()
                 if report.first_submitted_at is None:
                     report.first_submitted_at = report.submitted_at
-                    report.sent_late = timezone.localdate(report.submitted_at) > measure.plan.report_due_on(period)
+                    report.sent_late = measure.plan.is_late(period, report.submitted_at)
             elif report.status != Status.RETURNED:
                 report.status = Status.DRAFT
             report._history_user = user

@@ -261,7 +261,7 @@ def _measures(rng: random.Random, plan: Plan, items, points_by_item, precinct: U
                 measure=measure, unit=lead, period=date(year, month, 1), status=status,
                 narrative=f"{month} 月辦理情形：依計畫推動。", progress=progress,
                 submitted_by=head_of.get(lead.pk, staff), submitted_at=_aware(sent_on, 9), first_submitted_at=_aware(sent_on, 9),
-                sent_late=sent_on > plan.report_due_on(date(year, month, 1)),
+                sent_late=plan.is_late(date(year, month, 1), _aware(sent_on, 9)),
                 reviewed_by=staff if status != ProgressReport.Status.SUBMITTED else None,
                 reviewed_at=_aware(sent_on, 15) if status != ProgressReport.Status.SUBMITTED else None,
                 review_comment="請補充佐證資料" if status == ProgressReport.Status.RETURNED else "",

@@ -156,6 +156,11 @@ class Plan(models.Model):
         """The day the report for `month` (any day of it) is due: `report_due_day` of the next month."""
         return add_months(month.replace(day=1), 1).replace(day=self.report_due_day)
 
+    def is_late(self, month: date, sent_at) -> bool:
+        """逾時填報: the report for `month`, first sent at `sent_at`, was sent after its due day (local time).
+        measures.plan_settings.reports_lateness_recompute states the same in SQL for a whole plan."""
+        return timezone.localdate(sent_at) > self.report_due_on(month)
+
     @property
     def period_display(self) -> str:
         return f"{format_roc(self.start_date, 'long')}至{format_roc(self.end_date, 'long')}"
