@@ -203,6 +203,19 @@ def test_pages_work_on_a_phone_and_with_the_keyboard(portal, new_chromium_page):
     expect(page.get_by_role("heading", level=1)).to_have_text("主動服務")
     no_sideways_scrolling()
     assert_accessible(page)
+    # A measure nobody can report (its only unit has no head account): the dashboard's warning, on a phone.
+    from diagnosis.models import Unit
+    from measures.models import Measure
+
+    Measure.objects.get(plan__year=106, source="form2", name="無").lead_units.add(Unit.objects.get(code="shilin-command"))
+    page.goto(f"{portal}/plans/106/dashboard/?as_of=106/05/31")
+    expect(page.get_by_role("heading", name="無人可填報的措施（1）")).to_be_visible()
+    no_sideways_scrolling()
+    assert_accessible(page)
+    for path in ("/units/shilin-tianmu/", "/plans/106/reports/", "/plans/106/settings/"):
+        page.goto(f"{portal}{path}")
+        no_sideways_scrolling()
+        assert_accessible(page)
     logout(page)
 
     # Keyboard only, at desktop size: from the login page to a measure page.
