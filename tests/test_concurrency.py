@@ -12,10 +12,12 @@ from django.core.management import call_command
 from django.db import connection, connections
 
 from diagnosis.demo_accounts import demo_accounts_create
-from diagnosis.models import Unit
+from diagnosis.models import Plan, Unit
 from measures.measure_writes import EditConflict, measure_update
 from measures.models import Measure, ProgressReport
 from measures.report_writes import ReportStateError, report_save
+
+from .conftest import OPEN_UNTIL
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -49,6 +51,7 @@ def run_at_once(work):
 @pytest.fixture
 def measure():
     call_command("load_plan", stdout=io.StringIO())
+    Plan.objects.filter(year=106).update(closing_date=OPEN_UNTIL)  # as tests/conftest.py keeps it: open
     demo_accounts_create()
     return Measure.objects.get(source="form2", name="主動服務")
 
