@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from sq_portal.lookups import one_or_none
+from sq_portal.roc_dates import format_roc
 
 from .models import DiagnosisAnswer, DiagnosisRound, Membership, Plan, Unit, UnitDiagnosis
 from .models.people import ReadingScope
@@ -105,6 +106,21 @@ class PlanAccess:
         """研考承辦 only; anyone else who can see the plan gets 403."""
         if not self.can_edit:
             raise PermissionDenied("您沒有修改此計畫的權限。")
+
+    @property
+    def can_change_year(self) -> bool:
+        """研考承辦, while the plan's year is open: after its 結算日 its measures, planned progress and indicators
+        stay as they were (the settings page can move the 結算日)."""
+        return self.can_edit and not self.plan.is_closed()
+
+    def require_open_year(self) -> None:
+        """`require_edit`, and the year not yet closed; 403 with the reason otherwise."""
+        self.require_edit()
+        if self.plan.is_closed():
+            raise PermissionDenied(
+                f"本年度計畫已於 {format_roc(self.plan.closes_on)} 結算，措施、預定進度與績效指標不能再修改；"
+                "如需修改，請先在計畫設定延後結算日。"
+            )
 
     def heads(self, unit_id: int) -> bool:
         """The user heads this unit."""

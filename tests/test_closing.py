@@ -208,3 +208,22 @@ def test_a_month_outside_the_plan_is_refused_naming_the_plans_period(client, use
     assert response.status_code == 200
     assert "填報月份須在計畫執行期程（106年1月至106年12月）內，請從清單中選擇。" in response.content.decode()
     assert not ProgressReport.objects.filter(measure=measure).exists()
+
+
+def test_a_closed_years_measures_stay_as_they_were(client, user, plan_106):
+    """After the 結算日 研考承辦 see no 編修 buttons and every measure write is 403 with the reason; the
+    settings page, which can move the 結算日, stays open."""
+    plan_106.closing_date = date(2018, 1, 31)
+    plan_106.save()
+    measure = plan_106.measures.get(source=Measure.Source.FORM2, name="主動服務")
+    client.force_login(user("secretariat"))
+    with time_machine.travel(datetime(2018, 2, 1, 9, tzinfo=ZoneInfo("Asia/Taipei")), tick=False):
+        page = client.get(f"/plans/106/measures/{measure.pk}/").content.decode()
+        assert "編修措施" not in page and "設定預定進度" not in page
+        assert "新增措施" not in client.get("/plans/106/").content.decode()
+        for url in (f"/plans/106/measures/{measure.pk}/edit/", f"/plans/106/measures/{measure.pk}/planned/", "/plans/106/measures/new/"):
+            response = client.post(url, {})
+            assert response.status_code == 403 and "結算" in response.content.decode()
+        assert client.get("/plans/106/settings/").status_code == 200
+    measure.refresh_from_db()
+    assert measure.version == 1

@@ -1,13 +1,17 @@
 """`/plans/106/`: the plan as a tree, for every role that may read it."""
 
+from datetime import date
+
 import pytest
 from django.utils import timezone
 
+from diagnosis.models import Plan
 from measures.models import Measure
 
-from .conftest import copy_measures
+from .conftest import OPEN_UNTIL, copy_measures
 
 pytestmark = pytest.mark.django_db
+OPEN_PLAN = Plan(start_date=date(2017, 1, 1), end_date=date(2017, 12, 31), closing_date=OPEN_UNTIL)  # a year not closed
 URL = "/plans/106/"
 
 
@@ -102,7 +106,7 @@ def test_a_measure_row_is_drawn_with_its_page_units_deadline_and_for_staff_its_m
 
     def row(**changes):
         measure = TreeMeasure(1, 2, None, "<b>主動服務</b>", "附表2", "", "", None, "/plans/106/measures/1/", "/plans/106/measures/1/move/")
-        context = Context({"m": measure._replace(**changes), "access": PlanAccess(plan=None, can_edit=can_edit), "csrf_token": "TOKEN"})
+        context = Context({"m": measure._replace(**changes), "access": PlanAccess(plan=OPEN_PLAN, can_edit=can_edit), "csrf_token": "TOKEN"})
         return Template('{% include "measures/_tree_measure.html" %}').render(context)
 
     html = row()
@@ -131,7 +135,7 @@ def test_the_sections_number_items_and_focus_points_escape_text_and_offer_staff_
     items = [FrameworkItem(1, "服務一致", "", None), FrameworkItem(2, "服務友善", "<script>", None, [with_measure, empty])]
     items[1].unlinked_measures = [measure._replace(pk=10, focus_point_id=None, page_url="/m/10/")]
     framework = [FrameworkDimension(7, "基礎服務", "individual", 200, items)]
-    context = Context({"framework": framework, "access": PlanAccess(plan=None, can_edit=can_edit),
+    context = Context({"framework": framework, "access": PlanAccess(plan=OPEN_PLAN, can_edit=can_edit),
                        "new_measure_url": "/new/", "csrf_token": "T"})
     html = Template('{% include "measures/_tree_sections.html" %}').render(context)
     assert '<h2 class="h4 border-bottom pb-1" id="dimension-7">個別評核構面-基礎服務（200 分）</h2>' in html

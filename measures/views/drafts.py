@@ -31,7 +31,7 @@ def draft_list(request: HttpRequest, year: int) -> HttpResponse:
 def draft_decide(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     draft = get_measure_draft_for_user(access, pk)
-    access.require_edit()
+    access.require_open_year()
     action = request.POST.get("action")
     try:
         if action == "adopt":

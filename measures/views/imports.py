@@ -49,7 +49,7 @@ def _remove_stale_previews(folder: Path) -> None:
 @login_required
 def import_page(request: HttpRequest, year: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
-    access.require_edit()
+    access.require_open_year()
     plan = access.plan
     context = {"plan": plan, "access": access, "max_mb": max_import_bytes() // 1048576}
     if request.method != "POST":
@@ -106,7 +106,7 @@ def import_page(request: HttpRequest, year: int) -> HttpResponse:
 @require_safe
 def import_template(request: HttpRequest, year: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
-    access.require_edit()
+    access.require_open_year()
     response = HttpResponse(
         template_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -51,7 +51,7 @@ def measure_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     indicators = list(Indicator.objects.filter(measure_id=measure.pk).for_measure_page())
     for indicator in indicators:
         indicator.target_text = indicator.target_display(access.plan.year)
-        if access.can_edit:
+        if access.can_change_year:
             kwargs = {"year": access.plan.year, "pk": measure.pk, "indicator_pk": indicator.pk}
             indicator.edit_url = reverse("measures:indicator_edit", kwargs=kwargs)
             indicator.retire_url = reverse("measures:indicator_retire", kwargs=kwargs)
@@ -76,7 +76,7 @@ def measure_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @login_required
 def measure_create_page(request: HttpRequest, year: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
-    access.require_edit()
+    access.require_open_year()
     plan = access.plan
     initial = {"source": Measure.Source.FORM2}
     if item_id := request.GET.get("item"):
@@ -115,7 +115,7 @@ def measure_create_page(request: HttpRequest, year: int) -> HttpResponse:
 def measure_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     measure = get_measure_for_user(access, pk)
-    access.require_edit()
+    access.require_open_year()
     conflict = None
     if request.method == "POST":
         form = MeasureForm(request.POST, plan=access.plan, editing=True)
@@ -171,7 +171,7 @@ def measure_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 def measure_move_page(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     measure = get_measure_for_user(access, pk)
-    access.require_edit()
+    access.require_open_year()
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
         messages.error(request, "排序方向不正確。")
@@ -185,7 +185,7 @@ def measure_move_page(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 def measure_retire_page(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     measure = get_measure_for_user(access, pk)
-    access.require_edit()
+    access.require_open_year()
     retire = request.POST.get("action") != "restore"
     measure_retire(measure=measure, user=request.user, retire=retire)
     messages.success(request, f"已{'停用' if retire else '恢復'}措施「{measure.name}」。")
@@ -196,7 +196,7 @@ def measure_retire_page(request: HttpRequest, year: int, pk: int) -> HttpRespons
 def measure_planned(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     measure = get_measure_for_user(access, pk)
-    access.require_edit()
+    access.require_open_year()
     initial = {PlannedProgressForm.field_name(p.month): p.percent for p in measure.planned_progress.all()}
     form = PlannedProgressForm(request.POST if request.method == "POST" else None, plan=access.plan, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -210,7 +210,7 @@ def measure_planned(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 def indicator_edit(request: HttpRequest, year: int, pk: int, indicator_pk: int | None = None) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     measure = get_measure_for_user(access, pk)
-    access.require_edit()
+    access.require_open_year()
     indicator = Indicator(measure=measure) if indicator_pk is None else _indicator(measure, indicator_pk)
     form = IndicatorForm(request.POST if request.method == "POST" else None, instance=indicator)
     if request.method == "POST" and form.is_valid():
@@ -229,7 +229,7 @@ def indicator_edit(request: HttpRequest, year: int, pk: int, indicator_pk: int |
 def indicator_retire_page(request: HttpRequest, year: int, pk: int, indicator_pk: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     measure = get_measure_for_user(access, pk)
-    access.require_edit()
+    access.require_open_year()
     indicator = _indicator(measure, indicator_pk)
     retire = request.POST.get("action") != "restore"
     indicator_retire(indicator=indicator, user=request.user, retire=retire)
