@@ -4,6 +4,7 @@ from django.http import HttpRequest
 
 from diagnosis.access import memberships_of, newest_plan_for_user
 from diagnosis.models import Membership
+from measures.models import ProgressReport
 
 PORTAL_NAME = "服務品質管考平台"
 
@@ -17,6 +18,10 @@ def portal(request: HttpRequest) -> dict:
     nav_plan = newest_plan_for_user(user) if memberships or user.is_superuser else None
     reads_all = user.is_superuser or any(m.role != Membership.Role.HEAD for m in memberships)
     head_units = [m.unit for m in memberships if m.role == Membership.Role.HEAD]
+    staff_of_plan = nav_plan is not None and (
+        user.is_superuser
+        or any(m.role == Membership.Role.STAFF and nav_plan.organization.is_within(m.unit) for m in memberships)
+    )
     context["nav"] = {
         "plan": nav_plan,
         "head_units": head_units,
@@ -26,10 +31,13 @@ def portal(request: HttpRequest) -> dict:
             user.is_superuser or bool(head_units) or any(m.role == Membership.Role.STAFF for m in memberships)
         ),
         # 計畫設定 is for 研考承辦 of the plan's organisation (PlanAccess.can_edit, from the roles already read).
-        "plan_settings": nav_plan is not None and (
-            user.is_superuser
-            or any(m.role == Membership.Role.STAFF and nav_plan.organization.is_within(m.unit) for m in memberships)
-        ),
+        "plan_settings": staff_of_plan,
+        # 研考承辦's pending reviews: the nav plan's sent reports (one COUNT).
+        "pending_reports": pending_report_count(nav_plan) if staff_of_plan else None,
         "roles": "、".join(f"{m.unit.name}{m.get_role_display()}" for m in memberships),
     }
     return context
+
+
+def pending_report_count(plan) -> int:
+    return ProgressReport.objects.filter(measure__plan_id=plan.pk, status=ProgressReport.Status.SUBMITTED).count()

@@ -4,6 +4,7 @@ Every write runs under one transaction. Evidence files are written before their 
 if the transaction does not commit, so the database and the evidence folder never disagree."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -188,3 +189,35 @@ def evidence_delete(*, evidence: Evidence, user) -> None:
         evidence._history_user = user
         evidence.delete()
         transaction.on_commit(lambda: evidence_storage().delete(name))
+
+
+@dataclass(frozen=True)
+class BatchReview:
+    """What `reports_review_batch` did: the reports decided, and those skipped with the reason (Chinese)."""
+
+    decided: list[ProgressReport]
+    skipped: list[tuple[ProgressReport, str]]
+
+
+@transaction.atomic
+def reports_review_batch(*, reports: Iterable[ProgressReport], user, accept: bool, comment: str) -> BatchReview:
+    """核可 (or 退回) several sent reports at once, each through `report_review`. A report that is no longer
+    sent (decided by someone else meanwhile, or withdrawn) or that the user may not review (their own) is
+    skipped and named; the others are decided. Anything else that fails undoes the whole batch."""
+    decided, skipped = [], []
+    for report in reports:
+        try:
+            decided.append(report_review(report=report, user=user, accept=accept, comment=comment))
+        except (ReportStateError, PermissionDenied) as error:
+            skipped.append((report, _skip_reason(report, error)))
+    return BatchReview(decided, skipped)
+
+
+def _skip_reason(report: ProgressReport, error: Exception) -> str:
+    current = ProgressReport.objects.select_related("reviewed_by").get(pk=report.pk)
+    if current.status in (Status.ACCEPTED, Status.RETURNED) and current.reviewed_by is not None:
+        name = current.reviewed_by.get_full_name() or current.reviewed_by.get_username()
+        return f"已由{name}{current.get_status_display()}"
+    if current.status == Status.DRAFT:
+        return "填報單位已撤回"
+    return str(error)

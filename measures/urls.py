@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import drafts, forms, imports, measure_pages, open_data, plans, reports
+from .views import drafts, forms, imports, measure_pages, open_data, plans, reports, workbench
 
 app_name = "measures"
 
 urlpatterns = [
     path("plans/<int:year>/", plans.plan_tree, name="plan"),
-    path("plans/<int:year>/reports/", reports.plan_reports, name="plan_reports"),
+    path("plans/<int:year>/reports/", workbench.plan_reports, name="plan_reports"),
+    path("plans/<int:year>/reports/approve/", workbench.reports_batch_review, name="reports_batch_review"),
     path("plans/<int:year>/settings/", plans.plan_settings, name="plan_settings"),
     path("plans/<int:year>/forms/<int:form>.<str:extension>", forms.form_download, name="form_download"),
     path("plans/<int:year>/import/", imports.import_page, name="import"),
@@ -36,6 +37,7 @@ urlpatterns = [
     path("reports/<int:pk>/delete/", reports.report_delete_page, name="report_delete"),
     path("reports/<int:pk>/review/", reports.report_review_page, name="report_review"),
     path("evidence/<int:pk>/", reports.evidence_download, name="evidence"),
+    path("evidence/<int:pk>/preview/", reports.evidence_preview, name="evidence_preview"),
     path("evidence/<int:pk>/delete/", reports.evidence_remove, name="evidence_delete"),
     path("open-data/plans/<int:year>/measures.json", open_data.measures_json, name="open_data_json"),
     path("open-data/plans/<int:year>/measures.csv", open_data.measures_csv, name="open_data_csv"),

@@ -28,6 +28,8 @@ MATRIX = {
     "password_change_done": ("none", "302 200 200 200 200", "302 405 405 405 405"),
     "measures:plan": ("year", "302 200 200 200 200", "302 405 405 405 405"),
     "measures:plan_reports": ("year", "302 200 200 403 403", "302 405 405 405 405"),
+    # 核可所選: 研考承辦 only; an empty selection is refused with a message and back to the list (302).
+    "measures:reports_batch_review": ("year", "302 405 405 405 405", "302 302 403 403 403"),
     # 計畫設定: 研考承辦 only; an empty POST is answered with the form's errors (200), nothing saved.
     "measures:plan_settings": ("year", "302 200 403 403 403", "302 200 403 403 403"),
     "measures:form_download": ("form", "302 200 200 200 200", "302 405 405 405 405"),
@@ -49,6 +51,7 @@ MATRIX = {
     "measures:report_edit": ("draft", "302 404 404 200 404", "302 404 404 200 404"),
     "measures:report_delete": ("draft", "302 405 405 405 405", "302 404 404 302 404"),
     "measures:evidence": ("draft_evidence", "302 404 404 200 404", "302 405 405 405 405"),
+    "measures:evidence_preview": ("draft_evidence", "302 404 404 200 404", "302 405 405 405 405"),
     "measures:evidence_delete": ("draft_evidence", "302 405 405 405 405", "302 404 404 302 404"),
     # A report unit A sent: staff and viewers read it, unit B still does not see it.
     "measures:report_withdraw": ("sent", "302 405 405 405 405", "302 403 403 302 404"),
@@ -135,6 +138,7 @@ MATRIX = {
 VARIANTS = {
     "measures:report@sent": ("measures:report", "sent", "302 200 200 200 404", "-"),
     "measures:evidence@sent": ("measures:evidence", "sent_evidence", "302 200 200 200 404", "-"),
+    "measures:evidence_preview@sent": ("measures:evidence_preview", "sent_evidence", "302 200 200 200 404", "-"),
     "assessments:unit@unit_b": ("assessments:unit", "unit_b", "302 200 200 404 200", "-"),
     # --- 組織診斷 ---
     # Unit B's submitted self-check: staff and viewers read it (and may not change it), unit A does not see it.

@@ -42,6 +42,17 @@ class ProgressReportQuerySet(models.QuerySet):
         page; the measure page read them too (two users joined, two more queries) without showing them."""
         return self.select_related("unit").order_by("-period", "unit__tree_order")
 
+    def in_review_order(self) -> "ProgressReportQuerySet":
+        """The reviewer's workbench order: month, unit in the tree's order, then the measure's 附表 and position."""
+        return self.order_by("period", "unit__tree_order", "measure__source", "measure__position", "pk")
+
+    def for_workbench(self) -> "ProgressReportQuerySet":
+        """What a workbench row shows: the measure, unit and sender, the indicator values with their indicators,
+        the evidence files."""
+        return self.select_related("measure", "unit", "submitted_by").prefetch_related(
+            models.Prefetch("actuals", queryset=IndicatorActual.objects.select_related("indicator")), "evidence"
+        )
+
     def visible_to_reviewers(self) -> "ProgressReportQuerySet":
         """What staff and viewers see: everything a unit has sent; drafts stay with the unit."""
         return self.exclude(status=ProgressReport.Status.DRAFT)

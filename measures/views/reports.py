@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST, require_safe
 
 from diagnosis.access import get_plan_for_user
@@ -19,6 +20,7 @@ from diagnosis.access import get_plan_for_user
 from ..access import get_evidence_for_user, get_measure_for_user, get_report_for_user, units_carrying
 from ..forms.report_forms import ProgressReportForm, ReviewForm
 from ..models import ProgressReport
+from ..report_history import review_history
 from ..report_writes import (
     ReportStateError,
     check_year_open,
@@ -28,6 +30,11 @@ from ..report_writes import (
     report_save,
     report_withdraw,
 )
+from ..workbench import next_pending, review_queue
+from .workbench import workbench_address, workbench_filters
+
+# Evidence a browser shows in the page itself (the report page's preview); anything else only downloads.
+PREVIEW_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp"})
 
 
 def _default_period(plan):
@@ -93,27 +100,41 @@ def report_new(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     )
 
 
+def _detail(request: HttpRequest, report: ProgressReport, access, review_form, status: int = 200) -> HttpResponse:
+    """The report page; the workbench's filters (if the reviewer came from a filtered list) ride along in its
+    links and its review form, so that the decision leads to the next pending report of the same list."""
+    plan = report.measure.plan
+    filters = workbench_filters(access, request.GET) if access.reads_all else None
+    query = filters.query() if filters is not None else ""
+    evidence = list(report.evidence.all())
+    return render(
+        request,
+        "measures/report_detail.html",
+        {
+            "plan": plan,
+            "access": access,
+            "measure": report.measure,
+            "report": report,
+            "due_on": plan.report_due_on(report.period),
+            "actuals": list(report.actuals.select_related("indicator")),
+            "evidence": evidence,
+            "previews": [e for e in evidence if e.content_type in PREVIEW_TYPES],
+            "history": review_history(report),
+            "is_own": access.reports_for(report.unit_id),
+            "review_form": review_form,
+            "query": query,
+            "workbench": workbench_address(access, query) if access.reads_all else None,
+        },
+        status=status,
+    )
+
+
 @login_required
 @require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report, access = get_report_for_user(request.user, pk)
     reviewable = access.can_edit and report.status == report.Status.SUBMITTED and not report.measure.plan.is_closed()
-    review_form = ReviewForm() if reviewable else None
-    return render(
-        request,
-        "measures/report_detail.html",
-        {
-            "plan": report.measure.plan,
-            "access": access,
-            "measure": report.measure,
-            "report": report,
-            "due_on": report.measure.plan.report_due_on(report.period),
-            "actuals": list(report.actuals.select_related("indicator")),
-            "evidence": list(report.evidence.all()),
-            "is_own": access.reports_for(report.unit_id),
-            "review_form": review_form,
-        },
-    )
+    return _detail(request, report, access, ReviewForm() if reviewable else None)
 
 
 def _own_report(request, pk) -> tuple[ProgressReport, object]:
@@ -201,16 +222,7 @@ def report_review_page(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("measures:report", pk=report.pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "measures/report_detail.html",
-            {
-                "plan": report.measure.plan, "access": access, "measure": report.measure, "report": report,
-                "actuals": list(report.actuals.select_related("indicator")), "evidence": list(report.evidence.all()),
-                "is_own": False, "review_form": form,
-            },
-            status=400,
-        )
+        return _detail(request, report, access, form, status=400)
     try:
         report_review(
             report=report, user=request.user, accept=form.cleaned_data["decision"] == "accept",
@@ -218,9 +230,21 @@ def report_review_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ReportStateError as error:
         messages.error(request, str(error))
-    else:
-        messages.success(request, "已核可填報。" if form.cleaned_data["decision"] == "accept" else "已退回填報。")
-    return redirect("measures:report", pk=report.pk)
+        return redirect(_report_address(report.pk, request.GET))
+    messages.success(request, "已核可填報。" if form.cleaned_data["decision"] == "accept" else "已退回填報。")
+    # On to the next pending report of the list the reviewer came from, or back to that list when none is left.
+    filters = workbench_filters(access, request.GET)
+    following = next_pending(review_queue(access.plan, **filters.filters()), report, request.user)
+    if following is None:
+        messages.info(request, "此清單已沒有待審核的填報。")
+        return redirect(workbench_address(access, filters.query()))
+    return redirect(_report_address(following.pk, filters.query()))
+
+
+def _report_address(pk: int, query) -> str:
+    address = reverse("measures:report", kwargs={"pk": pk})
+    query = query if isinstance(query, str) else query.urlencode()
+    return f"{address}?{query}" if query else address
 
 
 @login_required
@@ -241,6 +265,26 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
+@xframe_options_sameorigin
+def evidence_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """A PDF or an image shown in the report page (an <iframe sandbox> or an <img>), through the download's access
+    check: inline, sandboxed, never sniffed; framed by this site's own pages only. Other types only download."""
+    evidence, _ = get_evidence_for_user(request.user, pk)
+    if evidence.content_type not in PREVIEW_TYPES:
+        raise Http404("此類型的佐證資料不能預覽，請下載。")
+    try:
+        handle = evidence.open_file()
+    except FileNotFoundError:
+        raise Http404("找不到此佐證資料的檔案。") from None
+    response = FileResponse(handle, as_attachment=False, filename=evidence.download_name, content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 @require_POST
 def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     evidence, access = get_evidence_for_user(request.user, pk)
@@ -254,26 +298,3 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("measures:report", pk=evidence.report_id)
     messages.success(request, f"已刪除佐證資料「{evidence.original_name}」。")
     return redirect("measures:report_edit", pk=evidence.report_id)
-
-
-@login_required
-@require_safe
-def plan_reports(request: HttpRequest, year: int) -> HttpResponse:
-    """Staff's review queue (and viewers' list): every sent report of the plan, newest first; ?status= filters."""
-    access = get_plan_for_user(request.user, year, request.GET.get("org"))
-    if not access.reads_all:
-        raise PermissionDenied("只有研考承辦與檢視者可以查看全部填報。")
-    status = request.GET.get("status", ProgressReport.Status.SUBMITTED)
-    if status not in ProgressReport.Status.values or status == ProgressReport.Status.DRAFT:
-        status = ProgressReport.Status.SUBMITTED
-    reports = (
-        ProgressReport.objects.filter(measure__plan=access.plan, status=status)
-        .select_related("measure__item", "unit", "submitted_by")
-        .order_by("-submitted_at", "-pk")[:500]
-    )
-    statuses = [(value, label) for value, label in ProgressReport.Status.choices if value != ProgressReport.Status.DRAFT]
-    return render(
-        request,
-        "measures/plan_reports.html",
-        {"plan": access.plan, "access": access, "reports": reports, "status": status, "statuses": statuses},
-    )
