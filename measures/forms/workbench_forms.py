@@ -66,7 +66,7 @@ class WorkbenchFilterForm(forms.Form):
         return self.cleaned_data  # Django keeps only the fields that validated
 
     @property
-    def status(self) -> str:
+    def chosen_status(self) -> str:
         return self.valid_data().get("status") or Status.SUBMITTED
 
     def query(self, **changes) -> str:

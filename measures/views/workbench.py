@@ -50,7 +50,7 @@ def plan_reports(request: HttpRequest, year: int) -> HttpResponse:
     filters = workbench_filters(access, request.GET)
     queue = review_queue(access.plan, **filters.filters())
     counts = status_counts(queue)
-    status = filters.status
+    status = filters.chosen_status
     page, rows = workbench_page(queue.filter(status=status), request.GET.get("page"))
     reviewable = access.can_edit and status == ProgressReport.Status.SUBMITTED and not access.plan.is_closed()
     return render(
