@@ -5,11 +5,14 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from diagnosis.models import Unit
+from measures.evidence_files import inspect_upload
 from measures.models import Measure, ProgressReport
 from measures.report_writes import report_save
+from tests.test_evidence_files import pdf_bytes, png_bytes
 
 from .conftest import assert_accessible, login
 
@@ -68,6 +71,16 @@ def test_twenty_pending_reports_approved_with_the_keyboard(portal, chromium_page
 
 def test_the_workbench_and_a_report_at_375_px(portal, new_chromium_page):
     reports = pending_reports(count_per_station=1)
+    tianmu_report = next(r for r in reports if r.unit.code == "shilin-tianmu")
+    uploads = [
+        SimpleUploadedFile("照片.png", png_bytes(), content_type="image/png"),
+        SimpleUploadedFile("成果.pdf", pdf_bytes(), content_type="application/pdf"),
+    ]
+    report_save(
+        measure=tianmu_report.measure, unit=tianmu_report.unit, period=tianmu_report.period,
+        user=get_user_model().objects.get(username="tianmu"), narrative="補附佐證", progress=40, actuals={},
+        submit=True, report=tianmu_report, files=[(upload, inspect_upload(upload)) for upload in uploads],
+    )
     page = new_chromium_page(viewport={"width": 375, "height": 740})
     login(page, portal, "secretariat")
     page.goto(f"{portal}/plans/106/reports/?unit=shilin-tianmu")
@@ -76,6 +89,12 @@ def test_the_workbench_and_a_report_at_375_px(portal, new_chromium_page):
     assert_accessible(page)
     page.get_by_role("link", name="主動服務").click()
     expect(page.get_by_role("heading", name="審核歷程")).to_be_visible()
+    image = page.get_by_role("img", name="佐證資料：照片.png")
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 1  # served and shown under the page's CSP
+    pdf_frame = page.locator('iframe[title="佐證資料預覽：成果.pdf"]')
+    expect(pdf_frame).to_be_visible()
+    assert pdf_frame.get_attribute("sandbox") is None  # sandboxed by its response: see report_detail.html
     assert_accessible(page)
     page.get_by_label("退回", exact=True).check()
     page.get_by_label("審核意見").fill("請補附照片")
