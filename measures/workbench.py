@@ -78,10 +78,16 @@ def workbench_page(queue, page_number) -> tuple[Page, list[WorkbenchRow]]:
     return page, rows
 
 
-def next_pending(queue, after: ProgressReport, user) -> ProgressReport | None:
+def next_pending(queue, after: ProgressReport, user, head_units=()) -> ProgressReport | None:
     """The first pending report of `queue` after `after` in review order (else the first before it) that `user`
-    did not send: where the reviewer goes after deciding `after`. Two queries at most."""
-    pending = queue.filter(status=Status.SUBMITTED).exclude(pk=after.pk).exclude(submitted_by_id=user.pk)
+    may review (`report_review`: not one they sent, nor one of a unit they head): where the reviewer goes after
+    deciding `after`. Two queries at most."""
+    pending = (
+        queue.filter(status=Status.SUBMITTED)
+        .exclude(pk=after.pk)
+        .exclude(submitted_by_id=user.pk)
+        .exclude(unit_id__in=[unit.pk for unit in head_units])
+    )
     key = [
         ("period", after.period),
         ("unit__tree_order", after.unit.tree_order),

@@ -158,13 +158,14 @@ def test_the_plan_dashboard_costs_the_same_queries_with_ten_times_the_data(clien
     # planned progress, the report aggregate, the organisation's units; 推動作業: the latest diagnosis round
     # with its units and its scores' sum (1), the proposals' aggregate, the training sessions grouped by the indicator
     # they count toward (1), the surveys with the latest one and its results (2).
-    # Who can report: the units with a head, and whether the organisation has 研考承辦 (2); late reports per unit (1).
-    with django_assert_num_queries(22):
+    # Who can report: the units with a head, and whether the organisation has 研考承辦 (2); late reports per unit (1);
+    # the navigation's count of reports awaiting 研考承辦's review (1).
+    with django_assert_num_queries(23):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "組織診斷" in html and "第0次調查" in html and "90.0%" in html and "講習" not in html
     grow_tenfold(plan_106)
     machinery(plan_106, user, copies=10)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):
         html = client.get(DASHBOARD + "?as_of=106/05/31").content.decode()
     assert "列管措施 370 項" in html and "提案 11 件" in html
 
@@ -173,7 +174,7 @@ def test_the_plan_dashboard_is_the_home_page_of_staff(client, user, django_asser
     client.force_login(user("secretariat"))
     # As the dashboard, with the plan found by "newest visible plan" instead of by year; with no survey, its card costs one query instead of 2 (the diagnosis card costs one either way).
     # The home page and the navigation each read the newest plan (the navigation with the memberships).
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):
         assert "進度總覽" in client.get("/").content.decode()
 
 

@@ -397,7 +397,8 @@ def test_diagnosis_pages_cost_a_fixed_number_of_queries(client, user, plan_106, 
 
     client.force_login(staff)
     # … the plan, the allotment's framework (1), whether a round exists.
-    with django_assert_num_queries(10):
+    # + the navigation's count of reports awaiting 研考承辦's review.
+    with django_assert_num_queries(11):
         client.get(ALLOTMENT)
 
 

@@ -334,5 +334,6 @@ def test_the_pages_cost_a_fixed_number_of_queries(client, user, plan_106, django
         assert client.get(PETITIONS).status_code == 200
     client.force_login(staff)
     # session, user, memberships, the plan (the navigation's too) (with its organisation), the units below it, the month's tallies.
-    with django_assert_num_queries(10):
+    # + the navigation's count of reports awaiting 研考承辦's review.
+    with django_assert_num_queries(11):
         assert client.get(ENTRY + "?month=106/05").status_code == 200

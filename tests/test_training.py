@@ -323,10 +323,11 @@ def test_the_detail_and_form_pages_cost_fixed_queries(client, user, plan_106, le
     client.force_login(staff)
     # session, user, memberships, the plan (the navigation's too), the session (organiser, indicator, measure, recorder joined),
     # the plan's units, the attendance rows.
-    with django_assert_num_queries(11):
+    # + the navigation's count of reports awaiting 研考承辦's review.
+    with django_assert_num_queries(12):
         client.get(reverse("assessments:training", kwargs={"year": 106, "pk": saved.pk}))
     # As the detail, with the form's unit and indicator choices instead of the page's own lists.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(reverse("assessments:training_edit", kwargs={"year": 106, "pk": saved.pk}))
 
 

@@ -253,3 +253,14 @@ def test_the_navigation_counts_pending_reports_for_staff_only(client, user, meas
     assert '進度填報 <span class="badge text-bg-danger">3<span class="visually-hidden"> 筆待審核</span>' in client.get(LIST).content.decode()
     client.force_login(user("viewer"))
     assert "筆待審核" not in client.get(LIST).content.decode()
+
+
+def test_the_next_pending_report_is_never_one_the_reviewer_may_not_decide(client, user, measure):
+    staff = user("secretariat")
+    may = sent(measure, "shilin-tianmu", 5, user("tianmu"))
+    own = sent(measure, "shilin-wenlin", 5, staff)  # 研考承辦 sent it: a colleague reviews it
+    later = sent(measure, "shilin-lanya", 5, user("tianmu"))
+    client.force_login(staff)
+    response = client.post(reverse("measures:report_review", kwargs={"pk": may.pk}), {"decision": "accept", "comment": ""})
+    assert response["Location"] == reverse("measures:report", kwargs={"pk": later.pk})
+    assert ProgressReport.objects.get(pk=own.pk).status == "submitted"

@@ -234,7 +234,7 @@ def report_review_page(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, "已核可填報。" if form.cleaned_data["decision"] == "accept" else "已退回填報。")
     # On to the next pending report of the list the reviewer came from, or back to that list when none is left.
     filters = workbench_filters(access, request.GET)
-    following = next_pending(review_queue(access.plan, **filters.filters()), report, request.user)
+    following = next_pending(review_queue(access.plan, **filters.filters()), report, request.user, access.head_units)
     if following is None:
         messages.info(request, "此清單已沒有待審核的填報。")
         return redirect(workbench_address(access, filters.query()))
@@ -268,8 +268,9 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @xframe_options_sameorigin
 def evidence_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """A PDF or an image shown in the report page (an <iframe sandbox> or an <img>), through the download's access
-    check: inline, sandboxed, never sniffed; framed by this site's own pages only. Other types only download."""
+    """A PDF or an image shown in the report page (an <iframe> or an <img>), through the download's access check:
+    inline, sandboxed by this response's own CSP (an <iframe sandbox> attribute would make Chromium refuse to run
+    its PDF viewer), never sniffed, framed by this site's pages only. Other types only download."""
     evidence, _ = get_evidence_for_user(request.user, pk)
     if evidence.content_type not in PREVIEW_TYPES:
         raise Http404("此類型的佐證資料不能預覽，請下載。")
