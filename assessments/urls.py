@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import commendations, courtesy, dashboard, follow_ups, plan_copy, proposals, reviews, surveys, team, training  # noqa: F401
+from .views import (  # noqa: F401
+    commendations,
+    courtesy,
+    dashboard,
+    follow_ups,
+    plan_copy,
+    proposals,
+    reviews,
+    surveys,
+    team,
+    training,
+)
 
 app_name = "assessments"
 
