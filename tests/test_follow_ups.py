@@ -9,6 +9,8 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assessments.follow_up_writes import follow_up_answer
 from assessments.models import ControlReview, FollowUpAnswer, FollowUpEvidence, ReminderLog, ReviewItem
@@ -292,3 +294,26 @@ def test_follow_up_pages_cost_the_same_with_ten_times_the_items(client, plan_106
             _count(client, f"/plans/106/reviews/{following.pk}/"),
         ))
     assert counts[0] == counts[1]
+
+
+# ---------------------------------------------------------------- hostile input
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(st.text(max_size=300), st.just("長" * 6000), st.just("\x00"),
+                      st.builds(lambda t: "<script>alert(1)</script>" + t, st.text(max_size=20))),
+       unit_value=st.one_of(st.text(max_size=30), st.integers()))
+def test_hostile_answers_and_units_never_fail(client, plan_106, user, text, unit_value):
+    if not ControlReview.objects.filter(state="closed").exists():
+        closed_with(plan_106, user("secretariat"), {"服務及時性": "tianmu"})
+    item = ReviewItem.objects.get(review__state="closed", measure__name="服務及時性")
+    client.force_login(user("tianmu"))
+    response = client.post(answer_url(item), {"text": text})
+    assert response.status_code in (302, 400)
+    if response.status_code == 400:
+        assert not FollowUpAnswer.objects.filter(item=item, text=text).exists()
+    assert "<script>alert(1)</script>" not in client.get(answer_url(item)).content.decode()
+    review = ControlReview.objects.filter(state="open").first() or opened(plan_106, user("secretariat"))
+    client.force_login(user("secretariat"))
+    data = formset_data(review, **{"*": {"decision": "keep", "follow_up_unit": unit_value, "follow_up_due": "106/06/30"}})
+    assert client.post(f"/plans/106/reviews/{review.pk}/", data).status_code in (302, 400)
