@@ -110,7 +110,7 @@ def test_unit_head_submits_a_report_with_a_pdf_and_staff_accepts_it(portal, chro
     logout(page)
 
     login(page, portal, "secretariat")
-    page.get_by_role("link", name="進度填報", exact=True).click()
+    page.get_by_role("link", name="進度填報 1 筆待審核", exact=True).click()  # the navigation counts what awaits review
     expect(page).to_have_url(f"{portal}/plans/106/reports/")
     assert_accessible(page)
     queue_row = page.get_by_role("row").filter(has_text="天母派出所")
@@ -128,6 +128,9 @@ def test_unit_head_submits_a_report_with_a_pdf_and_staff_accepts_it(portal, chro
     page.get_by_label("核可").check()
     page.get_by_role("button", name="送出審核").click()
     expect(page.get_by_role("status").filter(has_text="已核可填報。")).to_be_visible()
+    # Nothing else awaits review: back to the list, which says so.
+    expect(page.get_by_role("status").filter(has_text="此清單已沒有待審核的填報。")).to_be_visible()
+    page.goto(report_url)
     expect(dd_after(page, "狀態")).to_have_text("已核可 逾時填報")
     assert_accessible(page)
     logout(page)
