@@ -58,7 +58,7 @@ MATRIX = {
     "assessments:plan_dashboard": ("year", "302 200 200 200 200", "302 405 405 405 405"),
     "assessments:reviews": ("year", "302 200 200 404 404", "302 200 403 404 404"),
     "assessments:review": ("review", "302 200 200 404 404", "302 400 403 404 404"),
-    "assessments:review_close": ("review", "302 405 405 405 405", "302 302 403 404 404"),
+    "assessments:review_close": ("review", "302 200 403 404 404", "302 302 403 404 404"),
     "assessments:review_export": ("review", "302 200 200 404 404", "302 405 405 405 405"),
     "assessments:review_export_ods": ("review", "302 200 200 404 404", "302 405 405 405 405"),
     "assessments:unit": ("unit_a", "302 200 200 200 404", "302 405 405 405 405"),

@@ -44,7 +44,7 @@ def test_a_unit_head_fills_and_submits_the_diagnosis(portal, chromium_page):
 
     # Submitting with blanks is refused, in Chinese, and the page stays accessible.
     page.get_by_role("button", name="送出自評").click()
-    expect(page.get_by_role("alert")).to_contain_text("請修正下列標示的欄位（共 25 處）")
+    expect(page.get_by_role("alert")).to_contain_text("有 25 個欄位需要修正，尚未儲存任何資料")
     expect(page.locator("main")).to_contain_text("送出前請填寫分數。")
     assert_accessible(page)
 
