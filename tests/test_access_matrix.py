@@ -70,6 +70,8 @@ MATRIX = {
     "diagnosis:results": ("diag_round", "302 200 200 200 200", "302 405 405 405 405"),
     # Unit A's draft self-check: only unit A's head sees it; staff see only that it is not yet submitted.
     "diagnosis:unit": ("diag_draft", "302 404 404 200 404", "302 404 404 302 404"),
+    # 送出自評's confirmation: unit A's own head only; a POST without the confirmation leads back to it (302).
+    "diagnosis:unit_submit": ("diag_draft", "302 404 404 200 404", "302 404 404 302 404"),
     "measures:draft_propose": ("diag_draft_answer", "302 404 404 200 404", "302 404 404 400 404"),
     # 退回 unit B's submitted self-check: staff only (a blank reason is refused with a message, 302); unit B's
     # own head 403, unit A (who does not see it) 404.
@@ -139,6 +141,7 @@ VARIANTS = {
     # --- 組織診斷 ---
     # Unit B's submitted self-check: staff and viewers read it (and may not change it), unit A does not see it.
     "diagnosis:unit@sent": ("diagnosis:unit", "diag_sent", "302 200 200 404 200", "302 403 403 404 302"),
+    "diagnosis:unit_submit@sent": ("diagnosis:unit_submit", "diag_sent", "302 403 403 404 302", "302 403 403 404 302"),
     "measures:draft_propose@sent": ("measures:draft_propose", "diag_sent_answer", "302 403 403 404 200", "302 403 403 404 400"),
     # --- 創意提案 ---
     # A proposal staff started deciding is kept: the filer and staff are sent back to it with the reason.

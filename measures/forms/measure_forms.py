@@ -79,7 +79,7 @@ class MeasureForm(forms.Form):
             units,
             Fieldset("期限", "ongoing", "deadline", "listed_on"),
             Field("version"),
-            Submit("save", "儲存"),
+            Div(Submit("save", "儲存"), css_class="sticky-actions"),
         )
 
     def source_value(self) -> str:
