@@ -177,9 +177,12 @@ def plan_months(plan) -> list[date]:
 class PlannedProgressForm(forms.Form):
     """累計預定進度，每月一欄；空白表示該月不設。"""
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, deadline: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.months = plan_months(plan)
+        # The last month that may hold a planned value: the deadline's (賡續辦理 and undated: the plan's last).
+        self.deadline = deadline
+        self.last_month = deadline.replace(day=1) if deadline else self.months[-1]
         for month in self.months:
             self.fields[self.field_name(month)] = forms.IntegerField(
                 label=format_roc(month, "month"),
@@ -206,6 +209,12 @@ class PlannedProgressForm(forms.Form):
         for month in self.months:
             value = data.get(self.field_name(month))
             if value is None:
+                continue
+            if month > self.last_month:
+                self.add_error(
+                    self.field_name(month),
+                    f"完成期限為 {format_roc(self.deadline, 'long')}，不可在其後的 {format_roc(month, 'month')} 設定預定進度。",
+                )
                 continue
             if previous is not None and value < previous[1]:
                 self.add_error(
