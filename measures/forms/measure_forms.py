@@ -12,7 +12,7 @@ from sq_portal.roc_dates import format_roc
 
 from ..models import Indicator, Measure
 from ..plan_units import is_inside, outside_message, units_inside
-from .fields import UnitTreeMultipleChoiceField, units_for_plan
+from .fields import FocusPointSelect, UnitTreeMultipleChoiceField, units_for_plan
 
 FORM1_UNITS_NOTE = "附表1 的具體作法由本分局辦理：請指定本分局的主辦／協辦單位；未指定前由研考承辦以本分局名義填報。"
 
@@ -20,7 +20,7 @@ FORM1_UNITS_NOTE = "附表1 的具體作法由本分局辦理：請指定本分�
 class MeasureForm(forms.Form):
     item = forms.ModelChoiceField(label="評核項目", queryset=Item.objects.none(), empty_label=None)
     focus_point = forms.ModelChoiceField(
-        label="評核重點", queryset=FocusPoint.objects.none(), required=False, empty_label="（不指定）"
+        label="評核重點", queryset=FocusPoint.objects.none(), required=False, empty_label="（不指定）", widget=FocusPointSelect
     )
     source = forms.ChoiceField(label="來源", choices=Measure.Source.choices)
     name = forms.CharField(label="措施名稱", max_length=200)
@@ -66,7 +66,11 @@ class MeasureForm(forms.Form):
             self.fields[name].queryset = accepted
         units = Fieldset(
             "承辦單位",
-            Div(Div("lead_units", css_class="col-md-6"), Div("support_units", css_class="col-md-6"), css_class="row"),
+            Div(
+                Div(Field("lead_units", template="measures/_unit_tree_field.html"), css_class="col-md-6"),
+                Div(Field("support_units", template="measures/_unit_tree_field.html"), css_class="col-md-6"),
+                css_class="row",
+            ),
             "all_units",
             "responsible_text",
             template="measures/_units_fieldset.html",
