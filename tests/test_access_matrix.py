@@ -66,7 +66,7 @@ MATRIX = {
     "diagnosis:rounds": ("year", "302 200 200 200 200", "302 400 403 403 403"),
     "diagnosis:allotment": ("year", "302 200 403 403 403", "302 400 403 403 403"),
     "diagnosis:round": ("diag_round", "302 200 200 200 200", "302 405 405 405 405"),
-    "diagnosis:round_close": ("diag_round", "302 405 405 405 405", "302 302 403 403 403"),
+    "diagnosis:round_close": ("diag_round", "302 200 403 403 403", "302 302 403 403 403"),
     "diagnosis:results": ("diag_round", "302 200 200 200 200", "302 405 405 405 405"),
     # Unit A's draft self-check: only unit A's head sees it; staff see only that it is not yet submitted.
     "diagnosis:unit": ("diag_draft", "302 404 404 200 404", "302 404 404 302 404"),

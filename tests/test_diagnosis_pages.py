@@ -133,9 +133,12 @@ def test_viewers_and_heads_cannot_open_or_close_rounds(client, user, plan_106, o
     assert client.get(ROUNDS).status_code == 404 and client.post(close).status_code == 404
     assert DiagnosisRound.objects.get().state == "open"
     client.force_login(user("secretariat"))
-    assert client.post(close).status_code == 302
+    assert "確認結束" in client.get(close).content.decode()
+    assert client.post(close).url == close  # no confirmation: nothing closed
+    assert DiagnosisRound.objects.get().state == "open"
+    assert client.post(close, {"confirm": "close"}).status_code == 302
     assert DiagnosisRound.objects.get().state == "closed"
-    again = client.post(close, follow=True)
+    again = client.post(close, {"confirm": "close"}, follow=True)
     assert "此組織診斷已結束。" in again.content.decode()
 
 

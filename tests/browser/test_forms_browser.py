@@ -1,9 +1,14 @@
-"""Forms that guide, in Chromium: the measure form's unit checkboxes filtered with the keyboard, focus points
+"""Forms that guide, in Chromium: the 管制考核 page's error summary at 375 px; the measure form's unit checkboxes filtered with the keyboard, focus points
 narrowed to the chosen item, the save bar in reach, planned progress filled in one action; axe at 1366 and 375 px."""
 
+from datetime import date
+
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from assessments.review_writes import review_open
+from diagnosis.models import Plan
 from measures.models import Measure
 
 from .conftest import assert_accessible, login
@@ -92,3 +97,27 @@ def test_the_measure_form_and_planned_progress_at_375_px(portal, new_chromium_pa
     page.get_by_role("button", name="儲存").click()
     expect(page.get_by_role("status").filter(has_text="已儲存預定進度。")).to_be_visible()
     assert list(active_service().planned_progress.values_list("percent", flat=True)) == [40, 100]
+
+
+def test_the_review_page_with_errors_at_375_px(portal, new_chromium_page):
+    staff = get_user_model().objects.get(username="secretariat")
+    review = review_open(plan=Plan.objects.get(year=106), as_of=date(2017, 5, 31), meeting_date=date(2017, 6, 5),
+                         title="106年5月份管制考核", user=staff)
+    page = new_chromium_page(viewport={"width": 375, "height": 740})
+    login(page, portal, "secretariat")
+    page.goto(f"{portal}/plans/106/reviews/{review.pk}/")
+    close = page.get_by_role("button", name="儲存並結案")
+    box = close.bounding_box()
+    assert box["y"] + box["height"] <= 740  # the save bar is in reach on a 37-item page
+    decisions = page.get_by_label("決議")
+    for index in range(3):
+        decisions.nth(index).select_option(label="繼續列管")
+    close.click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("有 3 個欄位需要修正，尚未儲存任何資料")
+    assert summary.bounding_box()["y"] < page.locator("form fieldset").first.bounding_box()["y"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page)
+    review.refresh_from_db()
+    assert review.is_open and not review.items.exclude(decision="").exists()
