@@ -5,6 +5,7 @@ position (第 N 筆). Errors that belong to no field are listed without a link. 
 `templates/_form_errors.html`; `static/js/form-errors.js` moves the focus to the summary."""
 
 from django import forms, template
+from django.core.exceptions import NON_FIELD_ERRORS
 
 register = template.Library()
 
@@ -12,7 +13,10 @@ register = template.Library()
 def _form_entries(form: forms.BaseForm, prefix: str) -> list[dict]:
     entries = [{"label": prefix.rstrip("："), "messages": list(form.non_field_errors()), "href": ""}] if form.non_field_errors() else []
     for name, errors in form.errors.items():
-        if name == forms.forms.NON_FIELD_ERRORS or name not in form.fields:
+        if name == NON_FIELD_ERRORS:
+            continue
+        if name not in form.fields:  # an error a form filed under a name it does not render: listed, unlinked
+            entries.append({"label": prefix.rstrip("："), "messages": list(errors), "href": ""})
             continue
         field = form[name]
         href = "" if field.is_hidden else (field.id_for_label or field.auto_id)
