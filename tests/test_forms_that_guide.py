@@ -9,6 +9,7 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from assessments.review_writes import review_open
+from diagnosis.models import Unit
 from measures.models import Measure, PlannedProgress
 
 from .diagnosis_fixtures import open_round
@@ -44,7 +45,8 @@ def test_the_review_page_with_21_missing_dates_shows_the_summary_first(client, u
     client.force_login(user("secretariat"))
     review = review_open(plan=plan_106, as_of=date(2017, 5, 31), meeting_date=date(2017, 5, 31), title="106年5月份管制考核", user=user("secretariat"))
     names = list(review.items.order_by("pk").values_list("measure__name", flat=True))
-    keep = {name: {"decision": "keep"} for name in names[:21]}
+    tianmu = Unit.objects.get(code="shilin-tianmu")
+    keep = {name: {"decision": "keep", "follow_up_unit": tianmu.pk} for name in names[:21]}
     url = reverse("assessments:review", kwargs={"year": 106, "pk": review.pk})
     response = client.post(url, formset_data(review, **{"*": {"decision": "release"}}, **keep))
     html = response.content.decode()
