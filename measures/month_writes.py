@@ -23,7 +23,7 @@ CHANGED_MEANWHILE = "此筆填報在您開啟本頁後已有變動（他人修�
 @dataclass
 class MonthRowInput:
     measure: Measure
-    report: ProgressReport | None  # the report the page showed, None when there was none
+    version: int  # the version of the month's report the page showed; 0 when it showed none
     narrative: str
     progress: int
     actuals: dict[Indicator, Decimal | None] = field(default_factory=dict)
@@ -88,11 +88,9 @@ def month_reports_save(
 
 def _stale(row: MonthRowInput, now: ProgressReport | None) -> str:
     """Why the row cannot be saved over what is stored now; "" when it can."""
-    if row.report is None:
-        return CHANGED_MEANWHILE if now is not None else ""
-    if now is None or now.version != row.report.version:
+    if (now.version if now is not None else 0) != row.version:
         return CHANGED_MEANWHILE
-    if now.status == ProgressReport.Status.ACCEPTED:
+    if now is not None and now.status == ProgressReport.Status.ACCEPTED:
         return "此填報已核可，不能再修改。"
     return ""
 

@@ -27,12 +27,14 @@ class MonthRowForm(forms.Form):
     )
     narrative = forms.CharField(label="執行情形", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     evidence = MultipleEvidenceField(label="佐證資料", required=False)
+    # The version of the month's report the page showed (0: none): a report changed since is not overwritten.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, row: MonthRow, plan_year: int, submit: bool = False, **kwargs):
         report = row.report
-        initial = {}
+        initial = {"version": report.version if report is not None else 0}
         if report is not None:
-            initial = {"progress": report.progress, "narrative": report.narrative,
+            initial |= {"progress": report.progress, "narrative": report.narrative,
                        **{self.indicator_field(a.indicator_id): a.value for a in report.actuals.all()}}
         super().__init__(*args, prefix=f"m{row.measure.pk}", initial=initial, **kwargs)
         self.row = row
@@ -58,6 +60,10 @@ class MonthRowForm(forms.Form):
 
     def actuals(self) -> dict:
         return {i: self.cleaned_data.get(self.indicator_field(i.pk)) for i in self.row.indicators}
+
+    @property
+    def version_seen(self) -> int:
+        return self.cleaned_data.get("version") or 0
 
     def clean(self):
         data = super().clean()

@@ -75,9 +75,11 @@ def unit_month(request: HttpRequest, code: str, year: int, month: int) -> HttpRe
     forms = {}
     if may_report and year_open:
         bound = (request.POST, request.FILES) if request.method == "POST" else ()
+        # An accepted report is read-only; one accepted since the page was read still gets its row's form back,
+        # so what was typed in it is refused in place (the service finds its version changed), not dropped.
         forms = {
             row.measure.pk: MonthRowForm(*bound, row=row, plan_year=plan.year, submit=submit)
-            for row in rows if not row.read_only
+            for row in rows if not row.read_only or f"m{row.measure.pk}-version" in request.POST
         }
     if request.method == "POST" and all(form.is_valid() for form in forms.values()):
         saved = _save(request, plan, unit, period, forms, submit)
@@ -114,7 +116,7 @@ def _save(request, plan, unit, period, forms, submit) -> list | None:
         measure.plan = plan
         data = form.cleaned_data
         inputs.append(MonthRowInput(
-            measure=measure, report=form.row.report, narrative=data["narrative"], progress=data["progress"],
+            measure=measure, version=form.version_seen, narrative=data["narrative"], progress=data["progress"],
             actuals=form.actuals(), files=data["evidence"],
         ))
     try:
