@@ -11,6 +11,7 @@ values and evidence (three), and the indicators: a fixed number whatever the mea
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.urls import reverse
 from django.utils import timezone
 
 from diagnosis.models import Plan, Unit
@@ -48,6 +49,11 @@ def month_now_due(plan: Plan, today: date | None = None) -> date:
     if plan.is_closed(today):
         return month_start(plan.end_date)
     return due_month(today, plan.start_date, plan.end_date, 1) or month_start(plan.start_date)
+
+
+def month_url(unit: Unit, month: date) -> str:
+    """The unit's month page: /units/<code>/months/<民國年>-<月>/."""
+    return reverse("measures:unit_month", kwargs={"code": unit.code, "year": month.year - 1911, "month": f"{month.month:02d}"})
 
 
 def month_rows(plan: Plan, unit: Unit, month: date) -> list[MonthRow]:

@@ -4,7 +4,6 @@ query counts."""
 from datetime import date
 
 import pytest
-from django.urls import reverse
 
 from diagnosis.models import Unit
 from measures.models import Evidence, Measure, ProgressReport

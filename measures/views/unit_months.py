@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from diagnosis.models import Unit
 from sq_portal.roc_dates import format_roc
 
 from ..access import get_unit_reports_for_user
@@ -24,13 +23,9 @@ from ..models import Measure, ProgressReport
 from ..month_writes import MonthRowInput, MonthSaveError, month_reports_save
 from ..report_writes import ReportStateError, check_year_open
 from ..status import add_month, previous_month
-from ..unit_months import month_now_due, month_rows
+from ..unit_months import month_now_due, month_rows, month_url
 
 REPORTS_PER_PAGE = 50
-
-
-def month_url(unit: Unit, month: date) -> str:
-    return reverse("measures:unit_month", kwargs={"code": unit.code, "year": month.year - 1911, "month": f"{month.month:02d}"})
 
 
 @login_required
@@ -74,14 +69,18 @@ def unit_month(request: HttpRequest, code: str, year: int, month: int) -> HttpRe
     submit = "submit" in request.POST
     forms = {}
     if may_report and year_open:
-        bound = (request.POST, request.FILES) if request.method == "POST" else ()
-        # An accepted report is read-only; one accepted since the page was read still gets its row's form back,
-        # so what was typed in it is refused in place (the service finds its version changed), not dropped.
+        # A row is taken from a POST that carries its version (the page sends every row's); an accepted report
+        # is read-only, but one accepted since the page was read gets its row back bound, so what was typed in
+        # it is refused in place (the service finds its version changed), not dropped.
+        posted = {row.measure.pk for row in rows if f"m{row.measure.pk}-version" in request.POST}
         forms = {
-            row.measure.pk: MonthRowForm(*bound, row=row, plan_year=plan.year, submit=submit)
-            for row in rows if not row.read_only or f"m{row.measure.pk}-version" in request.POST
+            row.measure.pk: MonthRowForm(
+                *((request.POST, request.FILES) if row.measure.pk in posted else ()),
+                row=row, plan_year=plan.year, submit=submit,
+            )
+            for row in rows if not row.read_only or row.measure.pk in posted
         }
-    if request.method == "POST" and all(form.is_valid() for form in forms.values()):
+    if request.method == "POST" and all(form.is_valid() for form in forms.values() if form.is_bound):
         saved = _save(request, plan, unit, period, forms, submit)
         if saved is not None:
             return redirect(request.path)
@@ -105,7 +104,7 @@ def unit_month(request: HttpRequest, code: str, year: int, month: int) -> HttpRe
 
 def _save(request, plan, unit, period, forms, submit) -> list | None:
     """Save the rows with input; None (the errors are on the forms) when a row could not be saved."""
-    chosen = [form for form in forms.values() if form.has_input]
+    chosen = [form for form in forms.values() if form.is_bound and form.has_input]
     if not chosen:
         messages.info(request, "沒有需要儲存的內容：各列都未填寫或未變更。")
         return []
