@@ -79,7 +79,7 @@ def get_unit_reports_for_user(user: User, code: str, year: int | None = None) ->
     if unit is None or not user.is_authenticated:
         raise Http404("找不到此單位。")
     plan = None
-    if year is not None:
+    if year is not None and 0 < year < 1000:  # a 民國 year; anything else names no plan (and no date)
         plan = (
             Plan.objects.filter(organization_id__in=unit.ancestor_ids(), year=year)
             .select_related("organization").order_by("-organization__path").first()

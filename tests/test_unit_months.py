@@ -4,6 +4,8 @@ query counts."""
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from diagnosis.models import Unit
 from measures.models import Evidence, Measure, ProgressReport
@@ -15,6 +17,9 @@ from .conftest import copy_measures
 pytestmark = pytest.mark.django_db
 
 MAY = date(2017, 5, 1)
+HOSTILE_TEXT = st.one_of(
+    st.text(max_size=200), st.just("<script>alert(1)</script>"), st.just("長" * 100_000), st.just("\x00"),
+)
 
 
 def month_url(code="shilin-tianmu", month="106-05"):
@@ -265,3 +270,19 @@ def test_the_month_page_and_the_list_cost_the_same_queries_with_ten_times_the_da
     assert len(rows_of(plan_106)) >= 10 * 10
     large = [_queries(client, page) for page in pages]
     assert large == small
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(narrative=HOSTILE_TEXT, progress=st.one_of(st.text(max_size=10), st.integers(-10**6, 10**6).map(str)),
+       version=st.one_of(st.text(max_size=5), st.integers(-5, 5).map(str)), month=HOSTILE_TEXT)
+def test_hostile_input_never_fails_the_page(client, user, plan_106, narrative, progress, version, month):
+    client.force_login(user("tianmu"))
+    row = rows_of(plan_106)[0]
+    response = client.post(month_url(), {f"m{row.measure.pk}-version": version, f"m{row.measure.pk}-progress": progress,
+                                         f"m{row.measure.pk}-narrative": narrative, "draft": "1"})
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert not ProgressReport.objects.exists()
+        assert "<script>alert(1)</script>" not in response.content.decode()
+    ProgressReport.objects.all().delete()
+    assert client.get("/units/shilin-tianmu/reports/", {"month": month, "status": month, "page": month}).status_code == 200

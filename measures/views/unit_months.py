@@ -80,10 +80,12 @@ def unit_month(request: HttpRequest, code: str, year: int, month: int) -> HttpRe
             )
             for row in rows if not row.read_only or row.measure.pk in posted
         }
-    if request.method == "POST" and all(form.is_valid() for form in forms.values() if form.is_bound):
-        saved = _save(request, plan, unit, period, forms, submit)
-        if saved is not None:
-            return redirect(request.path)
+    if request.method == "POST":
+        if all(form.is_valid() for form in forms.values() if form.is_bound):
+            if _save(request, plan, unit, period, forms, submit) is not None:
+                return redirect(request.path)
+        else:
+            messages.error(request, "有些列填寫有誤，整批均未儲存；請依各列標示的說明修正後再送出。")
     return render(
         request,
         "measures/unit_month.html",
