@@ -1,5 +1,6 @@
 """Deadline reminders, as the 公文系統 sends them: a day before a deadline, once when a measure becomes
-overdue, once when a monthly report is missing. Each unit head and the 研考 staff get one e-mail per run
+overdue, once when a monthly report is missing, once when a follow-up (列管追蹤) is due tomorrow or overdue
+without an answer. Each unit head and the 研考 staff get one e-mail per run
 listing what is new for them; every item sent is recorded, so running again sends nothing twice."""
 
 from collections import defaultdict
@@ -15,7 +16,8 @@ from measures.progress import PlanProgress
 from measures.status import Status
 from sq_portal.roc_dates import format_roc
 
-from .models import ReminderLog
+from .follow_ups import latest_closed_review
+from .models import ReminderLog, ReviewItem
 
 Kind = ReminderLog.Kind
 
@@ -88,7 +90,26 @@ def reminders_due(plan: Plan, as_of: date) -> dict[str, list[ReminderItem]]:
                 tell(staff, ReminderItem(
                     Kind.REPORT_MISSING, measure.pk, None, status.due_month,
                     f"「{measure.name}」{month}尚有 {len(missing)} 個單位未填報：{names}。"))
+    for item in _follow_ups_due(plan, as_of):
+        due = format_roc(item.follow_up_due)
+        when = "明天到期" if item.follow_up_due > as_of else f"已於 {due} 逾期"
+        tell(heads.get(item.follow_up_unit_id, set()) | staff, ReminderItem(
+            Kind.FOLLOW_UP, item.measure_id, item.follow_up_unit_id, item.follow_up_due,
+            f"「{item.measure.name}」列管追蹤（{item.follow_up_unit.name}）{when}（追蹤期限 {due}），尚未填報辦理情形。"))
     return wanted
+
+
+def _follow_ups_due(plan: Plan, as_of: date) -> list[ReviewItem]:
+    """The latest closed review's 繼續列管 items due by tomorrow that their 追蹤單位 has not answered."""
+    review = latest_closed_review(plan)
+    if review is None:
+        return []
+    return list(
+        review.items.filter(
+            decision=ReviewItem.Decision.KEEP, follow_up_unit__isnull=False,
+            follow_up_due__lte=as_of + timedelta(days=1), answer__isnull=True,
+        ).select_related("measure", "follow_up_unit").order_by("follow_up_due", "pk")
+    )
 
 
 def send_reminders(plan: Plan, as_of: date, *, dry_run: bool = False) -> ReminderRunResult:

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import commendations, courtesy, dashboard, plan_copy, proposals, reviews, surveys, team, training  # noqa: F401
+from .views import (  # noqa: F401
+    commendations,
+    courtesy,
+    dashboard,
+    follow_ups,
+    plan_copy,
+    proposals,
+    reviews,
+    surveys,
+    team,
+    training,
+)
 
 app_name = "assessments"
 
@@ -8,6 +19,8 @@ urlpatterns = [
     path("plans/<int:year>/dashboard/", dashboard.plan_dashboard, name="plan_dashboard"),
     path("plans/<int:year>/reviews/", reviews.review_list, name="reviews"),
     path("plans/<int:year>/reviews/<int:pk>/", reviews.review_detail, name="review"),
+    path("plans/<int:year>/reviews/<int:pk>/items/<int:item_pk>/answer/", follow_ups.follow_up_answer_page, name="follow_up_answer"),
+    path("plans/<int:year>/follow-up-files/<int:pk>/", follow_ups.follow_up_file, name="follow_up_file"),
     path("plans/<int:year>/reviews/<int:pk>/close/", reviews.review_close_page, name="review_close"),
     path("plans/<int:year>/reviews/<int:pk>/export.xlsx", reviews.review_export, name="review_export"),
     path("plans/<int:year>/reviews/<int:pk>/export.ods", reviews.review_export, {"extension": "ods"}, name="review_export_ods"),

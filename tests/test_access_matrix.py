@@ -61,6 +61,10 @@ MATRIX = {
     "assessments:review_close": ("review", "302 405 405 405 405", "302 302 403 404 404"),
     "assessments:review_export": ("review", "302 200 200 404 404", "302 405 405 405 405"),
     "assessments:review_export_ods": ("review", "302 200 200 404 404", "302 405 405 405 405"),
+    # 列管追蹤: a closed review kept a measure under control with unit A as 追蹤單位. Staff and viewers read it,
+    # unit A answers it (an empty POST: the form's errors, 400), unit B does not see it.
+    "assessments:follow_up_answer": ("follow_up", "302 200 200 200 404", "302 403 403 400 404"),
+    "assessments:follow_up_file": ("follow_up_file", "302 200 200 200 404", "302 405 405 405 405"),
     "assessments:unit": ("unit_a", "302 200 200 200 404", "302 405 405 405 405"),
     # --- 組織診斷 ---
     "diagnosis:rounds": ("year", "302 200 200 200 200", "302 400 403 403 403"),
@@ -246,6 +250,8 @@ def build_objects(plan_106, user, pdf_file) -> dict:
         "unit_a_month": {"code": "shilin-tianmu", "year": 106, "month": "05"},
     }
     # Each area adds the objects its rows name (a function per area, below this one, called here).
+    # --- 列管追蹤 ---
+    objects.update(follow_up_objects(plan_106, measure, user, pdf_file))
     # --- 組織診斷 ---
     objects.update(diagnosis_objects(plan_106, user))
     # --- 創意提案 ---
@@ -261,6 +267,28 @@ def build_objects(plan_106, user, pdf_file) -> dict:
     # --- 推動小組名冊、次年度計畫 ---
     objects.update(team_objects(plan_106, user))
     return objects
+
+
+# --- 列管追蹤 ---
+def follow_up_objects(plan, measure, user, pdf_file) -> dict:
+    """A closed review (beside the open one) that kept `measure` under control with unit A as 追蹤單位, and unit
+    A's answer with a file."""
+    from assessments.follow_up_writes import follow_up_answer
+    from assessments.models import ControlReview
+
+    closed = ControlReview.objects.create(
+        plan=plan, title="前次", as_of=date(2017, 4, 30), meeting_date=date(2017, 5, 2), state="closed", created_by=user("secretariat")
+    )
+    item = closed.items.create(
+        measure=measure, origin="proposed", status_label="落後", decision="keep",
+        follow_up_unit=Unit.objects.get(code="shilin-tianmu"), follow_up_due=date(2017, 6, 30),
+    )
+    upload = pdf_file()
+    answer = follow_up_answer(item=item, user=user("tianmu"), text="已辦理", files=[(upload, inspect_upload(upload))])
+    return {
+        "follow_up": {"year": 106, "pk": closed.pk, "item_pk": item.pk},
+        "follow_up_file": {"year": 106, "pk": answer.files.get().pk},
+    }
 
 
 # --- 組織診斷 ---

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from measures.forms.fields import units_for_plan
+from diagnosis.models import Unit
+from measures.forms.fields import UnitsByParent
 from sq_portal.fields import RocDateField, clean_text
 from sq_portal.roc_dates import format_roc
 
@@ -55,11 +56,48 @@ class ReviewRowForm(forms.ModelForm):
         return data
 
 
+class UnitsByParentOrNone(UnitsByParent):
+    """The grouped units, after the field's blank choice."""
+
+    def __len__(self):
+        return super().__len__() + 1
+
+    def __iter__(self):
+        yield ("", self.field.empty_label)
+        yield from super().__iter__()
+
+
+class FollowUpUnitField(forms.ModelChoiceField):
+    """追蹤單位: the plan's own organisation and its units, grouped by the unit tree."""
+
+    iterator = UnitsByParentOrNone
+    offered = None
+
+    def label_from_instance(self, obj: Unit) -> str:
+        return obj.name
+
+
 class ReviewItemForm(ReviewRowForm):
+    follow_up_unit = FollowUpUnitField(
+        label="追蹤單位", queryset=Unit.objects.none(), required=False, empty_label="（未指定）",
+        help_text="本計畫機關或其所屬單位；繼續列管時必填。",
+    )
+
     class Meta:
         model = ReviewItem
         fields = ["finding", "action", "follow_up_unit", "follow_up_due", "decision"]
         widgets = REVIEW_ROW_WIDGETS
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == ReviewItem.Decision.KEEP and not data.get("follow_up_unit") and "follow_up_unit" not in self.errors:
+            self.add_error("follow_up_unit", "繼續列管時請選擇追蹤單位。")
+        return data
+
+
+def follow_up_units(plan):
+    """The units a follow-up may be assigned to: the plan's organisation and every unit below it, in tree order."""
+    return Unit.objects.within(plan.organization).in_tree_order()
 
 
 class BaseReviewItemFormSet(forms.BaseModelFormSet):
@@ -68,11 +106,20 @@ class BaseReviewItemFormSet(forms.BaseModelFormSet):
     def __init__(self, *args, plan, **kwargs):
         self.plan = plan
         super().__init__(*args, **kwargs)
-        units = units_for_plan(plan)
-        choices = [("", "（未指定）")] + [(u.pk, u.name) for u in units]
+        units = follow_up_units(plan)
+        choices = None
+        invalid = f"追蹤單位須為{plan.organization.name}或其所屬單位，請從清單中選擇。"
         for form in self.forms:
-            form.fields["follow_up_unit"].queryset = units
-            form.fields["follow_up_unit"].choices = choices
+            field = form.fields["follow_up_unit"]
+            field.queryset = units
+            field.error_messages["invalid_choice"] = invalid
+            if choices is None:
+                choices = list(field.choices)
+            field.choices = choices
+
+    def total_form_count(self) -> int:
+        """No more rows than the review has items, whatever a forged management form claims."""
+        return min(super().total_form_count(), len(self.get_queryset()))
 
 
 ReviewItemFormSet = forms.modelformset_factory(

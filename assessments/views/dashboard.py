@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from diagnosis.access import PlanAccess, get_plan_for_user, get_unit_for_user, plan_access, unit_plan_for
@@ -21,6 +22,7 @@ from measures.unit_progress import unit_progress
 
 from ..adoption import proposal_summary
 from ..charts import status_bar
+from ..follow_ups import open_follow_ups
 from ..indicators import indicator_actuals, training_summary
 from ..satisfaction import satisfaction_summary
 
@@ -155,6 +157,8 @@ def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "returned": [r for r in progress.reports if r.status == ProgressReport.Status.RETURNED],
             "late_reports": sum(1 for r in progress.reports if r.sent_late),
             "indicators": indicator_actuals([row.measure.pk for row in progress.rows], as_of.date, unit=unit),
+            "follow_ups": open_follow_ups(plan, [unit.pk]),
+            "today": timezone.localdate(),
         }
     )
     return render(request, "assessments/unit_dashboard.html", context)

@@ -15,6 +15,7 @@ from sq_portal.lookups import one_or_none
 from sq_portal.sheets import RENDERERS
 
 from ..exporters import ControlSheetExporter
+from ..follow_ups import latest_closed_review, previous_answers, with_answers
 from ..forms.courtesy import COURTESY_PREFIX, ReviewCourtesyItemFormSet
 from ..forms.reviews import ReviewItemFormSet, ReviewOpenForm
 from ..models import ControlReview
@@ -66,13 +67,37 @@ def review_list(request: HttpRequest, year: int) -> HttpResponse:
     return render(request, "assessments/review_list.html", {"plan": plan, "access": access, "reviews": reviews, "form": form})
 
 
+def _head_review(request: HttpRequest, access: PlanAccess, review: ControlReview) -> HttpResponse:
+    """A unit head reads the items whose 追蹤單位 they report for, and nothing else of the review: 404 when
+    there are none, 403 on a change."""
+    items = list(
+        with_answers(
+            review.items.filter(follow_up_unit_id__in=[u.pk for u in access.reporting_units]).select_related("measure", "follow_up_unit")
+        )
+    )
+    if not items:
+        raise Http404("找不到此管制考核。")
+    if request.method == "POST":
+        access.require_edit()  # a unit head who reads some items may change none: 403
+    latest = latest_closed_review(access.plan)
+    return render(
+        request,
+        "assessments/review_detail.html",
+        {"plan": access.plan, "access": access, "review": review, "items": items, "head_view": True,
+         "answerable": latest is not None and latest.pk == review.pk},
+    )
+
+
 @login_required
 def review_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    access = _reader_access(request, year)
+    access = get_plan_for_user(request.user, year, request.GET.get("org"))
     review = _review(access, pk)
-    items = review.items.select_related("measure__item__dimension", "follow_up_unit").prefetch_related(
+    if not access.reads_all:
+        return _head_review(request, access, review)
+    items = with_answers(review.items.select_related("measure__item__dimension", "follow_up_unit")).prefetch_related(
         "measure__lead_units", "measure__support_units"
     )
+    answers = previous_answers(review)
     courtesy_items = review.courtesy_items.select_related("unit", "courtesy_test")
     editable = access.can_edit and review.is_open
     formset = courtesy_formset = None
@@ -95,6 +120,10 @@ def review_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     elif editable:
         formset = ReviewItemFormSet(queryset=items, plan=access.plan)
         courtesy_formset = ReviewCourtesyItemFormSet(queryset=courtesy_items, prefix=COURTESY_PREFIX)
+    if formset is None:
+        items = list(items)
+    for item in items if formset is None else (form.instance for form in formset):
+        item.previous_answer = answers.get(item.measure_id) if item.origin == item.Origin.CARRIED else None
     return render(
         request,
         "assessments/review_detail.html",
