@@ -136,6 +136,12 @@ MATRIX = {
     "assessments:team_move": ("team_member", "302 405 405 405 405", "302 302 403 403 403"),
     "assessments:team_export": ("team_xlsx", "302 200 200 200 200", "302 405 405 405 405"),
     "assessments:plan_copy": ("year", "302 200 403 403 403", "302 302 403 403 403"),
+    # --- 單位的月填報、填報紀錄 ---
+    # Unit A's month: its head reports (an empty POST saves nothing and says so, 302); staff and viewers read it
+    # (403 on a POST); unit B's head does not see it.
+    "measures:unit_months": ("unit_a", "302 302 302 302 404", "302 405 405 405 405"),
+    "measures:unit_month": ("unit_a_month", "302 200 200 200 404", "302 403 403 302 404"),
+    "measures:unit_reports": ("unit_a", "302 200 200 200 404", "302 405 405 405 405"),
 }
 # The same views with other objects: the sent report and its evidence are readable by staff and viewers.
 VARIANTS = {
@@ -244,6 +250,7 @@ def build_objects(plan_106, user, pdf_file) -> dict:
         "review": {"year": 106, "pk": review.pk},
         "unit_a": {"code": "shilin-tianmu"},
         "unit_b": {"code": "shilin-investigation"},
+        "unit_a_month": {"code": "shilin-tianmu", "year": 106, "month": "05"},
     }
     # Each area adds the objects its rows name (a function per area, below this one, called here).
     # --- 列管追蹤 ---

@@ -42,6 +42,10 @@ class ProgressReportQuerySet(models.QuerySet):
         page; the measure page read them too (two users joined, two more queries) without showing them."""
         return self.select_related("unit").order_by("-period", "unit__tree_order")
 
+    def for_unit_list(self) -> "ProgressReportQuerySet":
+        """A unit's 填報紀錄: newest month first, then in plan order, with each report's measure (its name)."""
+        return self.select_related("measure").order_by("-period", "measure__position", "pk")
+
     def visible_to_reviewers(self) -> "ProgressReportQuerySet":
         """What staff and viewers see: everything a unit has sent; drafts stay with the unit."""
         return self.exclude(status=ProgressReport.Status.DRAFT)
