@@ -12,5 +12,6 @@ urlpatterns = [
     path("plans/<int:year>/diagnosis/<int:pk>/close/", rounds.round_close_page, name="round_close"),
     path("plans/<int:year>/diagnosis/<int:pk>/results/", results.results, name="results"),
     path("plans/<int:year>/diagnosis/<int:pk>/units/<slug:code>/", unit_forms.unit_diagnosis, name="unit"),
+    path("plans/<int:year>/diagnosis/<int:pk>/units/<slug:code>/submit/", unit_forms.unit_submit, name="unit_submit"),
     path("plans/<int:year>/diagnosis/<int:pk>/units/<slug:code>/return/", unit_forms.unit_return, name="unit_return"),
 ]

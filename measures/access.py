@@ -9,8 +9,9 @@ each scoping the lookup to a plan the user may see (diagnosis.access) and to the
 
 from django.http import Http404
 
-from diagnosis.access import PlanAccess, User, plan_access
-from diagnosis.models import Unit
+from diagnosis.access import PlanAccess, User, plan_access, unit_plan_for
+from diagnosis.models import Plan, Unit
+from diagnosis.models.units import could_be_unit_code
 from sq_portal.lookups import one_or_none
 
 from .models import Evidence, Measure, MeasureDraft, ProgressReport
@@ -68,3 +69,30 @@ def get_measure_draft_for_user(access: PlanAccess, pk: int) -> MeasureDraft:
         raise Http404("找不到此措施草案。")
     draft.plan = access.plan
     return draft
+
+
+def get_unit_reports_for_user(user: User, code: str, year: int | None = None) -> tuple[Unit, PlanAccess | None]:
+    """A unit's reports in its plan of `year` (by default its newest plan): whoever reports for the unit
+    (`PlanAccess.reporting_units`) may change them, staff and viewers of the plan read them; 404 for anyone else.
+    The access is None when the unit has no plan of that year although the user may see its newest one."""
+    unit = one_or_none(Unit.objects.filter(code=code)) if could_be_unit_code(code) else None
+    if unit is None or not user.is_authenticated:
+        raise Http404("找不到此單位。")
+    plan = None
+    if year is not None and 0 < year < 1000:  # a 民國 year; anything else names no plan (and no date)
+        plan = (
+            Plan.objects.filter(organization_id__in=unit.ancestor_ids(), year=year)
+            .select_related("organization").order_by("-organization__path").first()
+        )
+    newest = plan is None
+    access = _unit_access(user, unit, plan or unit_plan_for(user, unit))
+    if access is None:
+        raise Http404("找不到此單位。")
+    return unit, None if newest and year is not None else access
+
+
+def _unit_access(user: User, unit: Unit, plan: Plan | None) -> PlanAccess | None:
+    access = plan_access(user, plan) if plan is not None else None
+    if access is None or not (access.reports_for(unit.pk) or (access.reads_all and unit.is_within(plan.organization))):
+        return None
+    return access

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import drafts, forms, imports, measure_pages, open_data, plans, reports, workbench
+from .views import drafts, forms, imports, measure_pages, open_data, plans, reports, unit_months, workbench
 
 app_name = "measures"
 
@@ -36,6 +36,10 @@ urlpatterns = [
     path("reports/<int:pk>/withdraw/", reports.report_withdraw_page, name="report_withdraw"),
     path("reports/<int:pk>/delete/", reports.report_delete_page, name="report_delete"),
     path("reports/<int:pk>/review/", reports.report_review_page, name="report_review"),
+    # a unit's month on one page, and its 填報紀錄 (unit_months.py)
+    path("units/<slug:code>/months/", unit_months.unit_month_index, name="unit_months"),
+    path("units/<slug:code>/months/<int:year>-<int:month>/", unit_months.unit_month, name="unit_month"),
+    path("units/<slug:code>/reports/", unit_months.unit_reports, name="unit_reports"),
     path("evidence/<int:pk>/", reports.evidence_download, name="evidence"),
     path("evidence/<int:pk>/preview/", reports.evidence_preview, name="evidence_preview"),
     path("evidence/<int:pk>/delete/", reports.evidence_remove, name="evidence_delete"),

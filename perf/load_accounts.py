@@ -35,6 +35,7 @@ class LoadAccount:
     year: int
     measures: list[int]
     slots: list[dict]
+    unit_code: str = ""  # the unit the account belongs to (a head's month page: /units/<code>/months/…)
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
@@ -87,6 +88,7 @@ def prepare_load_accounts(*, users: int, output: Path) -> list[LoadAccount]:
             accounts.append(LoadAccount(
                 username=user.username, role=role, session_key=_session_for(user), year=plan.year,
                 measures=measure_ids, slots=_free_slots(plan, unit) if role == Membership.Role.HEAD else [],
+                unit_code=unit.code,
             ))
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps({"nonce": secrets.token_hex(4), "accounts": [a.as_dict() for a in accounts]},

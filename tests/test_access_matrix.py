@@ -61,7 +61,7 @@ MATRIX = {
     "assessments:plan_dashboard": ("year", "302 200 200 200 200", "302 405 405 405 405"),
     "assessments:reviews": ("year", "302 200 200 404 404", "302 200 403 404 404"),
     "assessments:review": ("review", "302 200 200 404 404", "302 400 403 404 404"),
-    "assessments:review_close": ("review", "302 405 405 405 405", "302 302 403 404 404"),
+    "assessments:review_close": ("review", "302 200 403 404 404", "302 302 403 404 404"),
     "assessments:review_export": ("review", "302 200 200 404 404", "302 405 405 405 405"),
     "assessments:review_export_ods": ("review", "302 200 200 404 404", "302 405 405 405 405"),
     # 列管追蹤: a closed review kept a measure under control with unit A as 追蹤單位. Staff and viewers read it,
@@ -73,10 +73,12 @@ MATRIX = {
     "diagnosis:rounds": ("year", "302 200 200 200 200", "302 400 403 403 403"),
     "diagnosis:allotment": ("year", "302 200 403 403 403", "302 400 403 403 403"),
     "diagnosis:round": ("diag_round", "302 200 200 200 200", "302 405 405 405 405"),
-    "diagnosis:round_close": ("diag_round", "302 405 405 405 405", "302 302 403 403 403"),
+    "diagnosis:round_close": ("diag_round", "302 200 403 403 403", "302 302 403 403 403"),
     "diagnosis:results": ("diag_round", "302 200 200 200 200", "302 405 405 405 405"),
     # Unit A's draft self-check: only unit A's head sees it; staff see only that it is not yet submitted.
     "diagnosis:unit": ("diag_draft", "302 404 404 200 404", "302 404 404 302 404"),
+    # 送出自評's confirmation: unit A's own head only; a POST without the confirmation leads back to it (302).
+    "diagnosis:unit_submit": ("diag_draft", "302 404 404 200 404", "302 404 404 302 404"),
     "measures:draft_propose": ("diag_draft_answer", "302 404 404 200 404", "302 404 404 400 404"),
     # 退回 unit B's submitted self-check: staff only (a blank reason is refused with a message, 302); unit B's
     # own head 403, unit A (who does not see it) 404.
@@ -137,6 +139,12 @@ MATRIX = {
     "assessments:team_move": ("team_member", "302 405 405 405 405", "302 302 403 403 403"),
     "assessments:team_export": ("team_xlsx", "302 200 200 200 200", "302 405 405 405 405"),
     "assessments:plan_copy": ("year", "302 200 403 403 403", "302 302 403 403 403"),
+    # --- 單位的月填報、填報紀錄 ---
+    # Unit A's month: its head reports (an empty POST saves nothing and says so, 302); staff and viewers read it
+    # (403 on a POST); unit B's head does not see it.
+    "measures:unit_months": ("unit_a", "302 302 302 302 404", "302 405 405 405 405"),
+    "measures:unit_month": ("unit_a_month", "302 200 200 200 404", "302 403 403 302 404"),
+    "measures:unit_reports": ("unit_a", "302 200 200 200 404", "302 405 405 405 405"),
 }
 # The same views with other objects: the sent report and its evidence are readable by staff and viewers.
 VARIANTS = {
@@ -147,6 +155,7 @@ VARIANTS = {
     # --- 組織診斷 ---
     # Unit B's submitted self-check: staff and viewers read it (and may not change it), unit A does not see it.
     "diagnosis:unit@sent": ("diagnosis:unit", "diag_sent", "302 200 200 404 200", "302 403 403 404 302"),
+    "diagnosis:unit_submit@sent": ("diagnosis:unit_submit", "diag_sent", "302 403 403 404 302", "302 403 403 404 302"),
     "measures:draft_propose@sent": ("measures:draft_propose", "diag_sent_answer", "302 403 403 404 200", "302 403 403 404 400"),
     # --- 創意提案 ---
     # A proposal staff started deciding is kept: the filer and staff are sent back to it with the reason.
@@ -245,6 +254,7 @@ def build_objects(plan_106, user, pdf_file) -> dict:
         "review": {"year": 106, "pk": review.pk},
         "unit_a": {"code": "shilin-tianmu"},
         "unit_b": {"code": "shilin-investigation"},
+        "unit_a_month": {"code": "shilin-tianmu", "year": 106, "month": "05"},
     }
     # Each area adds the objects its rows name (a function per area, below this one, called here).
     # --- 列管追蹤 ---

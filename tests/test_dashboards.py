@@ -209,11 +209,12 @@ def test_the_unit_dashboard_costs_the_same_queries_with_more_reports(client, use
     # session, user, the unit, memberships (access), memberships and the newest plan (navigation), the unit's plan; the unit's 主辦/協辦
     # links (one UNION), the measures it carries, their planned progress, the aggregate of its reports, its
     # reports, indicators (its measures have none, so no query for their actual values); the unit's ancestors
-    # for its name (one query by the path); the latest closed 管制考核 for its follow-ups (none here, so no more).
-    with django_assert_num_queries(16):
+    # for its name (one query by the path); the latest closed 管制考核 for its follow-ups (none here, so no more);
+    # memberships again (whether the user reports for the unit: the month page's button says 填報 or 查看).
+    with django_assert_num_queries(17):
         client.get(url)
     grow_tenfold(plan_106)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         client.get(url)
 
 

@@ -133,9 +133,12 @@ def test_viewers_and_heads_cannot_open_or_close_rounds(client, user, plan_106, o
     assert client.get(ROUNDS).status_code == 404 and client.post(close).status_code == 404
     assert DiagnosisRound.objects.get().state == "open"
     client.force_login(user("secretariat"))
-    assert client.post(close).status_code == 302
+    assert "確認結束" in client.get(close).content.decode()
+    assert client.post(close).url == close  # no confirmation: nothing closed
+    assert DiagnosisRound.objects.get().state == "open"
+    assert client.post(close, {"confirm": "close"}).status_code == 302
     assert DiagnosisRound.objects.get().state == "closed"
-    again = client.post(close, follow=True)
+    again = client.post(close, {"confirm": "close"}, follow=True)
     assert "此組織診斷已結束。" in again.content.decode()
 
 
@@ -168,7 +171,15 @@ def test_a_unit_head_fills_saves_and_submits_their_diagnosis(client, user, plan_
     assert "分數不可小於 0。" in negative.content.decode()
     assert DiagnosisAnswer.objects.get(focus_point=fp).score == 10
     assert diagnosis_round.unit_diagnoses.get(unit__code="shilin-tianmu").state == "draft"
-    done = client.post(url, form_data(plan_106, action="submit"), follow=True)
+    # 送出自評 keeps the answers as a draft and asks to confirm; a POST without the confirmation submits nothing.
+    asked = client.post(url, form_data(plan_106, action="submit"), follow=True)
+    submit_url = reverse("diagnosis:unit_submit", kwargs={"year": 106, "pk": diagnosis_round.pk, "code": "shilin-tianmu"})
+    assert asked.redirect_chain[-1][0] == submit_url
+    assert "確認送出" in asked.content.decode() and "送出後研考承辦可以檢視，本單位不能再修改" in asked.content.decode()
+    assert DiagnosisAnswer.objects.get(focus_point=fp).score == 25
+    assert client.post(submit_url).status_code == 302
+    assert diagnosis_round.unit_diagnoses.get(unit__code="shilin-tianmu").state == "draft"
+    done = client.post(submit_url, {"confirm": "submit"}, follow=True)
     assert "已送出自評，研考承辦可以檢視。" in done.content.decode()
     assert "總分（滿分 1000）" in done.content.decode() and "1000.0" in done.content.decode()
     # Once submitted it is final.
@@ -247,7 +258,8 @@ def test_staff_return_a_submitted_diagnosis_and_the_head_corrects_and_resubmits_
     assert "研考承辦已退回此自評" in form and "退回原因：「創新性」評 0 分與佐證不符，&lt;b&gt;請重評&lt;/b&gt;。" in form
     fp = FocusPoint.objects.get(item__dimension__plan=plan_106, name="創新性")
     assert re.search(rf'name="score_{fp.pk}"[^>]*value="0"', form)  # the answers are kept for the correction
-    resubmitted = client.post(url, form_data(plan_106, action="submit"), follow=True).content.decode()
+    client.post(url, form_data(plan_106, action="submit"))
+    resubmitted = client.post(f"{url}submit/", {"confirm": "submit"}, follow=True).content.decode()
     assert "已送出自評，研考承辦可以檢視。" in resubmitted and "研考承辦已退回此自評" not in resubmitted
     assert DiagnosisAnswer.objects.get(focus_point=fp, unit_diagnosis__unit__code="shilin-tianmu").score == fp.points
 

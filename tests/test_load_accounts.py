@@ -43,6 +43,7 @@ def test_its_sessions_are_signed_in_and_its_slots_can_be_reported(accounts):
     assert client.get(f"/plans/{staff['year']}/measures/{staff['measures'][0]}/").status_code == 200
     client = Client()
     client.cookies["sessionid"] = head["session_key"]
+    assert client.get(f"/units/{head['unit_code']}/months/{head['year']}-05/").status_code == 200  # the month page
     slot = head["slots"][0]
     url = f"/plans/{head['year']}/measures/{slot['measure']}/reports/new/"
     assert client.get(url).status_code == 200

@@ -80,13 +80,14 @@ def test_a_review_is_opened_filled_and_closed_through_the_pages(client, user, pl
     assert "繼續列管時請填追蹤期限。" in missing_due.content.decode()
     assert not review.items.exclude(decision="").exists()
     close = reverse("assessments:review_close", kwargs={"year": 106, "pk": review.pk})
-    refused = client.post(close, follow=True)
+    refused = client.post(close, {"confirm": "close"}, follow=True)
     assert "尚有 37 項未決議" in refused.content.decode()
+    assert "確認結案" not in client.get(close).content.decode()
     tianmu = Unit.objects.get(code="shilin-tianmu")
     decisions = {"*": {"decision": "release", "finding": "已補填", "action": "按月提醒"},
                  "服務及時性": {"decision": "keep", "finding": "<b>尚未填報</b>", "action": "=HYPERLINK(\"x\")", "follow_up_unit": tianmu.pk, "follow_up_due": "106/06/30"}}
     assert client.post(url, formset_data(review, **decisions)).status_code == 302
-    assert client.post(close).status_code == 302
+    assert client.post(close, {"confirm": "close"}).status_code == 302
     review.refresh_from_db()
     assert review.state == "closed"
     kept = review.items.get(decision="keep")

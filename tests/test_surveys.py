@@ -138,7 +138,7 @@ def test_results_with_bad_input_write_nothing(client, user, plan_106, figures, m
     response = client.post(url("survey_results", survey), data)
     assert response.status_code == 400
     html = response.content.decode()
-    assert message in html and "尚未儲存任何結果" in html
+    assert message in html and "尚未儲存任何資料" in html
     assert {r.category: (r.respondents, r.satisfied) for r in survey.results.all()} == {"courtesy": (50, 40)}
 
 

@@ -401,7 +401,7 @@ def test_the_unit_dashboard_shows_the_trained_value(client, user, plan_106, djan
     client.force_login(user("tianmu"))
     url = reverse("assessments:unit", kwargs={"code": "shilin-tianmu"}) + "?as_of=106/05/31"
     # As tests/test_dashboards.py pins it, plus the indicators' reported values and the training aggregate.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         html = client.get(url).content.decode()
     assert "服務禮儀講習參訓人次" in html and "25.0%" in html and "由教育訓練紀錄自動計算" in html
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from diagnosis.access import PlanAccess, get_plan_for_user, get_unit_for_user, unit_plan_for
+from diagnosis.access import PlanAccess, get_plan_for_user, get_unit_for_user, plan_access, unit_plan_for
 from diagnosis.framework_tree import plan_framework
 from diagnosis.score_reads import diagnosis_summary
 from measures.as_of import as_of_from_request
@@ -17,6 +17,7 @@ from measures.models import ProgressReport
 from measures.progress import PlanProgress, StatusCounts, late_report_counts
 from measures.reporters import units_reported_for, unreportable
 from measures.status import STATUS_ORDER, Status, month_start
+from measures.unit_months import month_now_due, month_url
 from measures.unit_progress import unit_progress
 
 from ..adoption import proposal_summary
@@ -140,8 +141,13 @@ def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             }
         )
     counts = progress.counts
+    month_due = month_now_due(plan)  # the month page of the month the unit files now
+    access = plan_access(request.user, plan)
     context.update(
         {
+            "month_due": month_due,
+            "month_due_url": month_url(unit, month_due),
+            "reports_here": access is not None and access.reports_for(unit.pk),
             "as_of": as_of,
             "rows": rows,
             "counts": counts,

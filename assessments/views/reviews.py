@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from diagnosis.access import PlanAccess, get_plan_for_user
 from measures.progress import default_as_of
@@ -18,7 +18,7 @@ from ..exporters import ControlSheetExporter
 from ..follow_ups import latest_closed_review, previous_answers, with_answers
 from ..forms.courtesy import COURTESY_PREFIX, ReviewCourtesyItemFormSet
 from ..forms.reviews import ReviewItemFormSet, ReviewOpenForm
-from ..models import ControlReview
+from ..models import ControlReview, ReviewItem
 from ..models.reviews import plan_reviews
 from ..review_writes import ReviewError, review_close, review_items_save, review_open
 
@@ -116,6 +116,8 @@ def review_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
                 user=request.user,
             )
             messages.success(request, "已儲存管制項目。")
+            if request.POST.get("then") == "close":
+                return redirect("assessments:review_close", year=year, pk=pk)
             return redirect("assessments:review", year=year, pk=pk)
     elif editable:
         formset = ReviewItemFormSet(queryset=items, plan=access.plan)
@@ -141,18 +143,41 @@ def review_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def review_close_page(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """結案 cannot be undone: GET says what closing does (what is kept under control, what is released, what is
+    still undecided) and offers 確認結案; only a POST carrying that confirmation closes. A POST without it
+    (an old form, a stray request) changes nothing and leads to this page."""
     access = _reader_access(request, year)
     review = _review(access, pk)
     access.require_edit()
-    try:
-        review_close(review=review, user=request.user)
-    except ReviewError as error:
-        messages.error(request, str(error))
-    else:
+    if not review.is_open:
+        messages.error(request, "此管制考核已結案。")
+        return redirect("assessments:review", year=year, pk=pk)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "close":
+            return redirect("assessments:review_close", year=year, pk=pk)
+        try:
+            review_close(review=review, user=request.user)
+        except ReviewError as error:
+            messages.error(request, str(error))
+            return redirect("assessments:review_close", year=year, pk=pk)
         messages.success(request, f"「{review.title}」已結案；繼續列管的措施將列入下次管制考核。")
-    return redirect("assessments:review", year=year, pk=pk)
+        return redirect("assessments:review", year=year, pk=pk)
+    decisions = {}
+    for decision in [*review.items.values_list("decision", flat=True), *review.courtesy_items.values_list("decision", flat=True)]:
+        decisions[decision] = decisions.get(decision, 0) + 1
+    return render(
+        request,
+        "assessments/review_close.html",
+        {
+            "plan": access.plan,
+            "access": access,
+            "review": review,
+            "kept": decisions.get(ReviewItem.Decision.KEEP, 0),
+            "released": decisions.get(ReviewItem.Decision.RELEASE, 0),
+            "undecided": decisions.get("", 0),
+        },
+    )
 
 
 @login_required

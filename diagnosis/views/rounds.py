@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from .. import score_reads, scores
 from ..access import get_round_for_user, own_diagnoses
@@ -82,15 +82,34 @@ def round_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def round_close_page(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """結束 a round cannot be undone: GET says what it does and offers 確認結束; only a POST carrying that
+    confirmation closes. A POST without it changes nothing and leads to this page."""
     access = plan_access_for(request, year)
     diagnosis_round = get_round_for_user(access, pk)
     access.require_edit()
-    try:
-        round_close(diagnosis_round=diagnosis_round, user=request.user)
-    except DiagnosisError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"「{diagnosis_round.title}」已結束；未送出的單位不列入結果。")
-    return redirect("diagnosis:round", year=year, pk=pk)
+    if request.method == "POST" and request.POST.get("confirm") != "close":
+        return redirect("diagnosis:round_close", year=year, pk=pk)
+    if request.method != "POST" and not diagnosis_round.is_open:
+        messages.error(request, "此組織診斷已結束。")
+        return redirect("diagnosis:round", year=year, pk=pk)
+    if request.method == "POST":
+        try:
+            round_close(diagnosis_round=diagnosis_round, user=request.user)
+        except DiagnosisError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"「{diagnosis_round.title}」已結束；未送出的單位不列入結果。")
+        return redirect("diagnosis:round", year=year, pk=pk)
+    diagnoses = list(UnitDiagnosis.objects.filter(round=diagnosis_round).for_round())
+    return render(
+        request,
+        "diagnosis/round_close.html",
+        {
+            "plan": access.plan,
+            "access": access,
+            "round": diagnosis_round,
+            "total": len(diagnoses),
+            "submitted_count": sum(1 for d in diagnoses if d.is_submitted),
+        },
+    )

@@ -58,14 +58,15 @@ def unit_diagnosis(request: HttpRequest, year: int, pk: int, code: str) -> HttpR
         if request.method == "POST":
             form = UnitDiagnosisForm(request.POST, framework=framework, submit=submit)
             if form.is_valid():
+                # 送出自評 cannot be undone: the answers are kept as a draft, and the confirmation page submits them.
                 try:
-                    unit_diagnosis_save(diagnosis=diagnosis, answers=form.answers(), submit=submit, user=request.user)
+                    unit_diagnosis_save(diagnosis=diagnosis, answers=form.answers(), submit=False, user=request.user)
                 except DiagnosisError as error:
                     form.add_error(None, str(error))
                 else:
-                    messages.success(
-                        request, "已送出自評，研考承辦可以檢視。" if submit else "已暫存草稿；送出前只有本單位看得到。"
-                    )
+                    if submit:
+                        return redirect("diagnosis:unit_submit", year=year, pk=pk, code=code)
+                    messages.success(request, "已暫存草稿；送出前只有本單位看得到。")
                     return redirect("diagnosis:unit", year=year, pk=pk, code=code)
             status = 400
         else:
@@ -92,6 +93,46 @@ def unit_diagnosis(request: HttpRequest, year: int, pk: int, code: str) -> HttpR
             "can_return": access.can_edit and diagnosis.is_submitted and diagnosis_round.is_open,
         },
         status=status,
+    )
+
+
+@login_required
+def unit_submit(request: HttpRequest, year: int, pk: int, code: str) -> HttpResponse:
+    """送出自評's confirmation: GET says what submitting does, and only a POST carrying confirm=submit submits
+    the saved answers. A POST without it changes nothing and leads to this page."""
+    access = plan_access_for(request, year)
+    diagnosis_round = get_round_for_user(access, pk)
+    diagnosis = get_unit_diagnosis_for_user(access, diagnosis_round, code)
+    if not access.heads(diagnosis.unit_id):
+        raise PermissionDenied("只有該單位主管可以送出自評。")
+    if not can_fill(access, diagnosis):
+        messages.error(request, "此單位的自評已送出或此組織診斷已結束，不能再修改。")
+        return redirect("diagnosis:unit", year=year, pk=pk, code=code)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "submit":
+            return redirect("diagnosis:unit_submit", year=year, pk=pk, code=code)
+        try:
+            unit_diagnosis_save(diagnosis=diagnosis, answers={}, submit=True, user=request.user)
+        except DiagnosisError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "已送出自評，研考承辦可以檢視。")
+        return redirect("diagnosis:unit", year=year, pk=pk, code=code)
+    framework = score_reads.framework_of(access.plan)
+    scores_given = {a.focus_point_id: a.score for a in diagnosis.answers.all()}
+    points = [place.focus_point.pk for place in framework.located()]
+    return render(
+        request,
+        "diagnosis/unit_submit.html",
+        {
+            "plan": access.plan,
+            "access": access,
+            "round": diagnosis_round,
+            "diagnosis": diagnosis,
+            "total": len(points),
+            "unscored": sum(1 for fp in points if scores_given.get(fp) is None),
+            "score": scores.unit_score(framework, scores_given),
+        },
     )
 
 

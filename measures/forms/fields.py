@@ -6,7 +6,7 @@ from diagnosis.models import Unit
 
 
 class UnitsByParent(forms.models.ModelChoiceIterator):
-    """The choices grouped by each unit's parent (an <optgroup> per parent), in the queryset's (tree) order:
+    """The choices grouped by each unit's parent (a <fieldset> per parent), in the queryset's (tree) order:
     the field's `offered` units where it has them, else its queryset."""
 
     def listed(self):
@@ -22,21 +22,48 @@ class UnitsByParent(forms.models.ModelChoiceIterator):
         yield from groups.items()
 
 
+class UnitTreeBoundField(forms.BoundField):
+    """The field as the unit tree's template (measures/_unit_tree_field.html) reads it: each parent unit with its
+    child units' checkboxes (name, value, label, selected, attrs.id)."""
+
+    def groups(self) -> list[tuple[str, list[dict]]]:
+        widget = self.field.widget
+        options = widget.optgroups(self.html_name, widget.format_value(self.value()), {"id": self.auto_id})
+        return [(name, group) for name, group, _index in options]
+
+
 class UnitTreeMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Units as a list grouped by their parent unit, in tree order (keyboard-usable native select).
+    """Units as checkboxes grouped by their parent unit, in tree order, each group a <fieldset> (plain HTML, no
+    script needed; static/js/unit-filter.js adds a 「搜尋單位」 box). Render it with
+    `Field(name, template="measures/_unit_tree_field.html")`.
 
     `offered` (a queryset, optional) narrows the units listed while the field still accepts any of `queryset`:
     the form then refuses the others with a message of its own rather than Django's 「請選擇有效的項目」."""
 
     iterator = UnitsByParent
+    widget = forms.CheckboxSelectMultiple
 
     def __init__(self, queryset, *, offered=None, **kwargs):
-        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 10}))
         self.offered = offered
         super().__init__(queryset=queryset, **kwargs)
 
+    def get_bound_field(self, form, field_name):
+        return UnitTreeBoundField(form, self, field_name)
+
     def label_from_instance(self, obj: Unit) -> str:
         return obj.name
+
+
+class FocusPointSelect(forms.Select):
+    """The focus point <select>: each option names its item (data-item), so static/js/focus-points.js lists only
+    the chosen item's focus points. The form still checks the pair."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-item"] = instance.item_id
+        return option
 
 
 def units_for_plan(plan) -> "forms.QuerySet[Unit]":

@@ -12,7 +12,7 @@ from sq_portal.roc_dates import format_roc
 
 from ..models import Indicator, Measure
 from ..plan_units import is_inside, outside_message, units_inside
-from .fields import UnitTreeMultipleChoiceField, units_for_plan
+from .fields import FocusPointSelect, UnitTreeMultipleChoiceField, units_for_plan
 
 FORM1_UNITS_NOTE = "附表1 的具體作法由本分局辦理：請指定本分局的主辦／協辦單位；未指定前由研考承辦以本分局名義填報。"
 
@@ -20,7 +20,7 @@ FORM1_UNITS_NOTE = "附表1 的具體作法由本分局辦理：請指定本分�
 class MeasureForm(forms.Form):
     item = forms.ModelChoiceField(label="評核項目", queryset=Item.objects.none(), empty_label=None)
     focus_point = forms.ModelChoiceField(
-        label="評核重點", queryset=FocusPoint.objects.none(), required=False, empty_label="（不指定）"
+        label="評核重點", queryset=FocusPoint.objects.none(), required=False, empty_label="（不指定）", widget=FocusPointSelect
     )
     source = forms.ChoiceField(label="來源", choices=Measure.Source.choices)
     name = forms.CharField(label="措施名稱", max_length=200)
@@ -66,7 +66,11 @@ class MeasureForm(forms.Form):
             self.fields[name].queryset = accepted
         units = Fieldset(
             "承辦單位",
-            Div(Div("lead_units", css_class="col-md-6"), Div("support_units", css_class="col-md-6"), css_class="row"),
+            Div(
+                Div(Field("lead_units", template="measures/_unit_tree_field.html"), css_class="col-md-6"),
+                Div(Field("support_units", template="measures/_unit_tree_field.html"), css_class="col-md-6"),
+                css_class="row",
+            ),
             "all_units",
             "responsible_text",
             template="measures/_units_fieldset.html",
@@ -79,7 +83,7 @@ class MeasureForm(forms.Form):
             units,
             Fieldset("期限", "ongoing", "deadline", "listed_on"),
             Field("version"),
-            Submit("save", "儲存"),
+            Div(Submit("save", "儲存"), css_class="sticky-actions"),
         )
 
     def source_value(self) -> str:
@@ -177,9 +181,12 @@ def plan_months(plan) -> list[date]:
 class PlannedProgressForm(forms.Form):
     """累計預定進度，每月一欄；空白表示該月不設。"""
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, deadline: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.months = plan_months(plan)
+        # The last month that may hold a planned value: the deadline's (賡續辦理 and undated: the plan's last).
+        self.deadline = deadline
+        self.last_month = deadline.replace(day=1) if deadline else self.months[-1]
         for month in self.months:
             self.fields[self.field_name(month)] = forms.IntegerField(
                 label=format_roc(month, "month"),
@@ -206,6 +213,12 @@ class PlannedProgressForm(forms.Form):
         for month in self.months:
             value = data.get(self.field_name(month))
             if value is None:
+                continue
+            if month > self.last_month:
+                self.add_error(
+                    self.field_name(month),
+                    f"完成期限為 {format_roc(self.deadline, 'long')}，不可在其後的 {format_roc(month, 'month')} 設定預定進度。",
+                )
                 continue
             if previous is not None and value < previous[1]:
                 self.add_error(

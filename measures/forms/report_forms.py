@@ -41,6 +41,21 @@ class MultipleEvidenceField(forms.FileField):
         return inspected
 
 
+def evidence_bounds_error(report: ProgressReport | None, new: list) -> str:
+    """Why the report's files, those kept and those added now, would not stay within EVIDENCE_PER_REPORT_MAX_FILES
+    and EVIDENCE_PER_REPORT_MAX_BYTES; "" when they do."""
+    if not new:
+        return ""
+    kept = [e.size for e in report.evidence.all()] if report is not None else []  # the prefetched ones, if any
+    count, total = len(kept) + len(new), sum(kept) + sum(info.size for _upload, info in new)
+    most_files, most_bytes = settings.EVIDENCE_PER_REPORT_MAX_FILES, settings.EVIDENCE_PER_REPORT_MAX_BYTES
+    if count > most_files:
+        return f"每筆填報最多 {most_files} 個佐證檔案；此筆已有 {len(kept)} 個，這次最多再加 {most_files - len(kept)} 個。"
+    if total > most_bytes:
+        return f"每筆填報的佐證檔案合計最多 {most_bytes / 1048576:.0f} MB；加上這次的檔案共 {total / 1048576:.1f} MB。"
+    return ""
+
+
 class ProgressReportForm(forms.Form):
     unit = forms.ModelChoiceField(label="填報單位", queryset=None, empty_label=None)
     period = forms.TypedChoiceField(label="填報月份", coerce=date.fromisoformat)
@@ -118,23 +133,9 @@ class ProgressReportForm(forms.Form):
         return data
 
     def check_evidence_bounds(self, new: list) -> None:
-        """The report's files, those kept and those added now, stay within EVIDENCE_PER_REPORT_MAX_FILES and
-        EVIDENCE_PER_REPORT_MAX_BYTES."""
-        if not new:
-            return
-        kept = list(self.report.evidence.values_list("size", flat=True)) if self.report is not None else []
-        count, total = len(kept) + len(new), sum(kept) + sum(info.size for _upload, info in new)
-        most_files, most_bytes = settings.EVIDENCE_PER_REPORT_MAX_FILES, settings.EVIDENCE_PER_REPORT_MAX_BYTES
-        if count > most_files:
-            self.add_error(
-                "evidence",
-                f"每筆填報最多 {most_files} 個佐證檔案；此筆已有 {len(kept)} 個，這次最多再加 {most_files - len(kept)} 個。",
-            )
-        elif total > most_bytes:
-            self.add_error(
-                "evidence",
-                f"每筆填報的佐證檔案合計最多 {most_bytes / 1048576:.0f} MB；加上這次的檔案共 {total / 1048576:.1f} MB。",
-            )
+        message = evidence_bounds_error(self.report, new)
+        if message:
+            self.add_error("evidence", message)
 
     def actuals(self) -> dict:
         return {i: self.cleaned_data.get(self.indicator_field(i)) for i in self.indicators}

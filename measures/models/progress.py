@@ -53,6 +53,10 @@ class ProgressReportQuerySet(models.QuerySet):
             models.Prefetch("actuals", queryset=IndicatorActual.objects.select_related("indicator")), "evidence"
         )
 
+    def for_unit_list(self) -> "ProgressReportQuerySet":
+        """A unit's 填報紀錄: newest month first, then in plan order, with each report's measure (its name)."""
+        return self.select_related("measure").order_by("-period", "measure__position", "pk")
+
     def visible_to_reviewers(self) -> "ProgressReportQuerySet":
         """What staff and viewers see: everything a unit has sent; drafts stay with the unit."""
         return self.exclude(status=ProgressReport.Status.DRAFT)

@@ -198,7 +198,9 @@ def measure_planned(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     measure = get_measure_for_user(access, pk)
     access.require_open_year()
     initial = {PlannedProgressForm.field_name(p.month): p.percent for p in measure.planned_progress.all()}
-    form = PlannedProgressForm(request.POST if request.method == "POST" else None, plan=access.plan, initial=initial)
+    form = PlannedProgressForm(
+        request.POST if request.method == "POST" else None, plan=access.plan, deadline=measure.deadline, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         planned_progress_set(measure=measure, user=request.user, months=form.values())
         messages.success(request, "已儲存預定進度。")

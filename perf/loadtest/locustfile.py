@@ -36,6 +36,7 @@ class PortalUser(HttpUser):
         self.year = self.account["year"]
         self.measures = itertools.cycle(self.account["measures"])
         self.slots = iter(self.account["slots"])
+        self.months = itertools.cycle(range(1, 13))
 
     def _get(self, url, name):
         with self.client.get(url, name=name, headers={"Cookie": self.session_cookie}, allow_redirects=False,
@@ -55,6 +56,13 @@ class PortalUser(HttpUser):
     @task(3)
     def measure_page(self):
         self._get(f"/plans/{self.year}/measures/{next(self.measures)}/", "措施頁")
+
+    @task(2)
+    def month_page(self):
+        """A unit head opens their unit's month page (every measure of the month, with last month's figures)."""
+        if self.account["role"] != "head":
+            return self.measure_page()
+        self._get(f"/units/{self.account['unit_code']}/months/{self.year}-{next(self.months):02d}/", "單位月填報")
 
     @task(1)
     def form2_download(self):

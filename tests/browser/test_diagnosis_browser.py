@@ -44,7 +44,8 @@ def test_a_unit_head_fills_and_submits_the_diagnosis(portal, chromium_page):
 
     # Submitting with blanks is refused, in Chinese, and the page stays accessible.
     page.get_by_role("button", name="送出自評").click()
-    expect(page.get_by_role("alert")).to_contain_text("請修正下列標示的欄位（共 25 處）")
+    expect(page.get_by_role("alert")).to_contain_text("有 25 個欄位需要修正，尚未儲存任何資料")
+    expect(page.locator("[data-error-summary]")).to_be_focused()
     expect(page.locator("main")).to_contain_text("送出前請填寫分數。")
     assert_accessible(page)
 
@@ -54,6 +55,12 @@ def test_a_unit_head_fills_and_submits_the_diagnosis(portal, chromium_page):
         if not score.input_value():
             score.fill(score.get_attribute("max"))
     page.get_by_role("button", name="送出自評").click()
+    # Nothing is submitted before the confirmation page's 確認送出.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("送出自評：天母派出所")
+    expect(page.locator("main")).to_contain_text("總分 993.0 分")
+    assert_accessible(page)
+    assert UnitDiagnosis.objects.get(round=diagnosis_round, unit__code="shilin-tianmu").state == "draft"
+    page.get_by_role("button", name="確認送出").click()
     expect(page.get_by_role("status")).to_contain_text("已送出自評")
     expect(page.locator("main")).to_contain_text("993.0")  # 1000 less the 7 points of 服務及時性
     assert_accessible(page)

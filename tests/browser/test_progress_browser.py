@@ -63,10 +63,23 @@ def test_a_review_is_opened_filled_and_closed(portal, chromium_page):
     first.get_by_label("檢討情形").fill("各單位均已按月填報")
     first.get_by_label("改善措施").fill("=於勤教時提醒")
     first.get_by_label("決議").select_option(label="繼續列管")
-    first.get_by_label("追蹤期限").fill("106/06/30")
-    page.get_by_role("button", name="儲存").click()
+    # Without its 追蹤期限 nothing is saved: the summary at the top has the focus and leads to the field.
+    page.get_by_role("button", name="儲存", exact=True).click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text("有 1 個欄位需要修正，尚未儲存任何資料")
+    expect(summary).to_be_focused()
+    assert summary.bounding_box()["y"] < page.locator("form fieldset").first.bounding_box()["y"]
+    assert_accessible(page)
+    summary.get_by_role("link", name=re.compile("^第 1 筆：追蹤期限")).click()
+    first = page.locator("fieldset").first
+    expect(first.get_by_label("追蹤期限")).to_be_focused()
+    page.keyboard.type("106/06/30")
+    # 儲存並結案 saves, then asks to confirm what closing does.
+    page.get_by_role("button", name="儲存並結案").click()
     expect(page.get_by_role("status")).to_contain_text("已儲存管制項目。")
-    page.get_by_role("button", name="結案").click()
+    expect(page.locator("main")).to_contain_text("繼續列管 1 項")
+    assert_accessible(page)
+    page.get_by_role("button", name="確認結案").click()
     expect(page.get_by_role("status")).to_contain_text("已結案")
     expect(page.locator("main")).to_contain_text("=於勤教時提醒")
     assert_accessible(page)

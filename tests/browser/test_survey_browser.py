@@ -80,7 +80,7 @@ def test_staff_enter_a_surveys_results(portal, three_surveys, chromium_page):
     page.get_by_label("洽公環境受訪人數").fill("50")
     page.get_by_label("洽公環境滿意人數").fill("51")
     page.get_by_role("button", name="儲存調查結果").click()
-    expect(page.get_by_role("alert")).to_contain_text("尚未儲存任何結果")
+    expect(page.get_by_role("alert")).to_contain_text("尚未儲存任何資料")
     expect(page.locator("main")).to_contain_text("滿意人數（51）不可多於受訪人數（50）。")
     assert_accessible(page)
     page.get_by_label("洽公環境滿意人數").fill("45")
