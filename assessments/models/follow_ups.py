@@ -1,7 +1,6 @@
 """列管追蹤：繼續列管的措施由追蹤單位回覆辦理情形並附佐證資料，下次管制考核據以決定解除或繼續列管。"""
 
 import uuid
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
@@ -9,8 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from measures.evidence_files import clean_original_name
-from measures.models.evidence import evidence_storage
+from measures.models.evidence import checked_download_name, evidence_storage
 
 
 class FollowUpAnswer(models.Model):
@@ -67,10 +65,7 @@ class FollowUpEvidence(models.Model):
     @property
     def download_name(self) -> str:
         """The uploader's name with the extension its content was checked to be (as measures' Evidence)."""
-        checked = PurePosixPath(self.file.name).suffix.lower()
-        name = clean_original_name(self.original_name)
-        stem = PurePosixPath(name).stem if PurePosixPath(name).suffix else name
-        return f"{stem or clean_original_name('')}{checked}"
+        return checked_download_name(self.file.name, self.original_name)
 
     def open_file(self):
         return evidence_storage().open(self.file.name, "rb")

@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from diagnosis.access import get_plan_for_user
+from measures.evidence_responses import evidence_file_response
 
 from ..follow_up_writes import FollowUpError, follow_up_answer
 from ..follow_ups import (
@@ -54,12 +55,4 @@ def follow_up_answer_page(request: HttpRequest, year: int, pk: int, item_pk: int
 def follow_up_file(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     evidence = get_follow_up_file_for_user(access, pk)
-    try:
-        handle = evidence.open_file()
-    except FileNotFoundError:
-        raise Http404("找不到此佐證資料的檔案。") from None
-    response = FileResponse(handle, as_attachment=True, filename=evidence.download_name, content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_file_response(evidence)

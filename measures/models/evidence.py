@@ -16,6 +16,15 @@ def evidence_storage():
     return storages["evidence"]
 
 
+
+def checked_download_name(stored_name: str, original_name: str) -> str:
+    """The uploader's name, cleaned, with the extension of the stored file (the type its content was checked to
+    be): the name every evidence file is downloaded under (reports' and follow-ups')."""
+    checked = PurePosixPath(stored_name).suffix.lower()
+    name = clean_original_name(original_name)
+    stem = PurePosixPath(name).stem if PurePosixPath(name).suffix else name
+    return f"{stem or clean_original_name('')}{checked}"
+
 class Evidence(models.Model):
     report = models.ForeignKey(
         "measures.ProgressReport", on_delete=models.CASCADE, related_name="evidence", verbose_name=_("進度填報")
@@ -46,10 +55,7 @@ class Evidence(models.Model):
         """The name a download is offered under: the uploader's name (cleaned again: older rows were kept as typed)
         with the extension of the type its content was checked to be, which the stored file carries, so that
         「報告.hta」 whose bytes are a PDF downloads as 「報告.pdf」: a PC opens a saved file by its extension."""
-        checked = PurePosixPath(self.file.name).suffix.lower()
-        name = clean_original_name(self.original_name)
-        stem = PurePosixPath(name).stem if PurePosixPath(name).suffix else name
-        return f"{stem or clean_original_name('')}{checked}"
+        return checked_download_name(self.file.name, self.original_name)
 
     def open_file(self):
         """The stored bytes, read through the evidence storage as configured now."""

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from diagnosis.access import get_plan_for_user
 
 from ..access import get_evidence_for_user, get_measure_for_user, get_report_for_user, units_carrying
+from ..evidence_responses import evidence_file_response
 from ..forms.report_forms import ProgressReportForm, ReviewForm
 from ..models import ProgressReport
 from ..report_history import review_history
@@ -251,38 +252,19 @@ def _report_address(pk: int, query) -> str:
 @require_safe
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     evidence, _ = get_evidence_for_user(request.user, pk)
-    try:
-        handle = evidence.open_file()
-    except FileNotFoundError:
-        raise Http404("找不到此佐證資料的檔案。") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.download_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_file_response(evidence)
 
 
 @login_required
 @require_safe
 @xframe_options_sameorigin
 def evidence_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """A PDF or an image shown in the report page (an <iframe> or an <img>), through the download's access check:
-    inline, sandboxed by this response's own CSP (an <iframe sandbox> attribute would make Chromium refuse to run
-    its PDF viewer), never sniffed, framed by this site's pages only. Other types only download."""
+    """A PDF or an image shown in the report page (an <iframe> or an <img>), through the download's access check,
+    inline (`evidence_file_response`). Other types only download."""
     evidence, _ = get_evidence_for_user(request.user, pk)
     if evidence.content_type not in PREVIEW_TYPES:
         raise Http404("此類型的佐證資料不能預覽，請下載。")
-    try:
-        handle = evidence.open_file()
-    except FileNotFoundError:
-        raise Http404("找不到此佐證資料的檔案。") from None
-    response = FileResponse(handle, as_attachment=False, filename=evidence.download_name, content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_file_response(evidence, inline=True)
 
 
 @login_required
