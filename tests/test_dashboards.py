@@ -195,6 +195,12 @@ def test_the_unit_dashboard(client, user, plan_106, pdf_file):
     assert "請補滿意度統計表" in html
     assert "慰問簡訊" in html and "25.0%" in html  # 10 of 40
     assert "各單位" in html
+    # Another unit's figure adds to the precinct's total, which alone is measured against the precinct's target.
+    sent(measure, "shilin-wenlin", date(2017, 5, 1), 30).actuals.create(indicator=indicator, value=20)
+    html = client.get(reverse("assessments:unit", kwargs={"code": "shilin-tianmu"}) + "?as_of=106/05/31").content.decode()
+    row = html[html.index("慰問簡訊"):]
+    row = row[:row.index("</tr>")]
+    assert [cell.split(">")[-1] for cell in row.split("</td>")[1:5]] == ["40 件", "10 件", "30 件", "75.0%"]
 
 
 def test_the_unit_dashboard_costs_the_same_queries_with_more_reports(client, user, plan_106):
