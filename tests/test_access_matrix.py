@@ -49,7 +49,7 @@ MATRIX = {
     # A draft of unit A: only unit A sees it; to everyone else it does not exist.
     "measures:report": ("draft", "302 404 404 200 404", "302 405 405 405 405"),
     "measures:report_edit": ("draft", "302 404 404 200 404", "302 404 404 200 404"),
-    "measures:report_delete": ("draft", "302 405 405 405 405", "302 404 404 302 404"),
+    "measures:report_delete": ("draft", "302 404 404 200 404", "302 404 404 302 404"),
     "measures:evidence": ("draft_evidence", "302 404 404 200 404", "302 405 405 405 405"),
     "measures:evidence_preview": ("draft_evidence", "302 404 404 200 404", "302 405 405 405 405"),
     "measures:evidence_delete": ("draft_evidence", "302 405 405 405 405", "302 404 404 302 404"),
@@ -84,7 +84,8 @@ MATRIX = {
     # own head 403, unit A (who does not see it) 404.
     "diagnosis:unit_return": ("diag_sent", "302 405 405 405 405", "302 302 403 404 403"),
     "measures:drafts": ("year", "302 200 200 200 200", "302 405 405 405 405"),
-    "measures:draft_decide": ("diag_measure_draft", "302 405 405 405 405", "302 302 403 403 404"),
+    # 採行／不採行: GET without ?action= leads back to the list (302) with a message; staff only.
+    "measures:draft_decide": ("diag_measure_draft", "302 302 403 403 404", "302 302 403 403 404"),
     # --- 創意提案 ---
     # A proposal unit A's head filed (已提案): everyone who reads the plan reads it; the filer and staff edit it.
     "assessments:proposals": ("year", "302 200 200 200 200", "302 405 405 405 405"),
