@@ -22,7 +22,12 @@ OWN_NOTE = "此填報由您送出，請由其他研考承辦審核。"
 def draft(plan_106, user):
     diagnosis_round = open_round(plan_106, user("secretariat"))
     diagnosis = diagnosis_round.unit_diagnoses.select_related("round").get(unit__code="shilin-tianmu")
-    fill(diagnosis, user("tianmu"), submit=False, problems=lambda fp: "櫃檯缺愛心鈴" if fp.name == "服務設施合宜程度" else "")
+    fill(
+        diagnosis,
+        user("tianmu"),
+        submit=False,
+        problems=lambda fp: "櫃檯缺愛心鈴" if fp.name == "服務設施合宜程度" else "",
+    )
     answer = DiagnosisAnswer.objects.get(unit_diagnosis=diagnosis, focus_point__name="服務設施合宜程度")
     return measure_draft_propose(answer=answer, name="增設愛心鈴", content="櫃檯增設愛心鈴", user=user("tianmu"))
 
@@ -39,8 +44,14 @@ def measure(plan_106):
 
 def report(measure, code, username, user, submit):
     return report_save(
-        measure=measure, unit=Unit.objects.get(code=code), period=date(2017, 5, 1), user=user(username),
-        narrative="本月辦理情形", progress=40, actuals={}, submit=submit,
+        measure=measure,
+        unit=Unit.objects.get(code=code),
+        period=date(2017, 5, 1),
+        user=user(username),
+        narrative="本月辦理情形",
+        progress=40,
+        actuals={},
+        submit=submit,
     )
 
 
