@@ -171,7 +171,7 @@ def review_close_page(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         except ReviewError as error:
             messages.error(request, str(error))
             return redirect("assessments:review_close", year=year, pk=pk)
-        messages.success(request, f"「{review.title}」已結案；繼續列管的措施將列入下次管制考核。")
+        messages.success(request, f"「{review.title}」已結案；繼續列管的項目（措施、電話禮貌測試）將列入下次管制考核，追蹤單位可在單位頁填報辦理情形。")
         return redirect("assessments:review", year=year, pk=pk)
     decisions = {}
     for decision in [*review.items.values_list("decision", flat=True), *review.courtesy_items.values_list("decision", flat=True)]:
