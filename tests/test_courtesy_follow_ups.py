@@ -3,6 +3,7 @@ tested; a unit head's list of the reviews concerning their unit; removing a file
 closing with the plan's 結算日."""
 
 from contextlib import contextmanager
+from functools import partial
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -282,3 +283,49 @@ def test_answers_and_files_close_with_the_plan(client, plan_106, user, pdf_file,
     assert FollowUpAnswer.objects.get().text == "已辦理電話禮貌訓練"
     assert FollowUpEvidence.objects.count() == 1 and FollowUpEvidence.objects.get().pk == file.pk
     assert not any(p.is_file() and p.name != file.file.name.rsplit("/", 1)[-1] for p in evidence_dir.rglob("*"))
+
+
+def test_reviews_with_courtesy_answers_cost_the_same_with_ten_times_the_units(client, plan_106, user):
+    codes = ["tianmu", "wenlin", "zhishanyan", "lanya", "shezi", "hougang", "shanzaihou", "yongfu", "cuishan", "xishan"]
+    staff = user("secretariat")
+    counts = []
+    for n in (1, 10):
+        ControlReview.objects.filter(plan=plan_106).delete()
+        CourtesyTest.objects.filter(plan=plan_106).delete()
+        review = closed_review(plan_106, user)
+        for code in codes[:n]:
+            answer = FollowUpAnswer.objects.create(
+                courtesy_item=kept_courtesy(review, user, code=code),
+                text="辦理",
+                answered_by=staff,
+                answered_at=timezone.now(),
+            )
+            answer.files.create(
+                file=f"follow-ups/x/{answer.pk}.pdf",
+                original_name="a.pdf",
+                content_type="application/pdf",
+                size=10,
+                sha256="0" * 64,
+                uploaded_by=staff,
+            )
+        following = ControlReview.objects.create(
+            plan=plan_106,
+            title="本次",
+            as_of=date(2017, 5, 31),
+            meeting_date=date(2017, 6, 1),
+            previous=review,
+            created_by=staff,
+        )
+        for item in review.courtesy_items.all():
+            following.courtesy_items.create(
+                unit=item.unit, courtesy_test=item.courtesy_test, origin="carried", pass_score=80
+            )
+        client.force_login(staff)
+        counts.append(
+            [
+                count_queries(partial(client.get, f"/plans/106/reviews/{review.pk}/")),
+                count_queries(partial(client.get, f"/plans/106/reviews/{following.pk}/")),
+            ]
+        )
+        assert client.get(f"/plans/106/reviews/{following.pk}/").content.decode().count("受測單位辦理情形") == n
+    assert counts[0] == counts[1]
