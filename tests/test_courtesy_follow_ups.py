@@ -3,8 +3,8 @@ tested; a unit head's list of the reviews concerning their unit; removing a file
 closing with the plan's 結算日."""
 
 from contextlib import contextmanager
-from functools import partial
 from datetime import date, datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
