@@ -1,4 +1,5 @@
-"""Service function of 列管追蹤: the 追蹤單位 answers an item kept under control with 辦理情形 and evidence."""
+"""Service functions of 列管追蹤: the 追蹤單位 answers an item kept under control (a measure's or a 電話禮貌測試's)
+with 辦理情形 and evidence, and removes a file of its answer while the follow-up is open."""
 
 from collections.abc import Iterable
 
@@ -7,27 +8,40 @@ from django.utils import timezone
 
 from measures.evidence_files import EvidenceFileInfo
 from measures.models.evidence import evidence_storage
+from measures.report_writes import ReportStateError, check_year_open
 
 from .follow_ups import is_open_follow_up, latest_closed_review
-from .models import FollowUpAnswer, FollowUpEvidence, ReviewItem
+from .models import FollowUpAnswer, FollowUpEvidence, ReviewCourtesyItem, ReviewItem
 
 
 class FollowUpError(Exception):
     """The follow-up cannot be answered now; the message says why, in Chinese."""
 
 
+def lock_open(item: ReviewItem | ReviewCourtesyItem) -> ReviewItem | ReviewCourtesyItem:
+    """The item, locked, when it still takes answers: kept under control by the latest closed review, in a year
+    not yet closed (the rule of reports: `check_year_open`). FollowUpError otherwise."""
+    item = type(item).objects.select_for_update().select_related("review__plan").get(pk=item.pk)
+    try:
+        check_year_open(item.review.plan)
+    except ReportStateError as error:
+        raise FollowUpError(str(error)) from error
+    if not is_open_follow_up(item, latest_closed_review(item.review.plan)):
+        raise FollowUpError("此項目已不在列管中（已解除列管或已有新的管制考核結案），不能再填報辦理情形。")
+    return item
+
+
 def follow_up_answer(
-    *, item: ReviewItem, user, text: str, files: Iterable[tuple[object, EvidenceFileInfo]] = ()
+    *, item: ReviewItem | ReviewCourtesyItem, user, text: str, files: Iterable[tuple[object, EvidenceFileInfo]] = ()
 ) -> FollowUpAnswer:
     """Record (or change) the answer to an open follow-up and add its files: all of it or nothing. Files are
     written before their rows and removed again if the transaction does not commit."""
     stored: list[str] = []
     try:
         with transaction.atomic():
-            item = ReviewItem.objects.select_for_update().select_related("review__plan").get(pk=item.pk)
-            if not is_open_follow_up(item, latest_closed_review(item.review.plan)):
-                raise FollowUpError("此項目已不在列管中（已解除列管或已有新的管制考核結案），不能再填報辦理情形。")
-            answer = FollowUpAnswer.objects.filter(item=item).first() or FollowUpAnswer(item=item)
+            item = lock_open(item)
+            answered = {item.answer_field: item}
+            answer = FollowUpAnswer.objects.filter(**answered).first() or FollowUpAnswer(**answered)
             answer.text = text
             answer.answered_by = user
             answer.answered_at = timezone.now()
@@ -39,8 +53,13 @@ def follow_up_answer(
                 name = storage.save(FollowUpEvidence.storage_name(info.extension), upload)
                 stored.append(name)
                 evidence = FollowUpEvidence(
-                    answer=answer, file=name, original_name=info.original_name, content_type=info.content_type,
-                    size=info.size, sha256=info.sha256, uploaded_by=user,
+                    answer=answer,
+                    file=name,
+                    original_name=info.original_name,
+                    content_type=info.content_type,
+                    size=info.size,
+                    sha256=info.sha256,
+                    uploaded_by=user,
                 )
                 evidence._history_user = user
                 evidence.save()
@@ -50,3 +69,14 @@ def follow_up_answer(
             storage.delete(name)
         raise
     return answer
+
+
+def follow_up_file_delete(*, evidence: FollowUpEvidence, user) -> None:
+    """Remove one file of an answer while its follow-up is open (`lock_open`); the row's history keeps who
+    removed it and when, and the stored file goes once the removal has committed."""
+    with transaction.atomic():
+        lock_open(evidence.answer.followed)
+        name = evidence.file.name
+        evidence._history_user = user
+        evidence.delete()
+        transaction.on_commit(lambda: evidence_storage().delete(name))

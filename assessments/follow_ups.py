@@ -1,14 +1,15 @@
 """Reading 列管追蹤: the open follow-ups of a unit (the items the latest closed review kept under control with
-that unit as 追蹤單位), their answers, and who may see or answer one."""
+that unit as 追蹤單位: measures' items, and 電話禮貌測試 items whose 追蹤單位 is the unit tested), their answers,
+and who may see or answer one. Both kinds of item go through the same functions here."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from diagnosis.access import PlanAccess
 from sq_portal.lookups import one_or_none
 
-from .models import ControlReview, FollowUpAnswer, FollowUpEvidence, ReviewItem
+from .models import ControlReview, FollowUpAnswer, FollowUpEvidence, ReviewCourtesyItem, ReviewItem
 
 KEEP = ReviewItem.Decision.KEEP
 
@@ -25,46 +26,61 @@ def with_answers(items):
     )
 
 
-def open_follow_ups(plan, unit_ids) -> list[ReviewItem]:
-    """The open follow-ups of these units, by 追蹤期限 (the review's own query, the items', their files')."""
+def open_follow_ups(plan, unit_ids) -> list[ReviewItem | ReviewCourtesyItem]:
+    """The open follow-ups of these units, by 追蹤期限: the review's own query, then for each kind of item the
+    items', their answers' and their files'."""
     review = latest_closed_review(plan)
     if review is None or not unit_ids:
         return []
-    items = with_answers(
-        review.items.filter(decision=KEEP, follow_up_unit_id__in=list(unit_ids)).select_related("measure", "follow_up_unit")
-    ).order_by("follow_up_due", "pk")
-    items = list(items)
+    unit_ids = list(unit_ids)
+    measures = review.items.filter(decision=KEEP, follow_up_unit_id__in=unit_ids).select_related("measure", "follow_up_unit")
+    courtesy = review.courtesy_items.filter(decision=KEEP, unit_id__in=unit_ids).select_related("unit", "courtesy_test")
+    items = [*with_answers(measures), *with_answers(courtesy)]
     for item in items:
         item.review = review
-    return items
+    return sorted(items, key=lambda item: (item.follow_up_due is None, item.follow_up_due or review.as_of, item.pk))
 
 
 def previous_answers(review: ControlReview) -> dict[int, FollowUpAnswer]:
-    """The answers to the previous review's items, by measure: shown beside the items this review carried."""
+    """The answers to the previous review's measure items, by measure: shown beside the items this review carried."""
     if review.previous_id is None:
         return {}
-    answers = FollowUpAnswer.objects.filter(item__review_id=review.previous_id).select_related(
-        "answered_by", "item"
-    ).prefetch_related(Prefetch("files", queryset=FollowUpEvidence.objects.order_by("uploaded_at", "pk")))
+    answers = with_files(FollowUpAnswer.objects.filter(item__review_id=review.previous_id).select_related("item"))
     return {answer.item.measure_id: answer for answer in answers}
 
 
-def sees_item(access: PlanAccess, item: ReviewItem) -> bool:
+def previous_courtesy_answers(review: ControlReview) -> dict[int, FollowUpAnswer]:
+    """The answers to the previous review's 電話禮貌測試 items, by unit."""
+    if review.previous_id is None:
+        return {}
+    answers = with_files(
+        FollowUpAnswer.objects.filter(courtesy_item__review_id=review.previous_id).select_related("courtesy_item")
+    )
+    return {answer.courtesy_item.unit_id: answer for answer in answers}
+
+
+def with_files(answers):
+    return answers.select_related("answered_by").prefetch_related(
+        Prefetch("files", queryset=FollowUpEvidence.objects.order_by("uploaded_at", "pk"))
+    )
+
+
+def sees_item(access: PlanAccess, item: ReviewItem | ReviewCourtesyItem) -> bool:
     """Staff and viewers read every item; a unit head the items whose 追蹤單位 they report for."""
     return access.reads_all or (item.follow_up_unit_id is not None and access.reports_for(item.follow_up_unit_id))
 
 
-def is_open_follow_up(item: ReviewItem, latest: ControlReview | None) -> bool:
+def is_open_follow_up(item: ReviewItem | ReviewCourtesyItem, latest: ControlReview | None) -> bool:
     return item.decision == KEEP and latest is not None and item.review_id == latest.pk
 
 
-def get_follow_up_for_user(access: PlanAccess, review_pk: int, item_pk: int) -> ReviewItem:
-    """An item of a review of the plan that the user may see (`sees_item`), with its answer; 404 otherwise."""
+def get_follow_up_for_user(access: PlanAccess, review_pk: int, item_pk: int, model=ReviewItem):
+    """An item (of `model`: a measure's or a 電話禮貌測試's) of a review of the plan that the user may see
+    (`sees_item`), with its answer; 404 otherwise."""
+    related = ("measure__item__dimension", "follow_up_unit") if model is ReviewItem else ("unit", "courtesy_test")
     item = one_or_none(
         with_answers(
-            ReviewItem.objects.filter(pk=item_pk, review_id=review_pk, review__plan=access.plan).select_related(
-                "review", "measure__item__dimension", "follow_up_unit"
-            )
+            model.objects.filter(pk=item_pk, review_id=review_pk, review__plan=access.plan).select_related("review", *related)
         )
     )
     if item is None or not sees_item(access, item):
@@ -72,7 +88,7 @@ def get_follow_up_for_user(access: PlanAccess, review_pk: int, item_pk: int) -> 
     return item
 
 
-def require_answerer(access: PlanAccess, item: ReviewItem) -> None:
+def require_answerer(access: PlanAccess, item: ReviewItem | ReviewCourtesyItem) -> None:
     """Only whoever reports for the 追蹤單位 answers; anyone else who reads it gets 403."""
     if item.follow_up_unit_id is None or not access.reports_for(item.follow_up_unit_id):
         raise PermissionDenied("只有追蹤單位可以填報辦理情形。")
@@ -80,8 +96,10 @@ def require_answerer(access: PlanAccess, item: ReviewItem) -> None:
 
 def get_follow_up_file_for_user(access: PlanAccess, pk: int) -> FollowUpEvidence:
     found = one_or_none(
-        FollowUpEvidence.objects.filter(pk=pk, answer__item__review__plan=access.plan).select_related("answer__item")
+        FollowUpEvidence.objects.filter(
+            Q(answer__item__review__plan=access.plan) | Q(answer__courtesy_item__review__plan=access.plan), pk=pk
+        ).select_related("answer__item__review", "answer__courtesy_item__review")
     )
-    if found is None or not sees_item(access, found.answer.item):
+    if found is None or not sees_item(access, found.answer.followed):
         raise Http404("找不到此佐證資料。")
     return found

@@ -38,6 +38,11 @@ def check_year_open(plan) -> None:
         raise ReportStateError(f"本年度計畫已於 {format_roc(plan.closes_on)} 結算，填報不能再新增、修改或審核。")
 
 
+def sent_by_self(report: ProgressReport, user) -> bool:
+    """Nobody approves their own work: 研考承辦 who reported for the organisation ask a colleague."""
+    return report.submitted_by_id == user.pk and not user.is_superuser
+
+
 def check_period(plan, period: date) -> None:
     if not (month_start(plan.start_date) <= period <= plan.end_date) or period.day != 1:
         raise ReportStateError(
@@ -163,8 +168,7 @@ def report_review(*, report: ProgressReport, user, accept: bool, comment: str) -
     check_year_open(report.measure.plan)
     if report.status != Status.SUBMITTED:
         raise ReportStateError("只能審核已送出的填報。")
-    if report.submitted_by_id == user.pk and not user.is_superuser:
-        # Nobody approves their own work (研考承辦 who reported for the organisation ask a colleague).
+    if sent_by_self(report, user):
         raise PermissionDenied("不能審核自己送出的填報。")
     if user.memberships.filter(unit_id=report.unit_id, role=Membership.Role.HEAD).exists() and not user.is_superuser:
         raise PermissionDenied("不能審核自己單位的填報。")

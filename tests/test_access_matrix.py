@@ -49,7 +49,7 @@ MATRIX = {
     # A draft of unit A: only unit A sees it; to everyone else it does not exist.
     "measures:report": ("draft", "302 404 404 200 404", "302 405 405 405 405"),
     "measures:report_edit": ("draft", "302 404 404 200 404", "302 404 404 200 404"),
-    "measures:report_delete": ("draft", "302 405 405 405 405", "302 404 404 302 404"),
+    "measures:report_delete": ("draft", "302 404 404 200 404", "302 404 404 302 404"),
     "measures:evidence": ("draft_evidence", "302 404 404 200 404", "302 405 405 405 405"),
     "measures:evidence_preview": ("draft_evidence", "302 404 404 200 404", "302 405 405 405 405"),
     "measures:evidence_delete": ("draft_evidence", "302 405 405 405 405", "302 404 404 302 404"),
@@ -59,7 +59,8 @@ MATRIX = {
     "measures:open_data_json": ("year", "200 200 200 200 200", "405 405 405 405 405"),
     "measures:open_data_csv": ("year", "200 200 200 200 200", "405 405 405 405 405"),
     "assessments:plan_dashboard": ("year", "302 200 200 200 200", "302 405 405 405 405"),
-    "assessments:reviews": ("year", "302 200 200 404 404", "302 200 403 404 404"),
+    # A unit head lists only the reviews concerning their unit (none here: an empty list) and changes nothing.
+    "assessments:reviews": ("year", "302 200 200 200 200", "302 200 403 403 403"),
     "assessments:review": ("review", "302 200 200 404 404", "302 400 403 404 404"),
     "assessments:review_close": ("review", "302 200 403 404 404", "302 302 403 404 404"),
     "assessments:review_export": ("review", "302 200 200 404 404", "302 405 405 405 405"),
@@ -68,6 +69,10 @@ MATRIX = {
     # unit A answers it (an empty POST: the form's errors, 400), unit B does not see it.
     "assessments:follow_up_answer": ("follow_up", "302 200 200 200 404", "302 403 403 400 404"),
     "assessments:follow_up_file": ("follow_up_file", "302 200 200 200 404", "302 405 405 405 405"),
+    # Unit A's 電話禮貌測試 kept under control by the same review: unit A (the unit tested) answers it.
+    "assessments:courtesy_follow_up_answer": ("courtesy_follow_up", "302 200 200 200 404", "302 403 403 400 404"),
+    # Removing a file of the answer: unit A only (GET asks to confirm); readers 403, unit B does not see it.
+    "assessments:follow_up_file_remove": ("follow_up_file", "302 403 403 200 404", "302 403 403 302 404"),
     "assessments:unit": ("unit_a", "302 200 200 200 404", "302 405 405 405 405"),
     # --- 組織診斷 ---
     "diagnosis:rounds": ("year", "302 200 200 200 200", "302 400 403 403 403"),
@@ -84,7 +89,8 @@ MATRIX = {
     # own head 403, unit A (who does not see it) 404.
     "diagnosis:unit_return": ("diag_sent", "302 405 405 405 405", "302 302 403 404 403"),
     "measures:drafts": ("year", "302 200 200 200 200", "302 405 405 405 405"),
-    "measures:draft_decide": ("diag_measure_draft", "302 405 405 405 405", "302 302 403 403 404"),
+    # 採行／不採行: GET without ?action= leads back to the list (302) with a message; staff only.
+    "measures:draft_decide": ("diag_measure_draft", "302 302 403 403 404", "302 302 403 403 404"),
     # --- 創意提案 ---
     # A proposal unit A's head filed (已提案): everyone who reads the plan reads it; the filer and staff edit it.
     "assessments:proposals": ("year", "302 200 200 200 200", "302 405 405 405 405"),
@@ -292,8 +298,18 @@ def follow_up_objects(plan, measure, user, pdf_file) -> dict:
     )
     upload = pdf_file()
     answer = follow_up_answer(item=item, user=user("tianmu"), text="已辦理", files=[(upload, inspect_upload(upload))])
+    from assessments.models import CourtesyTest
+
+    courtesy_test = CourtesyTest.objects.create(
+        plan=plan, unit=item.follow_up_unit, tested_on=date(2017, 4, 10), score=60, tester="t", recorded_by=user("secretariat")
+    )
+    courtesy_item = closed.courtesy_items.create(
+        unit=item.follow_up_unit, courtesy_test=courtesy_test, origin="proposed", pass_score=80, decision="keep",
+        follow_up_due=date(2017, 6, 30),
+    )
     return {
         "follow_up": {"year": 106, "pk": closed.pk, "item_pk": item.pk},
+        "courtesy_follow_up": {"year": 106, "pk": closed.pk, "item_pk": courtesy_item.pk},
         "follow_up_file": {"year": 106, "pk": answer.files.get().pk},
     }
 

@@ -19,14 +19,15 @@ def test_the_page_links_the_year_of_the_users_plan(client, user, plan_106):
     assert f'action="{reverse("logout")}"' in html and f'href="{reverse("home")}"' in html
 
 
-def test_a_viewer_has_no_commendations_and_a_head_no_review_links(client, user, plan_106):
+def test_a_viewer_has_no_commendations_and_a_head_no_workbench_link(client, user, plan_106):
     client.force_login(user("viewer"))
     html = client.get(reverse("measures:plan", kwargs={"year": 106})).content.decode()
     assert reverse("assessments:reviews", kwargs={"year": 106}) in html
     assert reverse("assessments:commendations", kwargs={"year": 106}) not in html
     client.force_login(user("tianmu"))
     html = client.get(reverse("measures:plan", kwargs={"year": 106})).content.decode()
-    assert reverse("assessments:reviews", kwargs={"year": 106}) not in html
+    assert f'href="{reverse("measures:plan_reports", kwargs={"year": 106})}"' not in html
+    assert reverse("assessments:reviews", kwargs={"year": 106}) in html  # the reviews concerning their unit
     assert reverse("assessments:unit", kwargs={"code": "shilin-tianmu"}) in html
 
 

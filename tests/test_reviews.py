@@ -150,8 +150,11 @@ def test_only_staff_change_reviews_and_heads_do_not_see_them(client, user, plan_
     assert client.post(close).status_code == 403
     for person in [user("tianmu"), outsider]:
         client.force_login(person)
-        assert client.get(LIST).status_code == 404 and client.get(url).status_code == 404
+        assert client.get(url).status_code == 404
         assert client.post(close).status_code == 404
+    assert client.get(LIST).status_code == 404  # the outsider
+    client.force_login(user("tianmu"))  # lists only the reviews concerning their unit: none here
+    assert "目前沒有與本單位有關的管制考核。" in client.get(LIST).content.decode()
     review.refresh_from_db()
     assert review.state == "open"
 

@@ -105,6 +105,22 @@ class ReviewCourtesyItem(models.Model):
         ]
 
     Decision = ReviewItem.Decision
+    # As a follow-up (列管追蹤) the tested unit answers it: the answer's field and the page where it is answered.
+    answer_field = "courtesy_item"
+    answer_url_name = "assessments:courtesy_follow_up_answer"
 
     def __str__(self) -> str:
         return f"{self.review}／{self.unit} 電話禮貌測試"
+
+    @property
+    def follow_up_unit_id(self) -> int:
+        """The 追蹤單位 of a 電話禮貌測試 item is the unit tested."""
+        return self.unit_id
+
+    @property
+    def follow_up_unit(self):
+        return self.unit
+
+    @property
+    def follow_up_title(self) -> str:
+        return f"電話禮貌測試（{format_roc(self.courtesy_test.tested_on)} 測試 {self.courtesy_test.score} 分）"

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -12,11 +13,16 @@ from measures.models.evidence import checked_download_name, evidence_storage
 
 
 class FollowUpAnswer(models.Model):
-    """The 追蹤單位's answer to one item a closed review kept under control (繼續列管); changed until the next
-    review closes, every change kept in its history."""
+    """The 追蹤單位's answer to one item a closed review kept under control (繼續列管): a measure's item or a unit's
+    電話禮貌測試 item, exactly one of them; changed until the next review closes, every change kept in its history."""
 
     item = models.OneToOneField(
-        "assessments.ReviewItem", on_delete=models.CASCADE, related_name="answer", verbose_name=_("管制項目")
+        "assessments.ReviewItem", on_delete=models.CASCADE, null=True, blank=True, related_name="answer",
+        verbose_name=_("管制項目"),
+    )
+    courtesy_item = models.OneToOneField(
+        "assessments.ReviewCourtesyItem", on_delete=models.CASCADE, null=True, blank=True, related_name="answer",
+        verbose_name=_("電話禮貌測試管制項目"),
     )
     text = models.TextField(_("辦理情形"))
     answered_by = models.ForeignKey(
@@ -28,10 +34,22 @@ class FollowUpAnswer(models.Model):
     class Meta:
         verbose_name = _("列管追蹤辦理情形")
         verbose_name_plural = _("列管追蹤辦理情形")
-        ordering = ["item_id"]
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(item__isnull=False, courtesy_item__isnull=True) | Q(item__isnull=True, courtesy_item__isnull=False),
+                name="follow_up_answer_one_item",
+                violation_error_message=_("辦理情形只回覆一個管制項目。"),
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.item}：辦理情形"
+        return f"{self.followed}：辦理情形"
+
+    @property
+    def followed(self):
+        """The item this answers (a measure's or a 電話禮貌測試's)."""
+        return self.item if self.item_id is not None else self.courtesy_item
 
     @property
     def answered_local(self):

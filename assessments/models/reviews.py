@@ -23,6 +23,16 @@ class ControlReviewQuerySet(models.QuerySet):
         ).order_by("-as_of", "-pk")
 
 
+    def concerning(self, unit_ids) -> "ControlReviewQuerySet":
+        """The reviews with items concerning these units (measures they follow up as 追蹤單位, their own
+        電話禮貌測試), newest first, in one query: `own_count` is how many such items each has."""
+        unit_ids = list(unit_ids)
+        own = models.Count("items", filter=Q(items__follow_up_unit_id__in=unit_ids), distinct=True) + models.Count(
+            "courtesy_items", filter=Q(courtesy_items__unit_id__in=unit_ids), distinct=True
+        )
+        return self.annotate(own_count=own).filter(own_count__gt=0).order_by("-as_of", "-pk")
+
+
 class ControlReview(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("進行中")
@@ -101,12 +111,21 @@ class ReviewItem(models.Model):
             ),
         ]
 
+    # As a follow-up (列管追蹤): the answer's field naming it and the page where it is answered.
+    answer_field = "item"
+    answer_url_name = "assessments:follow_up_answer"
+
     def __str__(self) -> str:
         return f"{self.review}／{self.measure}"
 
     @property
     def follow_up_due_display(self) -> str:
         return format_roc(self.follow_up_due)
+
+    @property
+    def follow_up_title(self) -> str:
+        """What the follow-up is about, as the unit's pages name it."""
+        return self.measure.name
 
 
 def plan_reviews(*, plan_id):

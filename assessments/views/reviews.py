@@ -15,7 +15,7 @@ from sq_portal.lookups import one_or_none
 from sq_portal.sheets import RENDERERS
 
 from ..exporters import ControlSheetExporter
-from ..follow_ups import latest_closed_review, previous_answers, with_answers
+from ..follow_ups import latest_closed_review, previous_answers, previous_courtesy_answers, with_answers
 from ..forms.courtesy import COURTESY_PREFIX, ReviewCourtesyItemFormSet
 from ..forms.reviews import ReviewItemFormSet, ReviewOpenForm
 from ..models import ControlReview, ReviewItem
@@ -41,8 +41,15 @@ def _review(access: PlanAccess, pk: int) -> ControlReview:
 
 @login_required
 def review_list(request: HttpRequest, year: int) -> HttpResponse:
-    access = _reader_access(request, year)
+    """Staff and viewers: every review (staff open the next one here). A unit head: only the reviews with items
+    concerning their units, and of each only how many; a POST gets 403."""
+    access = get_plan_for_user(request.user, year, request.GET.get("org"))
     plan = access.plan
+    if not access.reads_all:
+        if request.method == "POST":
+            access.require_edit()
+        reviews = ControlReview.objects.filter(plan=plan).concerning(u.pk for u in access.reporting_units)
+        return render(request, "assessments/review_list.html", {"plan": plan, "access": access, "reviews": reviews, "head_view": True})
     form = None
     if access.can_edit:
         as_of = default_as_of(plan)
@@ -70,12 +77,12 @@ def review_list(request: HttpRequest, year: int) -> HttpResponse:
 def _head_review(request: HttpRequest, access: PlanAccess, review: ControlReview) -> HttpResponse:
     """A unit head reads the items whose 追蹤單位 they report for, and nothing else of the review: 404 when
     there are none, 403 on a change."""
-    items = list(
-        with_answers(
-            review.items.filter(follow_up_unit_id__in=[u.pk for u in access.reporting_units]).select_related("measure", "follow_up_unit")
-        )
+    unit_ids = [u.pk for u in access.reporting_units]
+    items = list(with_answers(review.items.filter(follow_up_unit_id__in=unit_ids).select_related("measure", "follow_up_unit")))
+    courtesy_items = list(
+        with_answers(review.courtesy_items.filter(unit_id__in=unit_ids).select_related("unit", "courtesy_test"))
     )
-    if not items:
+    if not items and not courtesy_items:
         raise Http404("找不到此管制考核。")
     if request.method == "POST":
         access.require_edit()  # a unit head who reads some items may change none: 403
@@ -83,8 +90,8 @@ def _head_review(request: HttpRequest, access: PlanAccess, review: ControlReview
     return render(
         request,
         "assessments/review_detail.html",
-        {"plan": access.plan, "access": access, "review": review, "items": items, "head_view": True,
-         "answerable": latest is not None and latest.pk == review.pk},
+        {"plan": access.plan, "access": access, "review": review, "items": items, "courtesy_items": courtesy_items,
+         "head_view": True, "answerable": latest is not None and latest.pk == review.pk and not access.plan.is_closed()},
     )
 
 
@@ -98,7 +105,8 @@ def review_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         "measure__lead_units", "measure__support_units"
     )
     answers = previous_answers(review)
-    courtesy_items = review.courtesy_items.select_related("unit", "courtesy_test")
+    courtesy_answers = previous_courtesy_answers(review)
+    courtesy_items = with_answers(review.courtesy_items.select_related("unit", "courtesy_test"))
     editable = access.can_edit and review.is_open
     formset = courtesy_formset = None
     if request.method == "POST":
@@ -123,9 +131,11 @@ def review_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         formset = ReviewItemFormSet(queryset=items, plan=access.plan)
         courtesy_formset = ReviewCourtesyItemFormSet(queryset=courtesy_items, prefix=COURTESY_PREFIX)
     if formset is None:
-        items = list(items)
+        items, courtesy_items = list(items), list(courtesy_items)
     for item in items if formset is None else (form.instance for form in formset):
         item.previous_answer = answers.get(item.measure_id) if item.origin == item.Origin.CARRIED else None
+    for item in courtesy_items if courtesy_formset is None else (form.instance for form in courtesy_formset):
+        item.previous_answer = courtesy_answers.get(item.unit_id) if item.origin == item.Origin.CARRIED else None
     return render(
         request,
         "assessments/review_detail.html",
@@ -161,7 +171,7 @@ def review_close_page(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         except ReviewError as error:
             messages.error(request, str(error))
             return redirect("assessments:review_close", year=year, pk=pk)
-        messages.success(request, f"「{review.title}」已結案；繼續列管的措施將列入下次管制考核。")
+        messages.success(request, f"「{review.title}」已結案；繼續列管的項目（措施、電話禮貌測試）將列入下次管制考核，追蹤單位可在單位頁填報辦理情形。")
         return redirect("assessments:review", year=year, pk=pk)
     decisions = {}
     for decision in [*review.items.values_list("decision", flat=True), *review.courtesy_items.values_list("decision", flat=True)]:

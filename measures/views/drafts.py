@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from diagnosis.access import get_answer_for_user, get_plan_for_user
 from diagnosis.diagnosis_writes import DiagnosisError
@@ -26,23 +26,37 @@ def draft_list(request: HttpRequest, year: int) -> HttpResponse:
     return render(request, "measures/draft_list.html", {"plan": access.plan, "access": access, "drafts": drafts})
 
 
+# What each decision does, as the confirmation page says it and the button names it.
+DECISIONS = {"adopt": "採行", "decline": "不採行"}
+
+
 @login_required
-@require_POST
 def draft_decide(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """採行 and 不採行 cannot be undone: GET (?action=adopt|decline) says what the decision does and offers
+    確定; the POST of that page decides."""
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
     draft = get_measure_draft_for_user(access, pk)
     access.require_open_year()
-    action = request.POST.get("action")
+    action = request.POST.get("action") if request.method == "POST" else request.GET.get("action")
+    if action not in DECISIONS:
+        messages.error(request, "請選擇採行或不採行。")
+        return redirect("measures:drafts", year=access.plan.year)
+    if draft.state != MeasureDraft.State.PENDING:
+        messages.error(request, f"此措施草案已處理（{draft.get_state_display()}），不能重複處理。")
+        return redirect("measures:drafts", year=access.plan.year)
+    if request.method != "POST":
+        return render(
+            request,
+            "measures/draft_decide.html",
+            {"plan": access.plan, "access": access, "draft": draft, "action": action, "decision": DECISIONS[action]},
+        )
     try:
         if action == "adopt":
             measure = measure_draft_adopt(draft=draft, user=request.user)
             messages.success(request, f"已採行「{draft.name}」，列入附表2，由{draft.unit.name}主辦；請設定完成期限與績效指標。")
             return redirect("measures:measure", year=access.plan.year, pk=measure.pk)
-        if action == "decline":
-            measure_draft_decline(draft=draft, user=request.user)
-            messages.success(request, f"已將「{draft.name}」列為不採行。")
-        else:
-            messages.error(request, "請選擇採行或不採行。")
+        measure_draft_decline(draft=draft, user=request.user)
+        messages.success(request, f"已將「{draft.name}」列為不採行。")
     except DiagnosisError as error:
         messages.error(request, str(error))
     return redirect("measures:drafts", year=access.plan.year)

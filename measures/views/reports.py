@@ -30,6 +30,7 @@ from ..report_writes import (
     report_review,
     report_save,
     report_withdraw,
+    sent_by_self,
 )
 from ..workbench import next_pending, review_queue
 from .workbench import workbench_address, workbench_filters
@@ -101,7 +102,9 @@ def report_new(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     )
 
 
-def _detail(request: HttpRequest, report: ProgressReport, access, review_form, status: int = 200) -> HttpResponse:
+def _detail(
+    request: HttpRequest, report: ProgressReport, access, review_form, status: int = 200, own_submission: bool = False
+) -> HttpResponse:
     """The report page; the workbench's filters (if the reviewer came from a filtered list) ride along in its
     links and its review form, so that the decision leads to the next pending report of the same list."""
     plan = report.measure.plan
@@ -123,6 +126,7 @@ def _detail(request: HttpRequest, report: ProgressReport, access, review_form, s
             "history": review_history(report),
             "is_own": access.reports_for(report.unit_id),
             "review_form": review_form,
+            "own_submission": own_submission,
             "query": query,
             "workbench": workbench_address(access, query) if access.reads_all else None,
         },
@@ -135,6 +139,8 @@ def _detail(request: HttpRequest, report: ProgressReport, access, review_form, s
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report, access = get_report_for_user(request.user, pk)
     reviewable = access.can_edit and report.status == report.Status.SUBMITTED and not report.measure.plan.is_closed()
+    if reviewable and sent_by_self(report, request.user):
+        return _detail(request, report, access, None, own_submission=True)
     return _detail(request, report, access, ReviewForm() if reviewable else None)
 
 
@@ -202,9 +208,21 @@ def report_withdraw_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def report_delete_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """刪除草稿 cannot be undone: GET says what is deleted and offers 確定刪除; the POST of that page deletes."""
     report, access = _own_report(request, pk)
+    if request.method != "POST":
+        if _refused_when_closed(request, report.measure.plan):
+            return redirect("measures:report", pk=report.pk)
+        if report.status != report.Status.DRAFT:
+            messages.error(request, "只能刪除草稿；已送出的填報請先撤回。")
+            return redirect("measures:report", pk=report.pk)
+        return render(
+            request,
+            "measures/report_delete.html",
+            {"plan": report.measure.plan, "access": access, "measure": report.measure, "report": report,
+             "evidence": list(report.evidence.all())},
+        )
     try:
         report_delete(report=report, user=request.user)
     except ReportStateError as error:
