@@ -41,6 +41,21 @@ def ref(number: int) -> OutputRef:
     return OutputRef(number, 0, None)
 
 
+class Source:
+    """A source PDF open for reading, with the output numbers its objects were given: pages taken from it in
+    several calls share what they use (the summary pages' font is written once)."""
+
+    def __init__(self, path):
+        self.reader = PdfReader(path)
+        if self.reader.is_encrypted:
+            self.reader.decrypt("")
+        self.numbers: dict[tuple[int, int], int] = {}
+
+    @property
+    def page_count(self) -> int:
+        return len(self.reader.pages)
+
+
 class StreamingPdfWriter:
     """Writes a PDF to `out` one source document at a time; `close` writes the page tree, outline and xref."""
 
@@ -73,19 +88,19 @@ class StreamingPdfWriter:
         obj.write_to_stream(self.out)
         self.out.write(b"\nendobj\n")
 
-    def add_pdf(self, path, pages: range | None = None, *, numbered: bool = True) -> int:
-        """Append the pages of the PDF at `path` (all, or the indexes in `pages`); return how many. Raises
-        whatever pypdf raises for a file it cannot read (the caller lists such a file instead)."""
-        reader = PdfReader(path)
-        if reader.is_encrypted:
-            reader.decrypt("")
+    def add_pdf(self, source: "Source | str", pages: range | None = None, *, numbered: bool = True) -> int:
+        """Append the pages of a PDF (a path or an open `Source`; all pages, or the indexes in `pages`); return
+        how many. Raises whatever pypdf raises for a file it cannot read."""
+        source = source if isinstance(source, Source) else Source(source)
+        reader = source.reader
         indexes = range(len(reader.pages)) if pages is None else pages
         source_pages = [reader.pages[i] for i in indexes]
-        numbers: dict[tuple[int, int], int] = {}
+        numbers = source.numbers
         for page in source_pages:  # a reference to a page (a link, an annotation's /P) points at its copy
             if page.indirect_reference is not None:
                 key = (page.indirect_reference.idnum, page.indirect_reference.generation)
-                numbers[key] = self.reserve()
+                if key not in numbers:
+                    numbers[key] = self.reserve()
         pending: list[tuple[int, IndirectObject]] = []
 
         def remap(obj):

@@ -12,6 +12,7 @@ from measures.report_writes import ReportStateError, check_year_open
 
 from .binder_selection import sent_evidence
 from .models import BinderBuild, BinderEntry
+from .tasks import build_binder_task
 
 
 class BinderError(Exception):
@@ -111,8 +112,6 @@ def binder_entry_remove(*, entry: BinderEntry) -> None:
 def binder_build_request(*, plan, user, as_of: date) -> tuple[BinderBuild, bool]:
     """Queue a build of the plan's binder: (the new build, True); while one is queued or running, (that one,
     False) and nothing else is queued (binder_one_build_in_progress_per_plan)."""
-    from .tasks import build_binder_task  # the task module imports the builder, which imports these reads
-
     running = BinderBuild.objects.filter(plan=plan, state__in=[BinderBuild.State.QUEUED, BinderBuild.State.RUNNING]).first()
     if running is not None:
         return running, False
