@@ -10,6 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
+from measures.models.evidence import evidence_storage
+
 from .binder_build import build_binder
 from .models import BinderBuild
 
@@ -43,9 +45,10 @@ def run_binder_build(build_id: int) -> None:
             pdf_path, zip_path = Path(workdir) / "binder.pdf", Path(workdir) / "binder.zip"
             result = build_binder(build.plan, build.as_of, pdf_path, zip_path, progress)
             stem = f"binders/builds/{build.plan.pk}/{build.pk}-{build.plan.year}"
+            storage = evidence_storage()  # as configured now (the field's storage was read at import)
             with pdf_path.open("rb") as pdf, zip_path.open("rb") as archive:
-                build.pdf.save(f"{stem}.pdf", File(pdf), save=False)
-                build.archive.save(f"{stem}.zip", File(archive), save=False)
+                build.pdf = storage.save(f"{stem}.pdf", File(pdf))
+                build.archive = storage.save(f"{stem}.zip", File(archive))
             build.pdf_size, build.pdf_sha256 = pdf_path.stat().st_size, file_sha256(pdf_path)
             build.archive_size, build.archive_sha256 = zip_path.stat().st_size, file_sha256(zip_path)
         build.manifest, build.pages = result.manifest, result.pages
