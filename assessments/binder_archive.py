@@ -13,7 +13,18 @@ from pathlib import Path, PurePosixPath
 
 CHUNK = 1024 * 1024
 MANIFEST_COLUMNS = ("path", "name", "size", "sha256", "unit", "report", "measure", "section", "pdf", "note")
-MANIFEST_HEADINGS = ("zip 內路徑", "檔名", "大小（位元組）", "SHA-256", "單位", "填報", "措施", "評核重點", "資料冊處理", "說明")
+MANIFEST_HEADINGS = (
+    "zip 內路徑",
+    "檔名",
+    "大小（位元組）",
+    "SHA-256",
+    "單位",
+    "填報",
+    "措施",
+    "評核重點",
+    "資料冊處理",
+    "說明",
+)
 
 
 @dataclass
@@ -47,7 +58,10 @@ class BinderArchive:
         """Stream the open file `source` into the zip under `arcname` and into `copy_to`: (size, SHA-256).
         Stored, not deflated: PDFs, images and Office files are compressed already."""
         digest, size = hashlib.sha256(), 0
-        with self.zip.open(zipfile.ZipInfo(arcname, date_time=time.localtime()[:6]), "w", force_zip64=True) as target, copy_to.open("wb") as copy:
+        with (
+            self.zip.open(zipfile.ZipInfo(arcname, date_time=time.localtime()[:6]), "w", force_zip64=True) as target,
+            copy_to.open("wb") as copy,
+        ):
             while chunk := source.read(CHUNK):
                 digest.update(chunk)
                 size += len(chunk)
@@ -59,7 +73,9 @@ class BinderArchive:
         if pdf_path is not None:
             self.zip.write(pdf_path, pdf_name)
         rows = [asdict(row) for row in self.rows]
-        self.zip.writestr("manifest.json", json.dumps(rows, ensure_ascii=False, indent=1), compress_type=zipfile.ZIP_DEFLATED)
+        self.zip.writestr(
+            "manifest.json", json.dumps(rows, ensure_ascii=False, indent=1), compress_type=zipfile.ZIP_DEFLATED
+        )
         text = io.StringIO()
         writer = csv.writer(text)
         writer.writerow(MANIFEST_HEADINGS)

@@ -92,12 +92,21 @@ def build_binder(plan, as_of: date, pdf_path: Path, zip_path: Path, progress: Pr
                     size, sha256 = archive.add_original(source, arcname, copy)
                 converted = to_pdf(copy, entry.file_content_type, work)
                 report = None if file.is_own else file.evidence.report
-                archive.rows.append(ManifestRow(
-                    path=arcname, name=download, size=size, sha256=sha256,
-                    unit=report.unit.name if report else "研考承辦", report=report_text(file),
-                    measure=report.measure.name if report else "", section=" › ".join(folder),
-                    pdf=converted.how or "未能轉檔", note=converted.reason, report_id=report.pk if report else None,
-                ))
+                archive.rows.append(
+                    ManifestRow(
+                        path=arcname,
+                        name=download,
+                        size=size,
+                        sha256=sha256,
+                        unit=report.unit.name if report else "研考承辦",
+                        report=report_text(file),
+                        measure=report.measure.name if report else "",
+                        section=" › ".join(folder),
+                        pdf=converted.how or "未能轉檔",
+                        note=converted.reason,
+                        report_id=report.pk if report else None,
+                    )
+                )
                 names.append(download if converted.path else f"{download}（未能轉為 PDF，原始檔見 zip）")
                 if converted.path is not None:
                     pieces.append(Piece(converted.path, range(converted.pages)))
@@ -108,7 +117,9 @@ def build_binder(plan, as_of: date, pdf_path: Path, zip_path: Path, progress: Pr
                 progress(done, total)
             summary = summaries.add_summary(section, names)
             for position, name, source, arcname, reason in notices:
-                pieces[position] = Piece(None, summaries.add_notice(name=name, source=source, path_in_zip=arcname, reason=reason))
+                pieces[position] = Piece(
+                    None, summaries.add_notice(name=name, source=source, path_in_zip=arcname, reason=reason)
+                )
             planned.append(PlannedSection(section, summary, pieces))
         summary_path = work / "summaries.pdf"
         summaries.output(summary_path)
@@ -135,7 +146,9 @@ def build_binder(plan, as_of: date, pdf_path: Path, zip_path: Path, progress: Pr
             for item in planned:
                 writer.add_pdf(summary_source, item.summary)
                 for piece in item.pieces:
-                    writer.add_pdf(piece.path if piece.path is not None else summary_source, None if piece.path else piece.pages)
+                    writer.add_pdf(
+                        piece.path if piece.path is not None else summary_source, None if piece.path else piece.pages
+                    )
                     if piece.path is not None:
                         done += 1
                         progress(done, total)

@@ -16,14 +16,19 @@ from pypdf.errors import PyPdfError
 
 from .binder_pages import image_page
 
-OFFICE_TYPES = frozenset({
-    "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
-    "application/vnd.oasis.opendocument.presentation",
-})
+OFFICE_TYPES = frozenset(
+    {
+        "application/msword",
+        "application/vnd.ms-excel",
+        "application/vnd.ms-powerpoint",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/vnd.oasis.opendocument.presentation",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,11 @@ def pdf_pages(path: Path) -> int:
 def to_pdf(path: Path, content_type: str, workdir: Path) -> Converted:
     if content_type == "application/pdf":
         pages = pdf_pages(path)
-        return Converted(path, pages, "併入") if pages else Converted(None, reason="PDF 檔案無法讀取（可能已損毀或設有密碼）。")
+        return (
+            Converted(path, pages, "併入")
+            if pages
+            else Converted(None, reason="PDF 檔案無法讀取（可能已損毀或設有密碼）。")
+        )
     if content_type.startswith("image/"):
         target = path.with_suffix(".image.pdf")
         try:
@@ -71,9 +80,17 @@ def office_to_pdf(path: Path, workdir: Path) -> Converted:
     outdir = workdir / "converted"
     outdir.mkdir(exist_ok=True)
     command = [
-        soffice, "--headless", "--norestore", "--nologo", "--nodefault",
+        soffice,
+        "--headless",
+        "--norestore",
+        "--nologo",
+        "--nodefault",
         f"-env:UserInstallation={(workdir / 'lo-profile').as_uri()}",
-        "--convert-to", "pdf", "--outdir", str(outdir), str(path),
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(outdir),
+        str(path),
     ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)  # noqa: S603
     try:

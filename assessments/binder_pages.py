@@ -98,7 +98,9 @@ class SummaryDocument:
             if status is not None:
                 progress = "—" if status.progress is None else f"{status.progress}%"
                 planned = "" if status.planned is None else f"（預定 {status.planned}%）"
-                details.append(f"執行狀態：{Status(status.status).value}　累計進度 {progress}{planned}　{status.deadline_label}")
+                details.append(
+                    f"執行狀態：{Status(status.status).value}　累計進度 {progress}{planned}　{status.deadline_label}"
+                )
             for indicator in summary.indicators:
                 actual = "—" if indicator.actual is None else f"{indicator.actual.normalize():f}"
                 details.append(
@@ -126,8 +128,12 @@ class SummaryDocument:
         pdf.add_page()
         paragraph(pdf, "此佐證資料無法轉為 PDF 頁面", size=16, height=10)
         pdf.ln(4)
-        for line in (f"檔名：{name}", f"來源：{source}", f"原因：{reason}",
-                     f"原始檔案已收於資料冊 zip 檔：{path_in_zip}"):
+        for line in (
+            f"檔名：{name}",
+            f"來源：{source}",
+            f"原因：{reason}",
+            f"原始檔案已收於資料冊 zip 檔：{path_in_zip}",
+        ):
             paragraph(pdf, line, size=11, height=7)
         return range(start, pdf.pages_count)
 

@@ -68,10 +68,17 @@ class StreamingPdfWriter:
         self.page_refs: list[IndirectObject] = []
         self.title = title
         out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-        self.write_object(self.font_number, DictionaryObject({
-            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"), NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        }))
+        self.write_object(
+            self.font_number,
+            DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/Font"),
+                    NameObject("/Subtype"): NameObject("/Type1"),
+                    NameObject("/BaseFont"): NameObject("/Helvetica"),
+                    NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+                }
+            ),
+        )
 
     @property
     def page_count(self) -> int:
@@ -125,7 +132,11 @@ class StreamingPdfWriter:
             return obj
 
         for page in source_pages:
-            number = numbers.get((page.indirect_reference.idnum, page.indirect_reference.generation)) if page.indirect_reference else None
+            number = (
+                numbers.get((page.indirect_reference.idnum, page.indirect_reference.generation))
+                if page.indirect_reference
+                else None
+            )
             number = number or self.reserve()
             # pypdf has already copied the attributes a page inherits (/Resources, /MediaBox, /CropBox, /Rotate)
             # from its page tree into the page.
@@ -167,9 +178,7 @@ class StreamingPdfWriter:
         cm = " ".join(f"{v:.2f}" for v in matrix)
         before, after = DecodedStreamObject(), DecodedStreamObject()
         before.set_data(b"q\n")
-        after.set_data(
-            f"\nQ\nq {cm} cm BT {NUMBER_FONT} {size} Tf 0 g {shift:.2f} 0 Td ({text}) Tj ET Q\n".encode()
-        )
+        after.set_data(f"\nQ\nq {cm} cm BT {NUMBER_FONT} {size} Tf 0 g {shift:.2f} 0 Td ({text}) Tj ET Q\n".encode())
         contents = page.raw_get("/Contents") if "/Contents" in page else None
         parts = ArrayObject()
         if contents is not None:
@@ -191,10 +200,17 @@ class StreamingPdfWriter:
             return None
         root = self.reserve()
         first, last, count = self.write_outline_level(nodes, root)
-        self.write_object(root, DictionaryObject({
-            NameObject("/Type"): NameObject("/Outlines"), NameObject("/First"): ref(first),
-            NameObject("/Last"): ref(last), NameObject("/Count"): NumberObject(count),
-        }))
+        self.write_object(
+            root,
+            DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/Outlines"),
+                    NameObject("/First"): ref(first),
+                    NameObject("/Last"): ref(last),
+                    NameObject("/Count"): NumberObject(count),
+                }
+            ),
+        )
         return root
 
     def write_outline_level(self, nodes: list[OutlineNode], parent: int) -> tuple[int, int, int]:
@@ -203,47 +219,73 @@ class StreamingPdfWriter:
         total = len(nodes)
         for index, (node, number) in enumerate(zip(nodes, numbers, strict=True)):
             page = self.page_refs[min(node.page, len(self.page_refs) - 1)]
-            item = DictionaryObject({
-                NameObject("/Title"): TextStringObject(node.title), NameObject("/Parent"): ref(parent),
-                NameObject("/Dest"): ArrayObject([page, NameObject("/Fit")]),
-            })
+            item = DictionaryObject(
+                {
+                    NameObject("/Title"): TextStringObject(node.title),
+                    NameObject("/Parent"): ref(parent),
+                    NameObject("/Dest"): ArrayObject([page, NameObject("/Fit")]),
+                }
+            )
             if index > 0:
                 item[NameObject("/Prev")] = ref(numbers[index - 1])
             if index < last_index:
                 item[NameObject("/Next")] = ref(numbers[index + 1])
             if node.children:
                 first, last, count = self.write_outline_level(node.children, number)
-                item.update({NameObject("/First"): ref(first), NameObject("/Last"): ref(last), NameObject("/Count"): NumberObject(count)})
+                item.update(
+                    {
+                        NameObject("/First"): ref(first),
+                        NameObject("/Last"): ref(last),
+                        NameObject("/Count"): NumberObject(count),
+                    }
+                )
                 total += count
             self.write_object(number, item)
         return numbers[0], numbers[-1], total
 
     def close(self, outline: list[OutlineNode]) -> None:
         """Write the page tree, the outline, the catalogue, the document information and the xref."""
-        self.write_object(self.pages_number, DictionaryObject({
-            NameObject("/Type"): NameObject("/Pages"), NameObject("/Kids"): ArrayObject(self.page_refs),
-            NameObject("/Count"): NumberObject(len(self.page_refs)),
-        }))
+        self.write_object(
+            self.pages_number,
+            DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/Pages"),
+                    NameObject("/Kids"): ArrayObject(self.page_refs),
+                    NameObject("/Count"): NumberObject(len(self.page_refs)),
+                }
+            ),
+        )
         outline_number = self.write_outline(outline)
-        catalog = DictionaryObject({NameObject("/Type"): NameObject("/Catalog"), NameObject("/Pages"): ref(self.pages_number)})
+        catalog = DictionaryObject(
+            {NameObject("/Type"): NameObject("/Catalog"), NameObject("/Pages"): ref(self.pages_number)}
+        )
         if outline_number is not None:
             catalog[NameObject("/Outlines")] = ref(outline_number)
             catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")
         catalog_number, info_number = self.reserve(), self.reserve()
         self.write_object(catalog_number, catalog)
-        self.write_object(info_number, DictionaryObject({
-            NameObject("/Title"): TextStringObject(self.title), NameObject("/Producer"): TextStringObject("服務品質管考平台"),
-        }))
+        self.write_object(
+            info_number,
+            DictionaryObject(
+                {
+                    NameObject("/Title"): TextStringObject(self.title),
+                    NameObject("/Producer"): TextStringObject("服務品質管考平台"),
+                }
+            ),
+        )
         xref = self.out.tell()
         size = self.next_number
         self.out.write(f"xref\n0 {size}\n0000000000 65535 f \n".encode())
         for number in range(1, size):
             offset = self.offsets.get(number)
             self.out.write(f"{offset:010d} 00000 n \n".encode() if offset is not None else b"0000000000 00000 f \n")
-        trailer = DictionaryObject({
-            NameObject("/Size"): NumberObject(size), NameObject("/Root"): ref(catalog_number), NameObject("/Info"): ref(info_number),
-        })
+        trailer = DictionaryObject(
+            {
+                NameObject("/Size"): NumberObject(size),
+                NameObject("/Root"): ref(catalog_number),
+                NameObject("/Info"): ref(info_number),
+            }
+        )
         self.out.write(b"trailer\n")
         trailer.write_to_stream(self.out)
         self.out.write(f"\nstartxref\n{xref}\n%%EOF\n".encode())
-

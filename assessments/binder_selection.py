@@ -106,7 +106,11 @@ def section_for(plan: Plan, key: str) -> tuple[Item, FocusPoint | None] | None:
     if not number.isdigit() or len(number) > 18:
         return None
     if kind == "p":
-        point = FocusPoint.objects.select_related("item__dimension").filter(pk=int(number), item__dimension__plan=plan).first()
+        point = (
+            FocusPoint.objects.select_related("item__dimension")
+            .filter(pk=int(number), item__dimension__plan=plan)
+            .first()
+        )
         return (point.item, point) if point is not None else None
     if kind == "i":
         item = Item.objects.select_related("dimension").filter(pk=int(number), dimension__plan=plan).first()
@@ -121,7 +125,11 @@ def sent_evidence(plan: Plan):
 
 def binder_sections(plan: Plan, as_of: date) -> list[Section]:
     """Every section of the plan in the plan's order, each with its measures and files (see the module)."""
-    items = list(Item.objects.filter(dimension__plan=plan).select_related("dimension").order_by("dimension__position", "position"))
+    items = list(
+        Item.objects.filter(dimension__plan=plan)
+        .select_related("dimension")
+        .order_by("dimension__position", "position")
+    )
     points: dict[int, list[FocusPoint]] = {}
     for point in FocusPoint.objects.filter(item__dimension__plan=plan).order_by("item_id", "position"):
         points.setdefault(point.item_id, []).append(point)
@@ -132,8 +140,10 @@ def binder_sections(plan: Plan, as_of: date) -> list[Section]:
         summaries[indicator.indicator.measure_id].indicators.append(indicator)
     latest = (
         ProgressReport.objects.filter(
-            measure__plan=plan, status__in=COUNTED_REPORT_STATUSES,
-            period__lte=month_start(as_of), submitted_at__lt=end_of_day(as_of),
+            measure__plan=plan,
+            status__in=COUNTED_REPORT_STATUSES,
+            period__lte=month_start(as_of),
+            submitted_at__lt=end_of_day(as_of),
         )
         .order_by("measure_id", "-period", "-submitted_at")
         .values_list("measure_id", "narrative", "unit__name", "period")
@@ -163,8 +173,10 @@ def binder_sections(plan: Plan, as_of: date) -> list[Section]:
 
     entries = list(BinderEntry.objects.for_plan(plan))
     chosen = {entry.evidence_id: entry for entry in entries if entry.evidence_id is not None}
-    evidence = sent_evidence(plan).select_related("report__unit", "report__measure").order_by(
-        "report__period", "report__unit__tree_order", "uploaded_at", "pk"
+    evidence = (
+        sent_evidence(plan)
+        .select_related("report__unit", "report__measure")
+        .order_by("report__period", "report__unit__tree_order", "uploaded_at", "pk")
     )
     for file in evidence:
         section = by_measure.get(file.report.measure_id)

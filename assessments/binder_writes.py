@@ -41,13 +41,19 @@ def binder_choice_save(
     with transaction.atomic():
         allowed = set(
             sent_evidence(plan)
-            .filter(report__measure__item=item, report__measure__focus_point=focus_point, report__measure__retired_at__isnull=True)
+            .filter(
+                report__measure__item=item,
+                report__measure__focus_point=focus_point,
+                report__measure__retired_at__isnull=True,
+            )
             .values_list("pk", flat=True)
         )
         if focus_point is None:  # measures naming a focus point of another item count under their own item too
             allowed |= set(
-                sent_evidence(plan).filter(report__measure__item=item, report__measure__retired_at__isnull=True)
-                .exclude(report__measure__focus_point__item=item).values_list("pk", flat=True)
+                sent_evidence(plan)
+                .filter(report__measure__item=item, report__measure__retired_at__isnull=True)
+                .exclude(report__measure__focus_point__item=item)
+                .values_list("pk", flat=True)
             )
         unknown = [pk for pk in included if pk not in allowed]
         if unknown:
@@ -84,11 +90,23 @@ def binder_upload(*, plan, item, focus_point, user, upload, info: EvidenceFileIn
     name = None
     try:
         with transaction.atomic():
-            last = section_entries(plan, item, focus_point).order_by("-position").values_list("position", flat=True).first()
+            last = (
+                section_entries(plan, item, focus_point)
+                .order_by("-position")
+                .values_list("position", flat=True)
+                .first()
+            )
             name = storage.save(BinderEntry.storage_name(info.extension), upload)
             entry = BinderEntry.objects.create(
-                plan=plan, item=item, focus_point=focus_point, position=(last or 0) + 1, file=name,
-                original_name=info.original_name, content_type=info.content_type, size=info.size, sha256=info.sha256,
+                plan=plan,
+                item=item,
+                focus_point=focus_point,
+                position=(last or 0) + 1,
+                file=name,
+                original_name=info.original_name,
+                content_type=info.content_type,
+                size=info.size,
+                sha256=info.sha256,
                 added_by=user,
             )
     except BaseException:
@@ -112,7 +130,9 @@ def binder_entry_remove(*, entry: BinderEntry) -> None:
 def binder_build_request(*, plan, user, as_of: date) -> tuple[BinderBuild, bool]:
     """Queue a build of the plan's binder: (the new build, True); while one is queued or running, (that one,
     False) and nothing else is queued (binder_one_build_in_progress_per_plan)."""
-    running = BinderBuild.objects.filter(plan=plan, state__in=[BinderBuild.State.QUEUED, BinderBuild.State.RUNNING]).first()
+    running = BinderBuild.objects.filter(
+        plan=plan, state__in=[BinderBuild.State.QUEUED, BinderBuild.State.RUNNING]
+    ).first()
     if running is not None:
         return running, False
     try:
@@ -121,7 +141,9 @@ def binder_build_request(*, plan, user, as_of: date) -> tuple[BinderBuild, bool]
             result = build_binder_task.enqueue(build.pk)
             BinderBuild.objects.filter(pk=build.pk, task_id="").update(task_id=str(result.id)[:64])
     except IntegrityError:
-        running = BinderBuild.objects.filter(plan=plan, state__in=[BinderBuild.State.QUEUED, BinderBuild.State.RUNNING]).first()
+        running = BinderBuild.objects.filter(
+            plan=plan, state__in=[BinderBuild.State.QUEUED, BinderBuild.State.RUNNING]
+        ).first()
         if running is None:
             raise
         return running, False

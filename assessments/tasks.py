@@ -56,14 +56,27 @@ def run_binder_build(build_id: int) -> None:
         build.message = f"共 {result.pages} 頁、{len(result.manifest)} 個檔案" + (
             f"；{result.failed} 個檔案未能轉為 PDF，已列於資料冊並收於 zip。" if result.failed else "。"
         )
-        build.save(update_fields=[
-            "pdf", "archive", "pdf_size", "pdf_sha256", "archive_size", "archive_sha256", "manifest", "pages",
-            "state", "finished_at", "message",
-        ])
+        build.save(
+            update_fields=[
+                "pdf",
+                "archive",
+                "pdf_size",
+                "pdf_sha256",
+                "archive_size",
+                "archive_sha256",
+                "manifest",
+                "pages",
+                "state",
+                "finished_at",
+                "message",
+            ]
+        )
     except Exception as error:
         logger.exception("binder build %s failed", build_id)
         BinderBuild.objects.filter(pk=build_id).update(
-            state=BinderBuild.State.FAILED, finished_at=timezone.now(), message=f"製作失敗：{type(error).__name__}：{error}"[:2000]
+            state=BinderBuild.State.FAILED,
+            finished_at=timezone.now(),
+            message=f"製作失敗：{type(error).__name__}：{error}"[:2000],
         )
     else:
         BinderBuild.objects.filter(pk=build_id).update(steps_done=F("steps_total"))
@@ -72,4 +85,3 @@ def run_binder_build(build_id: int) -> None:
 @task()
 def build_binder_task(build_id: int) -> None:
     run_binder_build(build_id)
-

@@ -81,7 +81,9 @@ def pdf_bytes(target: int, pages: int = 4) -> bytes:
 def make_files(plan, count: int, total: int, user) -> None:
     """`count` files of about total/count bytes each (PDF, PNG, JPEG in turn) on sent reports, all chosen."""
     measures = list(Measure.objects.filter(plan=plan, focus_point__isnull=False).select_related("focus_point", "item"))
-    units = list(Unit.objects.filter(path__startswith=plan.organization.path).exclude(pk=plan.organization_id)[:12]) or [plan.organization]
+    units = list(
+        Unit.objects.filter(path__startswith=plan.organization.path).exclude(pk=plan.organization_id)[:12]
+    ) or [plan.organization]
     each, made = total // count, 0
     kinds = [("pdf", "application/pdf", pdf_bytes), ("png", "image/png", png_bytes), ("jpg", "image/jpeg", jpeg_bytes)]
     storage = evidence_storage()
@@ -89,9 +91,16 @@ def make_files(plan, count: int, total: int, user) -> None:
     for n in range(count):
         measure, unit = measures[n % len(measures)], units[(n // len(measures)) % len(units)]
         report, _ = ProgressReport.objects.get_or_create(
-            measure=measure, unit=unit, period=date(plan.start_date.year, 1, 1),
-            defaults={"status": ProgressReport.Status.SUBMITTED, "narrative": "效能測試", "progress": 50,
-                      "submitted_by": user, "submitted_at": sent},
+            measure=measure,
+            unit=unit,
+            period=date(plan.start_date.year, 1, 1),
+            defaults={
+                "status": ProgressReport.Status.SUBMITTED,
+                "narrative": "效能測試",
+                "progress": 50,
+                "submitted_by": user,
+                "submitted_at": sent,
+            },
         )
         extension, content_type, make = kinds[n % 3]
         data = make(each)
@@ -99,17 +108,29 @@ def make_files(plan, count: int, total: int, user) -> None:
         each = max(1024, (total - made) // max(1, count - n - 1))  # aim the rest at the total
         name = storage.save(Evidence.storage_name(extension), ContentFile(data))
         evidence = Evidence.objects.create(
-            report=report, file=name, original_name=f"佐證{n + 1:03d}.{extension}", content_type=content_type,
-            size=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_by=user,
+            report=report,
+            file=name,
+            original_name=f"佐證{n + 1:03d}.{extension}",
+            content_type=content_type,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            uploaded_by=user,
         )
-        BinderEntry.objects.create(plan=plan, item=measure.item, focus_point=measure.focus_point, position=n, evidence=evidence, added_by=user)
+        BinderEntry.objects.create(
+            plan=plan, item=measure.item, focus_point=measure.focus_point, position=n, evidence=evidence, added_by=user
+        )
 
 
 def run_binder_bench(plan, *, files: int, total_mb: int, keep: Path | None = None, progress=None) -> BinderBench:
     user = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.first()
     with TemporaryDirectory(prefix="binder-bench-") as scratch:
         work = Path(scratch)
-        storages = {"evidence": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": work / "evidence"}}}
+        storages = {
+            "evidence": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": work / "evidence"},
+            }
+        }
         with override_settings(STORAGES={**settings.STORAGES, **storages}), transaction.atomic():
             BinderEntry.objects.filter(plan=plan).delete()  # the binder holds the benchmark's files only
             make_files(plan, files, total_mb * 1024 * 1024, user)
@@ -129,6 +150,15 @@ def run_binder_bench(plan, *, files: int, total_mb: int, keep: Path | None = Non
             seconds = time.perf_counter() - started
             running[0] = False
             sampler.join()
-            bench = BinderBench(files, input_bytes, seconds, peak[0], baseline, result.pages, pdf_path.stat().st_size, zip_path.stat().st_size)
+            bench = BinderBench(
+                files,
+                input_bytes,
+                seconds,
+                peak[0],
+                baseline,
+                result.pages,
+                pdf_path.stat().st_size,
+                zip_path.stat().st_size,
+            )
             transaction.set_rollback(True)
     return bench

@@ -47,28 +47,56 @@ def png_bytes() -> bytes:
     return out.getvalue()
 
 
-def sent_file(measure, user, data: bytes, name: str, content_type: str, *, status=ProgressReport.Status.SUBMITTED, unit="tianmu", month=5):
+def sent_file(
+    measure,
+    user,
+    data: bytes,
+    name: str,
+    content_type: str,
+    *,
+    status=ProgressReport.Status.SUBMITTED,
+    unit="tianmu",
+    month=5,
+):
     """An evidence file of a report `unit` sent (or, by `status`, drafted or had returned) on `measure`."""
     report, _ = ProgressReport.objects.get_or_create(
-        measure=measure, unit=shilin_unit(unit), period=date(2017, month, 1),
-        defaults={"status": status, "narrative": f"{measure.name}的執行情形", "progress": 40, "submitted_by": user,
-                  "submitted_at": datetime(2017, month, 28, 10, tzinfo=TAIPEI)},
+        measure=measure,
+        unit=shilin_unit(unit),
+        period=date(2017, month, 1),
+        defaults={
+            "status": status,
+            "narrative": f"{measure.name}的執行情形",
+            "progress": 40,
+            "submitted_by": user,
+            "submitted_at": datetime(2017, month, 28, 10, tzinfo=TAIPEI),
+        },
     )
     extension = name.rsplit(".", 1)[-1]
     stored = evidence_storage().save(Evidence.storage_name(extension), ContentFile(data))
     return Evidence.objects.create(
-        report=report, file=stored, original_name=name, content_type=content_type, size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), uploaded_by=user,
+        report=report,
+        file=stored,
+        original_name=name,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=user,
     )
 
 
 def points_with_measures(plan, count: int) -> list[FocusPoint]:
-    return list(FocusPoint.objects.filter(item__dimension__plan=plan, measures__isnull=False).distinct().order_by("item__dimension__position", "item__position", "position")[:count])
+    return list(
+        FocusPoint.objects.filter(item__dimension__plan=plan, measures__isnull=False)
+        .distinct()
+        .order_by("item__dimension__position", "item__position", "position")[:count]
+    )
 
 
 def choose(plan, point, user, files):
     with time_machine.travel(IN_2017, tick=False):
-        return binder_choice_save(plan=plan, item=point.item, focus_point=point, user=user, included=[f.pk for f in files], positions={})
+        return binder_choice_save(
+            plan=plan, item=point.item, focus_point=point, user=user, included=[f.pk for f in files], positions={}
+        )
 
 
 @pytest.fixture
@@ -146,16 +174,25 @@ def test_the_chinese_text_is_embedded_with_its_font(plan_106, chosen, tmp_path):
     cover = reader.pages[0]
     assert "佐證資料冊" in text_of(cover)
     fonts = [font.get_object() for font in cover["/Resources"]["/Font"].values()]
-    descriptors = [f["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object() for f in fonts if "/DescendantFonts" in f]
+    descriptors = [
+        f["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object() for f in fonts if "/DescendantFonts" in f
+    ]
     assert descriptors and all("/FontFile3" in d or "/FontFile2" in d for d in descriptors)
 
 
-def test_a_file_that_cannot_be_converted_is_listed_and_the_build_still_finishes(plan_106, user, evidence_dir, tmp_path, settings):
+def test_a_file_that_cannot_be_converted_is_listed_and_the_build_still_finishes(
+    plan_106, user, evidence_dir, tmp_path, settings
+):
     settings.BINDER_SOFFICE = "no-such-soffice-here"
     staff = user("secretariat")
     (point,) = points_with_measures(plan_106, 1)
-    docx = sent_file(point.measures.first(), staff, b"PK\x03\x04 not really a document", "會議紀錄.docx",
-                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    docx = sent_file(
+        point.measures.first(),
+        staff,
+        b"PK\x03\x04 not really a document",
+        "會議紀錄.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
     broken = sent_file(point.measures.first(), staff, b"%PDF-1.4\n%%EOF\n", "損毀.pdf", "application/pdf")
     choose(plan_106, point, staff, [docx, broken])
     result = build_binder(plan_106, date(2017, 5, 31), tmp_path / "b.pdf", tmp_path / "b.zip")
@@ -175,8 +212,24 @@ def test_drafts_and_returned_reports_files_are_not_offered(plan_106, user, evide
     staff = user("secretariat")
     (point,) = points_with_measures(plan_106, 1)
     sent = sent_file(point.measures.first(), staff, pdf_bytes(1), "已送出.pdf", "application/pdf")
-    sent_file(point.measures.first(), staff, pdf_bytes(1), "草稿.pdf", "application/pdf", status=ProgressReport.Status.DRAFT, unit="wenlin")
-    sent_file(point.measures.first(), staff, pdf_bytes(1), "退回.pdf", "application/pdf", status=ProgressReport.Status.RETURNED, unit="lanya")
+    sent_file(
+        point.measures.first(),
+        staff,
+        pdf_bytes(1),
+        "草稿.pdf",
+        "application/pdf",
+        status=ProgressReport.Status.DRAFT,
+        unit="wenlin",
+    )
+    sent_file(
+        point.measures.first(),
+        staff,
+        pdf_bytes(1),
+        "退回.pdf",
+        "application/pdf",
+        status=ProgressReport.Status.RETURNED,
+        unit="lanya",
+    )
     section = next(s for s in binder_sections(plan_106, date(2017, 5, 31)) if s.focus_point == point)
     assert [f.evidence for f in section.files] == [sent]
 

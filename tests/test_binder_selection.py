@@ -76,23 +76,39 @@ def test_staff_choose_and_order_the_files(client, plan_106, staff, point, eviden
     a = sent_file(measure, staff, pdf_bytes(1, "a"), "甲.pdf", "application/pdf")
     b = sent_file(measure, staff, pdf_bytes(1, "b"), "乙.pdf", "application/pdf", unit="wenlin")
     c = sent_file(measure, staff, pdf_bytes(1, "c"), "丙.pdf", "application/pdf", unit="lanya")
-    response = client.post(section_url(point), {"include": [a.pk, b.pk, c.pk], f"position-e{a.pk}": "3", f"position-e{b.pk}": "1", f"position-e{c.pk}": "2"})
+    response = client.post(
+        section_url(point),
+        {"include": [a.pk, b.pk, c.pk], f"position-e{a.pk}": "3", f"position-e{b.pk}": "1", f"position-e{c.pk}": "2"},
+    )
     assert response.status_code == 302
     assert list(BinderEntry.objects.order_by("position").values_list("evidence_id", flat=True)) == [b.pk, c.pk, a.pk]
     client.post(section_url(point), {"include": [a.pk, c.pk], f"position-e{a.pk}": "1", f"position-e{c.pk}": "2"})
-    assert list(BinderEntry.objects.order_by("position").values_list("evidence_id", "position")) == [(a.pk, 1), (c.pk, 2)]
+    assert list(BinderEntry.objects.order_by("position").values_list("evidence_id", "position")) == [
+        (a.pk, 1),
+        (c.pk, 2),
+    ]
 
 
-def test_another_plans_or_sections_evidence_is_refused_and_nothing_is_written(client, plan_106, staff, evidence_dir, travel):
+def test_another_plans_or_sections_evidence_is_refused_and_nothing_is_written(
+    client, plan_106, staff, evidence_dir, travel
+):
     point, other_point = points_with_measures(plan_106, 2)
     mine = sent_file(point.measures.first(), staff, pdf_bytes(1), "本重點.pdf", "application/pdf")
-    elsewhere = sent_file(other_point.measures.first(), staff, pdf_bytes(1), "他重點.pdf", "application/pdf", unit="wenlin")
+    elsewhere = sent_file(
+        other_point.measures.first(), staff, pdf_bytes(1), "他重點.pdf", "application/pdf", unit="wenlin"
+    )
     response = client.post(section_url(point), {"include": [mine.pk, elsewhere.pk]}, follow=True)
     assert "不屬於此評核重點" in response.content.decode()
     assert not BinderEntry.objects.exists()
     response = client.post(section_url(point), {"include": ["abc"]}, follow=True)
     assert "整數" in response.content.decode() and not BinderEntry.objects.exists()
-    other_plan = Plan.objects.create(organization=plan_106.organization, year=107, title="107 年度計畫", start_date=date(2018, 1, 1), end_date=date(2018, 12, 31))
+    other_plan = Plan.objects.create(
+        organization=plan_106.organization,
+        year=107,
+        title="107 年度計畫",
+        start_date=date(2018, 1, 1),
+        end_date=date(2018, 12, 31),
+    )
     dimension = Dimension.objects.create(plan=other_plan, position=1, name="基礎服務", points=200)
     item = Item.objects.create(dimension=dimension, position=1, name="服務一致及正確")
     foreign = FocusPoint.objects.create(item=item, position=1, name="他計畫的重點")
@@ -103,12 +119,16 @@ def test_another_plans_or_sections_evidence_is_refused_and_nothing_is_written(cl
 def test_a_draft_files_id_is_refused(client, plan_106, staff, point, evidence_dir, travel):
     from measures.models import ProgressReport
 
-    draft = sent_file(point.measures.first(), staff, pdf_bytes(1), "草稿.pdf", "application/pdf", status=ProgressReport.Status.DRAFT)
+    draft = sent_file(
+        point.measures.first(), staff, pdf_bytes(1), "草稿.pdf", "application/pdf", status=ProgressReport.Status.DRAFT
+    )
     client.post(section_url(point), {"include": [draft.pk]})
     assert not BinderEntry.objects.exists()
 
 
-def test_staff_upload_their_own_file_with_the_evidence_checks(client, plan_106, staff, point, evidence_dir, pdf_file, travel):
+def test_staff_upload_their_own_file_with_the_evidence_checks(
+    client, plan_106, staff, point, evidence_dir, pdf_file, travel
+):
     response = client.post(section_url(point, "upload/"), {"file": pdf_file("簽呈.pdf", pdf_bytes(1))})
     assert response.status_code == 302
     entry = BinderEntry.objects.get()
@@ -118,12 +138,17 @@ def test_staff_upload_their_own_file_with_the_evidence_checks(client, plan_106, 
     assert not BinderEntry.objects.exists()
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [
-    ("病毒.pdf", b"MZ\x90\x00 not a pdf at all", "不接受此檔案類型"),
-    ("空白.pdf", b"", "空"),
-    ("太大.pdf", PDF_BYTES + b" " * 3000, "超過上限"),
-])
-def test_a_bad_upload_is_refused_beside_the_field_and_nothing_is_written(client, plan_106, staff, point, evidence_dir, pdf_file, settings, travel, name, data, message):
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("病毒.pdf", b"MZ\x90\x00 not a pdf at all", "不接受此檔案類型"),
+        ("空白.pdf", b"", "空"),
+        ("太大.pdf", PDF_BYTES + b" " * 3000, "超過上限"),
+    ],
+)
+def test_a_bad_upload_is_refused_beside_the_field_and_nothing_is_written(
+    client, plan_106, staff, point, evidence_dir, pdf_file, settings, travel, name, data, message
+):
     settings.EVIDENCE_MAX_BYTES = 2000
     response = client.post(section_url(point, "upload/"), {"file": pdf_file(name, data)})
     assert response.status_code == 400
@@ -150,8 +175,22 @@ def test_the_page_costs_the_same_queries_with_ten_times_the_data(client, plan_10
     def add_files(count):
         for n in range(count):
             for point in points:
-                file = sent_file(point.measures.first(), staff, b"%PDF-1.4 x %%EOF", f"f{n}.pdf", "application/pdf", month=1 + n % 5, unit=("tianmu", "wenlin", "lanya")[n % 3])
-                BinderEntry.objects.get_or_create(plan=plan_106, item=point.item, focus_point=point, evidence=file, defaults={"position": n, "added_by": staff})
+                file = sent_file(
+                    point.measures.first(),
+                    staff,
+                    b"%PDF-1.4 x %%EOF",
+                    f"f{n}.pdf",
+                    "application/pdf",
+                    month=1 + n % 5,
+                    unit=("tianmu", "wenlin", "lanya")[n % 3],
+                )
+                BinderEntry.objects.get_or_create(
+                    plan=plan_106,
+                    item=point.item,
+                    focus_point=point,
+                    evidence=file,
+                    defaults={"position": n, "added_by": staff},
+                )
 
     def count():
         with CaptureQueriesContext(connection) as queries:
@@ -162,5 +201,7 @@ def test_the_page_costs_the_same_queries_with_ten_times_the_data(client, plan_10
     few = count()
     copy_measures(plan_106, 9)
     add_files(20)
-    BinderBuild.objects.bulk_create([BinderBuild(plan=plan_106, as_of=date(2017, 5, 31), requested_by=staff, state="done") for _ in range(12)])
+    BinderBuild.objects.bulk_create(
+        [BinderBuild(plan=plan_106, as_of=date(2017, 5, 31), requested_by=staff, state="done") for _ in range(12)]
+    )
     assert count() == few

@@ -25,15 +25,28 @@ class BinderEntry(models.Model):
     """One file in a plan's binder under one focus point (or, for measures with none, under their item): either an evidence file a unit attached to a sent
     report (`evidence`), or a file 研考承辦 uploaded for the binder (`file` and its details)."""
 
-    plan = models.ForeignKey("diagnosis.Plan", on_delete=models.CASCADE, related_name="binder_entries", verbose_name=_("計畫"))
-    item = models.ForeignKey("diagnosis.Item", on_delete=models.CASCADE, related_name="binder_entries", verbose_name=_("評核項目"))
+    plan = models.ForeignKey(
+        "diagnosis.Plan", on_delete=models.CASCADE, related_name="binder_entries", verbose_name=_("計畫")
+    )
+    item = models.ForeignKey(
+        "diagnosis.Item", on_delete=models.CASCADE, related_name="binder_entries", verbose_name=_("評核項目")
+    )
     focus_point = models.ForeignKey(
-        "diagnosis.FocusPoint", on_delete=models.CASCADE, null=True, blank=True, related_name="binder_entries",
-        verbose_name=_("評核重點"), help_text=_("空白：評核項目下未指定評核重點的措施"),
+        "diagnosis.FocusPoint",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="binder_entries",
+        verbose_name=_("評核重點"),
+        help_text=_("空白：評核項目下未指定評核重點的措施"),
     )
     position = models.PositiveIntegerField(_("順序"), default=0)
     evidence = models.ForeignKey(
-        "measures.Evidence", on_delete=models.CASCADE, null=True, blank=True, related_name="binder_entries",
+        "measures.Evidence",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="binder_entries",
         verbose_name=_("單位佐證資料"),
     )
     file = models.FileField(_("自行上傳檔案"), storage=evidence_storage, max_length=200, blank=True)
@@ -54,7 +67,8 @@ class BinderEntry(models.Model):
         ordering = ["plan", "item_id", "focus_point_id", "position", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "evidence"], condition=Q(evidence__isnull=False),
+                fields=["plan", "evidence"],
+                condition=Q(evidence__isnull=False),
                 name="binder_entry_evidence_once_per_plan",
                 violation_error_message=_("同一佐證資料不可重複選入資料冊。"),
             ),

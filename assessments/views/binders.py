@@ -36,15 +36,28 @@ def binder_url(access: PlanAccess, anchor: str = "") -> str:
     return url + (f"#{anchor}" if anchor else "")
 
 
-def render_binder(request: HttpRequest, access: PlanAccess, *, upload_form=None, upload_section: str = "", status: int = 200):
+def render_binder(
+    request: HttpRequest, access: PlanAccess, *, upload_form=None, upload_section: str = "", status: int = 200
+):
     plan = access.plan
     as_of = default_as_of(plan)
     builds = list(BinderBuild.objects.filter(plan=plan).select_related("requested_by")[:BUILDS_SHOWN])
-    return render(request, "assessments/binder.html", {
-        "plan": plan, "access": access, "as_of": as_of, "sections": binder_sections(plan, as_of), "builds": builds,
-        "running": next((b for b in builds if b.in_progress), None), "can_change": access.can_change_year,
-        "upload_form": upload_form, "upload_section": upload_section,
-    }, status=status)
+    return render(
+        request,
+        "assessments/binder.html",
+        {
+            "plan": plan,
+            "access": access,
+            "as_of": as_of,
+            "sections": binder_sections(plan, as_of),
+            "builds": builds,
+            "running": next((b for b in builds if b.in_progress), None),
+            "can_change": access.can_change_year,
+            "upload_form": upload_form,
+            "upload_section": upload_section,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -71,13 +84,21 @@ def binder_choose(request: HttpRequest, year: int, section: str) -> HttpResponse
         included = [int(value) for value in request.POST.getlist("include")]
         positions = {
             name.removeprefix("position-"): int(value)
-            for name, value in request.POST.items() if name.startswith("position-") and value.strip()
+            for name, value in request.POST.items()
+            if name.startswith("position-") and value.strip()
         }
     except ValueError:
         messages.error(request, "順序請填整數；未儲存任何變更。")
         return redirect(binder_url(access, section))
     try:
-        kept = binder_choice_save(plan=access.plan, item=item, focus_point=focus_point, user=request.user, included=included, positions=positions)
+        kept = binder_choice_save(
+            plan=access.plan,
+            item=item,
+            focus_point=focus_point,
+            user=request.user,
+            included=included,
+            positions=positions,
+        )
     except BinderError as error:
         messages.error(request, str(error))
     else:
@@ -105,7 +126,11 @@ def binder_upload_page(request: HttpRequest, year: int, section: str) -> HttpRes
 
 
 def own_entry_or_404(access: PlanAccess, pk: int) -> BinderEntry:
-    entry = BinderEntry.objects.filter(plan=access.plan, pk=pk, evidence__isnull=True).select_related("plan", "item", "focus_point").first()
+    entry = (
+        BinderEntry.objects.filter(plan=access.plan, pk=pk, evidence__isnull=True)
+        .select_related("plan", "item", "focus_point")
+        .first()
+    )
     if entry is None:
         raise Http404("找不到此檔案。")
     return entry
@@ -143,7 +168,10 @@ def binder_build_start(request: HttpRequest, year: int) -> HttpResponse:
     if created:
         messages.success(request, "已排入背景作業製作資料冊；完成後可在本頁下載。")
     else:
-        messages.info(request, f"資料冊已{build.get_state_display()}（{build.steps_done}/{build.steps_total} 步），請稍候；不會重複製作。")
+        messages.info(
+            request,
+            f"資料冊已{build.get_state_display()}（{build.steps_done}/{build.steps_total} 步），請稍候；不會重複製作。",
+        )
     return redirect(binder_url(access, "builds"))
 
 

@@ -52,7 +52,10 @@ class Command(BaseCommand):
             result = build_binder(found[0], day, pdf_path, zip_path, progress_bar(sys.stderr))
         except OSError as error:
             raise CommandError(f"無法寫入 {pdf_path}：{error.strerror}") from None
-        self.stdout.write(self.style.SUCCESS(
-            f"已製作 {pdf_path}（{result.pages} 頁）與 {zip_path}（{len(result.manifest)} 個檔案"
-            + (f"，{result.failed} 個未能轉為 PDF" if result.failed else "") + "）"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已製作 {pdf_path}（{result.pages} 頁）與 {zip_path}（{len(result.manifest)} 個檔案"
+                + (f"，{result.failed} 個未能轉為 PDF" if result.failed else "")
+                + "）"
+            )
+        )

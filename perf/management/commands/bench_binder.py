@@ -29,7 +29,9 @@ class Command(BaseCommand):
             raise CommandError("找不到計畫；請先執行 load_plan 或 setup_demo。")
         if files < 1 or total_mb < 1:
             raise CommandError("--files 與 --total-mb 須為正整數。")
-        bench = run_binder_bench(chosen, files=files, total_mb=total_mb, keep=Path(keep) if keep else None, progress=progress_bar(sys.stderr))
+        bench = run_binder_bench(
+            chosen, files=files, total_mb=total_mb, keep=Path(keep) if keep else None, progress=progress_bar(sys.stderr)
+        )
         mb = 1024 * 1024
         self.stdout.write(
             f"佐證資料冊（{chosen.year} 年度 {chosen.organization.name}）：{bench.files} 個檔案、{bench.input_bytes / mb:.0f} MB\n"
