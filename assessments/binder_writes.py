@@ -2,9 +2,10 @@
 their own, and ask for a build; each under `transaction.atomic`, all of it or nothing."""
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from measures.evidence_files import EvidenceFileInfo
 from measures.models.evidence import evidence_storage
@@ -13,6 +14,8 @@ from measures.report_writes import ReportStateError, check_year_open
 from .binder_selection import sent_evidence
 from .models import BinderBuild, BinderEntry
 from .tasks import build_binder_task
+
+STALE_AFTER = timedelta(hours=1)
 
 
 class BinderError(Exception):
@@ -133,6 +136,15 @@ def binder_build_request(*, plan, user, as_of: date) -> tuple[BinderBuild, bool]
     running = BinderBuild.objects.filter(
         plan=plan, state__in=[BinderBuild.State.QUEUED, BinderBuild.State.RUNNING]
     ).first()
+    now = timezone.now()
+    if running is not None and running.started_at is not None and running.started_at < now - STALE_AFTER:
+        # Its worker stopped mid-build (a build of 500 MB takes under a minute): free the plan for a new one.
+        BinderBuild.objects.filter(pk=running.pk, state=BinderBuild.State.RUNNING).update(
+            state=BinderBuild.State.FAILED,
+            finished_at=now,
+            message="製作逾一小時未完成（背景作業可能已中斷），已停止；請重新製作。",
+        )
+        running = None
     if running is not None:
         return running, False
     try:

@@ -5,7 +5,7 @@ import hashlib
 import io
 import json
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -278,3 +278,25 @@ def test_the_command_builds_the_same_binder_with_its_zip(plan_106, chosen, tmp_p
 
 def test_entries_of_the_plan_only(plan_106, chosen):
     assert BinderEntry.objects.filter(plan=plan_106).count() == 3
+
+
+def test_a_build_whose_worker_stopped_an_hour_ago_does_not_block_the_next(plan_106, user, settings):
+    from django.utils import timezone
+
+    from assessments.binder_writes import binder_build_request
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    staff = user("secretariat")
+    stuck = BinderBuild.objects.create(
+        plan=plan_106,
+        as_of=date(2017, 5, 31),
+        requested_by=staff,
+        state=BinderBuild.State.RUNNING,
+        started_at=timezone.now() - timedelta(hours=2),
+    )
+    build, created = binder_build_request(plan=plan_106, user=staff, as_of=date(2017, 5, 31))
+    assert created and build != stuck
+    stuck.refresh_from_db()
+    assert stuck.state == BinderBuild.State.FAILED
+    again, created = binder_build_request(plan=plan_106, user=staff, as_of=date(2017, 5, 31))
+    assert again == build and not created
