@@ -4,6 +4,7 @@ the background job (one at a time; through the database backend and a worker), a
 import hashlib
 import io
 import json
+import shutil
 import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -300,3 +301,22 @@ def test_a_build_whose_worker_stopped_an_hour_ago_does_not_block_the_next(plan_1
     assert stuck.state == BinderBuild.State.FAILED
     again, created = binder_build_request(plan=plan_106, user=staff, as_of=date(2017, 5, 31))
     assert again == build and not created
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_an_odf_file_is_converted_by_libreoffice(plan_106, user, evidence_dir, tmp_path):
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P
+
+    document, data = OpenDocumentText(), io.BytesIO()
+    document.text.addElement(P(text="office page"))
+    document.write(data)
+    staff = user("secretariat")
+    (point,) = points_with_measures(plan_106, 1)
+    odt = sent_file(
+        point.measures.first(), staff, data.getvalue(), "會議紀錄.odt", "application/vnd.oasis.opendocument.text"
+    )
+    choose(plan_106, point, staff, [odt])
+    result = build_binder(plan_106, date(2017, 5, 31), tmp_path / "b.pdf", tmp_path / "b.zip")
+    assert result.failed == 0 and result.manifest[0]["pdf"] == "轉檔"
+    assert any("officepage" in text_of(page) for page in PdfReader(tmp_path / "b.pdf").pages)
