@@ -258,7 +258,8 @@ def test_the_database_backend_queues_the_build_and_a_worker_runs_it(client, plan
     client.force_login(user("secretariat"))
     with time_machine.travel(IN_2017, tick=False):
         client.post("/plans/106/binder/build/")
-        client.post("/plans/106/binder/build/")  # a second request: the first's progress, no second job
+        second = client.post("/plans/106/binder/build/", follow=True)  # the first's progress, no second job
+    assert "排隊中（已完成 0／0 步），請稍候；不會重複製作" in second.content.decode()
     build = BinderBuild.objects.get()
     assert build.state == BinderBuild.State.QUEUED and build.task_id
     call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)

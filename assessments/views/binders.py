@@ -170,7 +170,7 @@ def binder_build_start(request: HttpRequest, year: int) -> HttpResponse:
     else:
         messages.info(
             request,
-            f"資料冊已{build.get_state_display()}（{build.steps_done}/{build.steps_total} 步），請稍候；不會重複製作。",
+            f"資料冊{build.get_state_display()}（已完成 {build.steps_done}／{build.steps_total} 步），請稍候；不會重複製作。",
         )
     return redirect(binder_url(access, "builds"))
 
