@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from assessments.models import BinderBuild, BinderEntry
 from diagnosis.models import Dimension, FocusPoint, Item, Plan
+from measures.models import Measure
 
 from .conftest import PDF_BYTES, copy_measures
 from .test_binder import IN_2017, pdf_bytes, points_with_measures, sent_file
@@ -113,6 +114,12 @@ def test_another_plans_or_sections_evidence_is_refused_and_nothing_is_written(
     item = Item.objects.create(dimension=dimension, position=1, name="服務一致及正確")
     foreign = FocusPoint.objects.create(item=item, position=1, name="他計畫的重點")
     assert client.post(f"/plans/106/binder/sections/p{foreign.pk}/", {"include": [mine.pk]}).status_code == 404
+    other_measure = Measure.objects.create(
+        plan=other_plan, item=item, focus_point=foreign, source="form2", name="他計畫措施"
+    )
+    theirs = sent_file(other_measure, staff, pdf_bytes(1), "他計畫.pdf", "application/pdf")
+    response = client.post(section_url(point), {"include": [theirs.pk]}, follow=True)
+    assert "不屬於此評核重點" in response.content.decode() and not BinderEntry.objects.exists()
     assert client.post("/plans/106/binder/sections/x1/", {"include": [mine.pk]}).status_code == 404
 
 
