@@ -10,7 +10,9 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from diagnosis.demo_accounts import demo_accounts_create
@@ -131,3 +133,11 @@ def evidence_dir(settings, tmp_path):
         },
     }
     return tmp_path / "evidence"
+
+
+def count_queries(call) -> int:
+    """How many queries `call()` runs: the query-count tests compare it before and after ten times the data
+    (a page's cost must not grow with the data), never with a pinned number."""
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured)

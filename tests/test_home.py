@@ -7,6 +7,9 @@ from django.urls import reverse
 
 from diagnosis.models import Plan
 
+from .conftest import count_queries
+from .test_dashboards import grow_tenfold
+
 pytestmark = pytest.mark.django_db
 
 
@@ -47,8 +50,12 @@ def test_it_shows_an_outsider_nothing_of_the_precinct(client, outsider):
     assert "士林分局" not in html
 
 
-def test_a_unit_head_redirect_costs_a_fixed_number_of_queries(client, user, django_assert_num_queries):
+def test_a_unit_head_redirect_costs_the_same_queries_with_ten_times_the_plans_and_reports(client, user, plan_106):
     client.force_login(user("tianmu"))
-    # session, user, memberships.
-    with django_assert_num_queries(3):
-        client.get("/")
+    before = count_queries(lambda: client.get("/"))
+    for year in range(96, 106):
+        Plan.objects.create(organization=plan_106.organization, year=year, title=f"{year} 年度計畫",
+                            start_date=date(year + 1911, 1, 1), end_date=date(year + 1911, 12, 31))
+    grow_tenfold(plan_106)
+    assert count_queries(lambda: client.get("/")) == before
+    assert client.get("/")["Location"] == "/units/shilin-tianmu/"

@@ -10,6 +10,9 @@ from measures.models import Measure
 from measures.progress import default_as_of
 from sq_portal.roc_dates import format_roc
 
+from .conftest import count_queries
+from .test_dashboards import grow_tenfold
+
 pytestmark = pytest.mark.django_db
 
 
@@ -58,8 +61,9 @@ def test_unknown_plans_and_writes_are_refused(client):
     assert client.post("/open-data/plans/106/measures.json").status_code == 405
 
 
-def test_open_data_costs_a_fixed_number_of_queries(client, plan_106, django_assert_num_queries):
-    # the plan (organization joined), measures, lead units, support units, planned progress, the report
-    # aggregate, the organisation's units, and the organisation's parent for its official name.
-    with django_assert_num_queries(8):
-        client.get("/open-data/plans/106/measures.json")
+def test_open_data_costs_the_same_queries_with_ten_times_the_measures_and_reports(client, plan_106):
+    addresses = ("/open-data/plans/106/measures.json", "/open-data/plans/106/measures.csv")
+    before = [count_queries(lambda: client.get(address)) for address in addresses]  # noqa: B023
+    grow_tenfold(plan_106)
+    assert [count_queries(lambda: client.get(address)) for address in addresses] == before  # noqa: B023
+    assert len(json.loads(client.get(addresses[0]).content)["measures"]) == 370

@@ -13,7 +13,7 @@ from django.urls import reverse
 from diagnosis.models import Unit
 from diagnosis.unit_tree import unit_save
 
-from .conftest import unit
+from .conftest import count_queries, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -189,19 +189,28 @@ def test_changing_a_position_in_the_admin_reorders(client, user):
     assert codes_within("tcpd-shilin")[:2] == ["tcpd-shilin", "shilin-tianmu"]
 
 
-def test_the_official_name_reads_the_ancestors_in_one_query(plan_106, django_assert_num_queries):
-    tianmu = Unit.objects.get(code="shilin-tianmu")  # 臺北市政府警察局 → 士林分局 → 天母派出所
-    with django_assert_num_queries(1):
-        assert tianmu.official_name() == "臺北市政府警察局士林分局天母派出所"
-    joined = Unit.objects.select_related("parent__parent").get(code="shilin-tianmu")
-    with django_assert_num_queries(0):
-        assert joined.official_name() == "臺北市政府警察局士林分局天母派出所"
-    half = Unit.objects.select_related("parent").get(code="shilin-tianmu")
-    with django_assert_num_queries(1):
-        assert half.official_name() == "臺北市政府警察局士林分局天母派出所"
-    root = Unit.objects.get(code="tcpd")
-    with django_assert_num_queries(0):
-        assert root.official_name() == "臺北市政府警察局"
+def test_the_official_name_reads_the_ancestors_in_the_same_queries_however_deep(plan_106):
+    def name(code, *joined):
+        return Unit.objects.select_related(*joined).get(code=code).official_name()
+
+    def cost(code, *joined):
+        return count_queries(lambda: name(code, *joined))
+
+    def lookup(code, *joined):
+        return count_queries(lambda: Unit.objects.select_related(*joined).get(code=code))
+
+    assert name("shilin-tianmu") == "臺北市政府警察局士林分局天母派出所"  # 臺北市政府警察局 → 士林分局 → 天母派出所
+    parent = unit("shilin-tianmu")
+    for depth in range(10):
+        parent = unit_save(Unit(code=f"deep-{depth}", name=f"第{depth}層", kind=Unit.Kind.OFFICE, parent=parent, position=1))
+    assert name("deep-9").endswith("天母派出所第0層第1層第2層第3層第4層第5層第6層第7層第8層第9層")
+    assert cost("deep-9") == cost("shilin-tianmu")
+    # Ancestors already joined, or none (the root): nothing read beyond the unit itself; partly joined: as none joined.
+    assert name("shilin-tianmu", "parent__parent") == "臺北市政府警察局士林分局天母派出所"
+    assert cost("shilin-tianmu", "parent__parent") == lookup("shilin-tianmu", "parent__parent")
+    assert name("tcpd") == "臺北市政府警察局" and cost("tcpd") == lookup("tcpd")
+    assert name("shilin-tianmu", "parent") == "臺北市政府警察局士林分局天母派出所"
+    assert cost("shilin-tianmu", "parent") - lookup("shilin-tianmu", "parent") == cost("shilin-tianmu") - lookup("shilin-tianmu")
 
 
 def test_the_official_name_follows_the_parents_when_a_path_is_out_of_step(plan_106):

@@ -143,6 +143,9 @@ def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     counts = progress.counts
     month_due = month_now_due(plan)  # the month page of the month the unit files now
     access = plan_access(request.user, plan)
+    # Each indicator: the unit's own figure beside the organisation's total; the target is the whole organisation's,
+    # so only the total is measured against it.
+    measure_ids = [row.measure.pk for row in progress.rows]
     context.update(
         {
             "month_due": month_due,
@@ -156,7 +159,9 @@ def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "due_rows": [row for row in rows if row["due_this_month"]],
             "returned": [r for r in progress.reports if r.status == ProgressReport.Status.RETURNED],
             "late_reports": sum(1 for r in progress.reports if r.sent_late),
-            "indicators": indicator_actuals([row.measure.pk for row in progress.rows], as_of.date, unit=unit),
+            "indicators": list(zip(
+                indicator_actuals(measure_ids, as_of.date, unit=unit), indicator_actuals(measure_ids, as_of.date), strict=True
+            )),
             "follow_ups": open_follow_ups(plan, [unit.pk]),
             "today": timezone.localdate(),
         }
