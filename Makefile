@@ -19,8 +19,11 @@ setup: $(VENV)/.installed
 migrate: setup
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
+# The background worker (django-tasks' database backend: the binder) runs beside the server and stops with it.
 run: migrate
 	DEBUG=1 $(BIN)/python manage.py setup_demo
+	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # PYTEST_ARGS passes options through, e.g. `make test PYTEST_ARGS="-k fixtures -x"`. The suite runs in one

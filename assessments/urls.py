@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (  # noqa: F401
+    binders,
     commendations,
     courtesy,
     dashboard,
@@ -73,4 +74,12 @@ urlpatterns = [
     path("plans/<int:year>/team/<int:pk>/move/", team.team_member_move_page, name="team_move"),
     path("plans/<int:year>/team.<str:extension>", team.team_export, name="team_export"),
     path("plans/<int:year>/copy/", plan_copy.plan_copy_page, name="plan_copy"),  # 次年度計畫
+    # 佐證資料冊 (binders.py)
+    path("plans/<int:year>/binder/", binders.binder_page, name="binder"),
+    path("plans/<int:year>/binder/build/", binders.binder_build_start, name="binder_build"),
+    path("plans/<int:year>/binder/builds/<int:pk>.<str:kind>", binders.binder_build_file, name="binder_build_file"),
+    path("plans/<int:year>/binder/sections/<str:section>/", binders.binder_choose, name="binder_choose"),
+    path("plans/<int:year>/binder/sections/<str:section>/upload/", binders.binder_upload_page, name="binder_upload"),
+    path("plans/<int:year>/binder/files/<int:pk>/", binders.binder_entry_file, name="binder_entry_file"),
+    path("plans/<int:year>/binder/files/<int:pk>/remove/", binders.binder_entry_remove_page, name="binder_entry_remove"),
 ]

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "axes",
     "import_export",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "sq_portal",
     "diagnosis",
     "measures",
@@ -188,6 +190,14 @@ REQUEST_MAX_BYTES = env.int(
 # Uploads beyond this are refused before Django reads them into memory or a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields; files are streamed to disk past FILE_UPLOAD_MAX_MEMORY_SIZE
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Background jobs (the evidence binder): django-tasks with its database backend, on SQLite and PostgreSQL alike;
+# `python manage.py db_worker` runs them (README, 背景作業). Several workers on several machines may share one PostgreSQL.
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# The binder PDF's font (a Traditional Chinese OpenType/TrueType font); by default the Noto Sans CJK TC subset in
+# assessments/fonts (docs/development.md says how it was made). LibreOffice converts Office/ODF evidence to PDF.
+BINDER_FONT = env.str("BINDER_FONT", default=str(BASE_DIR / "assessments" / "fonts" / "NotoSansCJKtc-Regular-Big5.otf"))
+BINDER_SOFFICE = env.str("BINDER_SOFFICE", default="soffice")
+BINDER_CONVERT_TIMEOUT = env.int("BINDER_CONVERT_TIMEOUT", default=120)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Evidence has no URL: it is served only by the view that checks access.

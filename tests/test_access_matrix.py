@@ -145,6 +145,16 @@ MATRIX = {
     "assessments:team_move": ("team_member", "302 405 405 405 405", "302 302 403 403 403"),
     "assessments:team_export": ("team_xlsx", "302 200 200 200 200", "302 405 405 405 405"),
     "assessments:plan_copy": ("year", "302 200 403 403 403", "302 302 403 403 403"),
+    # --- 佐證資料冊 ---
+    # 研考承辦 choose, upload and build; viewers read and download; unit heads do not see it (404). An empty
+    # choice is saved (302), an upload without a file is answered with the form's error (400).
+    "assessments:binder": ("year", "302 200 200 404 404", "302 405 405 405 405"),
+    "assessments:binder_build": ("year", "302 405 405 405 405", "302 302 403 404 404"),
+    "assessments:binder_build_file": ("binder_build", "302 200 200 404 404", "302 405 405 405 405"),
+    "assessments:binder_choose": ("binder_section", "302 405 405 405 405", "302 302 403 404 404"),
+    "assessments:binder_upload": ("binder_section", "302 405 405 405 405", "302 400 403 404 404"),
+    "assessments:binder_entry_file": ("binder_entry", "302 200 200 404 404", "302 405 405 405 405"),
+    "assessments:binder_entry_remove": ("binder_entry", "302 405 405 405 405", "302 302 403 404 404"),
     # --- 單位的月填報、填報紀錄 ---
     # Unit A's month: its head reports (an empty POST saves nothing and says so, 302); staff and viewers read it
     # (403 on a POST); unit B's head does not see it.
@@ -279,7 +289,35 @@ def build_objects(plan_106, user, pdf_file) -> dict:
     objects.update(training_objects(plan_106, user))
     # --- 推動小組名冊、次年度計畫 ---
     objects.update(team_objects(plan_106, user))
+    # --- 佐證資料冊 ---
+    objects.update(binder_objects(plan_106, user))
     return objects
+
+
+# --- 佐證資料冊 ---
+def binder_objects(plan, user) -> dict:
+    """A focus point with 研考承辦's own file in the binder, and a finished build with its PDF stored."""
+    from django.core.files.base import ContentFile
+
+    from assessments.models import BinderBuild, BinderEntry
+    from diagnosis.models import FocusPoint
+    from measures.models.evidence import evidence_storage
+
+    from .conftest import PDF_BYTES
+
+    point = FocusPoint.objects.filter(item__dimension__plan=plan).order_by("pk").first()
+    stored = evidence_storage().save(BinderEntry.storage_name("pdf"), ContentFile(PDF_BYTES))
+    entry = BinderEntry.objects.create(
+        plan=plan, item=point.item, focus_point=point, file=stored, original_name="簽呈.pdf",
+        content_type="application/pdf", size=len(PDF_BYTES), sha256="0" * 64, added_by=user("secretariat"),
+    )
+    pdf = evidence_storage().save("binders/builds/matrix.pdf", ContentFile(PDF_BYTES))
+    build = BinderBuild.objects.create(plan=plan, as_of=date(2017, 5, 31), requested_by=user("secretariat"), state="done", pdf=pdf)
+    return {
+        "binder_section": {"year": 106, "section": f"p{point.pk}"},
+        "binder_entry": {"year": 106, "pk": entry.pk},
+        "binder_build": {"year": 106, "pk": build.pk, "kind": "pdf"},
+    }
 
 
 # --- 列管追蹤 ---

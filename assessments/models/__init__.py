@@ -1,3 +1,4 @@
+from .binder_entries import BinderEntry
 from .binders import BinderBuild
 from .commendations import *  # noqa: F403  獎懲
 from .courtesy import *  # noqa: F403  電話禮貌測試
@@ -9,4 +10,4 @@ from .surveys import *  # noqa: F403  滿意度調查、陳情案件
 from .team import *  # noqa: F403  推動小組名冊
 from .training import *  # noqa: F403  教育訓練
 
-__all__ = ["BinderBuild", "ControlReview", "ReviewItem", "ReminderLog", "FollowUpAnswer", "FollowUpEvidence"]
+__all__ = ["BinderBuild", "BinderEntry", "ControlReview", "ReviewItem", "ReminderLog", "FollowUpAnswer", "FollowUpEvidence"]

@@ -39,6 +39,7 @@ class BinderBuild(models.Model):
     archive_size = models.PositiveBigIntegerField(_("zip 大小（位元組）"), null=True, blank=True)
     archive_sha256 = models.CharField(_("zip SHA-256"), max_length=64, blank=True)
     manifest = models.JSONField(_("檔案清單"), default=list, blank=True)
+    pages = models.PositiveIntegerField(_("PDF 頁數"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("佐證資料冊製作")
