@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0006_binder_builds'),
+        ('assessments', '0007_courtesy_follow_up_answers'),
         ('diagnosis', '0008_plan_closing_and_report_due_day'),
         ('measures', '0006_links_inside_organisation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
