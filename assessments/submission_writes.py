@@ -17,7 +17,7 @@ from measures.models.evidence import evidence_storage
 from sq_portal.sheets import RENDERERS
 
 from .models import BinderBuild, Submission, SubmissionFile
-from .submissions import submission_refusal
+from .submissions import decision_refusal, submission_refusal
 
 FORMS = ((Form2Exporter, Measure.Source.FORM2, "form2"), (Form1Exporter, Measure.Source.FORM1, "form1"))
 
@@ -116,8 +116,9 @@ def submission_decide(*, submission: Submission, user, accept: bool, comment: st
         raise ValidationError(errors)
     comment = comment.strip()
     stored = Submission.objects.select_for_update().get(pk=submission.pk)
-    if not stored.is_pending:
-        raise SubmissionError(f"第 {stored.number} 次送審已{stored.get_state_display()}，不能再審查。")
+    refusal = decision_refusal(stored)
+    if refusal:
+        raise SubmissionError(refusal)
     stored.state = Submission.State.ACCEPTED if accept else Submission.State.RETURNED
     stored.decided_by = user
     stored.decided_at = timezone.now()

@@ -117,6 +117,13 @@ def submission_refusal(plan: Plan, build: BinderBuild | None, latest: Submission
     return None
 
 
+def decision_refusal(submission: Submission) -> str | None:
+    """Why the submission may not be decided (it already was, once); None while it waits."""
+    if submission.is_pending:
+        return None
+    return f"第 {submission.number} 次送審已審查（{submission.get_state_display()}），不能再審查。"
+
+
 # ---------------------------------------------------------------- the frozen files
 
 

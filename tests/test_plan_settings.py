@@ -53,7 +53,7 @@ def test_it_saves_the_settings_and_records_who_changed_them(client, user, plan):
     before = plan.history.count()
     response = client.post(URL, VALID)
     assert response.status_code == 302 and response["Location"] == f"{URL}?org=tcpd-shilin"
-    assert stored(plan) == (date(2018, 2, 28), 10, 15, 85)
+    assert stored(plan) == (date(2018, 2, 28), 10, 15, 85, None)
     assert plan.history.count() == before + 1
     latest = plan.history.order_by("-history_id").first()
     assert latest.history_user == staff and latest.closing_date == date(2018, 2, 28)

@@ -20,6 +20,7 @@ from ..models import Submission
 from ..submission_writes import SubmissionError, submission_create, submission_decide
 from ..submissions import (
     bureau_rows,
+    decision_refusal,
     frozen_files,
     get_frozen_file,
     get_submission_for_user,
@@ -129,8 +130,9 @@ def submission_decide_page(request: HttpRequest, year: int, pk: int) -> HttpResp
     access, submission = get_submission_for_user(request.user, year, pk)
     require_decider(access)
     back = reverse("assessments:submission", kwargs={"year": year, "pk": pk})
-    if not submission.is_pending:
-        messages.error(request, f"第 {submission.number} 次送審已{submission.get_state_display()}，不能再審查。")
+    refusal = decision_refusal(submission)
+    if refusal:
+        messages.error(request, refusal)
         return redirect(back)
     form = DecisionForm(request.POST if request.method == "POST" else None)
     confirming = False
