@@ -19,7 +19,11 @@ from measures.models import Measure
 from measures.models.evidence import evidence_storage
 
 pytestmark = pytest.mark.django_db
-FILE_A, FILE_B, FILE_C = ("服務友善/天母-照片.png", b"png A"), ("服務便捷/文林-成果.pdf", b"pdf B"), ("服務滿意情形/統計.xlsx", b"xlsx C")
+FILE_A, FILE_B, FILE_C = (
+    ("服務友善/天母-照片.png", b"png A"),
+    ("服務便捷/文林-成果.pdf", b"pdf B"),
+    ("服務滿意情形/統計.xlsx", b"xlsx C"),
+)
 
 
 def sha(data: bytes) -> str:
@@ -30,12 +34,18 @@ def make_build(plan, user, files=(FILE_A, FILE_B), state=BinderBuild.State.DONE)
     """A build of `plan` as the builder leaves it: when done, a small PDF and zip in the evidence storage, and a
     manifest of `files` (path, data)."""
     build = BinderBuild(
-        plan=plan, as_of=date(2017, 5, 15), state=state, requested_by=user,
+        plan=plan,
+        as_of=date(2017, 5, 15),
+        state=state,
+        requested_by=user,
         manifest=[{"path": path, "size": len(data), "sha256": sha(data), "unit": "天母派出所"} for path, data in files],
     )
     if state == BinderBuild.State.DONE:
         storage = evidence_storage()
-        for field, data in (("pdf", b"%PDF-1.4 binder " + repr(files).encode()), ("archive", b"PK zip " + repr(files).encode())):
+        for field, data in (
+            ("pdf", b"%PDF-1.4 binder " + repr(files).encode()),
+            ("archive", b"PK zip " + repr(files).encode()),
+        ):
             setattr(build, field, storage.save(f"binders/test.{'pdf' if field == 'pdf' else 'zip'}", ContentFile(data)))
             setattr(build, f"{field}_size", len(data))
             setattr(build, f"{field}_sha256", sha(data))
@@ -112,7 +122,9 @@ def test_the_frozen_files_checksums_match_what_is_stored_and_downloaded(client, 
 def test_nothing_changes_a_submission_afterwards(client, evidence_dir, plan_106, staff, bureau):
     submission = submitted(plan_106, staff)
     frozen = {f.kind: (f.file.name, f.sha256, f.size) for f in submission.files.all()}
-    kept = Submission.objects.values("number", "build", "submitted_at", "submitted_by", "measures", "manifest", "late").get()
+    kept = Submission.objects.values(
+        "number", "build", "submitted_at", "submitted_by", "measures", "manifest", "late"
+    ).get()
     # The plan goes on: a measure changes, a new build is made.
     Measure.objects.filter(plan=plan_106, name="提供友善服務設施").update(content="改過的內容")
     make_build(plan_106, staff, files=(FILE_C,))
@@ -125,9 +137,16 @@ def test_nothing_changes_a_submission_afterwards(client, evidence_dir, plan_106,
     with pytest.raises(SubmissionError, match="已審查（退回補正），不能再審查"):
         submission_decide(submission=submission, user=bureau, accept=True, comment="")
     client.force_login(bureau)
-    response = client.post(page("submission_decide", submission), {"decision": "accept", "comment": "", "confirmed": "1"})
+    response = client.post(
+        page("submission_decide", submission), {"decision": "accept", "comment": "", "confirmed": "1"}
+    )
     assert response.status_code == 302
-    assert Submission.objects.values("number", "build", "submitted_at", "submitted_by", "measures", "manifest", "late").get() == kept
+    assert (
+        Submission.objects.values(
+            "number", "build", "submitted_at", "submitted_by", "measures", "manifest", "late"
+        ).get()
+        == kept
+    )
     assert {f.kind: (f.file.name, f.sha256, f.size) for f in submission.files.all()} == frozen
     for name, digest, _ in frozen.values():
         assert sha(evidence_storage().open(name, "rb").read()) == digest
@@ -175,7 +194,9 @@ def test_a_submission_after_the_deadline_is_marked_late(client, evidence_dir, pl
 def test_the_deadline_is_set_on_the_plan_settings_page(client, plan_106, staff):
     client.force_login(staff)
     data = {"closing_date": "", "report_due_day": "5", "lag_threshold": "10", "courtesy_pass_score": "80"}
-    response = client.post(reverse("measures:plan_settings", kwargs={"year": 106}), {**data, "submission_due": "106年5月31日"})
+    response = client.post(
+        reverse("measures:plan_settings", kwargs={"year": 106}), {**data, "submission_due": "106年5月31日"}
+    )
     assert response.status_code == 302
     plan_106.refresh_from_db()
     assert plan_106.submission_due == date(2017, 5, 31)
@@ -229,8 +250,13 @@ def test_it_refuses_while_the_previous_one_waits_and_after_acceptance(client, ev
 
 
 def test_another_plans_build_is_not_found(client, evidence_dir, plan_106, staff):
-    other = Plan.objects.create(organization=plan_106.organization, year=107, title="107 年計畫",
-                                start_date=date(2018, 1, 1), end_date=date(2018, 12, 31))
+    other = Plan.objects.create(
+        organization=plan_106.organization,
+        year=107,
+        title="107 年計畫",
+        start_date=date(2018, 1, 1),
+        end_date=date(2018, 12, 31),
+    )
     client.force_login(staff)
     assert client.post(page("submission_new"), {"build": make_build(other, staff).pk}).status_code == 404
     assert not Submission.objects.exists()
@@ -247,7 +273,9 @@ def test_the_bureau_returns_then_accepts_the_corrected_submission(client, eviden
     confirm = client.post(page("submission_decide", first), {"decision": "return", "comment": "請補充照片"})
     assert confirm.status_code == 200 and "確定要將第 1 次送審" in confirm.content.decode()
     assert Submission.objects.get().is_pending  # not yet: only the confirmation decides
-    done = client.post(page("submission_decide", first), {"decision": "return", "comment": "請補充照片", "confirmed": "1"})
+    done = client.post(
+        page("submission_decide", first), {"decision": "return", "comment": "請補充照片", "confirmed": "1"}
+    )
     assert done.status_code == 302
     first.refresh_from_db()
     assert first.state == Submission.State.RETURNED and first.decided_by == bureau and first.comment == "請補充照片"
@@ -268,16 +296,24 @@ def test_the_bureau_returns_then_accepts_the_corrected_submission(client, eviden
     assert "第 2 次送審已審查（已核定），不能再審查。" in after.content.decode()
 
 
-@pytest.mark.parametrize(("data", "field", "message"), [
-    ({"decision": "return", "comment": ""}, "comment", "退回補正須填寫審查意見，說明需補正之處。"),
-    ({"decision": "return", "comment": "   \n "}, "comment", "退回補正須填寫審查意見，說明需補正之處。"),
-    ({"decision": "return", "comment": "", "confirmed": "1"}, "comment", "退回補正須填寫審查意見，說明需補正之處。"),
-    ({"decision": "return", "comment": "請\x00補正", "confirmed": "1"}, "comment", "無法儲存的控制字元"),
-    ({"comment": "好"}, "decision", "請選擇退回補正或核定。"),
-    ({"decision": "maybe", "comment": "好"}, "decision", "請選擇退回補正或核定。"),
-])
-def test_a_bad_decision_is_answered_beside_its_field_and_writes_nothing(client, evidence_dir, plan_106, staff, bureau,
-                                                                       data, field, message):
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"decision": "return", "comment": ""}, "comment", "退回補正須填寫審查意見，說明需補正之處。"),
+        ({"decision": "return", "comment": "   \n "}, "comment", "退回補正須填寫審查意見，說明需補正之處。"),
+        (
+            {"decision": "return", "comment": "", "confirmed": "1"},
+            "comment",
+            "退回補正須填寫審查意見，說明需補正之處。",
+        ),
+        ({"decision": "return", "comment": "請\x00補正", "confirmed": "1"}, "comment", "無法儲存的控制字元"),
+        ({"comment": "好"}, "decision", "請選擇退回補正或核定。"),
+        ({"decision": "maybe", "comment": "好"}, "decision", "請選擇退回補正或核定。"),
+    ],
+)
+def test_a_bad_decision_is_answered_beside_its_field_and_writes_nothing(
+    client, evidence_dir, plan_106, staff, bureau, data, field, message
+):
     submission = submitted(plan_106, staff)
     client.force_login(bureau)
     response = client.post(page("submission_decide", submission), data)

@@ -21,8 +21,14 @@ pytestmark = pytest.mark.django_db
 
 
 def plan_of(unit: Unit, year: int = 106) -> Plan:
-    return Plan.objects.create(organization=unit, year=year, title=f"{unit.name} {year} 年度計畫",
-                               start_date=date(2017, 1, 1), end_date=date(2017, 12, 31), closing_date=OPEN_UNTIL)
+    return Plan.objects.create(
+        organization=unit,
+        year=year,
+        title=f"{unit.name} {year} 年度計畫",
+        start_date=date(2017, 1, 1),
+        end_date=date(2017, 12, 31),
+        closing_date=OPEN_UNTIL,
+    )
 
 
 def precinct(code: str, name: str) -> Plan:
@@ -41,9 +47,14 @@ def people(db, user, bureau, outsider):
     """Everyone the rules name, by a short key; 北投分局 (the outsider's precinct) has its own plan and staff."""
     beitou = plan_of(Unit.objects.get(code="tcpd-beitou"))
     return {
-        "staff": user("secretariat"), "viewer": user("viewer"), "head": user("tianmu"), "outsider": outsider,
+        "staff": user("secretariat"),
+        "viewer": user("viewer"),
+        "head": user("tianmu"),
+        "outsider": outsider,
         "other_staff": member("beitou-staff", beitou.organization, Membership.Role.STAFF),
-        "bureau": bureau, "bureau_viewer": user("bureau-viewer"), "beitou": beitou,
+        "bureau": bureau,
+        "bureau_viewer": user("bureau-viewer"),
+        "beitou": beitou,
     }
 
 
@@ -66,8 +77,10 @@ WHO = ["staff", "viewer", "head", "outsider", "other_staff", "bureau", "bureau_v
 def test_who_may_open_which_submission_page(client, evidence_dir, plan_106, people, name, method):
     submission = submitted(plan_106, people["staff"])
     paths = {
-        "submissions": page("submissions") + SHILIN, "submission_new": page("submission_new") + SHILIN,
-        "submission": page("submission", submission), "submission_decide": page("submission_decide", submission),
+        "submissions": page("submissions") + SHILIN,
+        "submission_new": page("submission_new") + SHILIN,
+        "submission": page("submission", submission),
+        "submission_decide": page("submission_decide", submission),
         "submission_file": page("submission_file", submission, kind="form2-xlsx"),
     }
     for who, expected in zip(WHO, MATRIX[name, method].split(), strict=True):
@@ -85,8 +98,12 @@ def test_a_precinct_never_sees_another_precincts_submissions(client, evidence_di
     beitou = submitted(people["beitou"], people["other_staff"])
     ours = submitted(plan_106, people["staff"])
     client.force_login(people["staff"])
-    for path in (page("submission", beitou), page("submission_file", beitou, kind="binder-pdf"),
-                 page("submission_decide", beitou), page("submissions") + "?org=tcpd-beitou"):
+    for path in (
+        page("submission", beitou),
+        page("submission_file", beitou, kind="binder-pdf"),
+        page("submission_decide", beitou),
+        page("submissions") + "?org=tcpd-beitou",
+    ):
         assert client.get(path).status_code == 404
     client.force_login(people["other_staff"])
     assert client.get(page("submission", ours)).status_code == 404
@@ -96,7 +113,9 @@ def test_a_precinct_never_sees_another_precincts_submissions(client, evidence_di
 
 def test_the_bureau_lists_every_precincts_latest_submission_pending_first(client, evidence_dir, plan_106, people):
     first = submitted(plan_106, people["staff"])
-    Submission.objects.filter(pk=first.pk).update(state="returned", decided_at=timezone.now(), decided_by=people["bureau"])
+    Submission.objects.filter(pk=first.pk).update(
+        state="returned", decided_at=timezone.now(), decided_by=people["bureau"]
+    )
     submitted(people["beitou"], people["other_staff"])
     precinct("tcpd-neihu", "內湖分局")  # a plan not yet sent
     client.force_login(people["bureau"])
@@ -137,8 +156,20 @@ def returned_submissions(plan, user, build, n: int) -> None:
     top = Submission.objects.filter(plan=plan).count()
     now = timezone.now()
     Submission.objects.bulk_create(
-        Submission(plan=plan, number=top + k + 1, build=build, submitted_by=user, submitted_at=now, state="returned",
-                   decided_by=user, decided_at=now, comment="補正", measures=[], manifest=build.manifest, late=k % 2 == 0)
+        Submission(
+            plan=plan,
+            number=top + k + 1,
+            build=build,
+            submitted_by=user,
+            submitted_at=now,
+            state="returned",
+            decided_by=user,
+            decided_at=now,
+            comment="補正",
+            measures=[],
+            manifest=build.manifest,
+            late=k % 2 == 0,
+        )
         for k in range(n)
     )
 
@@ -172,14 +203,20 @@ def test_a_submission_page_costs_the_same_with_ten_times_the_measures_and_files(
     staff = people["staff"]
     files = [(f"服務友善/照片{k}.png", f"png {k}".encode()) for k in range(30)]
     first = submitted(plan_106, staff, files=files[:3])
-    Submission.objects.filter(pk=first.pk).update(state="returned", decided_at=timezone.now(), decided_by=people["bureau"])
+    Submission.objects.filter(pk=first.pk).update(
+        state="returned", decided_at=timezone.now(), decided_by=people["bureau"]
+    )
     small = submitted(plan_106, staff, files=files[1:4])
     client.force_login(people["bureau"])
     few = count(client, page("submission", small))
     rows = small.measures
     Submission.objects.filter(pk=small.pk).update(
-        state="returned", decided_at=timezone.now(), decided_by=people["bureau"],
-        measures=[{**row, "id": row["id"] + 100000 * k, "content": f"{row['content']} {k}"} for k in range(10) for row in rows],
+        state="returned",
+        decided_at=timezone.now(),
+        decided_by=people["bureau"],
+        measures=[
+            {**row, "id": row["id"] + 100000 * k, "content": f"{row['content']} {k}"} for k in range(10) for row in rows
+        ],
     )
     large = submitted(plan_106, staff, files=files)
     assert len(large.manifest) == 10 * len(small.manifest)
