@@ -17,7 +17,7 @@ from measures.models.evidence import evidence_storage
 from sq_portal.sheets import RENDERERS
 
 from .models import BinderBuild, Submission, SubmissionFile
-from .submissions import decision_refusal, submission_refusal
+from .submissions import decision_refusal, latest_submission, submission_refusal
 
 FORMS = ((Form2Exporter, Measure.Source.FORM2, "form2"), (Form1Exporter, Measure.Source.FORM1, "form1"))
 
@@ -56,7 +56,7 @@ def submission_create(*, plan: Plan, build: BinderBuild, user) -> Submission:
             # Locking the plan serialises two submissions of it (and a decision's check against a new one).
             plan = Plan.objects.select_for_update().select_related("organization").get(pk=plan.pk)
             build = BinderBuild.objects.filter(pk=build.pk, plan=plan).first()
-            latest = Submission.objects.filter(plan=plan).order_by("-number").first()
+            latest = latest_submission(plan)
             refusal = submission_refusal(plan, build, latest) if build is not None else "找不到此佐證資料冊。"
             if refusal:
                 raise SubmissionError(refusal)

@@ -5,10 +5,11 @@ submission, and what changed since the previous one."""
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404
 
 from diagnosis.access import PlanAccess, plan_access
-from diagnosis.models import Plan
+from diagnosis.models import Membership, Plan
 from measures.models import Measure
 from measures.models.evidence import evidence_storage
 from sq_portal.lookups import one_or_none
@@ -85,6 +86,12 @@ class BureauRow:
         return {Submission.State.SUBMITTED: 0, Submission.State.RETURNED: 1}.get(self.latest.state, 3)
 
 
+def require_list_reader(user) -> None:
+    """The bureau's list is for 研考承辦 and 檢視者 (of any unit); unit heads get 404."""
+    if not user.is_superuser and not user.memberships.exclude(role=Membership.Role.HEAD).exists():
+        raise Http404("找不到此頁。")
+
+
 def bureau_rows(user, year: int) -> list[BureauRow]:
     """Each plan of `year` the user reads whole (the bureau's staff and viewers: every precinct below them) with its
     latest submission, pending first (two queries whatever the number of plans)."""
@@ -95,6 +102,21 @@ def bureau_rows(user, year: int) -> list[BureauRow]:
 
 
 # ---------------------------------------------------------------- what may be sent
+
+
+def latest_submission(plan: Plan) -> Submission | None:
+    return Submission.objects.filter(plan=plan).order_by("-number").first()
+
+
+def form_counts(plan: Plan) -> dict[str, int]:
+    """The plan's measures in force, by form (Measure.Source value → count; one query)."""
+    counted = (
+        Measure.objects.filter(plan=plan, retired_at__isnull=True)
+        .order_by()
+        .values_list("source")
+        .annotate(n=Count("pk"))
+    )
+    return dict.fromkeys(Measure.Source.values, 0) | dict(counted)
 
 
 def latest_finished_build(plan: Plan) -> BinderBuild | None:

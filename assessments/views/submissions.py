@@ -4,30 +4,30 @@ bureau, one submission with its files and what changed, the bureau's decision.""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from diagnosis.access import get_plan_for_user
-from diagnosis.models import Membership
 from measures.evidence_responses import evidence_file_response
 from measures.models import Measure
 
 from ..forms.submissions import DecisionForm, SubmitForm
-from ..models import Submission
 from ..submission_writes import SubmissionError, submission_create, submission_decide
 from ..submissions import (
     bureau_rows,
     decision_refusal,
+    form_counts,
     frozen_files,
     get_frozen_file,
     get_submission_for_user,
     latest_finished_build,
+    latest_submission,
     plan_submissions,
     previous_submission,
     require_decider,
+    require_list_reader,
     require_reader,
     require_submitter,
     submission_changes,
@@ -56,7 +56,7 @@ def submission_new(request: HttpRequest, year: int) -> HttpResponse:
     require_submitter(access)
     plan = access.plan
     build = latest_finished_build(plan)
-    latest = Submission.objects.filter(plan=plan).order_by("-number").first()
+    latest = latest_submission(plan)
     error = None
     if request.method == "POST":
         form = SubmitForm(request.POST)
@@ -73,12 +73,7 @@ def submission_new(request: HttpRequest, year: int) -> HttpResponse:
                 return redirect("assessments:submission", year=year, pk=submission.pk)
         else:
             error = "；".join(form.errors["build"])
-    counts = dict.fromkeys(Measure.Source.values, 0) | dict(
-        Measure.objects.filter(plan=plan, retired_at__isnull=True)
-        .order_by()
-        .values_list("source")
-        .annotate(n=Count("pk"))
-    )
+    counts = form_counts(plan)
     return render(
         request,
         "assessments/submission_new.html",
@@ -100,10 +95,10 @@ def submission_new(request: HttpRequest, year: int) -> HttpResponse:
 @require_safe
 def bureau_submission_list(request: HttpRequest, year: int) -> HttpResponse:
     """Every plan of `year` the user reads whole (the bureau: each precinct's) with its latest submission."""
-    user = request.user
-    if not user.is_superuser and not user.memberships.exclude(role=Membership.Role.HEAD).exists():
-        raise Http404("找不到此頁。")
-    return render(request, "assessments/bureau_submissions.html", {"year": year, "rows": bureau_rows(user, year)})
+    require_list_reader(request.user)
+    return render(
+        request, "assessments/bureau_submissions.html", {"year": year, "rows": bureau_rows(request.user, year)}
+    )
 
 
 @login_required
@@ -163,5 +158,5 @@ def submission_decide_page(request: HttpRequest, year: int, pk: int) -> HttpResp
 @login_required
 @require_safe
 def submission_file(request: HttpRequest, year: int, pk: int, kind: str) -> HttpResponse:
-    _access, submission = get_submission_for_user(request.user, year, pk)
+    submission = get_submission_for_user(request.user, year, pk)[1]
     return evidence_file_response(get_frozen_file(submission, kind))
