@@ -193,3 +193,24 @@ class CommendationAdmin(SimpleHistoryAdmin):
         if obj.recorded_by_id is None:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+# 書面資料送審: read only here too (a submission never changes; the bureau decides on its page).
+from .models import Submission  # noqa: E402
+
+
+@admin.register(Submission)
+class SubmissionAdmin(SimpleHistoryAdmin):
+    list_display = ["plan", "number", "submitted_at", "submitted_by", "state", "late", "decided_at"]
+    list_filter = ["state", "late"]
+    list_select_related = ["plan", "submitted_by"]
+    exclude = ["measures", "manifest"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -22,6 +22,14 @@ def portal(request: HttpRequest) -> dict:
         user.is_superuser
         or any(m.role == Membership.Role.STAFF and nav_plan.organization.is_within(m.unit) for m in memberships)
     )
+    # The bureau's 研考承辦 and 檢視者: reading the nav plan from a unit above its organisation.
+    above = nav_plan is not None and (
+        user.is_superuser
+        or any(
+            m.role != Membership.Role.HEAD and m.unit_id != nav_plan.organization_id and nav_plan.organization.is_within(m.unit)
+            for m in memberships
+        )
+    )
     context["nav"] = {
         "plan": nav_plan,
         "head_units": head_units,
@@ -30,6 +38,9 @@ def portal(request: HttpRequest) -> dict:
         "commendations": nav_plan is not None and (
             user.is_superuser or bool(head_units) or any(m.role == Membership.Role.STAFF for m in memberships)
         ),
+        # 書面資料送審: the plan's own list for its staff and viewers, every organisation's for the bureau.
+        "submissions": reads_all and nav_plan is not None and (user.is_superuser or not above),
+        "bureau_submissions": above,
         # 計畫設定 is for 研考承辦 of the plan's organisation (PlanAccess.can_edit, from the roles already read).
         "plan_settings": staff_of_plan,
         # 研考承辦's pending reviews: the nav plan's sent reports (one COUNT).

@@ -9,6 +9,7 @@ from .views import (  # noqa: F401
     plan_copy,
     proposals,
     reviews,
+    submissions,
     surveys,
     team,
     training,
@@ -73,6 +74,13 @@ urlpatterns = [
     path("plans/<int:year>/team/<int:pk>/remove/", team.team_member_remove_page, name="team_remove"),
     path("plans/<int:year>/team/<int:pk>/move/", team.team_member_move_page, name="team_move"),
     path("plans/<int:year>/team.<str:extension>", team.team_export, name="team_export"),
+    # 書面資料送審 (submissions.py)
+    path("plans/<int:year>/submissions/", submissions.submission_list, name="submissions"),
+    path("plans/<int:year>/submissions/new/", submissions.submission_new, name="submission_new"),
+    path("plans/<int:year>/submissions/<int:pk>/", submissions.submission_detail, name="submission"),
+    path("plans/<int:year>/submissions/<int:pk>/decide/", submissions.submission_decide_page, name="submission_decide"),
+    path("plans/<int:year>/submissions/<int:pk>/files/<slug:kind>", submissions.submission_file, name="submission_file"),
+    path("submissions/<int:year>/", submissions.bureau_submission_list, name="bureau_submissions"),
     path("plans/<int:year>/copy/", plan_copy.plan_copy_page, name="plan_copy"),  # 次年度計畫
     # 佐證資料冊 (binders.py)
     path("plans/<int:year>/binder/", binders.binder_page, name="binder"),

@@ -85,6 +85,8 @@ class PlanAccess:
     can_edit: bool = False
     reads_all: bool = False
     head_units: tuple[Unit, ...] = field(default=())
+    own_staff: bool = False  # 研考承辦 of the plan's organisation itself
+    staff_above: bool = False  # 研考承辦 of a unit above it (the bureau's, for a precinct's plan)
 
     @property
     def is_unit_head(self) -> bool:
@@ -122,6 +124,17 @@ class PlanAccess:
                 "如需修改，請先在計畫設定延後結算日。"
             )
 
+    @property
+    def submits_to_bureau(self) -> bool:
+        """書面資料送審: the organisation's own 研考承辦 send its plan to the bureau (not the bureau's staff)."""
+        return self.own_staff
+
+    @property
+    def decides_submissions(self) -> bool:
+        """The bureau's 研考承辦 (staff of a unit above the plan's organisation) return or accept its submissions;
+        the organisation's own staff never decide their own."""
+        return self.staff_above
+
     def heads(self, unit_id: int) -> bool:
         """The user heads this unit."""
         return any(unit.pk == unit_id for unit in self.head_units)
@@ -132,16 +145,20 @@ def plan_access(user: User, plan: Plan) -> PlanAccess | None:
     if not user.is_authenticated:
         return None
     if user.is_superuser:
-        return PlanAccess(plan=plan, can_edit=True, reads_all=True)
+        return PlanAccess(plan=plan, can_edit=True, reads_all=True, own_staff=True, staff_above=True)
     organization = plan.organization
     memberships = memberships_of(user)
     if not ReadingScope.of(memberships).reads(organization):
         return None
     reading_below = [m for m in memberships if m.role != Membership.Role.HEAD and organization.is_within(m.unit)]
     reads_all = bool(reading_below)
-    can_edit = any(m.role == Membership.Role.STAFF for m in reading_below)
+    staff_units = [m.unit for m in reading_below if m.role == Membership.Role.STAFF]
     head_units = [m.unit for m in memberships if m.role == Membership.Role.HEAD and m.unit.is_within(organization)]
-    return PlanAccess(plan=plan, can_edit=can_edit, reads_all=reads_all, head_units=tuple(head_units))
+    return PlanAccess(
+        plan=plan, can_edit=bool(staff_units), reads_all=reads_all, head_units=tuple(head_units),
+        own_staff=any(unit.pk == organization.pk for unit in staff_units),
+        staff_above=any(unit.pk != organization.pk for unit in staff_units),
+    )
 
 
 def get_plan_for_user(user: User, year: int, organization_code: str | None = None) -> PlanAccess:

@@ -59,7 +59,14 @@ COLLEAGUE_ACCOUNT = DemoAccount(
     "secretariat2", "研考承辦（二）", "tcpd-shilin", Membership.Role.STAFF, "秘書室研考承辦（審核另一位研考承辦以分局名義送出的填報）"
 )
 
-ALL_DEMO_ACCOUNTS = DEMO_ACCOUNTS + (COLLEAGUE_ACCOUNT,) + UNIT_HEAD_ACCOUNTS
+# The bureau (臺北市政府警察局) above 士林分局: its 研考承辦 receive the precincts' 書面資料送審 and return or accept
+# them; its 檢視者 read them.
+BUREAU_ACCOUNTS = (
+    DemoAccount("bureau", "警察局研考承辦", "tcpd", Membership.Role.STAFF, "警察局研考承辦（審查各分局書面資料送審）"),
+    DemoAccount("bureau-viewer", "警察局檢視者", "tcpd", Membership.Role.VIEWER, "警察局檢視者（唯讀）"),
+)
+
+ALL_DEMO_ACCOUNTS = DEMO_ACCOUNTS + (COLLEAGUE_ACCOUNT,) + UNIT_HEAD_ACCOUNTS + BUREAU_ACCOUNTS
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ class FormMeasure(NamedTuple):
     content: str
     deadline_display: str
     units: str
+    measure_id: int = 0  # not printed: what a submission's snapshot keys its rows by
 
 
 FORM_COLUMNS = (
@@ -69,6 +70,7 @@ def _form_measures(plan: Plan, source: str) -> list[FormMeasure]:
             item_id, item_name, dimension_id, dimension_name, focus_point_name, name, content,
             ONGOING_LABEL if ongoing else format_roc(deadline),  # as the seed prints it: 賡續辦理, a date or blank
             responsible_text or compose_responsible_text(source, lead.get(pk, []), support.get(pk, []), all_units),  # units_display()
+            pk,
         )
         for (pk, item_id, item_name, dimension_id, dimension_name, focus_point_name, name, content, ongoing, deadline,
              responsible_text, all_units) in rows

@@ -1,5 +1,5 @@
-"""計畫設定: the rules a plan's year runs by, which 研考承辦 set — the 結算日, the 每月填報期限, the 落後門檻 and
-the 電話禮貌測試及格分數 — and what changes with them.
+"""計畫設定: the rules a plan's year runs by, which 研考承辦 set — the 結算日, the 每月填報期限, the 落後門檻, the
+電話禮貌測試及格分數 and the bureau's 書面資料送審期限 — and what changes with them.
 
 The rules of a valid setting are written once (`plan_settings_errors`): the form shows them beside its fields,
 and `plan_settings_save` refuses them for every other caller. A new 每月填報期限 changes which reports were sent
@@ -15,23 +15,25 @@ from django.db.models import BooleanField, Case, Value, When
 from django.utils import timezone
 
 from diagnosis.models import Plan
-from sq_portal.roc_dates import format_roc
+from sq_portal.roc_dates import ROC_OFFSET, format_roc
 
 from .forms.measure_forms import plan_months
 from .models import ProgressReport
 
-SETTINGS_FIELDS = ["closing_date", "report_due_day", "lag_threshold", "courtesy_pass_score"]
+SETTINGS_FIELDS = ["closing_date", "report_due_day", "lag_threshold", "courtesy_pass_score", "submission_due"]
 DUE_DAY_MAX = 28  # every month has it
 CHANGES_SHOWN = 20
 
 
 def plan_settings_errors(
     plan: Plan, *, closing_date: date | None, report_due_day: int | None, lag_threshold: int | None,
-    courtesy_pass_score: int | None,
+    courtesy_pass_score: int | None, submission_due: date | None = None,
 ) -> dict[str, str]:
     """What is wrong with these settings for `plan`, by field (Chinese); empty when they may be saved.
     A missing number (None) is left to the form's own 「必填」."""
     errors = {}
+    if submission_due is not None and submission_due.year - ROC_OFFSET not in (plan.year, plan.year + 1):
+        errors["submission_due"] = f"送審期限須在 {plan.year} 或 {plan.year + 1} 年內。"
     if closing_date is not None and closing_date < plan.end_date:
         errors["closing_date"] = f"結算日不可早於計畫執行期程迄日（{format_roc(plan.end_date)}）。"
     if report_due_day is not None and not 1 <= report_due_day <= DUE_DAY_MAX:
@@ -45,14 +47,15 @@ def plan_settings_errors(
 
 @transaction.atomic
 def plan_settings_save(
-    *, plan: Plan, user, closing_date: date | None, report_due_day: int, lag_threshold: int, courtesy_pass_score: int
+    *, plan: Plan, user, closing_date: date | None, report_due_day: int, lag_threshold: int, courtesy_pass_score: int,
+    submission_due: date | None,
 ) -> Plan:
-    """Set the plan's 結算日 (None: one month after its end), 每月填報期限, 落後門檻 and 及格分數, recorded in the
+    """Set the plan's 結算日 (None: one month after its end), 每月填報期限, 落後門檻, 及格分數 and 送審期限, recorded in the
     plan's history as `user`'s. A 結算日 may reopen a closed year (研考承辦 decide so). ValidationError (by field,
     Chinese) and nothing written when a setting is not allowed (`plan_settings_errors`)."""
     values = {
         "closing_date": closing_date, "report_due_day": report_due_day, "lag_threshold": lag_threshold,
-        "courtesy_pass_score": courtesy_pass_score,
+        "courtesy_pass_score": courtesy_pass_score, "submission_due": submission_due,
     }
     errors = plan_settings_errors(plan, **values)
     if errors:
@@ -114,6 +117,8 @@ def plan_settings_changes(plan: Plan) -> list[SettingsChange]:
 def _shown(plan: Plan, name: str, value) -> str:
     if name == "closing_date":
         return format_roc(value) if value else f"未設（{format_roc(plan.default_closes_on)}）"
+    if name == "submission_due":
+        return format_roc(value) if value else "未訂"
     if name == "report_due_day":
         return f"次月 {value} 日"
     return f"{value} 分" if name == "courtesy_pass_score" else f"{value} 個百分點"

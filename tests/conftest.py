@@ -104,6 +104,15 @@ def outsider(db):
     return person
 
 
+@pytest.fixture
+def bureau(db, user):
+    """The bureau's 研考承辦 (and its 檢視者 `bureau-viewer`) at 臺北市政府警察局, above 士林分局."""
+    from diagnosis.demo_accounts import BUREAU_ACCOUNTS
+
+    demo_accounts_create(BUREAU_ACCOUNTS)
+    return user("bureau")
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

@@ -161,6 +161,16 @@ MATRIX = {
     "measures:unit_months": ("unit_a", "302 302 302 302 404", "302 405 405 405 405"),
     "measures:unit_month": ("unit_a_month", "302 200 200 200 404", "302 403 403 302 404"),
     "measures:unit_reports": ("unit_a", "302 200 200 200 404", "302 405 405 405 405"),
+    # --- 書面資料送審 ---
+    # A pending submission of the plan: its staff and viewers read it, unit heads do not see it; only the
+    # bureau's staff decide (tests/test_submissions_access.py has the bureau and another precinct). An empty 送審
+    # POST is refused (400); staff's 送審 page shows why it may not be sent now (200).
+    "assessments:submissions": ("year", "302 200 200 404 404", "302 405 405 405 405"),
+    "assessments:submission_new": ("year", "302 200 403 404 404", "302 400 403 404 404"),
+    "assessments:submission": ("submission", "302 200 200 404 404", "302 405 405 405 405"),
+    "assessments:submission_decide": ("submission", "302 403 403 404 404", "302 403 403 404 404"),
+    "assessments:submission_file": ("submission_file", "302 200 200 404 404", "302 405 405 405 405"),
+    "assessments:bureau_submissions": ("year", "302 200 200 404 404", "302 405 405 405 405"),
 }
 # The same views with other objects: the sent report and its evidence are readable by staff and viewers.
 VARIANTS = {
@@ -291,6 +301,8 @@ def build_objects(plan_106, user, pdf_file) -> dict:
     objects.update(team_objects(plan_106, user))
     # --- 佐證資料冊 ---
     objects.update(binder_objects(plan_106, user))
+    # --- 書面資料送審 ---
+    objects.update(submission_objects(plan_106, user))
     return objects
 
 
@@ -517,3 +529,17 @@ def test_the_admin_is_for_superusers_only(client, user, role):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     client.force_login(user("admin"))
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+# --- 書面資料送審 ---
+def submission_objects(plan, user) -> dict:
+    """A pending submission of the plan, of a finished build."""
+    from assessments.submission_writes import submission_create
+
+    from .test_submissions import make_build
+
+    submission = submission_create(plan=plan, build=make_build(plan, user("secretariat")), user=user("secretariat"))
+    return {
+        "submission": {"year": 106, "pk": submission.pk},
+        "submission_file": {"year": 106, "pk": submission.pk, "kind": "form2-ods"},
+    }

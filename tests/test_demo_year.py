@@ -13,7 +13,16 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import ControlReview, Proposal, ReviewItem, SatisfactionSurvey, TrainingSession
+from assessments.models import (
+    BinderBuild,
+    ControlReview,
+    Proposal,
+    ReviewItem,
+    SatisfactionSurvey,
+    Submission,
+    SubmissionFile,
+    TrainingSession,
+)
 from diagnosis.demo_accounts import UNIT_HEAD_ACCOUNTS
 from diagnosis.models import DiagnosisRound, Plan, Unit, UnitDiagnosis
 from measures.models import Evidence, IndicatorActual, Measure, ProgressReport
@@ -82,7 +91,11 @@ def test_it_replays_the_current_year_up_to_last_month(demo, plan_106, client, us
     returned = set(ProgressReport.history.filter(measure__plan=plan, status="returned").values_list("id", flat=True))
     assert reports.filter(pk__in=returned, status=ProgressReport.Status.ACCEPTED).count() >= 5
     assert Evidence.objects.filter(report__in=reports).count() >= 50
-    assert len(list(demo.rglob("*.*"))) == Evidence.objects.count()
+    # Besides the reports' evidence: the demo's two binder builds (a PDF and a zip each) and its submissions' 附表.
+    assert len(list(demo.rglob("*.*"))) == Evidence.objects.count() + 2 * BinderBuild.objects.count() + SubmissionFile.objects.count()
+    submissions = Submission.objects.filter(plan=plan).order_by("number")
+    assert [(s.state, s.late, bool(s.comment)) for s in submissions] == [("returned", False, True), ("submitted", True, False)]
+    assert {s.submitted_at.date() for s in submissions} == {date(2026, 5, 20), date(2026, 6, 3)}
     # 落後: a measure all units are behind on, and one unit behind on another.
     progress = PlanProgress.counts(plan, date(2026, 12, 6))
     shezi = Unit.objects.get(code="shilin-shezi")

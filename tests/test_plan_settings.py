@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 TAIPEI = ZoneInfo("Asia/Taipei")
 URL = reverse("measures:plan_settings", kwargs={"year": 106})
 VALID = {"closing_date": "107/02/28", "report_due_day": "10", "lag_threshold": "15", "courtesy_pass_score": "85"}
-SETTINGS = ["closing_date", "report_due_day", "lag_threshold", "courtesy_pass_score"]
+SETTINGS = ["closing_date", "report_due_day", "lag_threshold", "courtesy_pass_score", "submission_due"]
 
 
 def stored(plan) -> tuple:
@@ -53,7 +53,7 @@ def test_it_saves_the_settings_and_records_who_changed_them(client, user, plan):
     before = plan.history.count()
     response = client.post(URL, VALID)
     assert response.status_code == 302 and response["Location"] == f"{URL}?org=tcpd-shilin"
-    assert stored(plan) == (date(2018, 2, 28), 10, 15, 85)
+    assert stored(plan) == (date(2018, 2, 28), 10, 15, 85, None)
     assert plan.history.count() == before + 1
     latest = plan.history.order_by("-history_id").first()
     assert latest.history_user == staff and latest.closing_date == date(2018, 2, 28)
@@ -121,6 +121,8 @@ def test_anonymous_is_sent_to_sign_in(client, plan):
     ("lag_threshold", "0", "落後門檻須為 1 至 100 個百分點。"),
     ("courtesy_pass_score", "101", "及格分數應介於 0 到 100 之間。"),
     ("courtesy_pass_score", "-1", "及格分數應介於 0 到 100 之間。"),
+    ("submission_due", "99/05/31", "送審期限須在 106 或 107 年內。"),
+    ("submission_due", "106/02/30", "106/02/30 不是有效的日期"),
 ])
 def test_bad_input_is_answered_beside_its_field_and_writes_nothing(client, user, plan, field, value, message):
     client.force_login(user("secretariat"))
@@ -140,7 +142,7 @@ def test_the_service_refuses_what_the_form_refuses(plan, user):
     with pytest.raises(ValidationError) as refused:
         plan_settings_save(
             plan=plan, user=user("secretariat"), closing_date=date(2017, 12, 1), report_due_day=31, lag_threshold=10,
-            courtesy_pass_score=80,
+            courtesy_pass_score=80, submission_due=None,
         )
     assert set(refused.value.message_dict) == {"closing_date", "report_due_day"}
     assert stored(plan) == before
@@ -206,7 +208,7 @@ def test_the_re_marking_costs_the_same_queries_with_ten_times_the_reports(user, 
     def queries_to_save(due_day: int) -> int:
         with CaptureQueriesContext(connection) as queries:
             plan_settings_save(plan=plan, user=staff, closing_date=None, report_due_day=due_day, lag_threshold=10,
-                               courtesy_pass_score=80)
+                               courtesy_pass_score=80, submission_due=None)
         return len(queries)
 
     sent_at(measure, "shilin-tianmu", 5, taipei(2017, 6, 7, 9), head)
@@ -225,7 +227,7 @@ def test_the_same_due_day_leaves_the_marks_alone(user, plan, measure):
     report = sent_at(measure, "shilin-tianmu", 5, taipei(2017, 6, 7, 9), user("tianmu"))
     ProgressReport.objects.filter(pk=report.pk).update(sent_late=False)  # as it was marked when it was sent
     plan_settings_save(plan=plan, user=user("secretariat"), closing_date=None, report_due_day=5, lag_threshold=12,
-                       courtesy_pass_score=80)
+                       courtesy_pass_score=80, submission_due=None)
     report.refresh_from_db()
     assert report.sent_late is False
 

@@ -41,6 +41,19 @@ class PlanQuerySet(models.QuerySet):
         scope = ReadingScope.of(user.memberships.select_related("unit").order_by())
         return self.filter(scope.plan_filter()) if scope.own_chain else self.none()
 
+    def read_whole_by(self, user) -> "PlanQuerySet":
+        """The plans `user` reads whole, as 研考承辦 or 檢視者 of their organisation or of a unit above it
+        (`PlanAccess.reads_all`; a unit head's own plan is not among them); every plan for a superuser."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        paths = ReadingScope.of(user.memberships.select_related("unit").order_by()).read_below
+        condition = Q()
+        for path in sorted(paths):
+            condition |= Q(organization__path__startswith=path)
+        return self.filter(condition) if paths else self.none()
+
     def preferred_for(self, user) -> "PlanQuerySet":
         """These plans, the user's preferred first: the newest year's plan of the user's own organisation, the
         deepest organisation at or above one of their units (a unit head's precinct, not the bureau); failing
@@ -98,6 +111,12 @@ class Plan(models.Model):
         default=80,
         validators=[MaxValueValidator(100)],
         help_text=_("單位最近一次電話禮貌測試低於此分數時，列入下次管制考核。"),
+    )
+    submission_due = models.DateField(
+        _("書面資料送審期限"),
+        null=True,
+        blank=True,
+        help_text=_("警察局訂定的書面資料送審日期；此日後送審者標示為逾期送審。空白為未訂期限。"),
     )
     history = HistoricalRecords()
 
@@ -160,6 +179,10 @@ class Plan(models.Model):
         """逾時填報: the report for `month`, first sent at `sent_at`, was sent after its due day (local time).
         measures.plan_settings.reports_lateness_recompute states the same in SQL for a whole plan."""
         return timezone.localdate(sent_at) > self.report_due_on(month)
+
+    def is_submission_late(self, sent_at) -> bool:
+        """逾期送審: a submission sent at `sent_at` after the plan's 送審期限 (local date); never without one."""
+        return self.submission_due is not None and timezone.localdate(sent_at) > self.submission_due
 
     @property
     def period_display(self) -> str:

@@ -1,4 +1,4 @@
-"""The 計畫設定 form (研考承辦): 結算日, 每月填報期限, 落後門檻, 電話禮貌測試及格分數."""
+"""The 計畫設定 form (研考承辦): 結算日, 每月填報期限, 落後門檻, 電話禮貌測試及格分數, 書面資料送審期限."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -22,6 +22,11 @@ class PlanSettingsForm(forms.Form):
     )
     lag_threshold = whole_number("落後門檻（百分點）", "實際進度低於預定進度達此百分點數時列為落後。")
     courtesy_pass_score = whole_number("電話禮貌測試及格分數", "單位最近一次電話禮貌測試低於此分數時，列入下次管制考核。")
+    submission_due = RocDateField(
+        label="書面資料送審期限",
+        required=False,
+        help_text="民國日期，警察局訂定的書面資料送審日（如 106 年 5 月份送審，填 106/05/31）；此日後送審者標示為逾期送審。空白為未訂期限。",
+    )
 
     def __init__(self, *args, plan, **kwargs):
         kwargs.setdefault("initial", {name: getattr(plan, name) for name in SETTINGS_FIELDS})
