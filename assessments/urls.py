@@ -8,6 +8,9 @@ from .views import (  # noqa: F401
     plan_copy,
     proposals,
     reviews,
+    scoring,
+    scoring_results,
+    scoring_sheets,
     surveys,
     team,
     training,
@@ -70,5 +73,18 @@ urlpatterns = [
     path("plans/<int:year>/team/<int:pk>/remove/", team.team_member_remove_page, name="team_remove"),
     path("plans/<int:year>/team/<int:pk>/move/", team.team_member_move_page, name="team_move"),
     path("plans/<int:year>/team.<str:extension>", team.team_export, name="team_export"),
+    # 評分回合 (scoring.py, scoring_sheets.py, scoring_results.py)
+    path("scoring/", scoring.round_list, name="scoring_rounds"),
+    path("scoring/<int:pk>/", scoring.round_page, name="scoring_round"),
+    path("scoring/<int:pk>/precincts/", scoring.precincts_page, name="scoring_precincts"),
+    path("scoring/<int:pk>/reviewers/", scoring.round_assignments, name="scoring_assignments"),
+    path("scoring/<int:pk>/reviewers/<int:assignment_pk>/remove/", scoring.assignment_remove_view, name="scoring_assignment_remove"),
+    path("scoring/<int:pk>/state/<str:action>/", scoring.round_state, name="scoring_state"),
+    path("scoring/<int:pk>/precincts/<int:precinct_pk>/settle/<int:focus_point_pk>/", scoring.settle_page, name="scoring_settle"),
+    path("scoring/<int:pk>/precincts/<int:precinct_pk>/dimensions/<int:position>/", scoring_sheets.sheet_page, name="scoring_sheet"),
+    path("scoring/<int:pk>/results/", scoring_results.results_page, name="scoring_results"),
+    path("scoring/<int:pk>/results.<str:extension>", scoring_results.results_export, name="scoring_export"),
+    path("scoring/<int:pk>/precincts/<int:precinct_pk>/result/", scoring_results.precinct_result, name="scoring_precinct"),
+    path("scoring/<int:pk>/precincts/<int:precinct_pk>/comments/<int:score_pk>/draft/", scoring_results.comment_draft, name="scoring_comment_draft"),
     path("plans/<int:year>/copy/", plan_copy.plan_copy_page, name="plan_copy"),  # 次年度計畫
 ]
