@@ -20,15 +20,15 @@ class ScoringResultsExporter(Exporter):
 
     def title(self) -> str:
         scoring_round = self.matrix.round
-        return f"{scoring_round.organization.name}{scoring_round.year}年度{scoring_round.title}成績表"
+        return f"{scoring_round.organization.name}{scoring_round.title}成績表"
 
     def filename(self, extension: str) -> str:
         return f"{self.matrix.round.year}年{self.matrix.round.title}成績表.{extension}"
 
     def headers(self) -> list[tuple[str, float]]:
-        dimensions = [(f"{name}（{self.matrix.dimension_points[name]}）", 12) for name in self.matrix.dimensions]
+        dimensions = [(f"{name}（{self.matrix.dimension_points[name]}）", 14) for name in self.matrix.dimensions]
         return [
-            ("分局", 16), ("組別", 8), *dimensions, ("總分（1000）", 12), ("總排名", 8), ("組內排名", 8),
+            ("分局", 16), ("組別", 8), *dimensions, ("總分（1000）", 14), ("總排名", 8), ("組內排名", 10),
             ("自評總分", 10), ("去年成績", 10),
         ]
 

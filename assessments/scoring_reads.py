@@ -218,12 +218,13 @@ def last_year_results(scoring_round: ScoringRound, organization_ids) -> dict[int
         return {}
     rounds = {e.round_id: e.round.spread_threshold for e in latest.values()}
     frames = plan_frames([e.plan_id for e in latest.values()])
-    results = point_results(list(rounds), rounds)
+    grouped: dict[tuple[int, int], dict[int, PointResult]] = defaultdict(dict)
+    for (round_id, plan_id, fp), result in point_results(list(rounds), rounds).items():
+        grouped[round_id, plan_id][fp] = result
     found = {}
     for organization_id, entry in latest.items():
-        points = {fp: r for (round_id, plan_id, fp), r in results.items() if round_id == entry.round_id and plan_id == entry.plan_id}
         frame = frames[entry.plan_id]
-        found[organization_id] = totals(points, frame.dimension_of, frame.dimension_points).total_1000
+        found[organization_id] = totals(grouped[entry.round_id, entry.plan_id], frame.dimension_of, frame.dimension_points).total_1000
     return found
 
 

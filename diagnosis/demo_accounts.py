@@ -16,7 +16,7 @@ class DemoAccount:
     username: str
     full_name: str
     unit_code: str
-    role: str | None  # Membership.Role value; None for the server administrator
+    role: str | None  # Membership.Role value; None for the server administrator (or, with no unit, for no role at all)
     description: str
 
 
@@ -59,7 +59,18 @@ COLLEAGUE_ACCOUNT = DemoAccount(
     "secretariat2", "研考承辦（二）", "tcpd-shilin", Membership.Role.STAFF, "秘書室研考承辦（審核另一位研考承辦以分局名義送出的填報）"
 )
 
-ALL_DEMO_ACCOUNTS = DEMO_ACCOUNTS + (COLLEAGUE_ACCOUNT,) + UNIT_HEAD_ACCOUNTS
+# The bureau: its 研考承辦 and a 檢視者 at 臺北市政府警察局 itself, and two outside reviewers of its scoring round
+# (no unit, no role: they see only the precincts and dimensions the round assigns them).
+BUREAU_ACCOUNTS = (
+    DemoAccount("bureau", "警察局研考承辦", "tcpd", Membership.Role.STAFF, "警察局研考承辦（評分回合、各分局成績）"),
+    DemoAccount("bureau-viewer", "警察局檢視者", "tcpd", Membership.Role.VIEWER, "警察局檢視者（唯讀）"),
+)
+REVIEWER_ACCOUNTS = (
+    DemoAccount("reviewer1", "評審委員（一）", "", None, "評分回合評審委員（基礎服務、服務遞送、服務量能）"),
+    DemoAccount("reviewer2", "評審委員（二）", "", None, "評分回合評審委員（基礎服務、服務評價、開放創新）"),
+)
+
+ALL_DEMO_ACCOUNTS = DEMO_ACCOUNTS + (COLLEAGUE_ACCOUNT,) + UNIT_HEAD_ACCOUNTS + BUREAU_ACCOUNTS + REVIEWER_ACCOUNTS
 
 
 @dataclass(frozen=True)
@@ -78,13 +89,14 @@ def demo_accounts_create(accounts: tuple[DemoAccount, ...] = DEMO_ACCOUNTS) -> l
     hashed = None
     results = []
     for account in accounts:
+        administrator = account.role is None and bool(account.unit_code)
         user, created = User.objects.get_or_create(
             username=account.username,
             defaults={
                 "first_name": account.full_name,
                 "email": f"{account.username}@sq-demo.invalid",
-                "is_staff": account.role is None,
-                "is_superuser": account.role is None,
+                "is_staff": administrator,
+                "is_superuser": administrator,
             },
         )
         if created:

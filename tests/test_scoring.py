@@ -249,3 +249,38 @@ def test_it_exports_the_results(client, s, extension):
     response = client.get(round_url(s, "scoring_export", extension=extension))
     assert response.status_code == 200 and response.content[:2] == b"PK"
     assert client.get(round_url(s, "scoring_export", extension="csv")).status_code == 404
+
+
+# ---------------------------------------------------------------- query counts: N vs 10N precincts and scores
+
+
+def test_the_round_page_sheet_and_matrix_cost_the_same_with_ten_times_the_precincts(client, s):
+    from .conftest import count_queries
+    from .scoring_fixtures import precinct
+
+    def add(count, start):
+        plans = [precinct(f"tcpd-p{n}", f"第{n}分局", s.other) for n in range(start, start + count)]
+        for plan in plans:
+            s.round.precincts.create(plan=plan, group="中型")
+            fill_sheet(s, s.reviewer1, plan, points=lambda fp: fp.points)
+            fill_sheet(s, s.reviewer2, plan, points=lambda fp: 0)
+
+    fill_sheet(s, s.reviewer2, s.shilin, points=lambda fp: 1)
+    add(1, 1)
+    pages = {
+        "round": (s.staff, round_url(s)),
+        "results": (s.staff, round_url(s, "scoring_results")),
+        "sheet": (s.reviewer1, sheet_url(s)),
+        "export": (s.staff, round_url(s, "scoring_export", extension="xlsx")),
+    }
+
+    def counts():
+        found = {}
+        for name, (who, url) in pages.items():
+            client.force_login(who)
+            found[name] = count_queries(lambda url=url: client.get(url))
+        return found
+
+    before = counts()
+    add(9, 2)
+    assert counts() == before

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.demo_scoring import demo_scoring_create
 from assessments.demo_year import demo_year_create
 from diagnosis.demo_accounts import ALL_DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_create
 from measures.management.commands.load_plan import DEFAULT_PLAN, load_fixtures
@@ -30,6 +31,9 @@ class Command(BaseCommand):
         results = demo_accounts_create(ALL_DEMO_ACCOUNTS)
         year = demo_year_create()
         self.stdout.write(self.style.SUCCESS(year.message) if year.created else year.message)
+        if year.plan is not None:
+            scoring = demo_scoring_create(year.plan.year)
+            self.stdout.write(self.style.SUCCESS(scoring.message) if scoring.created else scoring.message)
         self.stdout.write("")
         self.stdout.write(f"示範帳號（密碼皆為 {DEMO_PASSWORD}）：")
         for result in results:
