@@ -29,14 +29,22 @@ from .scoring_writes import (
 
 BUREAU = "tcpd"
 SOURCE = "tcpd-shilin"
-PRECINCTS = (("tcpd-datong", "大同分局", 2, "中型"), ("tcpd-neihu", "內湖分局", 3, "大型"))  # code, name, position, group
+PRECINCTS = (
+    ("tcpd-datong", "大同分局", 2, "中型"),
+    ("tcpd-neihu", "內湖分局", 3, "大型"),
+)  # code, name, position, group
 GROUPS = {SOURCE: "大型"}
 # Each reviewer's dimensions, by position: both score 基礎服務 (so it is averaged, and spreads are flagged).
 REVIEWERS = {"reviewer1": (1, 2, 3), "reviewer2": (1, 4, 5)}
 # How well each precinct does, as a share of each focus point's points, and how each reviewer leans.
 LEVEL = {SOURCE: Decimal("0.86"), "tcpd-datong": Decimal("0.78"), "tcpd-neihu": Decimal("0.82")}
 LEAN = {"reviewer1": Decimal("0.04"), "reviewer2": Decimal("-0.03")}
-COMMENTS = ("佐證資料完整，請持續辦理。", "宜補充辦理成果的量化數據。", "建議與鄰近分局交流作法。", "執行情形良好，可再精進宣導。")
+COMMENTS = (
+    "佐證資料完整，請持續辦理。",
+    "宜補充辦理成果的量化數據。",
+    "建議與鄰近分局交流作法。",
+    "執行情形良好，可再精進宣導。",
+)
 
 
 @dataclass(frozen=True)
@@ -64,16 +72,26 @@ def demo_scoring_create(year: int) -> DemoScoringResult:
 
 
 def _precinct_plan(bureau: Unit, source: Plan, code: str, name: str, position: int) -> Plan:
-    unit = Unit.objects.filter(code=code).first() or unit_save(Unit(code=code, name=name, kind=Unit.Kind.PRECINCT, parent=bureau, position=position))
+    unit = Unit.objects.filter(code=code).first() or unit_save(
+        Unit(code=code, name=name, kind=Unit.Kind.PRECINCT, parent=bureau, position=position)
+    )
     existing = Plan.objects.filter(organization=unit, year=source.year).first()
     return existing or plan_copy(source=source, year=source.year, organization=unit).plan
 
 
 def _round(bureau: Unit, year: int, plans: list[Plan]) -> None:
-    users = get_user_model().objects.in_bulk([a.username for a in BUREAU_ACCOUNTS + REVIEWER_ACCOUNTS], field_name="username")
+    users = get_user_model().objects.in_bulk(
+        [a.username for a in BUREAU_ACCOUNTS + REVIEWER_ACCOUNTS], field_name="username"
+    )
     staff = users["bureau"]
-    scoring_round = round_create(organization=bureau, year=year, title=title_of(year), spread_threshold=Decimal(2), user=staff)
-    groups = {plan.pk: GROUPS.get(plan.organization.code) or next(g for c, _n, _p, g in PRECINCTS if c == plan.organization.code) for plan in plans}
+    scoring_round = round_create(
+        organization=bureau, year=year, title=title_of(year), spread_threshold=Decimal(2), user=staff
+    )
+    groups = {
+        plan.pk: GROUPS.get(plan.organization.code)
+        or next(g for c, _n, _p, g in PRECINCTS if c == plan.organization.code)
+        for plan in plans
+    }
     round_precincts_set(scoring_round=scoring_round, groups=groups, user=staff)
     names = dict(Dimension.objects.filter(plan=plans[0]).values_list("position", "name"))
     for username, positions in REVIEWERS.items():
@@ -83,9 +101,9 @@ def _round(bureau: Unit, year: int, plans: list[Plan]) -> None:
     for plan in plans:
         level = LEVEL[plan.organization.code]
         for username, positions in REVIEWERS.items():
-            focus_points = FocusPoint.objects.filter(item__dimension__plan=plan, item__dimension__position__in=positions).order_by(
-                "item__dimension__position", "item__position", "position"
-            )
+            focus_points = FocusPoint.objects.filter(
+                item__dimension__plan=plan, item__dimension__position__in=positions
+            ).order_by("item__dimension__position", "item__position", "position")
             rows = []
             for n, fp in enumerate(focus_points):
                 share = level + LEAN[username] + Decimal((n * 7 + plan.pk) % 5 - 2) / 50
@@ -94,9 +112,17 @@ def _round(bureau: Unit, year: int, plans: list[Plan]) -> None:
                 points = (Decimal(fp.points) * min(Decimal(1), share)).quantize(Decimal("0.1"))
                 rows.append(SheetInput(fp, 0, points, COMMENTS[(n + int(username[-1])) % 4] if n % 3 == 0 else ""))
             sheet_save(scoring_round=scoring_round, plan=plan, reviewer=users[username], rows=rows, submit=True)
-    for (_round, plan_id, fp_pk), result in point_results([scoring_round.pk], {scoring_round.pk: scoring_round.spread_threshold}).items():
+    for (_round, plan_id, fp_pk), result in point_results(
+        [scoring_round.pk], {scoring_round.pk: scoring_round.spread_threshold}
+    ).items():
         if result.needs_settling:
-            settle(scoring_round=scoring_round, plan=Plan(pk=plan_id), focus_point=FocusPoint.objects.get(pk=fp_pk),
-                   points=min(result.scores), reason="兩位委員差距超過門檻，依佐證資料採較低分。", user=staff)
+            settle(
+                scoring_round=scoring_round,
+                plan=Plan(pk=plan_id),
+                focus_point=FocusPoint.objects.get(pk=fp_pk),
+                points=min(result.scores),
+                reason="兩位委員差距超過門檻，依佐證資料採較低分。",
+                user=staff,
+            )
     round_close(scoring_round=scoring_round, user=staff)
     round_publish(scoring_round=scoring_round, user=staff)

@@ -53,11 +53,15 @@ def published_precincts_for_user(user: User) -> QuerySet[ScoringPrecinct]:
     """The precincts of published rounds whose 研考承辦 the user is: their own results; one query."""
     if not user.is_authenticated:
         return ScoringPrecinct.objects.none()
-    return ScoringPrecinct.objects.filter(
-        round__state=ScoringRound.State.PUBLISHED,
-        plan__organization__memberships__user_id=user.pk,
-        plan__organization__memberships__role=Membership.Role.STAFF,
-    ).select_related("round", "plan__organization").order_by("-round__year", "-round__pk")
+    return (
+        ScoringPrecinct.objects.filter(
+            round__state=ScoringRound.State.PUBLISHED,
+            plan__organization__memberships__user_id=user.pk,
+            plan__organization__memberships__role=Membership.Role.STAFF,
+        )
+        .select_related("round", "plan__organization")
+        .order_by("-round__year", "-round__pk")
+    )
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,9 @@ def round_access(user: User, scoring_round: ScoringRound) -> RoundAccess | None:
     if not user.is_authenticated:
         return None
     dimensions = tuple(
-        ReviewerAssignment.objects.filter(round=scoring_round, reviewer_id=user.pk).order_by("dimension").values_list("dimension", flat=True)
+        ReviewerAssignment.objects.filter(round=scoring_round, reviewer_id=user.pk)
+        .order_by("dimension")
+        .values_list("dimension", flat=True)
     )
     if user.is_superuser:
         return RoundAccess(scoring_round, manages=True, reads_all=True, dimensions=dimensions)
@@ -111,7 +117,9 @@ def require_reads_all(access: RoundAccess) -> None:
 
 def get_precinct(access: RoundAccess, pk: int) -> ScoringPrecinct:
     """A precinct of the round (every reader of the round sees its precincts); 404 otherwise."""
-    precinct = one_or_none(ScoringPrecinct.objects.filter(round=access.round, pk=pk).select_related("plan__organization"))
+    precinct = one_or_none(
+        ScoringPrecinct.objects.filter(round=access.round, pk=pk).select_related("plan__organization")
+    )
     if precinct is None:
         raise Http404("找不到此受評分局。")
     precinct.round = access.round
@@ -131,14 +139,18 @@ def get_published_precinct_for_user(user: User, round_pk: int, pk: int) -> Scori
     """One precinct's result: to the bureau's staff and viewers always; once published, to that precinct's
     研考承辦 too; 404 to everyone else (a reviewer included)."""
     precinct = one_or_none(
-        ScoringPrecinct.objects.filter(round_id=round_pk, pk=pk).select_related("round__organization", "plan__organization")
+        ScoringPrecinct.objects.filter(round_id=round_pk, pk=pk).select_related(
+            "round__organization", "plan__organization"
+        )
     )
     if precinct is None or not user.is_authenticated:
         raise Http404("找不到此評分結果。")
     access = round_access(user, precinct.round)
     if access is not None and access.reads_all:
         return precinct
-    own = any(m.role == Membership.Role.STAFF and m.unit_id == precinct.plan.organization_id for m in memberships_of(user))
+    own = any(
+        m.role == Membership.Role.STAFF and m.unit_id == precinct.plan.organization_id for m in memberships_of(user)
+    )
     if not (own and precinct.round.is_published):
         raise Http404("找不到此評分結果。")
     return precinct
@@ -146,4 +158,6 @@ def get_published_precinct_for_user(user: User, round_pk: int, pk: int) -> Scori
 
 def is_precinct_staff(user: User, precinct: ScoringPrecinct) -> bool:
     """The user is 研考承辦 of the precinct itself (who may turn a comment into next year's measure draft)."""
-    return any(m.role == Membership.Role.STAFF and m.unit_id == precinct.plan.organization_id for m in memberships_of(user))
+    return any(
+        m.role == Membership.Role.STAFF and m.unit_id == precinct.plan.organization_id for m in memberships_of(user)
+    )

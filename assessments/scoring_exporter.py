@@ -28,8 +28,14 @@ class ScoringResultsExporter(Exporter):
     def headers(self) -> list[tuple[str, float]]:
         dimensions = [(f"{name}（{self.matrix.dimension_points[name]}）", 14) for name in self.matrix.dimensions]
         return [
-            ("分局", 16), ("組別", 8), *dimensions, ("總分（1000）", 14), ("總排名", 8), ("組內排名", 10),
-            ("自評總分", 10), ("去年成績", 10),
+            ("分局", 16),
+            ("組別", 8),
+            *dimensions,
+            ("總分（1000）", 14),
+            ("總排名", 8),
+            ("組內排名", 10),
+            ("自評總分", 10),
+            ("去年成績", 10),
         ]
 
     def column_widths(self) -> list[float]:
@@ -39,16 +45,29 @@ class ScoringResultsExporter(Exporter):
         headers = self.headers()
         scoring_round = self.matrix.round
         yield Row([Cell(self.title(), colspan=len(headers))], kind="title")
-        yield Row([Cell(f"狀態：{scoring_round.get_state_display()}　差距門檻：{plain_number(scoring_round.spread_threshold)} 分", colspan=len(headers))], kind="mark")
+        yield Row(
+            [
+                Cell(
+                    f"狀態：{scoring_round.get_state_display()}　差距門檻：{plain_number(scoring_round.spread_threshold)} 分",
+                    colspan=len(headers),
+                )
+            ],
+            kind="mark",
+        )
         yield Row([Cell(header) for header, _ in headers], kind="header")
         for row in self.matrix.rows:
-            yield Row([Cell(value) for value in [
-                row.precinct.plan.organization.name,
-                row.precinct.group,
-                *[value for _name, value in row.cells],
-                row.totals.total_1000,
-                row.rank,
-                row.group_rank or "",
-                row.self_score if row.self_score is not None else "—",
-                row.last_year if row.last_year is not None else "—",
-            ]])
+            yield Row(
+                [
+                    Cell(value)
+                    for value in [
+                        row.precinct.plan.organization.name,
+                        row.precinct.group,
+                        *[value for _name, value in row.cells],
+                        row.totals.total_1000,
+                        row.rank,
+                        row.group_rank or "",
+                        row.self_score if row.self_score is not None else "—",
+                        row.last_year if row.last_year is not None else "—",
+                    ]
+                ]
+            )

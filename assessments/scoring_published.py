@@ -29,10 +29,17 @@ def precinct_points(precinct: ScoringPrecinct) -> list[PublishedPoint]:
     scoring_round = precinct.round
     results = point_results([scoring_round.pk], {scoring_round.pk: scoring_round.spread_threshold})
     comments: dict[int, list[Score]] = defaultdict(list)
-    for score in Score.objects.submitted().filter(round=scoring_round, plan_id=precinct.plan_id).exclude(comment="").order_by("focus_point_id", "pk"):
+    for score in (
+        Score.objects.submitted()
+        .filter(round=scoring_round, plan_id=precinct.plan_id)
+        .exclude(comment="")
+        .order_by("focus_point_id", "pk")
+    ):
         comments[score.focus_point_id].append(score)
-    focus_points = FocusPoint.objects.filter(item__dimension__plan_id=precinct.plan_id).select_related("item__dimension").order_by(
-        "item__dimension__position", "item__position", "position"
+    focus_points = (
+        FocusPoint.objects.filter(item__dimension__plan_id=precinct.plan_id)
+        .select_related("item__dimension")
+        .order_by("item__dimension__position", "item__position", "position")
     )
     rows = []
     for fp in focus_points:
@@ -44,7 +51,9 @@ def precinct_points(precinct: ScoringPrecinct) -> list[PublishedPoint]:
 def get_comment(precinct: ScoringPrecinct, pk: int) -> Score:
     """A submitted score with a comment, of this precinct in this round; 404 is the caller's (None here)."""
     return one_or_none(
-        Score.objects.submitted().filter(round_id=precinct.round_id, plan_id=precinct.plan_id, pk=pk).exclude(comment="")
+        Score.objects.submitted()
+        .filter(round_id=precinct.round_id, plan_id=precinct.plan_id, pk=pk)
+        .exclude(comment="")
         .select_related("focus_point__item__dimension")
     )
 
@@ -59,18 +68,30 @@ def comment_to_draft(*, precinct: ScoringPrecinct, score: Score, name: str, cont
     item and focus point names, as the 組織診斷 compares years), proposed by the precinct itself."""
     plan = next_year_plan(precinct)
     if plan is None:
-        raise ScoringError(f"尚未建立 {precinct.plan.year + 1} 年度計畫，請先在「次年度計畫」複製計畫後再提出措施草案。")
+        raise ScoringError(
+            f"尚未建立 {precinct.plan.year + 1} 年度計畫，請先在「次年度計畫」複製計畫後再提出措施草案。"
+        )
     source = score.focus_point
     focus_point = one_or_none(
         FocusPoint.objects.filter(
-            item__dimension__plan=plan, item__dimension__name=source.item.dimension.name, item__name=source.item.name, name=source.name
+            item__dimension__plan=plan,
+            item__dimension__name=source.item.dimension.name,
+            item__name=source.item.name,
+            name=source.name,
         )
     )
     if focus_point is None:
-        raise ScoringError(f"{plan.year} 年度計畫沒有「{source.item.name}／{source.name}」這個評核重點，無法提出措施草案。")
+        raise ScoringError(
+            f"{plan.year} 年度計畫沒有「{source.item.name}／{source.name}」這個評核重點，無法提出措施草案。"
+        )
     draft = MeasureDraft(
-        plan=plan, item_id=focus_point.item_id, focus_point=focus_point, unit_id=plan.organization_id,
-        name=name, content=content, proposed_by=user,
+        plan=plan,
+        item_id=focus_point.item_id,
+        focus_point=focus_point,
+        unit_id=plan.organization_id,
+        name=name,
+        content=content,
+        proposed_by=user,
     )
     draft._history_user = user
     draft.full_clean()

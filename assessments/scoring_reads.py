@@ -28,13 +28,17 @@ class PlanFrame:
 def plan_frames(plan_ids) -> dict[int, PlanFrame]:
     """The frames of these plans: two queries."""
     frames: dict[int, PlanFrame] = defaultdict(PlanFrame)
-    for plan_id, name, points, position in Dimension.objects.filter(plan_id__in=plan_ids).order_by("plan_id", "position").values_list(
-        "plan_id", "name", "points", "position"
+    for plan_id, name, points, position in (
+        Dimension.objects.filter(plan_id__in=plan_ids)
+        .order_by("plan_id", "position")
+        .values_list("plan_id", "name", "points", "position")
     ):
         frames[plan_id].dimension_points[name] = points
         frames[plan_id].dimension_positions[name] = position
-    for plan_id, fp_pk, name in FocusPoint.objects.filter(item__dimension__plan_id__in=plan_ids).order_by().values_list(
-        "item__dimension__plan_id", "pk", "item__dimension__name"
+    for plan_id, fp_pk, name in (
+        FocusPoint.objects.filter(item__dimension__plan_id__in=plan_ids)
+        .order_by()
+        .values_list("item__dimension__plan_id", "pk", "item__dimension__name")
     ):
         frames[plan_id].dimension_of[fp_pk] = name
     return frames
@@ -43,11 +47,18 @@ def plan_frames(plan_ids) -> dict[int, PlanFrame]:
 def point_results(round_ids, threshold_of: dict[int, Decimal]) -> dict[tuple[int, int, int], PointResult]:
     """(round, plan, focus point) → its submitted scores and settlement, for these rounds: two queries."""
     scores: dict[tuple[int, int, int], list[Decimal]] = defaultdict(list)
-    for key in Score.objects.submitted().filter(round_id__in=round_ids).order_by().values_list("round_id", "plan_id", "focus_point_id", "points"):
+    for key in (
+        Score.objects.submitted()
+        .filter(round_id__in=round_ids)
+        .order_by()
+        .values_list("round_id", "plan_id", "focus_point_id", "points")
+    ):
         scores[key[:3]].append(key[3])
     settled = {
         key[:3]: key[3]
-        for key in Settlement.objects.filter(round_id__in=round_ids).order_by().values_list("round_id", "plan_id", "focus_point_id", "points")
+        for key in Settlement.objects.filter(round_id__in=round_ids)
+        .order_by()
+        .values_list("round_id", "plan_id", "focus_point_id", "points")
     }
     return {
         key: PointResult(tuple(scores.get(key, ())), settled.get(key), threshold_of[key[0]])
@@ -57,7 +68,11 @@ def point_results(round_ids, threshold_of: dict[int, Decimal]) -> dict[tuple[int
 
 def round_precincts(scoring_round: ScoringRound) -> list[ScoringPrecinct]:
     """The round's precincts in tree order, their plans and organisations joined: one query."""
-    return list(ScoringPrecinct.objects.filter(round=scoring_round).select_related("plan__organization").order_by("plan__organization__tree_order", "pk"))
+    return list(
+        ScoringPrecinct.objects.filter(round=scoring_round)
+        .select_related("plan__organization")
+        .order_by("plan__organization__tree_order", "pk")
+    )
 
 
 def dimension_names(frames: dict[int, PlanFrame]) -> list[str]:
@@ -105,14 +120,21 @@ def round_progress(scoring_round: ScoringRound, *, mine: tuple[str, ...], reads_
     precincts = round_precincts(scoring_round)
     frames = plan_frames([p.plan_id for p in precincts])
     names = [name for name in dimension_names(frames) if reads_all or name in mine]  # a reviewer sees their own
-    assignments = list(ReviewerAssignment.objects.filter(round=scoring_round).select_related("reviewer").order_by("dimension", "reviewer__username"))
+    assignments = list(
+        ReviewerAssignment.objects.filter(round=scoring_round)
+        .select_related("reviewer")
+        .order_by("dimension", "reviewer__username")
+    )
     assigned: dict[str, int] = defaultdict(int)
     for assignment in assignments:
         assigned[assignment.dimension] += 1
     sent: dict[tuple[int, str], int] = defaultdict(int)
     for plan_id, name, _reviewer in (
-        Score.objects.submitted().filter(round=scoring_round).order_by()
-        .values_list("plan_id", "focus_point__item__dimension__name", "reviewer_id").distinct()
+        Score.objects.submitted()
+        .filter(round=scoring_round)
+        .order_by()
+        .values_list("plan_id", "focus_point__item__dimension__name", "reviewer_id")
+        .distinct()
     ):
         sent[plan_id, name] += 1
     results = point_results([scoring_round.pk], {scoring_round.pk: scoring_round.spread_threshold}) if reads_all else {}
@@ -122,7 +144,10 @@ def round_progress(scoring_round: ScoringRound, *, mine: tuple[str, ...], reads_
     rows = []
     for precinct in precincts:
         positions = frames[precinct.plan_id].dimension_positions
-        cells = [ProgressCell(name, positions.get(name), sent[precinct.plan_id, name], assigned[name], name in mine) for name in names]
+        cells = [
+            ProgressCell(name, positions.get(name), sent[precinct.plan_id, name], assigned[name], name in mine)
+            for name in names
+        ]
         points = by_plan[precinct.plan_id]
         rows.append(ProgressRow(precinct, cells, sum(1 for p in points if p.flagged), unsettled(points)))
     return RoundProgress(names, rows, assignments)
@@ -161,15 +186,23 @@ def results_matrix(scoring_round: ScoringRound) -> ResultsMatrix:
     for (_round, plan_id, fp_pk), result in results.items():
         per_plan[plan_id][fp_pk] = result
     precinct_totals = [
-        totals(per_plan[p.plan_id], frames[p.plan_id].dimension_of, frames[p.plan_id].dimension_points) for p in precincts
+        totals(per_plan[p.plan_id], frames[p.plan_id].dimension_of, frames[p.plan_id].dimension_points)
+        for p in precincts
     ]
     values = [t.total_1000 for t in precinct_totals]
     overall, grouped = ranks(values), group_ranks(values, [p.group for p in precincts])
     self_scores = self_check_totals(plan_ids, frames)
     last_year = last_year_results(scoring_round, [p.plan.organization_id for p in precincts])
     rows = [
-        ResultRow(p, t, overall[n], grouped[n], self_scores.get(p.plan_id), last_year.get(p.plan.organization_id),
-                  [(name, t.by_dimension.get(name)) for name in names])
+        ResultRow(
+            p,
+            t,
+            overall[n],
+            grouped[n],
+            self_scores.get(p.plan_id),
+            last_year.get(p.plan.organization_id),
+            [(name, t.by_dimension.get(name)) for name in names],
+        )
         for n, (p, t) in enumerate(zip(precincts, precinct_totals, strict=True))
     ]
     points = {}
@@ -183,12 +216,24 @@ def self_check_totals(plan_ids, frames: dict[int, PlanFrame]) -> dict[int, Decim
     """Each plan's 組織診斷 total out of 1000 as `diagnosis.score_reads.diagnosis_summary` states it (the latest
     closed round, else the open one; the submitted units' average), for many plans in one query."""
     submitted_scores = (
-        DiagnosisAnswer.objects.filter(unit_diagnosis__round=OuterRef("pk"), unit_diagnosis__state=UnitDiagnosis.State.SUBMITTED)
-        .order_by().values("unit_diagnosis__round").annotate(total=Sum("score")).values("total")
+        DiagnosisAnswer.objects.filter(
+            unit_diagnosis__round=OuterRef("pk"), unit_diagnosis__state=UnitDiagnosis.State.SUBMITTED
+        )
+        .order_by()
+        .values("unit_diagnosis__round")
+        .annotate(total=Sum("score"))
+        .values("total")
     )
     rounds = (
-        DiagnosisRound.objects.filter(plan_id__in=plan_ids).with_unit_counts().annotate(score_sum=Subquery(submitted_scores))
-        .order_by("plan_id", Case(When(state=DiagnosisRound.State.CLOSED, then=Value(0)), default=Value(1)), "-opens_on", "-pk")
+        DiagnosisRound.objects.filter(plan_id__in=plan_ids)
+        .with_unit_counts()
+        .annotate(score_sum=Subquery(submitted_scores))
+        .order_by(
+            "plan_id",
+            Case(When(state=DiagnosisRound.State.CLOSED, then=Value(0)), default=Value(1)),
+            "-opens_on",
+            "-pk",
+        )
     )
     found: dict[int, Decimal] = {}
     seen: set[int] = set()
@@ -207,9 +252,13 @@ def last_year_results(scoring_round: ScoringRound, organization_ids) -> dict[int
     """Organisation → its total out of 1000 in the latest published round of the year before (five queries)."""
     entries = list(
         ScoringPrecinct.objects.filter(
-            round__state=ScoringRound.State.PUBLISHED, round__year=scoring_round.year - 1,
-            round__organization_id=scoring_round.organization_id, plan__organization_id__in=organization_ids,
-        ).select_related("round", "plan").order_by("plan__organization_id", "-round__published_at", "-round__pk")
+            round__state=ScoringRound.State.PUBLISHED,
+            round__year=scoring_round.year - 1,
+            round__organization_id=scoring_round.organization_id,
+            plan__organization_id__in=organization_ids,
+        )
+        .select_related("round", "plan")
+        .order_by("plan__organization_id", "-round__published_at", "-round__pk")
     )
     latest: dict[int, ScoringPrecinct] = {}
     for entry in entries:
@@ -224,7 +273,9 @@ def last_year_results(scoring_round: ScoringRound, organization_ids) -> dict[int
     found = {}
     for organization_id, entry in latest.items():
         frame = frames[entry.plan_id]
-        found[organization_id] = totals(grouped[entry.round_id, entry.plan_id], frame.dimension_of, frame.dimension_points).total_1000
+        found[organization_id] = totals(
+            grouped[entry.round_id, entry.plan_id], frame.dimension_of, frame.dimension_points
+        ).total_1000
     return found
 
 

@@ -61,7 +61,9 @@ class Totals:
         return one_decimal(self.total * SCALE / self.max_total) if self.max_total else Decimal(0)
 
 
-def totals(points: Mapping[int, PointResult], dimension_of: Mapping[int, str], dimension_points: Mapping[str, int]) -> Totals:
+def totals(
+    points: Mapping[int, PointResult], dimension_of: Mapping[int, str], dimension_points: Mapping[str, int]
+) -> Totals:
     """A precinct's totals from its focus points' results (`points`: focus point pk → result), the dimension
     each focus point belongs to and each dimension's points."""
     by_dimension = {name: Decimal(0) for name in dimension_points}

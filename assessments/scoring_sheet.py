@@ -31,7 +31,11 @@ class SheetRow:
 
 
 def sheet_focus_points(dimension: Dimension) -> list[FocusPoint]:
-    return list(FocusPoint.objects.filter(item__dimension=dimension).select_related("item").order_by("item__position", "position"))
+    return list(
+        FocusPoint.objects.filter(item__dimension=dimension)
+        .select_related("item")
+        .order_by("item__position", "position")
+    )
 
 
 def self_checks(plan_id: int, focus_points: list[FocusPoint]) -> dict[int, SelfCheck]:
@@ -44,8 +48,12 @@ def self_checks(plan_id: int, focus_points: list[FocusPoint]) -> dict[int, SelfC
     checks: dict[int, SelfCheck] = defaultdict(SelfCheck)
     for fp_pk, score, problems, unit_name in (
         DiagnosisAnswer.objects.filter(
-            unit_diagnosis__round=found[0], unit_diagnosis__state=UnitDiagnosis.State.SUBMITTED, focus_point__in=focus_points
-        ).order_by("focus_point_id", "unit_diagnosis__unit__tree_order").values_list("focus_point_id", "score", "problems", "unit_diagnosis__unit__name")
+            unit_diagnosis__round=found[0],
+            unit_diagnosis__state=UnitDiagnosis.State.SUBMITTED,
+            focus_point__in=focus_points,
+        )
+        .order_by("focus_point_id", "unit_diagnosis__unit__tree_order")
+        .values_list("focus_point_id", "score", "problems", "unit_diagnosis__unit__name")
     ):
         if score is not None:
             scores[fp_pk].append(score)
@@ -59,7 +67,12 @@ def self_checks(plan_id: int, focus_points: list[FocusPoint]) -> dict[int, SelfC
 def sheet_rows(scoring_round: ScoringRound, plan: Plan, dimension: Dimension, reviewer) -> list[SheetRow]:
     """The sheet's rows in plan order (four queries)."""
     focus_points = sheet_focus_points(dimension)
-    scores = {s.focus_point_id: s for s in Score.objects.filter(round=scoring_round, plan=plan, reviewer=reviewer, focus_point__in=focus_points).select_related("updated_by")}
+    scores = {
+        s.focus_point_id: s
+        for s in Score.objects.filter(
+            round=scoring_round, plan=plan, reviewer=reviewer, focus_point__in=focus_points
+        ).select_related("updated_by")
+    }
     checks = self_checks(plan.pk, focus_points)
     return [SheetRow(fp, scores.get(fp.pk), checks.get(fp.pk, SelfCheck())) for fp in focus_points]
 
@@ -92,7 +105,9 @@ def changed_meanwhile(score: Score | None) -> str:
 
 
 @transaction.atomic
-def sheet_save(*, scoring_round: ScoringRound, plan: Plan, reviewer, rows: list[SheetInput], submit: bool) -> list[Score]:
+def sheet_save(
+    *, scoring_round: ScoringRound, plan: Plan, reviewer, rows: list[SheetInput], submit: bool
+) -> list[Score]:
     """Save the reviewer's scores of `rows`: as drafts, or sent (`submit`: every row needs points). A closed
     or not yet started round, or a sheet already sent: ScoringError. A row out of range, empty at sending, or
     changed since it was read: SheetErrors. Either way nothing is written."""
@@ -103,9 +118,9 @@ def sheet_save(*, scoring_round: ScoringRound, plan: Plan, reviewer, rows: list[
         raise ScoringError("此評分回合尚未開始評分。")
     current = {
         s.focus_point_id: s
-        for s in Score.objects.select_for_update().filter(
-            round=scoring_round, plan=plan, reviewer=reviewer, focus_point__in=[row.focus_point for row in rows]
-        ).select_related("updated_by")
+        for s in Score.objects.select_for_update()
+        .filter(round=scoring_round, plan=plan, reviewer=reviewer, focus_point__in=[row.focus_point for row in rows])
+        .select_related("updated_by")
     }
     if any(s.state == Score.State.SUBMITTED for s in current.values()):
         raise ScoringError("此評分表已送出，不能再修改。")

@@ -36,13 +36,17 @@ def precinct_plans(organization: Unit, year: int):
     """The plans of `year` of the organisations below `organization`: the precincts a round may take."""
     return (
         Plan.objects.filter(year=year, organization__path__startswith=organization.path)
-        .exclude(organization_id=organization.pk).select_related("organization").order_by("organization__tree_order")
+        .exclude(organization_id=organization.pk)
+        .select_related("organization")
+        .order_by("organization__tree_order")
     )
 
 
 @transaction.atomic
 def round_create(*, organization: Unit, year: int, title: str, spread_threshold: Decimal, user) -> ScoringRound:
-    scoring_round = ScoringRound(organization=organization, year=year, title=title, spread_threshold=spread_threshold, created_by=user)
+    scoring_round = ScoringRound(
+        organization=organization, year=year, title=title, spread_threshold=spread_threshold, created_by=user
+    )
     scoring_round._history_user = user
     scoring_round.full_clean()
     scoring_round.save()
@@ -90,8 +94,11 @@ def assignment_add(*, scoring_round: ScoringRound, reviewer, dimension: str, use
 @transaction.atomic
 def assignment_remove(*, assignment: ReviewerAssignment, user) -> None:
     check_not_frozen(assignment.round)
-    if Score.objects.filter(round_id=assignment.round_id, reviewer_id=assignment.reviewer_id,
-                            focus_point__item__dimension__name=assignment.dimension).exists():
+    if Score.objects.filter(
+        round_id=assignment.round_id,
+        reviewer_id=assignment.reviewer_id,
+        focus_point__item__dimension__name=assignment.dimension,
+    ).exists():
         raise ScoringError("此委員已在這個構面評分，不能取消分工。")
     assignment._history_user = user
     assignment.delete()
@@ -111,22 +118,27 @@ def round_start(*, scoring_round: ScoringRound, user) -> ScoringRound:
     current = locked(scoring_round)
     if current.state != ScoringRound.State.PREPARING:
         raise ScoringError("此評分回合已開始評分。")
-    if not ScoringPrecinct.objects.filter(round=current).exists() or not ReviewerAssignment.objects.filter(round=current).exists():
+    if (
+        not ScoringPrecinct.objects.filter(round=current).exists()
+        or not ReviewerAssignment.objects.filter(round=current).exists()
+    ):
         raise ScoringError("請先選定受評分局並指派評審委員，再開始評分。")
     return change_state(current, ScoringRound.State.SCORING, user)
 
 
 @transaction.atomic
-def settle(*, scoring_round: ScoringRound, plan: Plan, focus_point: FocusPoint, points: Decimal, reason: str, user) -> Settlement:
+def settle(
+    *, scoring_round: ScoringRound, plan: Plan, focus_point: FocusPoint, points: Decimal, reason: str, user
+) -> Settlement:
     """Staff's points for a focus point (0 to its allotment), with the reason; replaces an earlier settlement."""
     check_not_frozen(scoring_round)
     if not reason.strip():
         raise ScoringError("請填寫裁定理由。")
     if points < 0 or points > (focus_point.points or 0):
         raise ScoringError(f"裁定分數須介於 0 至 {focus_point.points or 0} 分。")
-    settlement = Settlement.objects.filter(round=scoring_round, plan=plan, focus_point=focus_point).first() or Settlement(
+    settlement = Settlement.objects.filter(
         round=scoring_round, plan=plan, focus_point=focus_point
-    )
+    ).first() or Settlement(round=scoring_round, plan=plan, focus_point=focus_point)
     settlement.points, settlement.reason, settlement.settled_by = points, reason.strip(), user
     settlement._history_user = user
     settlement.save()

@@ -50,7 +50,9 @@ def scene(plan_106, secretariat, threshold=Decimal(3), start=True) -> Scene:
     viewer = person("bureau-view", bureau, Membership.Role.VIEWER)
     reviewer1, reviewer2 = person("rev1"), person("rev2")
     other_staff = person("datong-staff", other.organization, Membership.Role.STAFF)
-    scoring_round = round_create(organization=bureau, year=106, title="106年度服務品質評分", spread_threshold=threshold, user=staff)
+    scoring_round = round_create(
+        organization=bureau, year=106, title="106年度服務品質評分", spread_threshold=threshold, user=staff
+    )
     round_precincts_set(scoring_round=scoring_round, groups={plan_106.pk: "大型", other.pk: "小型"}, user=staff)
     dimensions = list(Dimension.objects.filter(plan=plan_106).order_by("position").values_list("name", flat=True))
     assignment_add(scoring_round=scoring_round, reviewer=reviewer1, dimension=dimensions[0], user=staff)
@@ -68,5 +70,8 @@ def dimension(plan: Plan, position: int = 1) -> Dimension:
 
 def fill_sheet(s: Scene, reviewer, plan: Plan, position: int = 1, points=lambda fp: fp.points, submit=True):
     """The reviewer's sheet of `plan`'s dimension at `position`, every focus point given `points(fp)`."""
-    rows = [SheetInput(fp, 0, Decimal(points(fp)), f"評語：{fp.name}") for fp in sheet_focus_points(dimension(plan, position))]
+    rows = [
+        SheetInput(fp, 0, Decimal(points(fp)), f"評語：{fp.name}")
+        for fp in sheet_focus_points(dimension(plan, position))
+    ]
     return sheet_save(scoring_round=s.round, plan=plan, reviewer=reviewer, rows=rows, submit=submit)

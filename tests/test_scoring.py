@@ -73,7 +73,14 @@ def test_it_refuses_to_close_with_unsettled_spread_then_closes_and_freezes(s):
     matrix = results_matrix(s.round)
     first = next(r for r in matrix.rows if r.precinct.plan_id == s.shilin.pk)
     for fp in sheet_focus_points(dimension(s.shilin)):
-        settle(scoring_round=s.round, plan=s.shilin, focus_point=fp, points=Decimal(fp.points), reason="依佐證資料", user=s.staff)
+        settle(
+            scoring_round=s.round,
+            plan=s.shilin,
+            focus_point=fp,
+            points=Decimal(fp.points),
+            reason="依佐證資料",
+            user=s.staff,
+        )
     round_close(scoring_round=s.round, user=s.staff)
     settled = next(r for r in results_matrix(s.round).rows if r.precinct.plan_id == s.shilin.pk)
     assert settled.totals.by_dimension[s.dimensions[0]] == Decimal(dimension(s.shilin).points)
@@ -81,7 +88,13 @@ def test_it_refuses_to_close_with_unsettled_spread_then_closes_and_freezes(s):
     before = (Score.objects.count(), Settlement.objects.count())
     fp = sheet_focus_points(dimension(s.shilin, 2))[0]
     with pytest.raises(ScoringError, match="已結案"):
-        sheet_save(scoring_round=s.round, plan=s.shilin, reviewer=s.reviewer1, rows=[SheetInput(fp, 0, Decimal(1), "")], submit=False)
+        sheet_save(
+            scoring_round=s.round,
+            plan=s.shilin,
+            reviewer=s.reviewer1,
+            rows=[SheetInput(fp, 0, Decimal(1), "")],
+            submit=False,
+        )
     with pytest.raises(ScoringError, match="已結案"):
         settle(scoring_round=s.round, plan=s.shilin, focus_point=fp, points=Decimal(1), reason="x", user=s.staff)
     assert (Score.objects.count(), Settlement.objects.count()) == before
@@ -118,11 +131,14 @@ def test_it_saves_a_draft_then_sends_after_confirmation(client, s):
     assert "已送出" in again.content.decode()
 
 
-@pytest.mark.parametrize("value, message", [
-    (lambda fp: fp.points + 1, "不可超過配分"),
-    (lambda fp: -1, "不可小於 0"),
-    (lambda fp: "十分", "請輸入數字"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (lambda fp: fp.points + 1, "不可超過配分"),
+        (lambda fp: -1, "不可小於 0"),
+        (lambda fp: "十分", "請輸入數字"),
+    ],
+)
 def test_it_refuses_bad_points_beside_the_field_and_writes_nothing(client, s, value, message):
     client.force_login(s.reviewer1)
     first = sheet_focus_points(dimension(s.shilin))[0]
@@ -197,7 +213,12 @@ def test_it_hides_the_round_from_outsiders(client, s, user, who):
 
     visitor = person(who) if who == "rev-outside" else (s.other_staff if who == "datong-staff" else user(who))
     client.force_login(visitor)
-    for url in [round_url(s), round_url(s, "scoring_results"), sheet_url(s), round_url(s, "scoring_export", extension="xlsx")]:
+    for url in [
+        round_url(s),
+        round_url(s, "scoring_results"),
+        sheet_url(s),
+        round_url(s, "scoring_export", extension="xlsx"),
+    ]:
         assert client.get(url).status_code == 404, url
 
 
@@ -234,7 +255,11 @@ def test_it_turns_a_published_comment_into_next_years_measure_draft(client, s, u
     next_plan = plan_copy(source=s.shilin, year=107, user=user("secretariat")).plan
     assert client.post(url, {"name": "改善服務", "content": score.comment}).status_code == 302
     draft = MeasureDraft.objects.get()
-    assert draft.plan == next_plan and draft.focus_point.name == score.focus_point.name and draft.unit == s.shilin.organization
+    assert (
+        draft.plan == next_plan
+        and draft.focus_point.name == score.focus_point.name
+        and draft.unit == s.shilin.organization
+    )
     client.force_login(s.other_staff)
     assert client.get(url).status_code == 404
 

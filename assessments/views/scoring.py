@@ -50,11 +50,15 @@ def round_list(request: HttpRequest) -> HttpResponse:
             scoring_round = round_create(user=request.user, **form.cleaned_data)
             messages.success(request, f"已建立評分回合「{scoring_round.title}」，請選定受評分局並指派評審委員。")
             return redirect("assessments:scoring_round", pk=scoring_round.pk)
-    return render(request, "assessments/scoring_list.html", {
-        "rounds": list(rounds_for_user(request.user)[:ROUNDS_SHOWN]),
-        "own_results": list(published_precincts_for_user(request.user)[:ROUNDS_SHOWN]),
-        "form": form,
-    })
+    return render(
+        request,
+        "assessments/scoring_list.html",
+        {
+            "rounds": list(rounds_for_user(request.user)[:ROUNDS_SHOWN]),
+            "own_results": list(published_precincts_for_user(request.user)[:ROUNDS_SHOWN]),
+            "form": form,
+        },
+    )
 
 
 @login_required
@@ -63,9 +67,16 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_round_for_user(request.user, pk)
     progress = round_progress(access.round, mine=access.dimensions, reads_all=access.reads_all)
     flagged = flagged_points(access.round, [row.precinct for row in progress.rows]) if access.reads_all else []
-    return render(request, "assessments/scoring_round.html", {
-        "access": access, "round": access.round, "progress": progress, "flagged": flagged,
-    })
+    return render(
+        request,
+        "assessments/scoring_round.html",
+        {
+            "access": access,
+            "round": access.round,
+            "progress": progress,
+            "flagged": flagged,
+        },
+    )
 
 
 @login_required
@@ -75,7 +86,9 @@ def precincts_page(request: HttpRequest, pk: int) -> HttpResponse:
     require_reads_all(access)
     access.require_manage()
     chosen = {p.plan_id: p.group for p in round_precincts(access.round)}
-    form = PrecinctsForm(request.POST or None, plans=precinct_plans(access.round.organization, access.round.year), chosen=chosen)
+    form = PrecinctsForm(
+        request.POST or None, plans=precinct_plans(access.round.organization, access.round.year), chosen=chosen
+    )
     if request.method == "POST" and form.is_valid():
         try:
             round_precincts_set(scoring_round=access.round, groups=form.groups(), user=request.user)
@@ -97,13 +110,22 @@ def round_assignments(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignmentForm(request.POST or None, dimensions=progress.dimensions)
     if request.method == "POST" and form.is_valid():
         try:
-            assignment_add(scoring_round=access.round, reviewer=form.cleaned_data["username"], dimension=form.cleaned_data["dimension"], user=request.user)
+            assignment_add(
+                scoring_round=access.round,
+                reviewer=form.cleaned_data["username"],
+                dimension=form.cleaned_data["dimension"],
+                user=request.user,
+            )
         except ScoringError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "已指派評審委員。")
             return redirect("assessments:scoring_assignments", pk=pk)
-    return render(request, "assessments/scoring_assignments.html", {"round": access.round, "form": form, "assignments": progress.assignments})
+    return render(
+        request,
+        "assessments/scoring_assignments.html",
+        {"round": access.round, "form": form, "assignments": progress.assignments},
+    )
 
 
 @login_required
@@ -112,7 +134,9 @@ def assignment_remove_view(request: HttpRequest, pk: int, assignment_pk: int) ->
     access = get_round_for_user(request.user, pk)
     require_reads_all(access)
     access.require_manage()
-    assignment = one_or_none(ReviewerAssignment.objects.filter(round=access.round, pk=assignment_pk).select_related("round"))
+    assignment = one_or_none(
+        ReviewerAssignment.objects.filter(round=access.round, pk=assignment_pk).select_related("round")
+    )
     if assignment is None:
         raise Http404("找不到此分工。")
     try:
@@ -127,7 +151,11 @@ def assignment_remove_view(request: HttpRequest, pk: int, assignment_pk: int) ->
 STATE_ACTIONS = {
     "start": ("開始評分", round_start, "開始後評審委員即可評分；受評分局與分工仍可調整。"),
     "close": ("結案", round_close, "結案後所有分數凍結，不能再修改；委員分數差距超過門檻的評核重點須先裁定。"),
-    "publish": ("公布成績", round_publish, "公布後各分局研考承辦可看到本分局各評核重點的分數與評語（看不到其他分局）。"),
+    "publish": (
+        "公布成績",
+        round_publish,
+        "公布後各分局研考承辦可看到本分局各評核重點的分數與評語（看不到其他分局）。",
+    ),
 }
 
 
@@ -148,7 +176,9 @@ def round_state(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             messages.success(request, f"評分回合已{label}。")
         return redirect("assessments:scoring_round", pk=pk)
-    return render(request, "assessments/scoring_state.html", {"round": access.round, "label": label, "explanation": explanation})
+    return render(
+        request, "assessments/scoring_state.html", {"round": access.round, "label": label, "explanation": explanation}
+    )
 
 
 @login_required
@@ -158,21 +188,43 @@ def settle_page(request: HttpRequest, pk: int, precinct_pk: int, focus_point_pk:
     require_reads_all(access)
     access.require_manage()
     precinct = get_precinct(access, precinct_pk)
-    focus_point = one_or_none(FocusPoint.objects.filter(pk=focus_point_pk, item__dimension__plan_id=precinct.plan_id).select_related("item__dimension"))
-    result = point_results([access.round.pk], {access.round.pk: access.round.spread_threshold}).get((access.round.pk, precinct.plan_id, focus_point_pk))
+    focus_point = one_or_none(
+        FocusPoint.objects.filter(pk=focus_point_pk, item__dimension__plan_id=precinct.plan_id).select_related(
+            "item__dimension"
+        )
+    )
+    result = point_results([access.round.pk], {access.round.pk: access.round.spread_threshold}).get(
+        (access.round.pk, precinct.plan_id, focus_point_pk)
+    )
     if focus_point is None or result is None or not result.flagged:
         raise Http404("此評核重點不需裁定。")
-    current = one_or_none(Settlement.objects.filter(round=access.round, plan_id=precinct.plan_id, focus_point=focus_point))
+    current = one_or_none(
+        Settlement.objects.filter(round=access.round, plan_id=precinct.plan_id, focus_point=focus_point)
+    )
     initial = {"points": current.points, "reason": current.reason} if current else {"points": result.average}
     form = SettleForm(request.POST or None, initial=initial, allotted=focus_point.points or 0)
     if request.method == "POST" and form.is_valid():
         try:
-            settle(scoring_round=access.round, plan=precinct.plan, focus_point=focus_point, user=request.user, **form.cleaned_data)
+            settle(
+                scoring_round=access.round,
+                plan=precinct.plan,
+                focus_point=focus_point,
+                user=request.user,
+                **form.cleaned_data,
+            )
         except ScoringError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"已裁定「{focus_point.name}」。")
             return redirect("assessments:scoring_round", pk=pk)
-    return render(request, "assessments/scoring_settle.html", {
-        "round": access.round, "precinct": precinct, "focus_point": focus_point, "result": result, "form": form,
-    })
+    return render(
+        request,
+        "assessments/scoring_settle.html",
+        {
+            "round": access.round,
+            "precinct": precinct,
+            "focus_point": focus_point,
+            "result": result,
+            "form": form,
+        },
+    )

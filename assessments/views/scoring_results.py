@@ -26,7 +26,9 @@ from ..scoring_writes import ScoringError
 def results_page(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_round_for_user(request.user, pk)
     require_reads_all(access)
-    return render(request, "assessments/scoring_results.html", {"round": access.round, "matrix": results_matrix(access.round)})
+    return render(
+        request, "assessments/scoring_results.html", {"round": access.round, "matrix": results_matrix(access.round)}
+    )
 
 
 @login_required
@@ -47,10 +49,16 @@ def results_export(request: HttpRequest, pk: int, extension: str) -> HttpRespons
 @require_safe
 def precinct_result(request: HttpRequest, pk: int, precinct_pk: int) -> HttpResponse:
     precinct = get_published_precinct_for_user(request.user, pk, precinct_pk)
-    return render(request, "assessments/scoring_precinct.html", {
-        "round": precinct.round, "precinct": precinct, "points": precinct_points(precinct),
-        "can_draft": precinct.round.is_published and is_precinct_staff(request.user, precinct),
-    })
+    return render(
+        request,
+        "assessments/scoring_precinct.html",
+        {
+            "round": precinct.round,
+            "precinct": precinct,
+            "points": precinct_points(precinct),
+            "can_draft": precinct.round.is_published and is_precinct_staff(request.user, precinct),
+        },
+    )
 
 
 @login_required
@@ -71,8 +79,18 @@ def comment_draft(request: HttpRequest, pk: int, precinct_pk: int, score_pk: int
         except ValidationError as error:
             form.add_error(None, "；".join(error.messages))
         else:
-            messages.success(request, f"已在 {draft.plan.year} 年度計畫提出措施草案「{draft.name}」，請到措施草案清單採行或不採行。")
+            messages.success(
+                request, f"已在 {draft.plan.year} 年度計畫提出措施草案「{draft.name}」，請到措施草案清單採行或不採行。"
+            )
             return redirect("assessments:scoring_precinct", pk=pk, precinct_pk=precinct_pk)
-    return render(request, "assessments/scoring_comment_draft.html", {
-        "round": precinct.round, "precinct": precinct, "score": score, "form": form, "next_plan": next_year_plan(precinct),
-    })
+    return render(
+        request,
+        "assessments/scoring_comment_draft.html",
+        {
+            "round": precinct.round,
+            "precinct": precinct,
+            "score": score,
+            "form": form,
+            "next_plan": next_year_plan(precinct),
+        },
+    )

@@ -33,7 +33,13 @@ def sheet_page(request: HttpRequest, pk: int, precinct_pk: int, position: int) -
             confirming = not missing
         else:
             try:
-                sheet_save(scoring_round=scoring_round, plan=precinct.plan, reviewer=request.user, rows=form.inputs(), submit=action == "confirm")
+                sheet_save(
+                    scoring_round=scoring_round,
+                    plan=precinct.plan,
+                    reviewer=request.user,
+                    rows=form.inputs(),
+                    submit=action == "confirm",
+                )
             except SheetErrors as error:
                 for fp_pk, message in error.errors.items():
                     form.add_error(f"points_{fp_pk}", message)
@@ -43,7 +49,15 @@ def sheet_page(request: HttpRequest, pk: int, precinct_pk: int, position: int) -
                 messages.success(request, "已送出評分表。" if action == "confirm" else "已暫存評分表。")
                 return redirect("assessments:scoring_sheet", pk=pk, precinct_pk=precinct_pk, position=position)
     editable = scoring_round.state == ScoringRound.State.SCORING and not sheet_submitted(rows)
-    return render(request, "assessments/scoring_confirm.html" if confirming else "assessments/scoring_sheet.html", {
-        "round": scoring_round, "precinct": precinct, "dimension": dimension, "form": form, "editable": editable,
-        "submitted": sheet_submitted(rows),
-    })
+    return render(
+        request,
+        "assessments/scoring_confirm.html" if confirming else "assessments/scoring_sheet.html",
+        {
+            "round": scoring_round,
+            "precinct": precinct,
+            "dimension": dimension,
+            "form": form,
+            "editable": editable,
+            "submitted": sheet_submitted(rows),
+        },
+    )
