@@ -12,6 +12,7 @@ from assessments.scoring_reads import results_matrix
 from assessments.scoring_results import PointResult, group_ranks, ranks
 from assessments.scoring_sheet import SheetInput, sheet_focus_points, sheet_save
 from assessments.scoring_writes import ScoringError, round_close, round_publish, settle
+from diagnosis.models import FocusPoint
 from measures.models import MeasureDraft
 
 from .scoring_fixtures import dimension, fill_sheet, scene
@@ -309,3 +310,14 @@ def test_the_round_page_sheet_and_matrix_cost_the_same_with_ten_times_the_precin
     before = counts()
     add(9, 2)
     assert counts() == before
+
+
+def test_a_plan_copied_to_another_precinct_leaves_the_source_units_and_team_behind(s):
+    from assessments.models import TeamMember
+    from measures.models.measures import MeasureLeadUnit
+
+    assert s.other.organization.name == "大同分局" and s.other.year == s.shilin.year
+    assert s.other.measures.count() == s.shilin.measures.filter(retired_at__isnull=True).count()
+    assert not MeasureLeadUnit.objects.filter(measure__plan=s.other).exists()
+    assert not TeamMember.objects.filter(plan=s.other).exists()
+    assert FocusPoint.objects.filter(item__dimension__plan=s.other, points__isnull=True).count() == 0
