@@ -25,7 +25,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from simple_history.utils import bulk_create_with_history
 
-from diagnosis.models import Criterion, Dimension, FocusPoint, Item, Milestone, Plan
+from diagnosis.models import Criterion, Dimension, FocusPoint, Item, Milestone, Plan, Unit
 from measures.models import Evidence, Indicator, IndicatorActual, Measure, PlannedProgress, ProgressReport
 from measures.models.measures import MeasureLeadUnit, MeasureSupportUnit
 
@@ -70,27 +70,31 @@ def copied_title(title: str, old_year: int, new_year: int) -> str:
     return title[: 200 - len(suffix)] + suffix
 
 
-def _other_plan_exists(source: Plan, year: int) -> bool:
-    return Plan.objects.filter(organization_id=source.organization_id, year=year).exists()
+def _other_plan_exists(organization: Unit, year: int) -> bool:
+    return Plan.objects.filter(organization_id=organization.pk, year=year).exists()
 
 
-def _exists_message(source: Plan, year: int) -> str:
-    return f"{source.organization.name}已有 {year} 年度的計畫，不能再複製；請直接編修該計畫。"
+def _exists_message(organization: Unit, year: int) -> str:
+    return f"{organization.name}已有 {year} 年度的計畫，不能再複製；請直接編修該計畫。"
 
 
 @transaction.atomic
-def plan_copy(*, source: Plan, year: int, user=None) -> PlanCopyResult:
-    """Copy `source` into a new plan of `year` of the same organisation (see the module's docstring).
+def plan_copy(*, source: Plan, year: int, user=None, organization: Unit | None = None) -> PlanCopyResult:
+    """Copy `source` into a new plan of `year` of the same organisation (see the module's docstring), or of
+    another `organization` (then of any year, and without the 主辦/協辦 units and the 推動小組名冊, which are
+    the source organisation's people: its measures fall to the new organisation as a whole).
 
     PlanCopyError when the organisation already has a plan for `year` or `year` is not after the source's.
     Everything is written in one transaction: a failure half-way leaves nothing behind."""
-    if year <= source.year:
+    target = organization or source.organization
+    elsewhere = target.pk != source.organization_id
+    if year <= source.year and not elsewhere:
         raise PlanCopyError(f"新計畫的年度須晚於 {source.year} 年。")
-    if _other_plan_exists(source, year):
-        raise PlanCopyError(_exists_message(source, year))
+    if _other_plan_exists(target, year):
+        raise PlanCopyError(_exists_message(target, year))
     years = year - source.year
     plan = Plan(
-        organization_id=source.organization_id,
+        organization_id=target.pk,
         year=year,
         title=copied_title(source.title, source.year, year),
         basis=source.basis,
@@ -113,7 +117,7 @@ def plan_copy(*, source: Plan, year: int, user=None) -> PlanCopyResult:
             plan.save()
     except IntegrityError:
         # Another copy of the same plan was saved between the check above and this save.
-        raise PlanCopyError(_exists_message(source, year)) from None
+        raise PlanCopyError(_exists_message(target, year)) from None
 
     def create(model, objects: list) -> list:
         return bulk_create_with_history(objects, model, default_user=user)
@@ -172,14 +176,15 @@ def plan_copy(*, source: Plan, year: int, user=None) -> PlanCopyResult:
         for m in old_measures
     ])
     measure_map = _id_map(old_measures, new_measures)
-    MeasureLeadUnit.objects.bulk_create([
-        MeasureLeadUnit(measure_id=measure_map[link.measure_id], unit_id=link.unit_id)
-        for link in MeasureLeadUnit.objects.filter(**active).order_by("pk")
-    ])
-    MeasureSupportUnit.objects.bulk_create([
-        MeasureSupportUnit(measure_id=measure_map[link.measure_id], unit_id=link.unit_id)
-        for link in MeasureSupportUnit.objects.filter(**active).order_by("pk")
-    ])
+    if not elsewhere:
+        MeasureLeadUnit.objects.bulk_create([
+            MeasureLeadUnit(measure_id=measure_map[link.measure_id], unit_id=link.unit_id)
+            for link in MeasureLeadUnit.objects.filter(**active).order_by("pk")
+        ])
+        MeasureSupportUnit.objects.bulk_create([
+            MeasureSupportUnit(measure_id=measure_map[link.measure_id], unit_id=link.unit_id)
+            for link in MeasureSupportUnit.objects.filter(**active).order_by("pk")
+        ])
 
     old_indicators = list(Indicator.objects.filter(retired_at__isnull=True, **active).order_by("measure_id", "position", "pk"))
     actuals = _year_actuals(source)
@@ -201,7 +206,7 @@ def plan_copy(*, source: Plan, year: int, user=None) -> PlanCopyResult:
         TeamMember(plan=plan, role=t.role, name=t.name, title=t.title, unit_id=t.unit_id, duty=t.duty,
                    position=t.position, user_id=t.user_id)
         for t in TeamMember.objects.filter(plan=source).order_by("pk")
-    ])
+    ] if not elsewhere else [])
 
     counts = {
         "重要期程": len(milestones),

@@ -16,7 +16,7 @@ class DemoAccount:
     username: str
     full_name: str
     unit_code: str
-    role: str | None  # Membership.Role value; None for the server administrator
+    role: str | None  # Membership.Role value; None for the server administrator (or, with no unit, for no role at all)
     description: str
 
 
@@ -59,14 +59,19 @@ COLLEAGUE_ACCOUNT = DemoAccount(
     "secretariat2", "研考承辦（二）", "tcpd-shilin", Membership.Role.STAFF, "秘書室研考承辦（審核另一位研考承辦以分局名義送出的填報）"
 )
 
-# The bureau (臺北市政府警察局) above 士林分局: its 研考承辦 receive the precincts' 書面資料送審 and return or accept
-# them; its 檢視者 read them.
+# The bureau (臺北市政府警察局) above the precincts: its 研考承辦 receive the precincts' 書面資料送審 and run the
+# scoring rounds, its 檢視者 read them; two outside reviewers of the scoring round (no unit, no role: they see only
+# the precincts and dimensions the round assigns them).
 BUREAU_ACCOUNTS = (
-    DemoAccount("bureau", "警察局研考承辦", "tcpd", Membership.Role.STAFF, "警察局研考承辦（審查各分局書面資料送審）"),
+    DemoAccount("bureau", "警察局研考承辦", "tcpd", Membership.Role.STAFF, "警察局研考承辦（審查各分局書面資料送審、評分回合）"),
     DemoAccount("bureau-viewer", "警察局檢視者", "tcpd", Membership.Role.VIEWER, "警察局檢視者（唯讀）"),
 )
+REVIEWER_ACCOUNTS = (
+    DemoAccount("reviewer1", "評審委員（一）", "", None, "評分回合評審委員（基礎服務、服務遞送、服務量能）"),
+    DemoAccount("reviewer2", "評審委員（二）", "", None, "評分回合評審委員（基礎服務、服務評價、開放創新）"),
+)
 
-ALL_DEMO_ACCOUNTS = DEMO_ACCOUNTS + (COLLEAGUE_ACCOUNT,) + UNIT_HEAD_ACCOUNTS + BUREAU_ACCOUNTS
+ALL_DEMO_ACCOUNTS = DEMO_ACCOUNTS + (COLLEAGUE_ACCOUNT,) + UNIT_HEAD_ACCOUNTS + BUREAU_ACCOUNTS + REVIEWER_ACCOUNTS
 
 
 @dataclass(frozen=True)
@@ -85,13 +90,14 @@ def demo_accounts_create(accounts: tuple[DemoAccount, ...] = DEMO_ACCOUNTS) -> l
     hashed = None
     results = []
     for account in accounts:
+        administrator = account.role is None and bool(account.unit_code)
         user, created = User.objects.get_or_create(
             username=account.username,
             defaults={
                 "first_name": account.full_name,
                 "email": f"{account.username}@sq-demo.invalid",
-                "is_staff": account.role is None,
-                "is_superuser": account.role is None,
+                "is_staff": administrator,
+                "is_superuser": administrator,
             },
         )
         if created:

@@ -171,6 +171,22 @@ MATRIX = {
     "assessments:submission_decide": ("submission", "302 403 403 404 404", "302 403 403 404 404"),
     "assessments:submission_file": ("submission_file", "302 200 200 404 404", "302 405 405 405 405"),
     "assessments:bureau_submissions": ("year", "302 200 200 404 404", "302 405 405 405 405"),
+    # --- 評分回合 ---
+    # A published round of the bureau over 士林分局: none of these roles is the bureau's or a reviewer, so the
+    # round does not exist for them (tests/test_scoring.py has the bureau and reviewers); 士林分局's 研考承辦
+    # read their own precinct's result and turn a comment into a draft (an empty POST: the form's errors, 200).
+    "assessments:scoring_rounds": ("none", "302 200 200 200 200", "302 404 404 404 404"),
+    "assessments:scoring_round": ("scoring", "302 404 404 404 404", "302 405 405 405 405"),
+    "assessments:scoring_precincts": ("scoring", "302 404 404 404 404", "302 404 404 404 404"),
+    "assessments:scoring_assignments": ("scoring", "302 404 404 404 404", "302 404 404 404 404"),
+    "assessments:scoring_assignment_remove": ("scoring_assignment", "302 405 405 405 405", "302 404 404 404 404"),
+    "assessments:scoring_state": ("scoring_state", "302 404 404 404 404", "302 404 404 404 404"),
+    "assessments:scoring_settle": ("scoring_point", "302 404 404 404 404", "302 404 404 404 404"),
+    "assessments:scoring_sheet": ("scoring_sheet", "302 404 404 404 404", "302 404 404 404 404"),
+    "assessments:scoring_results": ("scoring", "302 404 404 404 404", "302 405 405 405 405"),
+    "assessments:scoring_export": ("scoring_export", "302 404 404 404 404", "302 405 405 405 405"),
+    "assessments:scoring_precinct": ("scoring_precinct", "302 200 404 404 404", "302 405 405 405 405"),
+    "assessments:scoring_comment_draft": ("scoring_comment", "302 200 404 404 404", "302 200 404 404 404"),
 }
 # The same views with other objects: the sent report and its evidence are readable by staff and viewers.
 VARIANTS = {
@@ -303,6 +319,8 @@ def build_objects(plan_106, user, pdf_file) -> dict:
     objects.update(binder_objects(plan_106, user))
     # --- 書面資料送審 ---
     objects.update(submission_objects(plan_106, user))
+    # --- 評分回合 ---
+    objects.update(scoring_objects(plan_106, user))
     return objects
 
 
@@ -542,4 +560,48 @@ def submission_objects(plan, user) -> dict:
     return {
         "submission": {"year": 106, "pk": submission.pk},
         "submission_file": {"year": 106, "pk": submission.pk, "kind": "form2-ods"},
+    }
+
+
+# --- 評分回合 ---
+def scoring_objects(plan_106, user) -> dict:
+    """A published round of the bureau over 士林分局's 106 plan (allotted by the 組織診斷's objects), one
+    reviewer's sent sheet of its first dimension."""
+    from decimal import Decimal
+
+    from assessments.models import Score
+    from assessments.scoring_writes import (
+        assignment_add,
+        round_close,
+        round_create,
+        round_precincts_set,
+        round_publish,
+        round_start,
+    )
+    from diagnosis.models import Membership
+
+    from .scoring_fixtures import Scene, dimension, fill_sheet, person
+
+    bureau = Unit.objects.get(code="tcpd")
+    staff = person("matrix-bureau", bureau, Membership.Role.STAFF)
+    reviewer = person("matrix-reviewer")
+    scoring_round = round_create(organization=bureau, year=106, title="評分", spread_threshold=Decimal(3), user=staff)
+    round_precincts_set(scoring_round=scoring_round, groups={plan_106.pk: ""}, user=staff)
+    assignment = assignment_add(scoring_round=scoring_round, reviewer=reviewer, dimension=dimension(plan_106).name, user=staff)
+    round_start(scoring_round=scoring_round, user=staff)
+    scene = Scene(scoring_round, plan_106, None, staff, None, reviewer, None, None, [])
+    fill_sheet(scene, reviewer, plan_106)
+    round_close(scoring_round=scoring_round, user=staff)
+    round_publish(scoring_round=scoring_round, user=staff)
+    pk, precinct_pk = scoring_round.pk, scoring_round.precincts.get().pk
+    score = Score.objects.filter(round=scoring_round).first()
+    return {
+        "scoring": {"pk": pk},
+        "scoring_assignment": {"pk": pk, "assignment_pk": assignment.pk},
+        "scoring_state": {"pk": pk, "action": "close"},
+        "scoring_point": {"pk": pk, "precinct_pk": precinct_pk, "focus_point_pk": score.focus_point_id},
+        "scoring_sheet": {"pk": pk, "precinct_pk": precinct_pk, "position": 1},
+        "scoring_export": {"pk": pk, "extension": "xlsx"},
+        "scoring_precinct": {"pk": pk, "precinct_pk": precinct_pk},
+        "scoring_comment": {"pk": pk, "precinct_pk": precinct_pk, "score_pk": score.pk},
     }

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.demo_scoring import demo_scoring_create
 from assessments.demo_submissions import demo_submissions_create
 from assessments.demo_year import demo_year_create
 from diagnosis.demo_accounts import ALL_DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_create
@@ -32,6 +33,9 @@ class Command(BaseCommand):
         year = demo_year_create()
         self.stdout.write(self.style.SUCCESS(year.message) if year.created else year.message)
         self.stdout.write(demo_submissions_create())
+        if year.plan is not None:
+            scoring = demo_scoring_create(year.plan.year)
+            self.stdout.write(self.style.SUCCESS(scoring.message) if scoring.created else scoring.message)
         self.stdout.write("")
         self.stdout.write(f"示範帳號（密碼皆為 {DEMO_PASSWORD}）：")
         for result in results:

@@ -1,0 +1,323 @@
+"""評分回合: averaging, flags, settling, closing and freezing; the sheet (drafts, sending, bad input, edit
+conflicts); who sees what; the results matrix, its exports and a precinct's own published result."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Score, Settlement
+from assessments.plan_copy import plan_copy
+from assessments.scoring_reads import results_matrix
+from assessments.scoring_results import PointResult, group_ranks, ranks
+from assessments.scoring_sheet import SheetInput, sheet_focus_points, sheet_save
+from assessments.scoring_writes import ScoringError, round_close, round_publish, settle
+from diagnosis.models import FocusPoint
+from measures.models import MeasureDraft
+
+from .scoring_fixtures import dimension, fill_sheet, scene
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def s(plan_106, user):
+    return scene(plan_106, user("secretariat"))
+
+
+def round_url(s, name="scoring_round", **kwargs):
+    return reverse(f"assessments:{name}", kwargs={"pk": s.round.pk, **kwargs})
+
+
+def sheet_url(s, plan=None, position=1):
+    precinct = s.round.precincts.get(plan=plan or s.shilin)
+    return round_url(s, "scoring_sheet", precinct_pk=precinct.pk, position=position)
+
+
+def precinct_url(s, plan):
+    return round_url(s, "scoring_precinct", precinct_pk=s.round.precincts.get(plan=plan).pk)
+
+
+def sheet_data(plan, position=1, points=lambda fp: fp.points, action="save", versions=None):
+    data = {"action": action}
+    for fp in sheet_focus_points(dimension(plan, position)):
+        data[f"points_{fp.pk}"] = points(fp)
+        data[f"comment_{fp.pk}"] = "評語"
+        data[f"version_{fp.pk}"] = (versions or {}).get(fp.pk, 0)
+    return data
+
+
+def close_and_publish(s):
+    round_close(scoring_round=s.round, user=s.staff)
+    round_publish(scoring_round=s.round, user=s.staff)
+    s.round.refresh_from_db()
+
+
+# ---------------------------------------------------------------- the arithmetic
+
+
+def test_it_averages_flags_and_settles():
+    assert PointResult((Decimal(10), Decimal(7)), None, Decimal(3)).flagged is False  # a spread of 3 is not above 3
+    flagged = PointResult((Decimal(10), Decimal(6)), None, Decimal(3))
+    assert flagged.flagged and flagged.needs_settling and flagged.average == Decimal("8.0")
+    assert PointResult((Decimal(10), Decimal(6)), Decimal(9), Decimal(3)).final == Decimal(9)
+    assert PointResult((Decimal(10),), None, Decimal(0)).flagged is False  # one reviewer: nothing to compare
+    assert ranks([Decimal(90), Decimal(80), Decimal(80), Decimal(70)]) == [1, 2, 2, 4]
+    assert group_ranks([Decimal(90), Decimal(80), Decimal(85)], ["大", "小", "小"]) == [1, 2, 1]
+
+
+def test_it_refuses_to_close_with_unsettled_spread_then_closes_and_freezes(s):
+    fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: fp.points)
+    fill_sheet(s, s.reviewer2, s.shilin, points=lambda fp: 0)
+    with pytest.raises(ScoringError, match="未裁定"):
+        round_close(scoring_round=s.round, user=s.staff)
+    matrix = results_matrix(s.round)
+    first = next(r for r in matrix.rows if r.precinct.plan_id == s.shilin.pk)
+    for fp in sheet_focus_points(dimension(s.shilin)):
+        settle(
+            scoring_round=s.round,
+            plan=s.shilin,
+            focus_point=fp,
+            points=Decimal(fp.points),
+            reason="依佐證資料",
+            user=s.staff,
+        )
+    round_close(scoring_round=s.round, user=s.staff)
+    settled = next(r for r in results_matrix(s.round).rows if r.precinct.plan_id == s.shilin.pk)
+    assert settled.totals.by_dimension[s.dimensions[0]] == Decimal(dimension(s.shilin).points)
+    assert first.totals.by_dimension[s.dimensions[0]] == Decimal(dimension(s.shilin).points) / 2
+    before = (Score.objects.count(), Settlement.objects.count())
+    fp = sheet_focus_points(dimension(s.shilin, 2))[0]
+    with pytest.raises(ScoringError, match="已結案"):
+        sheet_save(
+            scoring_round=s.round,
+            plan=s.shilin,
+            reviewer=s.reviewer1,
+            rows=[SheetInput(fp, 0, Decimal(1), "")],
+            submit=False,
+        )
+    with pytest.raises(ScoringError, match="已結案"):
+        settle(scoring_round=s.round, plan=s.shilin, focus_point=fp, points=Decimal(1), reason="x", user=s.staff)
+    assert (Score.objects.count(), Settlement.objects.count()) == before
+
+
+def test_it_ranks_overall_and_within_groups_beside_self_score(s):
+    fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: fp.points)
+    fill_sheet(s, s.reviewer1, s.other, points=lambda fp: 0)
+    matrix = results_matrix(s.round)
+    rows = {r.precinct.plan_id: r for r in matrix.rows}
+    assert rows[s.shilin.pk].rank == 1 and rows[s.other.pk].rank == 2
+    assert rows[s.shilin.pk].group_rank == 1 and rows[s.other.pk].group_rank == 1  # 大型 and 小型 each alone
+    assert rows[s.shilin.pk].totals.total_1000 == Decimal(dimension(s.shilin).points)
+    assert rows[s.shilin.pk].self_score is None and rows[s.shilin.pk].last_year is None
+
+
+# ---------------------------------------------------------------- the sheet
+
+
+def test_it_saves_a_draft_then_sends_after_confirmation(client, s):
+    client.force_login(s.reviewer1)
+    page = client.get(sheet_url(s))
+    assert page.status_code == 200 and "分局自評" in page.content.decode()
+    response = client.post(sheet_url(s), sheet_data(s.shilin))
+    assert response.status_code == 302
+    assert set(Score.objects.filter(reviewer=s.reviewer1).values_list("state", flat=True)) == {Score.State.DRAFT}
+    versions = dict(Score.objects.filter(reviewer=s.reviewer1).values_list("focus_point_id", "version"))
+    confirm = client.post(sheet_url(s), sheet_data(s.shilin, action="submit", versions=versions))
+    assert "確認送出" in confirm.content.decode()
+    assert not Score.objects.filter(state=Score.State.SUBMITTED).exists()
+    client.post(sheet_url(s), sheet_data(s.shilin, action="confirm", versions=versions))
+    assert set(Score.objects.filter(reviewer=s.reviewer1).values_list("state", flat=True)) == {Score.State.SUBMITTED}
+    again = client.post(sheet_url(s), sheet_data(s.shilin, versions={k: v + 1 for k, v in versions.items()}))
+    assert "已送出" in again.content.decode()
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (lambda fp: fp.points + 1, "不可超過配分"),
+        (lambda fp: -1, "不可小於 0"),
+        (lambda fp: "十分", "請輸入數字"),
+    ],
+)
+def test_it_refuses_bad_points_beside_the_field_and_writes_nothing(client, s, value, message):
+    client.force_login(s.reviewer1)
+    first = sheet_focus_points(dimension(s.shilin))[0]
+    response = client.post(sheet_url(s), sheet_data(s.shilin, points=lambda fp: value(fp) if fp.pk == first.pk else 1))
+    assert response.status_code == 200
+    assert message in response.content.decode() and f'id="id_points_{first.pk}-error"' in response.content.decode()
+    assert not Score.objects.exists()
+
+
+def test_it_refuses_sending_with_empty_points(client, s):
+    client.force_login(s.reviewer1)
+    response = client.post(sheet_url(s), sheet_data(s.shilin, points=lambda fp: "", action="confirm"))
+    assert "送出前請為每個評核重點評分" in response.content.decode()
+    assert not Score.objects.exists()
+
+
+def test_it_refuses_a_save_over_a_change_made_meanwhile(client, s):
+    client.force_login(s.reviewer1)
+    stale = sheet_data(s.shilin, points=lambda fp: 1)  # the page read before the other window saved
+    fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: 2, submit=False)
+    response = client.post(sheet_url(s), stale)
+    text = response.content.decode()
+    assert response.status_code == 200 and "rev1 已於" in text and "將分數改為 2.0 分" in text
+    assert set(Score.objects.values_list("points", flat=True)) == {Decimal(2)}
+
+
+def test_it_refuses_scoring_a_closed_round_on_the_page(client, s):
+    round_close(scoring_round=s.round, user=s.staff)
+    client.force_login(s.reviewer1)
+    response = client.post(sheet_url(s), sheet_data(s.shilin, points=lambda fp: 1))
+    assert "已結案" in response.content.decode() and not Score.objects.exists()
+
+
+def test_it_refuses_closing_on_the_page_with_a_chinese_message(client, s):
+    fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: fp.points)
+    fill_sheet(s, s.reviewer2, s.shilin, points=lambda fp: 0)
+    client.force_login(s.staff)
+    response = client.post(round_url(s, "scoring_state", action="close"), follow=True)
+    assert "請先裁定再結案" in response.content.decode()
+    s.round.refresh_from_db()
+    assert s.round.state == "scoring"
+
+
+def test_it_settles_a_flagged_point_with_a_reason(client, s):
+    fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: fp.points)
+    fill_sheet(s, s.reviewer2, s.shilin, points=lambda fp: 0)
+    fp = sheet_focus_points(dimension(s.shilin))[0]
+    client.force_login(s.staff)
+    url = round_url(s, "scoring_settle", precinct_pk=s.round.precincts.get(plan=s.shilin).pk, focus_point_pk=fp.pk)
+    bad = client.post(url, {"points": fp.points + 5, "reason": ""})
+    assert "不可超過配分" in bad.content.decode() and "請填寫裁定理由" in bad.content.decode()
+    assert not Settlement.objects.exists()
+    client.post(url, {"points": 3, "reason": "依佐證資料"})
+    assert Settlement.objects.get().points == Decimal(3)
+
+
+# ---------------------------------------------------------------- who sees what
+
+
+def test_it_shows_a_reviewer_only_their_dimensions(client, s):
+    client.force_login(s.reviewer2)
+    page = client.get(round_url(s)).content.decode()
+    assert s.dimensions[0] in page and s.dimensions[1] not in page
+    assert client.get(sheet_url(s, position=2)).status_code == 404
+    assert client.get(round_url(s, "scoring_results")).status_code == 404
+    assert client.get(precinct_url(s, s.shilin)).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["rev-outside", "tianmu", "secretariat", "datong-staff"])
+def test_it_hides_the_round_from_outsiders(client, s, user, who):
+    from .scoring_fixtures import person
+
+    visitor = person(who) if who == "rev-outside" else (s.other_staff if who == "datong-staff" else user(who))
+    client.force_login(visitor)
+    for url in [
+        round_url(s),
+        round_url(s, "scoring_results"),
+        sheet_url(s),
+        round_url(s, "scoring_export", extension="xlsx"),
+    ]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_it_lets_bureau_viewers_read_but_not_change(client, s):
+    client.force_login(s.viewer)
+    assert client.get(round_url(s)).status_code == 200
+    assert client.get(round_url(s, "scoring_results")).status_code == 200
+    assert client.post(round_url(s, "scoring_state", action="close")).status_code == 403
+    assert client.post(round_url(s, "scoring_precincts"), {}).status_code == 403
+
+
+def test_it_shows_a_precinct_its_own_published_result_only(client, s):
+    fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: 1)
+    fill_sheet(s, s.reviewer1, s.other, points=lambda fp: 2)
+    client.force_login(s.other_staff)
+    assert client.get(precinct_url(s, s.other)).status_code == 404  # not yet published
+    close_and_publish(s)
+    own = client.get(precinct_url(s, s.other))
+    assert own.status_code == 200 and "評語：" in own.content.decode()
+    assert client.get(precinct_url(s, s.shilin)).status_code == 404
+    assert client.get(round_url(s, "scoring_results")).status_code == 404
+    listing = client.get(reverse("assessments:scoring_rounds")).content.decode()
+    assert "大同分局" in listing and "士林分局" not in listing
+
+
+def test_it_turns_a_published_comment_into_next_years_measure_draft(client, s, user):
+    fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: 1)
+    close_and_publish(s)
+    score = Score.objects.filter(plan=s.shilin).first()
+    url = round_url(s, "scoring_comment_draft", precinct_pk=s.round.precincts.get(plan=s.shilin).pk, score_pk=score.pk)
+    client.force_login(user("secretariat"))
+    refused = client.post(url, {"name": "改善", "content": ""})
+    assert "尚未建立 107 年度計畫" in refused.content.decode() and not MeasureDraft.objects.exists()
+    next_plan = plan_copy(source=s.shilin, year=107, user=user("secretariat")).plan
+    assert client.post(url, {"name": "改善服務", "content": score.comment}).status_code == 302
+    draft = MeasureDraft.objects.get()
+    assert (
+        draft.plan == next_plan
+        and draft.focus_point.name == score.focus_point.name
+        and draft.unit == s.shilin.organization
+    )
+    client.force_login(s.other_staff)
+    assert client.get(url).status_code == 404
+
+
+# ---------------------------------------------------------------- exports
+
+
+@pytest.mark.parametrize("extension", ["xlsx", "ods"])
+def test_it_exports_the_results(client, s, extension):
+    fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: 1)
+    client.force_login(s.staff)
+    response = client.get(round_url(s, "scoring_export", extension=extension))
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert client.get(round_url(s, "scoring_export", extension="csv")).status_code == 404
+
+
+# ---------------------------------------------------------------- query counts: N vs 10N precincts and scores
+
+
+def test_the_round_page_sheet_and_matrix_cost_the_same_with_ten_times_the_precincts(client, s):
+    from .conftest import count_queries
+    from .scoring_fixtures import precinct
+
+    def add(count, start):
+        plans = [precinct(f"tcpd-p{n}", f"第{n}分局", s.other) for n in range(start, start + count)]
+        for plan in plans:
+            s.round.precincts.create(plan=plan, group="中型")
+            fill_sheet(s, s.reviewer1, plan, points=lambda fp: fp.points)
+            fill_sheet(s, s.reviewer2, plan, points=lambda fp: 0)
+
+    fill_sheet(s, s.reviewer2, s.shilin, points=lambda fp: 1)
+    add(1, 1)
+    pages = {
+        "round": (s.staff, round_url(s)),
+        "results": (s.staff, round_url(s, "scoring_results")),
+        "sheet": (s.reviewer1, sheet_url(s)),
+        "export": (s.staff, round_url(s, "scoring_export", extension="xlsx")),
+    }
+
+    def counts():
+        found = {}
+        for name, (who, url) in pages.items():
+            client.force_login(who)
+            found[name] = count_queries(lambda url=url: client.get(url))
+        return found
+
+    before = counts()
+    add(9, 2)
+    assert counts() == before
+
+
+def test_a_plan_copied_to_another_precinct_leaves_the_source_units_and_team_behind(s):
+    from assessments.models import TeamMember
+    from measures.models.measures import MeasureLeadUnit
+
+    assert s.other.organization.name == "大同分局" and s.other.year == s.shilin.year
+    assert s.other.measures.count() == s.shilin.measures.filter(retired_at__isnull=True).count()
+    assert not MeasureLeadUnit.objects.filter(measure__plan=s.other).exists()
+    assert not TeamMember.objects.filter(plan=s.other).exists()
+    assert FocusPoint.objects.filter(item__dimension__plan=s.other, points__isnull=True).count() == 0
