@@ -96,6 +96,8 @@ def test_it_replays_the_current_year_up_to_last_month(demo, plan_106, client, us
     submissions = Submission.objects.filter(plan=plan).order_by("number")
     assert [(s.state, s.late, bool(s.comment)) for s in submissions] == [("returned", False, True), ("submitted", True, False)]
     assert {s.submitted_at.date() for s in submissions} == {date(2026, 5, 20), date(2026, 6, 3)}
+    # Each submission sent a real build of the binder: its pages (cover, contents, a page per focus point) and the files chosen.
+    assert [(s.build.state, s.build.pages > 30, len(s.build.manifest)) for s in submissions] == [("done", True, 4), ("done", True, 5)]
     # 落後: a measure all units are behind on, and one unit behind on another.
     progress = PlanProgress.counts(plan, date(2026, 12, 6))
     shezi = Unit.objects.get(code="shilin-shezi")
