@@ -26,9 +26,9 @@ class ControlReviewAdmin(SimpleHistoryAdmin):
 
 @admin.register(ReminderLog)
 class ReminderLogAdmin(admin.ModelAdmin):
-    list_display = ["sent_at", "kind", "measure", "unit", "key_date", "recipient"]
+    list_display = ["sent_at", "kind", "measure", "courtesy_item", "unit", "key_date", "recipient"]
     list_filter = ["kind"]
-    list_select_related = ["measure", "unit"]
+    list_select_related = ["measure", "unit", "courtesy_item__review", "courtesy_item__unit"]
     search_fields = ["recipient", "measure__name"]
 
     def has_change_permission(self, request, obj=None):

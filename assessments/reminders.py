@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from diagnosis.models import Membership, Plan, Unit
 from measures.progress import PlanProgress
@@ -17,7 +18,7 @@ from measures.status import Status
 from sq_portal.roc_dates import format_roc
 
 from .follow_ups import latest_closed_review
-from .models import ReminderLog, ReviewItem
+from .models import ReminderLog, ReviewCourtesyItem, ReviewItem
 
 Kind = ReminderLog.Kind
 
@@ -25,10 +26,16 @@ Kind = ReminderLog.Kind
 @dataclass(frozen=True)
 class ReminderItem:
     kind: str
-    measure_id: int
+    measure_id: int | None  # None for a 電話禮貌測試 follow-up, which names `courtesy_item_id` instead
     unit_id: int | None
     key_date: date
     text: str
+    courtesy_item_id: int | None = None
+
+    @property
+    def key(self) -> tuple:
+        """What makes it the same reminder as one already sent (with the recipient): `ReminderLog`'s unique keys."""
+        return (self.kind, self.measure_id, self.courtesy_item_id, self.key_date)
 
 
 @dataclass(frozen=True)
@@ -93,37 +100,37 @@ def reminders_due(plan: Plan, as_of: date) -> dict[str, list[ReminderItem]]:
     for item in _follow_ups_due(plan, as_of):
         due = format_roc(item.follow_up_due)
         when = "明天到期" if item.follow_up_due > as_of else f"已於 {due} 逾期"
+        courtesy = isinstance(item, ReviewCourtesyItem)
         tell(heads.get(item.follow_up_unit_id, set()) | staff, ReminderItem(
-            Kind.FOLLOW_UP, item.measure_id, item.follow_up_unit_id, item.follow_up_due,
-            f"「{item.measure.name}」列管追蹤（{item.follow_up_unit.name}）{when}（追蹤期限 {due}），尚未填報辦理情形。"))
+            Kind.FOLLOW_UP, None if courtesy else item.measure_id, item.follow_up_unit_id, item.follow_up_due,
+            f"「{item.follow_up_title}」列管追蹤（{item.follow_up_unit.name}）{when}（追蹤期限 {due}），尚未填報辦理情形。",
+            courtesy_item_id=item.pk if courtesy else None))
     return wanted
 
 
-def _follow_ups_due(plan: Plan, as_of: date) -> list[ReviewItem]:
-    """The latest closed review's 繼續列管 items due by tomorrow that their 追蹤單位 has not answered."""
+def _follow_ups_due(plan: Plan, as_of: date) -> list[ReviewItem | ReviewCourtesyItem]:
+    """The latest closed review's 繼續列管 items (measures and 電話禮貌測試) due by tomorrow that their 追蹤單位 has
+    not answered."""
     review = latest_closed_review(plan)
     if review is None:
         return []
-    return list(
-        review.items.filter(
-            decision=ReviewItem.Decision.KEEP, follow_up_unit__isnull=False,
-            follow_up_due__lte=as_of + timedelta(days=1), answer__isnull=True,
-        ).select_related("measure", "follow_up_unit").order_by("follow_up_due", "pk")
-    )
+    due = {"decision": ReviewItem.Decision.KEEP, "follow_up_due__lte": as_of + timedelta(days=1), "answer__isnull": True}
+    measures = review.items.filter(follow_up_unit__isnull=False, **due).select_related("measure", "follow_up_unit")
+    courtesy = review.courtesy_items.filter(**due).select_related("unit", "courtesy_test")
+    return sorted([*measures, *courtesy], key=lambda item: (item.follow_up_due, isinstance(item, ReviewCourtesyItem), item.pk))
 
 
 def send_reminders(plan: Plan, as_of: date, *, dry_run: bool = False) -> ReminderRunResult:
     """Send what is due and not yet sent; record each item once it is sent."""
     wanted = reminders_due(plan, as_of)
     sent_keys = set(
-        ReminderLog.objects.filter(measure__plan=plan, recipient__in=list(wanted)).values_list(
-            "kind", "measure_id", "key_date", "recipient"
-        )
+        ReminderLog.objects.filter(Q(measure__plan=plan) | Q(courtesy_item__review__plan=plan), recipient__in=list(wanted))
+        .values_list("kind", "measure_id", "courtesy_item_id", "key_date", "recipient")
     )
     emails = items = 0
     recipients = []
     for recipient, candidates in sorted(wanted.items()):
-        new = [i for i in candidates if (i.kind, i.measure_id, i.key_date, recipient) not in sent_keys]
+        new = [i for i in candidates if (*i.key, recipient) not in sent_keys]
         if not new:
             continue
         recipients.append(recipient)
@@ -140,7 +147,8 @@ def send_reminders(plan: Plan, as_of: date, *, dry_run: bool = False) -> Reminde
             with transaction.atomic():
                 ReminderLog.objects.bulk_create(
                     ReminderLog(
-                        kind=i.kind, measure_id=i.measure_id, unit_id=i.unit_id, key_date=i.key_date, recipient=recipient
+                        kind=i.kind, measure_id=i.measure_id, courtesy_item_id=i.courtesy_item_id, unit_id=i.unit_id,
+                        key_date=i.key_date, recipient=recipient,
                     )
                     for i in new
                 )

@@ -329,3 +329,28 @@ def test_reviews_with_courtesy_answers_cost_the_same_with_ten_times_the_units(cl
         )
         assert client.get(f"/plans/106/reviews/{following.pk}/").content.decode().count("受測單位辦理情形") == n
     assert counts[0] == counts[1]
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def test_a_courtesy_follow_up_due_is_told_once_to_the_unit_and_staff_until_answered(plan_106, user, pdf_file, evidence_dir):
+    from django.core import mail
+
+    from assessments.models import ReminderLog
+    from assessments.reminders import send_reminders
+
+    review = closed_review(plan_106, user)
+    item = kept_courtesy(review, user)
+    follow_up_answer(item=kept_courtesy(review, user, code="investigation"), user=user("investigation"), text="已加強訓練")
+    send_reminders(plan_106, date(2017, 6, 29))
+    told = f"「{TITLE}」列管追蹤（天母派出所）明天到期（追蹤期限 106/06/30），尚未填報辦理情形。"
+    tianmu = [m.body for m in mail.outbox if m.to == ["tianmu@sq-demo.invalid"]]
+    staff = [m.body for m in mail.outbox if m.to == ["secretariat@sq-demo.invalid"]]
+    assert told in tianmu[0] and told in staff[0]
+    assert not any("列管追蹤（偵查隊）" in m.body for m in mail.outbox)  # answered
+    assert ReminderLog.objects.filter(kind=ReminderLog.Kind.FOLLOW_UP).count() == 2
+    assert set(ReminderLog.objects.filter(kind=ReminderLog.Kind.FOLLOW_UP).values_list("courtesy_item", "measure")) == {(item.pk, None)}
+    mail.outbox.clear()
+    send_reminders(plan_106, date(2017, 7, 3))  # overdue now: already told
+    assert not any("列管追蹤（天母派出所）已於" in m.body for m in mail.outbox)

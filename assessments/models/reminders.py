@@ -12,7 +12,14 @@ class ReminderLog(models.Model):
         FOLLOW_UP = "followup", _("列管追蹤到期")
 
     kind = models.CharField(_("類別"), max_length=10, choices=Kind.choices)
-    measure = models.ForeignKey("measures.Measure", on_delete=models.CASCADE, related_name="+", verbose_name=_("措施"))
+    # What it was about: a measure, or a 電話禮貌測試 kept under follow-up (列管追蹤).
+    measure = models.ForeignKey(
+        "measures.Measure", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("措施")
+    )
+    courtesy_item = models.ForeignKey(
+        "assessments.ReviewCourtesyItem", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("電話禮貌測試管制項目"),
+    )
     unit = models.ForeignKey(
         "diagnosis.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("單位")
     )
@@ -27,10 +34,23 @@ class ReminderLog(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "measure", "key_date", "recipient"],
+                condition=models.Q(measure__isnull=False),
                 name="reminder_sent_once",
                 violation_error_message=_("此提醒已寄出。"),
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "courtesy_item", "key_date", "recipient"],
+                condition=models.Q(courtesy_item__isnull=False),
+                name="reminder_courtesy_sent_once",
+                violation_error_message=_("此提醒已寄出。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(measure__isnull=False, courtesy_item__isnull=True)
+                | models.Q(measure__isnull=True, courtesy_item__isnull=False),
+                name="reminder_about_one_thing",
+                violation_error_message=_("提醒須針對一項措施或一項電話禮貌測試管制項目。"),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.measure} → {self.recipient}"
+        return f"{self.get_kind_display()} {self.measure or self.courtesy_item} → {self.recipient}"
