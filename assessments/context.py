@@ -6,6 +6,8 @@ from diagnosis.access import memberships_of, newest_plan_for_user
 from diagnosis.models import Membership
 from measures.models import ProgressReport
 
+from .models import ReviewerAssignment
+
 PORTAL_NAME = "服務品質管考平台"
 
 
@@ -41,6 +43,9 @@ def portal(request: HttpRequest) -> dict:
         # 書面資料送審: the plan's own list for its staff and viewers, every organisation's for the bureau.
         "submissions": reads_all and nav_plan is not None and (user.is_superuser or not above),
         "bureau_submissions": above,
+        # 評分: the bureau's rounds, a precinct's published results (staff and viewers read them), and the rounds an
+        # outside reviewer (no role anywhere) is assigned to; not unit heads.
+        "scoring": reads_all or (not memberships and ReviewerAssignment.objects.filter(reviewer=user).exists()),
         # 計畫設定 is for 研考承辦 of the plan's organisation (PlanAccess.can_edit, from the roles already read).
         "plan_settings": staff_of_plan,
         # 研考承辦's pending reviews: the nav plan's sent reports (one COUNT).

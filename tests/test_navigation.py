@@ -37,3 +37,14 @@ def test_a_page_rendered_without_a_request_still_links_home(db, client):
     response = csrf_client.post(reverse("login"), {"username": "x", "password": "y"})
     assert response.status_code == 403
     assert f'class="navbar-brand fw-bold" href="{reverse("home")}"' in response.content.decode()
+
+
+def test_scoring_is_linked_for_staff_viewers_and_assigned_reviewers_only(client, user, plan_106):
+    from .scoring_fixtures import person, scene
+
+    s = scene(plan_106, user("secretariat"))
+    link = f'href="{reverse("assessments:scoring_rounds")}"'
+    for who, linked in ((s.staff, True), (s.viewer, True), (s.reviewer1, True), (user("secretariat"), True),
+                        (user("tianmu"), False), (person("nobody"), False)):
+        client.force_login(who)
+        assert (link in client.get(reverse("home"), follow=True).content.decode()) is linked, who.username
