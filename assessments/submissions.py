@@ -108,6 +108,16 @@ def latest_submission(plan: Plan) -> Submission | None:
     return Submission.objects.filter(plan=plan).order_by("-number").first()
 
 
+def accepted_submission(plan: Plan) -> Submission | None:
+    """The plan's submission the bureau accepted (核定), with its build: what a scoring round's reviewers read."""
+    return (
+        Submission.objects.filter(plan=plan, state=Submission.State.ACCEPTED)
+        .select_related("build", "plan", "decided_by")
+        .order_by("-number")
+        .first()
+    )
+
+
 def form_counts(plan: Plan) -> dict[str, int]:
     """The plan's measures in force, by form (Measure.Source value → count; one query)."""
     counted = (

@@ -93,6 +93,8 @@ urlpatterns = [
     path("scoring/<int:pk>/state/<str:action>/", scoring.round_state, name="scoring_state"),
     path("scoring/<int:pk>/precincts/<int:precinct_pk>/settle/<int:focus_point_pk>/", scoring.settle_page, name="scoring_settle"),
     path("scoring/<int:pk>/precincts/<int:precinct_pk>/dimensions/<int:position>/", scoring_sheets.sheet_page, name="scoring_sheet"),
+    path("scoring/<int:pk>/precincts/<int:precinct_pk>/submission/<slug:kind>", scoring_sheets.sheet_submission_file,
+         name="scoring_submission_file"),
     path("scoring/<int:pk>/results/", scoring_results.results_page, name="scoring_results"),
     path("scoring/<int:pk>/results.<str:extension>", scoring_results.results_export, name="scoring_export"),
     path("scoring/<int:pk>/precincts/<int:precinct_pk>/result/", scoring_results.precinct_result, name="scoring_precinct"),

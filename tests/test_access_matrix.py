@@ -185,6 +185,7 @@ MATRIX = {
     "assessments:scoring_sheet": ("scoring_sheet", "302 404 404 404 404", "302 404 404 404 404"),
     "assessments:scoring_results": ("scoring", "302 404 404 404 404", "302 405 405 405 405"),
     "assessments:scoring_export": ("scoring_export", "302 404 404 404 404", "302 405 405 405 405"),
+    "assessments:scoring_submission_file": ("scoring_submission_file", "302 404 404 404 404", "302 405 405 405 405"),
     "assessments:scoring_precinct": ("scoring_precinct", "302 200 404 404 404", "302 405 405 405 405"),
     "assessments:scoring_comment_draft": ("scoring_comment", "302 200 404 404 404", "302 200 404 404 404"),
 }
@@ -602,6 +603,7 @@ def scoring_objects(plan_106, user) -> dict:
         "scoring_point": {"pk": pk, "precinct_pk": precinct_pk, "focus_point_pk": score.focus_point_id},
         "scoring_sheet": {"pk": pk, "precinct_pk": precinct_pk, "position": 1},
         "scoring_export": {"pk": pk, "extension": "xlsx"},
+        "scoring_submission_file": {"pk": pk, "precinct_pk": precinct_pk, "kind": "binder-pdf"},
         "scoring_precinct": {"pk": pk, "precinct_pk": precinct_pk},
         "scoring_comment": {"pk": pk, "precinct_pk": precinct_pk, "score_pk": score.pk},
     }

@@ -321,3 +321,28 @@ def test_a_plan_copied_to_another_precinct_leaves_the_source_units_and_team_behi
     assert not MeasureLeadUnit.objects.filter(measure__plan=s.other).exists()
     assert not TeamMember.objects.filter(plan=s.other).exists()
     assert FocusPoint.objects.filter(item__dimension__plan=s.other, points__isnull=True).count() == 0
+
+
+# ---------------------------------------------------------------- the precinct's accepted submission beside the sheet
+
+
+def test_a_reviewer_reads_the_precincts_accepted_submission_beside_the_sheet(client, s, user, evidence_dir):
+    from assessments.submission_writes import submission_create, submission_decide
+
+    from .scoring_fixtures import person
+    from .test_submissions import make_build
+
+    client.force_login(s.reviewer1)
+    assert "尚無警察局核定的書面資料送審" in client.get(sheet_url(s)).content.decode()
+    pending = submission_create(plan=s.shilin, build=make_build(s.shilin, user("secretariat")), user=user("secretariat"))
+    precinct = s.round.precincts.get(plan=s.shilin)
+    binder = round_url(s, "scoring_submission_file", precinct_pk=precinct.pk, kind="binder-pdf")
+    assert client.get(binder).status_code == 404  # sent, not yet accepted
+    submission_decide(submission=pending, user=s.staff, accept=True, comment="")
+    sheet = client.get(sheet_url(s)).content.decode()
+    assert "第 1 次送審" in sheet and binder in sheet
+    response = client.get(binder)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    for outsider in (person("rev-outside"), user("tianmu"), s.other_staff):
+        client.force_login(outsider)
+        assert client.get(binder).status_code == 404

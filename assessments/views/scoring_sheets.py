@@ -3,15 +3,18 @@ whose 確認送出 sends the sheet (the scores travel along as hidden fields and
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
+
+from measures.evidence_responses import evidence_file_response
 
 from ..forms.scoring import SheetForm
 from ..models import ScoringRound
 from ..scoring_access import get_precinct, get_round_for_user, get_sheet_dimension
 from ..scoring_sheet import SheetErrors, sheet_rows, sheet_save, sheet_submitted
 from ..scoring_writes import ScoringError
+from ..submissions import accepted_submission, frozen_files, get_frozen_file
 
 
 @login_required
@@ -49,6 +52,7 @@ def sheet_page(request: HttpRequest, pk: int, precinct_pk: int, position: int) -
                 messages.success(request, "已送出評分表。" if action == "confirm" else "已暫存評分表。")
                 return redirect("assessments:scoring_sheet", pk=pk, precinct_pk=precinct_pk, position=position)
     editable = scoring_round.state == ScoringRound.State.SCORING and not sheet_submitted(rows)
+    submission = accepted_submission(precinct.plan)
     return render(
         request,
         "assessments/scoring_confirm.html" if confirming else "assessments/scoring_sheet.html",
@@ -59,5 +63,18 @@ def sheet_page(request: HttpRequest, pk: int, precinct_pk: int, position: int) -
             "form": form,
             "editable": editable,
             "submitted": sheet_submitted(rows),
+            "submission": submission,
+            "submission_files": frozen_files(submission) if submission else [],
         },
     )
+
+
+@login_required
+@require_safe
+def sheet_submission_file(request: HttpRequest, pk: int, precinct_pk: int, kind: str) -> HttpResponse:
+    """A file of the precinct's accepted submission, for whoever reads the round's precinct (its reviewers)."""
+    precinct = get_precinct(get_round_for_user(request.user, pk), precinct_pk)
+    submission = accepted_submission(precinct.plan)
+    if submission is None:
+        raise Http404("此分局尚無核定的書面資料送審。")
+    return evidence_file_response(get_frozen_file(submission, kind))
