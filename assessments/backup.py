@@ -1,7 +1,9 @@
-"""Backup and restore: the database content and every evidence file, with a SHA-256 manifest.
+"""Backup and restore: the database content and every stored file, with a SHA-256 manifest.
 
 A backup is a zip: `data.xml` (Django's serialisation of every object of the portal, their history
-included), `evidence/<stored name>` for each evidence file, and `manifest.json` listing the SHA-256 of
+included), `evidence/<stored name>` for each file the portal keeps in its non-public storage (reports'
+evidence, follow-ups' files, the binder's own files and builds, the submissions' frozen 附表), and
+`manifest.json` listing the SHA-256 of
 every other member. A restore checks every checksum before it writes anything, loads into an empty
 database in one transaction, and writes the evidence files only once the data has committed."""
 
@@ -20,6 +22,8 @@ from django.utils import timezone
 from diagnosis.models import Unit
 from measures.models import Evidence
 from measures.models.evidence import evidence_storage
+
+from .models import BinderBuild, BinderEntry, FollowUpEvidence, SubmissionFile
 
 APPS = ["auth.user", "auth.group", "diagnosis", "measures", "assessments", "axes"]
 MANIFEST = "manifest.json"
@@ -65,7 +69,7 @@ def backup_write(target: Path) -> BackupSummary:
             with data_path.open("rb") as source, archive.open(DATA, "w", force_zip64=True) as member:
                 checksums[DATA] = _copy_hashing(source, member)
             files = 0
-            for name in Evidence.objects.order_by("pk").values_list("file", flat=True).iterator():
+            for name in stored_file_names():
                 member_name = f"evidence/{name}"
                 with storage.open(name, "rb") as source, archive.open(member_name, "w", force_zip64=True) as member:
                     checksums[member_name] = _copy_hashing(source, member)
@@ -73,6 +77,16 @@ def backup_write(target: Path) -> BackupSummary:
             manifest = {"format": FORMAT_VERSION, "created": timezone.now().isoformat(), "sha256": checksums}
             archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     return BackupSummary(objects=objects, files=files)
+
+
+def stored_file_names():
+    """The name of every file a row of the portal keeps in the evidence storage, each once."""
+    columns = [
+        (Evidence, "file"), (FollowUpEvidence, "file"), (BinderEntry, "file"),
+        (BinderBuild, "pdf"), (BinderBuild, "archive"), (SubmissionFile, "file"),
+    ]
+    for model, column in columns:
+        yield from model.objects.exclude(**{column: ""}).order_by("pk").values_list(column, flat=True).iterator()
 
 
 def backup_restore(source: Path) -> BackupSummary:
@@ -132,9 +146,10 @@ def _count(data_path: Path) -> int:
 
 
 def _safe_member(member: str) -> bool:
-    """Evidence members are `evidence/<2 hex>/<32 hex>.<ext>` as the portal names them; nothing else."""
+    """File members are `evidence/<stored name>` as the portal names them (`<2 hex>/<32 hex>.<ext>`, under a
+    folder such as `follow-ups/`, `binders/` or `submissions/`): a few plain relative parts, nothing else."""
     parts = member.split("/")
     return (
-        len(parts) == 3 and parts[0] == "evidence" and len(parts[1]) == 2 and ".." not in member
+        3 <= len(parts) <= 5 and parts[0] == "evidence" and "\\" not in member
         and all(part and not part.startswith(".") for part in parts)
     )

@@ -156,3 +156,37 @@ def test_backup_and_restore_stream_the_evidence_with_flat_memory(content, tmp_pa
     assert restore_peak < 6 * 1024 * 1024, restore_peak
     assert Evidence.objects.count() == 4
     assert storage.size(f"ab/{2:032x}.pdf") == 8 * 1024 * 1024
+
+
+def test_every_stored_file_comes_back_follow_ups_binder_and_submissions_too(content, plan_106, user, pdf_file, tmp_path):
+    from assessments.binder_writes import binder_upload
+    from assessments.follow_up_writes import follow_up_answer
+    from assessments.models import ControlReview, ReviewItem
+    from assessments.review_writes import review_close
+    from assessments.submission_writes import submission_create
+
+    from .test_submissions import make_build
+
+    review = ControlReview.objects.get()
+    item = review.items.first()
+    ReviewItem.objects.filter(pk=item.pk).update(decision="keep", follow_up_unit=Unit.objects.get(code="shilin-tianmu"),
+                                                 follow_up_due=date(2017, 6, 30))
+    review.items.exclude(pk=item.pk).update(decision="release")
+    review.courtesy_items.update(decision="release")
+    review_close(review=review, user=user("secretariat"))
+    upload = pdf_file("辦理情形.pdf")
+    follow_up_answer(item=ReviewItem.objects.get(pk=item.pk), user=user("tianmu"), text="已辦理",
+                     files=[(upload, inspect_upload(upload))])
+    own = pdf_file("自備.pdf")
+    binder_upload(plan=plan_106, item=item.measure.item, focus_point=item.measure.focus_point, user=user("secretariat"),
+                  upload=own, info=inspect_upload(own))
+    submission_create(plan=plan_106, build=make_build(plan_106, user("secretariat")), user=user("secretariat"))
+    stored = {path.relative_to(content).as_posix(): path.read_bytes() for path in content.rglob("*") if path.is_file()}
+    assert any(name.startswith("follow-ups/") for name in stored) and any(name.startswith("submissions/") for name in stored)
+    assert len(stored) == 1 + 1 + 1 + 2 + 4  # report's evidence, follow-up file, own binder file, build's PDF and zip, 附表 ×4
+    target = tmp_path / "backup.zip"
+    call_command("backup", "-o", str(target), stdout=StringIO())
+    flush()
+    shutil.rmtree(content)
+    call_command("restore", str(target), stdout=StringIO())
+    assert {path.relative_to(content).as_posix(): path.read_bytes() for path in content.rglob("*") if path.is_file()} == stored
