@@ -78,18 +78,23 @@ def courtesy_test_delete(*, test: CourtesyTest, user) -> None:
         raise CourtesyError("此電話禮貌測試已被獎懲紀錄或管制考核引用，須保留作為紀錄，不能刪除。") from error
 
 
-def latest_courtesy_tests(plan: Plan, *, after: date | None, until: date) -> dict[int, CourtesyTest]:
-    """Each unit's latest test after `after` (from the plan's start when None) up to `until`, by unit id, in
-    unit-tree order. One query."""
-    tests = CourtesyTest.objects.filter(plan=plan, tested_on__lte=until).select_related("unit")
-    tests = tests.filter(tested_on__gt=after) if after is not None else tests.filter(tested_on__gte=plan.start_date)
+def latest_courtesy_tests(plan: Plan, *, until: date, unseen_by=None) -> dict[int, CourtesyTest]:
+    """Each unit's latest test of the plan up to `until`, by unit id, in unit-tree order; with `unseen_by` (a
+    管制考核), only those that review could not have seen: dated after its 檢視基準日, or recorded after it was
+    opened (an earlier test entered late). One query."""
+    tests = CourtesyTest.objects.filter(plan=plan, tested_on__gte=plan.start_date, tested_on__lte=until).select_related("unit")
     latest: dict[int, CourtesyTest] = {}
     for test in tests.order_by("unit__tree_order", "unit_id", "-tested_on", "-pk"):
         latest.setdefault(test.unit_id, test)
+    if unseen_by is not None:
+        latest = {
+            unit_id: test for unit_id, test in latest.items()
+            if test.tested_on > unseen_by.as_of or test.recorded_at > unseen_by.created_at
+        }
     return latest
 
 
-def courtesy_tests_below_pass(plan: Plan, *, after: date | None, until: date) -> list[CourtesyTest]:
-    """The units whose latest test in that window scored below the plan's pass score (their latest tests)."""
-    latest = latest_courtesy_tests(plan, after=after, until=until)
+def courtesy_tests_below_pass(plan: Plan, *, until: date, unseen_by=None) -> list[CourtesyTest]:
+    """The units whose latest test scored below the plan's pass score (their latest tests; see `latest_courtesy_tests`)."""
+    latest = latest_courtesy_tests(plan, until=until, unseen_by=unseen_by)
     return [test for test in latest.values() if test.score < plan.courtesy_pass_score]

@@ -83,15 +83,16 @@ def _first_responsible(measure, progress) -> int | None:
 
 
 def _courtesy_items(review: ControlReview, plan: Plan, previous: ControlReview | None, as_of: date) -> list:
-    """Units below the pass score in their latest test since the previous review, and units the previous
-    review kept under control (with their latest test since, if any, else the test they were listed with)."""
+    """Units below the pass score in their latest test, unless the previous review already saw that test, and
+    units the previous review kept under control (with their latest test since, if any, else the test they were
+    listed with)."""
     kept = {}
     if previous is not None:
         kept = {
             item.unit_id: item
             for item in previous.courtesy_items.filter(decision=ReviewItem.Decision.KEEP).select_related("courtesy_test__unit")
         }
-    latest = latest_courtesy_tests(plan, after=previous.as_of if previous else None, until=as_of)
+    latest = latest_courtesy_tests(plan, until=as_of, unseen_by=previous)
     items = []
     for unit_id, test in latest.items():
         if unit_id in kept or test.score < plan.courtesy_pass_score:

@@ -120,7 +120,7 @@ FEED = [
 def test_it_finds_the_units_below_the_pass_score(plan_106, record, label, tests, expected):
     for code, (month, day), score in tests:
         record(code, date(2017, month, day), score)
-    below = courtesy_tests_below_pass(plan_106, after=None, until=date(2017, 5, 31))
+    below = courtesy_tests_below_pass(plan_106, until=date(2017, 5, 31))
     in_tree_order = sorted(expected, key=lambda code: shilin_unit(code).tree_order)
     assert [test.unit.code.removeprefix("shilin-") for test in below] == in_tree_order
 
@@ -129,7 +129,7 @@ def test_the_pass_score_is_the_plans(plan_106, record):
     record("tianmu", date(2017, 5, 1), "65")
     plan_106.courtesy_pass_score = 60
     plan_106.save()
-    assert courtesy_tests_below_pass(plan_106, after=None, until=date(2017, 5, 31)) == []
+    assert courtesy_tests_below_pass(plan_106, until=date(2017, 5, 31)) == []
 
 
 def opened(plan, user, as_of):
@@ -177,6 +177,19 @@ def test_units_below_the_pass_score_are_on_the_next_review_and_must_be_decided(c
     rows = {i.unit.code: (i.origin, i.courtesy_test_id) for i in next_review.courtesy_items.select_related("unit")}
     assert rows.pop("shilin-investigation") == ("carried", newer.pk)
     assert [(code, origin) for code, (origin, _) in rows.items()] == [("shilin-shezi", "proposed")]
+
+
+def test_a_test_entered_after_the_last_review_opened_is_proposed_even_if_dated_before_it(user, plan_106, record):
+    first = opened(plan_106, user, date(2017, 5, 31))
+    first.courtesy_items.update(decision="release")
+    first.items.update(decision="release")
+    review_close(review=first, user=user("secretariat"))
+    # Tested on 5/20 but entered after the May review had been opened: that review never saw it.
+    late = record("tianmu", date(2017, 5, 20), "60")
+    next_review = opened(plan_106, user, date(2017, 6, 30))
+    assert [(i.unit.code, i.courtesy_test_id, i.origin) for i in next_review.courtesy_items.select_related("unit")] == [
+        ("shilin-tianmu", late.pk, "proposed")
+    ]
 
 
 def test_the_control_sheet_lists_the_courtesy_units_in_a_section(client, user, plan_106, record):
