@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from diagnosis.models import FocusPoint, Plan
+from measures.draft_writes import measure_draft_create
 from measures.models import MeasureDraft
 from sq_portal.lookups import one_or_none
 
@@ -84,16 +85,6 @@ def comment_to_draft(*, precinct: ScoringPrecinct, score: Score, name: str, cont
         raise ScoringError(
             f"{plan.year} 年度計畫沒有「{source.item.name}／{source.name}」這個評核重點，無法提出措施草案。"
         )
-    draft = MeasureDraft(
-        plan=plan,
-        item_id=focus_point.item_id,
-        focus_point=focus_point,
-        unit_id=plan.organization_id,
-        name=name,
-        content=content,
-        proposed_by=user,
+    return measure_draft_create(
+        plan_id=plan.pk, focus_point=focus_point, unit_id=plan.organization_id, name=name, content=content, user=user
     )
-    draft._history_user = user
-    draft.full_clean()
-    draft.save()
-    return draft

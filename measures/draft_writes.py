@@ -18,12 +18,21 @@ def measure_draft_propose(*, answer: DiagnosisAnswer, name: str, content: str, u
     if not answer.problems.strip():
         raise DiagnosisError("此評核重點尚未填寫發現的問題，請先儲存問題再提出措施草案。")
     diagnosis = answer.unit_diagnosis
-    focus_point = answer.focus_point
+    return measure_draft_create(
+        plan_id=diagnosis.round.plan_id, focus_point=answer.focus_point, unit_id=diagnosis.unit_id, answer=answer,
+        name=name, content=content, user=user,
+    )
+
+
+@transaction.atomic
+def measure_draft_create(*, plan_id: int, focus_point, unit_id: int, name: str, content: str, user, answer=None) -> MeasureDraft:
+    """A pending measure draft at `focus_point` of the plan, proposed by `unit_id` (from a 組織診斷 answer, or from
+    a comment of the bureau's scoring round), checked and saved with its first history row."""
     draft = MeasureDraft(
-        plan_id=diagnosis.round.plan_id,
+        plan_id=plan_id,
         item_id=focus_point.item_id,
         focus_point=focus_point,
-        unit_id=diagnosis.unit_id,
+        unit_id=unit_id,
         answer=answer,
         name=name,
         content=content,

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.binder_build import build_binder
-from diagnosis.models import Plan
+from measures.management.plan_option import plan_named
 from measures.progress import default_as_of
 from sq_portal.roc_dates import RocDateError, parse_roc
 
@@ -34,22 +34,15 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="PDF 檔案；zip 檔寫在旁邊（副檔名 .zip）")
 
     def handle(self, *args, plan, org, as_of, output, **options):
-        plans = Plan.objects.filter(year=plan).select_related("organization")
-        if org:
-            plans = plans.filter(organization__code=org)
-        found = list(plans[:2])
-        if not found:
-            raise CommandError(f"找不到 {plan} 年度的計畫。")
-        if len(found) > 1:
-            raise CommandError(f"{plan} 年度有多個機關的計畫，請以 --org 指定機關代碼。")
+        chosen = plan_named(plan, org)
         try:
-            day = parse_roc(as_of) if as_of else default_as_of(found[0])
+            day = parse_roc(as_of) if as_of else default_as_of(chosen)
         except RocDateError as error:
             raise CommandError(f"資料基準日「{as_of}」無法使用：{error}") from None
         pdf_path = Path(output)
         zip_path = pdf_path.with_suffix(".zip")
         try:
-            result = build_binder(found[0], day, pdf_path, zip_path, progress_bar(sys.stderr))
+            result = build_binder(chosen, day, pdf_path, zip_path, progress_bar(sys.stderr))
         except OSError as error:
             raise CommandError(f"無法寫入 {pdf_path}：{error.strerror}") from None
         self.stdout.write(

@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.team_exporter import TeamExporter
-from diagnosis.models import Plan
 from measures.exporters import FORM_EXPORTERS
+from measures.management.plan_option import plan_named
 from sq_portal.sheets import RENDERERS
 
 EXPORTERS = {**FORM_EXPORTERS, 3: TeamExporter}
@@ -23,15 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help="輸出檔案；省略時依附表名稱命名於目前目錄")
 
     def handle(self, *args, plan, org, form, format, output, **options):
-        plans = Plan.objects.filter(year=plan).select_related("organization")
-        if org:
-            plans = plans.filter(organization__code=org)
-        found = list(plans[:2])
-        if not found:
-            raise CommandError(f"找不到 {plan} 年度的計畫。")
-        if len(found) > 1:
-            raise CommandError(f"{plan} 年度有多個機關的計畫，請以 --org 指定機關代碼。")
-        exporter = EXPORTERS[form](found[0])
+        chosen = plan_named(plan, org)
+        exporter = EXPORTERS[form](chosen)
         renderer = RENDERERS[format]()
         path = Path(output or exporter.filename(format))
         try:

@@ -1,9 +1,9 @@
 """把計畫各措施列印用的承辦單位文字改為本系統的寫法（單位間以「、」分隔，主辦在前、各單位在後）：
 升級前載入或匯入的計畫使用，例如 normalize_unit_texts --plan 106 [--org tcpd-shilin] [--dry-run]。"""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from diagnosis.models import Plan
+from measures.management.plan_option import plan_named
 from measures.unit_text_writes import responsible_texts_normalize
 
 
@@ -16,13 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只列出會改的措施，不寫入")
 
     def handle(self, *args, plan, org=None, dry_run=False, **options):
-        plans = Plan.objects.filter(year=plan).select_related("organization")
-        if org:
-            plans = plans.filter(organization__code=org)
-        found = list(plans[:2])
-        if len(found) != 1:
-            raise CommandError(f"找不到 {plan} 年度的計畫。" if not found else "此年度有多個機關的計畫，請以 --org 指定。")
-        result = responsible_texts_normalize(plan=found[0], dry_run=dry_run)
+        result = responsible_texts_normalize(plan=plan_named(plan, org), dry_run=dry_run)
         for measure, before, after in result.changed:
             self.stdout.write(f"{measure.name}：「{before}」→「{after}」")
         for measure, why in result.unreadable:
