@@ -52,15 +52,7 @@ def follow_up_answer(
             for upload, info in files:
                 name = storage.save(FollowUpEvidence.storage_name(info.extension), upload)
                 stored.append(name)
-                evidence = FollowUpEvidence(
-                    answer=answer,
-                    file=name,
-                    original_name=info.original_name,
-                    content_type=info.content_type,
-                    size=info.size,
-                    sha256=info.sha256,
-                    uploaded_by=user,
-                )
+                evidence = FollowUpEvidence(answer=answer, uploaded_by=user, **info.stored_as(name))
                 evidence._history_user = user
                 evidence.save()
     except BaseException:

@@ -111,6 +111,14 @@ class EvidenceFileInfo:
     sha256: str
     original_name: str
 
+    def stored_as(self, name: str) -> dict:
+        """The fields of a row keeping this upload, stored under `name` (reports' evidence, follow-ups' files,
+        the binder's own files): the file and what was checked of it."""
+        return {
+            "file": name, "original_name": self.original_name, "content_type": self.content_type, "size": self.size,
+            "sha256": self.sha256,
+        }
+
 
 def max_evidence_bytes() -> int:
     """The size limit in bytes, read from settings at call time."""

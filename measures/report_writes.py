@@ -103,15 +103,7 @@ def report_save(
             for upload, info in files:
                 name = storage.save(Evidence.storage_name(info.extension), upload)
                 stored.append(name)
-                evidence = Evidence(
-                    report=report,
-                    file=name,
-                    original_name=info.original_name,
-                    content_type=info.content_type,
-                    size=info.size,
-                    sha256=info.sha256,
-                    uploaded_by=user,
-                )
+                evidence = Evidence(report=report, uploaded_by=user, **info.stored_as(name))
                 evidence._history_user = user
                 evidence.save()
     except BaseException:
