@@ -103,3 +103,12 @@ def get_follow_up_file_for_user(access: PlanAccess, pk: int) -> FollowUpEvidence
     if found is None or not sees_item(access, found.answer.followed):
         raise Http404("找不到此佐證資料。")
     return found
+
+
+def open_follow_up_count(plan) -> int:
+    """How many follow-ups of the plan are open (every unit's 繼續列管 items of its latest closed review): three
+    queries."""
+    review = latest_closed_review(plan)
+    if review is None:
+        return 0
+    return review.items.filter(decision=KEEP).count() + review.courtesy_items.filter(decision=KEEP).count()

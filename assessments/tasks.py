@@ -10,9 +10,11 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
+from diagnosis.models import Plan
 from measures.models.evidence import evidence_storage
 
 from .binder_build import build_binder
+from .figure_writes import plan_figures_refresh
 from .models import BinderBuild
 
 logger = logging.getLogger(__name__)
@@ -85,3 +87,11 @@ def run_binder_build(build_id: int) -> None:
 @task()
 def build_binder_task(build_id: int) -> None:
     run_binder_build(build_id)
+
+
+@task()
+def refresh_plan_figures(plan_id: int) -> None:
+    """各機關進度比較: compute and store one plan's figures (`figure_writes.plan_figures_refresh`)."""
+    plan = Plan.objects.filter(pk=plan_id).select_related("organization").first()
+    if plan is not None:
+        plan_figures_refresh(plan)

@@ -12,6 +12,7 @@ from .views import (  # noqa: F401
     scoring,
     scoring_results,
     scoring_sheets,
+    side_by_side,
     submissions,
     surveys,
     team,
@@ -84,6 +85,9 @@ urlpatterns = [
     path("plans/<int:year>/submissions/<int:pk>/decide/", submissions.submission_decide_page, name="submission_decide"),
     path("plans/<int:year>/submissions/<int:pk>/files/<slug:kind>", submissions.submission_file, name="submission_file"),
     path("submissions/<int:year>/", submissions.bureau_submission_list, name="bureau_submissions"),
+    path("side-by-side/<int:year>/", side_by_side.side_by_side_page, name="side_by_side"),
+    path("side-by-side/<int:year>/refresh/", side_by_side.side_by_side_refresh, name="side_by_side_refresh"),
+    path("side-by-side/<int:year>/export.<str:extension>", side_by_side.side_by_side_export, name="side_by_side_export"),
     # 評分回合 (scoring.py, scoring_sheets.py, scoring_results.py)
     path("scoring/", scoring.round_list, name="scoring_rounds"),
     path("scoring/<int:pk>/", scoring.round_page, name="scoring_round"),

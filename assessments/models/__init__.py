@@ -2,6 +2,7 @@ from .binder_entries import BinderEntry
 from .binders import BinderBuild
 from .commendations import *  # noqa: F403  獎懲
 from .courtesy import *  # noqa: F403  電話禮貌測試
+from .figures import PlanFigures
 from .follow_ups import FollowUpAnswer, FollowUpEvidence
 from .proposals import *  # noqa: F403  創意提案
 from .reminders import ReminderLog
@@ -14,5 +15,5 @@ from .training import *  # noqa: F403  教育訓練
 
 __all__ = [
     "BinderBuild", "BinderEntry", "ControlReview", "ReviewItem", "ReminderLog", "FollowUpAnswer", "FollowUpEvidence",
-    "Submission", "SubmissionFile", "ScoringRound", "ScoringPrecinct", "ReviewerAssignment", "Score", "Settlement",
+    "Submission", "SubmissionFile", "PlanFigures", "ScoringRound", "ScoringPrecinct", "ReviewerAssignment", "Score", "Settlement",
 ]

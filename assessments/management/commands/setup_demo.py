@@ -6,7 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from assessments.demo_scoring import demo_scoring_create
 from assessments.demo_submissions import demo_submissions_create
 from assessments.demo_year import demo_year_create
+from assessments.figure_writes import plan_figures_refresh
 from diagnosis.demo_accounts import ALL_DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_create
+from diagnosis.models import Plan
 from measures.management.commands.load_plan import DEFAULT_PLAN, load_fixtures
 
 
@@ -36,6 +38,10 @@ class Command(BaseCommand):
         if year.plan is not None:
             scoring = demo_scoring_create(year.plan.year)
             self.stdout.write(self.style.SUCCESS(scoring.message) if scoring.created else scoring.message)
+            plans = list(Plan.objects.filter(year=year.plan.year).select_related("organization"))
+            for plan in plans:  # 各機關進度比較's figures (a second run updates the same rows)
+                plan_figures_refresh(plan)
+            self.stdout.write(f"已計算 {len(plans)} 個計畫的進度數字。")
         self.stdout.write("")
         self.stdout.write(f"示範帳號（密碼皆為 {DEMO_PASSWORD}）：")
         for result in results:

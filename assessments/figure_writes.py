@@ -1,0 +1,54 @@
+"""各機關進度比較的數字：算好一個計畫的數字存入 `PlanFigures`，或要求背景重新計算（每個計畫排隊中只排一次）。"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from diagnosis.models import Plan
+from diagnosis.score_reads import diagnosis_summary
+from measures.progress import PlanProgress, default_as_of, late_report_counts
+from measures.status import Status
+
+from .follow_ups import open_follow_up_count
+from .models import PlanFigures, Submission
+
+STALE_AFTER = timedelta(hours=1)  # older figures are refreshed when the page is read
+
+
+def plan_figures_refresh(plan: Plan) -> PlanFigures:
+    """Compute the plan's figures as of `default_as_of(plan)` (the plan dashboard's counts) and store them."""
+    with transaction.atomic():
+        return store_figures(plan)
+
+
+def store_figures(plan: Plan) -> PlanFigures:
+    as_of = default_as_of(plan)
+    progress = PlanProgress.counts(plan, as_of)
+    counts = progress.counts_for(progress.measures)
+    latest = Submission.objects.filter(plan=plan).order_by("-number").first()
+    summary = diagnosis_summary(plan)
+    values = {
+        "as_of": as_of,
+        "computed_at": timezone.now(),
+        "refresh_requested_at": None,
+        "done": counts.done,
+        "in_progress": counts.count(Status.IN_PROGRESS),
+        "not_started": counts.count(Status.NOT_STARTED),
+        "report_due": counts.count(Status.REPORT_DUE),
+        "lagging": counts.lagging,
+        "overdue": counts.overdue,
+        "late_reports": sum(late_report_counts(plan).values()),
+        "open_follow_ups": open_follow_up_count(plan),
+        "submission_state": latest.state if latest else "",
+        "submission_number": latest.number if latest else None,
+        "submitted_at": latest.submitted_at if latest else None,
+        "diagnosis_total": summary.total_1000 if summary else None,
+    }
+    figures, _ = PlanFigures.objects.update_or_create(plan=plan, defaults=values)
+    return figures
+
+
+def is_stale(figures: PlanFigures | None, now) -> bool:
+    return figures is None or figures.computed_at is None or figures.computed_at < now - STALE_AFTER
+

@@ -1,0 +1,82 @@
+"""各機關進度比較, what the page reads: who sees it (研考承辦 and 檢視者 of a unit with organisations below it that
+have plans; others 404), each plan's stored figures (one query, sorted in SQL) and which of them are stale."""
+
+from dataclasses import dataclass
+
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+
+from diagnosis.models import Membership, Plan
+
+from .figure_writes import is_stale
+
+# ?sort= → the columns it orders by (a leading "-" in the request reverses it); ties in the tree's order.
+SORTS = {
+    "org": "organization__tree_order",
+    "done": "figures__done",
+    "in_progress": "figures__in_progress",
+    "not_started": "figures__not_started",
+    "report_due": "figures__report_due",
+    "lagging": "figures__lagging",
+    "overdue": "figures__overdue",
+    "late": "figures__late_reports",
+    "follow_ups": "figures__open_follow_ups",
+    "submission": "figures__submission_state",
+    "submitted_at": "figures__submitted_at",
+    "diagnosis": "figures__diagnosis_total",
+    "as_of": "figures__computed_at",
+}
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    year: int
+    plans: list[Plan]  # each with `.organization` and `.figure_row` (its PlanFigures or None)
+    stale_ids: list[int]  # plans whose figures are missing or older than an hour
+    can_refresh: bool  # 研考承辦 above them (not 檢視者)
+    sort: str
+
+
+def side_by_side_plans(user, year: int):
+    """The plans of `year` below a unit where the user is 研考承辦 or 檢視者 (not their own unit's plan); every
+    plan of the year for a superuser."""
+    plans = Plan.objects.filter(year=year).read_whole_by(user)
+    if not user.is_superuser:
+        plans = plans.exclude(organization__in=user.memberships.values("unit"))
+    return plans
+
+
+def can_refresh(user, plans) -> bool:
+    """Bureau staff (研考承辦 of a unit above these plans) may ask for a recalculation; 檢視者 may not."""
+    if user.is_superuser:
+        return True
+    paths = user.memberships.filter(role=Membership.Role.STAFF).values_list("unit__path", flat=True)
+    return any(plan.organization.path.startswith(path) for plan in plans for path in paths)
+
+
+def side_by_side(user, year: int, sort: str = "") -> SideBySide:
+    """The page's rows; 404 when the user has no plan below them this year. Two queries (the memberships, the plans
+    with their figures and organisations), three with the staff check."""
+    if not user.is_authenticated:
+        raise Http404("找不到此頁。")
+    key = sort.removeprefix("-")
+    if key not in SORTS:
+        sort, key = "org", "org"
+    column = F(SORTS[key])
+    order = column.desc(nulls_last=True) if sort.startswith("-") else column.asc(nulls_last=True)
+    plans = list(
+        side_by_side_plans(user, year)
+        .select_related("organization", "figures")
+        .order_by(order, "organization__tree_order")
+    )
+    if not plans:
+        raise Http404("找不到此頁。")
+    now = timezone.now()
+    stale = []
+    for plan in plans:
+        plan.figure_row = getattr(plan, "figures", None)  # None when the plan has no row yet
+        if is_stale(plan.figure_row, now):
+            stale.append(plan.pk)
+    return SideBySide(year, plans, stale, can_refresh(user, plans), sort)
+

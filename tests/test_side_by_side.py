@@ -1,0 +1,154 @@
+"""各機關進度比較: the bureau's staff and viewers read each precinct's stored figures side by side."""
+
+import io
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from assessments.figure_writes import plan_figures_refresh
+from assessments.models import PlanFigures
+from diagnosis.models import Membership, Plan, Unit
+from diagnosis.unit_tree import unit_save
+from measures.progress import PlanProgress, default_as_of, late_report_counts
+from measures.status import Status
+
+from .conftest import count_queries
+from .scoring_fixtures import person, precinct
+
+
+def page(**query) -> str:
+    url = reverse("assessments:side_by_side", kwargs={"year": 106})
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def export(extension="xlsx") -> str:
+    return reverse("assessments:side_by_side_export", kwargs={"year": 106, "extension": extension})
+
+
+def tbody(html: str) -> str:
+    return html[html.index("<tbody>"):]
+
+
+REFRESH = reverse("assessments:side_by_side_refresh", kwargs={"year": 106})
+
+
+@pytest.fixture
+def datong(plan_106) -> Plan:
+    return precinct("tcpd-datong", "大同分局", plan_106)
+
+
+def test_it_stores_what_the_plan_dashboard_counts(plan_106):
+    figures = plan_figures_refresh(plan_106)
+    as_of = default_as_of(plan_106)
+    progress = PlanProgress.counts(plan_106, as_of)
+    counts = progress.counts_for(progress.measures)
+    assert figures.as_of == as_of and figures.computed_at is not None
+    assert [figures.done, figures.in_progress, figures.not_started, figures.report_due, figures.lagging, figures.overdue] == [
+        counts.count(status) for status in
+        (Status.DONE, Status.IN_PROGRESS, Status.NOT_STARTED, Status.REPORT_DUE, Status.LAGGING, Status.OVERDUE)
+    ]
+    assert figures.done + figures.in_progress + figures.not_started + figures.report_due + figures.lagging + figures.overdue == counts.total > 0
+    assert figures.late_reports == sum(late_report_counts(plan_106).values())
+    assert plan_figures_refresh(plan_106).pk == figures.pk  # a second refresh updates the same row
+    assert PlanFigures.objects.count() == 1
+
+
+def test_bureau_staff_and_viewer_read_it_others_get_404(client, plan_106, datong, bureau, user, outsider):
+    plan_figures_refresh(plan_106)
+    plan_figures_refresh(datong)
+    for username in ("bureau", "bureau-viewer"):
+        client.force_login(user(username))
+        response = client.get(page())
+        assert response.status_code == 200
+        assert "士林分局" in response.text and "大同分局" in response.text
+        assert "各機關進度比較" in response.text
+    other_root = unit_save(Unit(code="ntpd", name="新北市政府警察局", kind=Unit.Kind.AGENCY))
+    for someone in (user("secretariat"), user("tianmu"), outsider, person("ntpd-staff", other_root, Membership.Role.STAFF)):
+        client.force_login(someone)
+        assert client.get(page()).status_code == 404
+        assert client.get(export()).status_code == 404
+    client.logout()
+    assert client.get(page()).status_code == 302  # to the login page
+
+
+def test_only_bureau_staff_may_recalculate(client, plan_106, datong, bureau, user):
+    client.force_login(user("bureau-viewer"))
+    assert client.post(REFRESH).status_code == 403
+    assert "重新計算</button>" not in client.get(page()).text
+    client.force_login(bureau)
+    before = DBTaskResult.objects.count()
+    assert client.post(REFRESH).status_code == 302
+    assert DBTaskResult.objects.count() == before + 2  # both plans, even though they were just queued
+    client.force_login(user("secretariat"))
+    assert client.post(REFRESH).status_code == 404
+
+
+def test_stale_or_missing_figures_are_refreshed_once(client, plan_106, datong, bureau):
+    plan_figures_refresh(plan_106)
+    PlanFigures.objects.filter(plan=plan_106).update(computed_at=timezone.now() - timedelta(hours=2))
+    client.force_login(bureau)
+    before = DBTaskResult.objects.count()
+    response = client.get(page())
+    assert response.text.count("數字更新中") == 2  # the stale row and the missing one
+    assert DBTaskResult.objects.count() == before + 2
+    assert PlanFigures.objects.filter(refresh_requested_at__isnull=False).count() == 2
+    client.get(page())
+    assert DBTaskResult.objects.count() == before + 2  # already queued: not again
+    task = DBTaskResult.objects.order_by("-enqueued_at").first()
+    assert task.task_path == "assessments.tasks.refresh_plan_figures"
+    plan_figures_refresh(datong)  # what the task does
+    assert PlanFigures.objects.get(plan=datong).refresh_requested_at is None
+
+
+def test_it_sorts_by_each_column(client, plan_106, datong, bureau):
+    plan_figures_refresh(plan_106)
+    plan_figures_refresh(datong)
+    PlanFigures.objects.filter(plan=plan_106).update(late_reports=5)
+    PlanFigures.objects.filter(plan=datong).update(late_reports=9)
+    client.force_login(bureau)
+    ascending = tbody(client.get(page(sort="late")).text)
+    descending = client.get(page(sort="-late")).text
+    assert 'aria-sort="descending"' in descending
+    descending = tbody(descending)
+    assert ascending.index("士林分局") < ascending.index("大同分局")
+    assert descending.index("大同分局") < descending.index("士林分局")
+    assert client.get(page(sort="nonsense")).status_code == 200
+    for key in ("done", "in_progress", "not_started", "report_due", "lagging", "overdue", "follow_ups",
+                "submission", "submitted_at", "diagnosis", "as_of", "org"):
+        assert client.get(page(sort=f"-{key}")).status_code == 200
+
+
+def test_the_export_has_one_row_per_organisation(client, plan_106, datong, bureau):
+    plan_figures_refresh(plan_106)
+    plan_figures_refresh(datong)
+    client.force_login(bureau)
+    response = client.get(export())
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    names = [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert sorted(names) == ["士林分局", "大同分局"]
+    assert sheet.print_title_rows == "1:2"
+    assert sheet.page_setup.orientation == "landscape"
+    assert client.get(export("ods")).status_code == 200
+    assert client.get(export("pdf")).status_code == 404
+
+
+def test_the_page_s_queries_do_not_grow_with_the_precincts(client, plan_106, bureau):
+    client.force_login(bureau)
+
+    def precincts(first, last):
+        for number in range(first, last):
+            plan_figures_refresh(precinct(f"tcpd-p{number}", f"第{number}分局", plan_106))
+
+    precincts(0, 2)
+    plan_figures_refresh(plan_106)
+    few = count_queries(lambda: client.get(page(sort="-overdue")))
+    precincts(2, 20)
+    many = count_queries(lambda: client.get(page(sort="-overdue")))
+    assert many == few
+    response = client.get(page())
+    assert response.text.count("分局</a></th>") == 21
