@@ -131,7 +131,7 @@ def test_the_export_has_one_row_per_organisation(client, plan_106, datong, burea
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     names = [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)]
     assert sorted(names) == ["士林分局", "大同分局"]
-    assert sheet.print_title_rows == "1:2"
+    assert sheet.print_title_rows == "$1:$2"
     assert sheet.page_setup.orientation == "landscape"
     assert client.get(export("ods")).status_code == 200
     assert client.get(export("pdf")).status_code == 404
