@@ -51,4 +51,3 @@ def store_figures(plan: Plan) -> PlanFigures:
 
 def is_stale(figures: PlanFigures | None, now) -> bool:
     return figures is None or figures.computed_at is None or figures.computed_at < now - STALE_AFTER
-

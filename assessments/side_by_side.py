@@ -79,4 +79,3 @@ def side_by_side(user, year: int, sort: str = "") -> SideBySide:
         if is_stale(plan.figure_row, now):
             stale.append(plan.pk)
     return SideBySide(year, plans, stale, can_refresh(user, plans), sort)
-

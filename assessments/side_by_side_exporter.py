@@ -16,8 +16,19 @@ class SideBySideExporter(Exporter):
     header_rows = 2  # the title and the column headers: on every printed page
     # Widths that print at 10 pt or more on A4 landscape.
     HEADERS = [
-        ("機關", 16), ("已完成", 7), ("執行中", 7), ("未開始", 7), ("待填報", 7), ("落後", 6), ("逾期", 6),
-        ("逾時填報", 8), ("待追蹤", 7), ("送審狀態", 12), ("送審日期", 10), ("組織診斷（1000）", 10), ("資料時間", 16),
+        ("機關", 16),
+        ("已完成", 7),
+        ("執行中", 7),
+        ("未開始", 7),
+        ("待填報", 7),
+        ("落後", 6),
+        ("逾期", 6),
+        ("逾時填報", 8),
+        ("待追蹤", 7),
+        ("送審狀態", 12),
+        ("送審日期", 10),
+        ("組織診斷（1000）", 10),
+        ("資料時間", 16),
     ]
 
     def __init__(self, view: SideBySide):
@@ -38,11 +49,27 @@ class SideBySideExporter(Exporter):
                 yield Row([Cell(plan.organization.name), Cell("數字更新中", colspan=len(self.HEADERS) - 1)])
                 continue
             computed = timezone.localtime(f.computed_at)
-            yield Row([Cell(value) for value in [
-                plan.organization.name, f.done, f.in_progress, f.not_started, f.report_due, f.lagging, f.overdue,
-                f.late_reports, f.open_follow_ups,
-                (f"第 {f.submission_number} 次，{f.get_submission_state_display()}" if f.submission_number else "尚未送審"),
-                format_roc(timezone.localtime(f.submitted_at).date()) if f.submitted_at else "",
-                "" if f.diagnosis_total is None else float(f.diagnosis_total),
-                f"{format_roc(computed.date())} {computed:%H:%M}",
-            ]])
+            yield Row(
+                [
+                    Cell(value)
+                    for value in [
+                        plan.organization.name,
+                        f.done,
+                        f.in_progress,
+                        f.not_started,
+                        f.report_due,
+                        f.lagging,
+                        f.overdue,
+                        f.late_reports,
+                        f.open_follow_ups,
+                        (
+                            f"第 {f.submission_number} 次，{f.get_submission_state_display()}"
+                            if f.submission_number
+                            else "尚未送審"
+                        ),
+                        format_roc(timezone.localtime(f.submitted_at).date()) if f.submitted_at else "",
+                        "" if f.diagnosis_total is None else float(f.diagnosis_total),
+                        f"{format_roc(computed.date())} {computed:%H:%M}",
+                    ]
+                ]
+            )

@@ -30,7 +30,7 @@ def export(extension="xlsx") -> str:
 
 
 def tbody(html: str) -> str:
-    return html[html.index("<tbody>"):]
+    return html[html.index("<tbody>") :]
 
 
 REFRESH = reverse("assessments:side_by_side_refresh", kwargs={"year": 106})
@@ -47,11 +47,34 @@ def test_it_stores_what_the_plan_dashboard_counts(plan_106):
     progress = PlanProgress.counts(plan_106, as_of)
     counts = progress.counts_for(progress.measures)
     assert figures.as_of == as_of and figures.computed_at is not None
-    assert [figures.done, figures.in_progress, figures.not_started, figures.report_due, figures.lagging, figures.overdue] == [
-        counts.count(status) for status in
-        (Status.DONE, Status.IN_PROGRESS, Status.NOT_STARTED, Status.REPORT_DUE, Status.LAGGING, Status.OVERDUE)
+    assert [
+        figures.done,
+        figures.in_progress,
+        figures.not_started,
+        figures.report_due,
+        figures.lagging,
+        figures.overdue,
+    ] == [
+        counts.count(status)
+        for status in (
+            Status.DONE,
+            Status.IN_PROGRESS,
+            Status.NOT_STARTED,
+            Status.REPORT_DUE,
+            Status.LAGGING,
+            Status.OVERDUE,
+        )
     ]
-    assert figures.done + figures.in_progress + figures.not_started + figures.report_due + figures.lagging + figures.overdue == counts.total > 0
+    assert (
+        figures.done
+        + figures.in_progress
+        + figures.not_started
+        + figures.report_due
+        + figures.lagging
+        + figures.overdue
+        == counts.total
+        > 0
+    )
     assert figures.late_reports == sum(late_report_counts(plan_106).values())
     assert plan_figures_refresh(plan_106).pk == figures.pk  # a second refresh updates the same row
     assert PlanFigures.objects.count() == 1
@@ -67,7 +90,12 @@ def test_bureau_staff_and_viewer_read_it_others_get_404(client, plan_106, datong
         assert "士林分局" in response.text and "大同分局" in response.text
         assert "各機關進度比較" in response.text
     other_root = unit_save(Unit(code="ntpd", name="新北市政府警察局", kind=Unit.Kind.AGENCY))
-    for someone in (user("secretariat"), user("tianmu"), outsider, person("ntpd-staff", other_root, Membership.Role.STAFF)):
+    for someone in (
+        user("secretariat"),
+        user("tianmu"),
+        outsider,
+        person("ntpd-staff", other_root, Membership.Role.STAFF),
+    ):
         client.force_login(someone)
         assert client.get(page()).status_code == 404
         assert client.get(export()).status_code == 404
@@ -117,8 +145,20 @@ def test_it_sorts_by_each_column(client, plan_106, datong, bureau):
     assert ascending.index("士林分局") < ascending.index("大同分局")
     assert descending.index("大同分局") < descending.index("士林分局")
     assert client.get(page(sort="nonsense")).status_code == 200
-    for key in ("done", "in_progress", "not_started", "report_due", "lagging", "overdue", "follow_ups",
-                "submission", "submitted_at", "diagnosis", "as_of", "org"):
+    for key in (
+        "done",
+        "in_progress",
+        "not_started",
+        "report_due",
+        "lagging",
+        "overdue",
+        "follow_ups",
+        "submission",
+        "submitted_at",
+        "diagnosis",
+        "as_of",
+        "org",
+    ):
         assert client.get(page(sort=f"-{key}")).status_code == 200
 
 

@@ -18,9 +18,19 @@ from ..side_by_side import SORTS, side_by_side
 from ..side_by_side_exporter import SideBySideExporter
 
 COLUMNS = [
-    ("org", "機關"), ("done", "已完成"), ("in_progress", "執行中"), ("not_started", "未開始"), ("report_due", "待填報"),
-    ("lagging", "落後"), ("overdue", "逾期"), ("late", "逾時填報"), ("follow_ups", "待追蹤"),
-    ("submission", "送審狀態"), ("submitted_at", "送審日期"), ("diagnosis", "組織診斷"), ("as_of", "資料時間"),
+    ("org", "機關"),
+    ("done", "已完成"),
+    ("in_progress", "執行中"),
+    ("not_started", "未開始"),
+    ("report_due", "待填報"),
+    ("lagging", "落後"),
+    ("overdue", "逾期"),
+    ("late", "逾時填報"),
+    ("follow_ups", "待追蹤"),
+    ("submission", "送審狀態"),
+    ("submitted_at", "送審日期"),
+    ("diagnosis", "組織診斷"),
+    ("as_of", "資料時間"),
 ]
 
 
@@ -30,12 +40,17 @@ def side_by_side_page(request: HttpRequest, year: int) -> HttpResponse:
     view = side_by_side(request.user, year, request.GET.get("sort", ""))
     plan_figures_request_refresh(view.stale_ids)
     columns = [
-        {"key": key, "label": label, "sort": f"-{key}" if view.sort == key else key,
-         "current": "ascending" if view.sort == key else "descending" if view.sort == f"-{key}" else ""}
+        {
+            "key": key,
+            "label": label,
+            "sort": f"-{key}" if view.sort == key else key,
+            "current": "ascending" if view.sort == key else "descending" if view.sort == f"-{key}" else "",
+        }
         for key, label in COLUMNS
     ]
     return render(
-        request, "assessments/side_by_side.html",
+        request,
+        "assessments/side_by_side.html",
         {"view": view, "year": year, "columns": columns, "stale": set(view.stale_ids)},
     )
 
