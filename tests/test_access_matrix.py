@@ -171,6 +171,10 @@ MATRIX = {
     "assessments:submission_decide": ("submission", "302 403 403 404 404", "302 403 403 404 404"),
     "assessments:submission_file": ("submission_file", "302 200 200 404 404", "302 405 405 405 405"),
     "assessments:bureau_submissions": ("year", "302 200 200 404 404", "302 405 405 405 405"),
+    # 各機關進度比較: the bureau's (研考承辦 and 檢視者 above the precincts); nobody of 士林分局 has a plan below them.
+    "assessments:side_by_side": ("year", "302 404 404 404 404", "302 405 405 405 405"),
+    "assessments:side_by_side_export": ("year_xlsx", "302 404 404 404 404", "302 405 405 405 405"),
+    "assessments:side_by_side_refresh": ("year", "302 405 405 405 405", "302 404 404 404 404"),
     # --- 評分回合 ---
     # A published round of the bureau over 士林分局: none of these roles is the bureau's or a reviewer, so the
     # round does not exist for them (tests/test_scoring.py has the bureau and reviewers); 士林分局's 研考承辦
@@ -287,6 +291,7 @@ def build_objects(plan_106, user, pdf_file) -> dict:
     objects = {
         "none": {},
         "year": {"year": 106},
+        "year_xlsx": {"year": 106, "extension": "xlsx"},
         "form": {"year": 106, "form": 2, "extension": "xlsx"},
         "measure": {"year": 106, "pk": measure.pk},
         "indicator": {"year": 106, "pk": measure.pk, "indicator_pk": indicator.pk},
