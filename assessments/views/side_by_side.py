@@ -51,8 +51,18 @@ def side_by_side_page(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "assessments/side_by_side.html",
-        {"view": view, "year": year, "columns": columns, "stale": set(view.stale_ids)},
+        {"view": view, "year": year, "columns": columns, "stale": set(view.stale_ids), "urls": precinct_urls(year)},
     )
+
+
+def precinct_urls(year: int) -> dict[str, str]:
+    """The pages each row links to (with ?org=<code>), reversed once rather than once per row."""
+    return {
+        "dashboard": reverse("assessments:plan_dashboard", kwargs={"year": year}),
+        "reviews": reverse("assessments:reviews", kwargs={"year": year}),
+        "submissions": reverse("assessments:submissions", kwargs={"year": year}),
+        "diagnosis": reverse("diagnosis:rounds", kwargs={"year": year}),
+    }
 
 
 @login_required
