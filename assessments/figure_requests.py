@@ -14,6 +14,8 @@ REQUEST_EXPIRES = timedelta(hours=1)  # a refresh asked for longer ago than this
 def plan_figures_request_refresh(plan_ids, *, force: bool = False) -> list[int]:
     """Queue a refresh of each of these plans' figures, unless one was queued within the last hour (always with
     `force`: the 重新計算 button); the plans it queued. A plan without figures gets an empty row recording it."""
+    if not plan_ids:
+        return []
     now = timezone.now()
     with transaction.atomic():
         PlanFigures.objects.bulk_create([PlanFigures(plan_id=pk) for pk in plan_ids], ignore_conflicts=True)

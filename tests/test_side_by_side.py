@@ -88,7 +88,7 @@ def test_bureau_staff_and_viewer_read_it_others_get_404(client, plan_106, datong
         response = client.get(page())
         assert response.status_code == 200
         assert "士林分局" in response.text and "大同分局" in response.text
-        assert "各機關進度比較" in response.text
+        assert f'href="{page()}">各機關進度比較</a>' in response.text  # the navigation's link
     other_root = unit_save(Unit(code="ntpd", name="新北市政府警察局", kind=Unit.Kind.AGENCY))
     for someone in (
         user("secretariat"),
