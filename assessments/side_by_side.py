@@ -51,7 +51,7 @@ def can_refresh(user, plans) -> bool:
     """Bureau staff (研考承辦 of a unit above these plans) may ask for a recalculation; 檢視者 may not."""
     if user.is_superuser:
         return True
-    paths = user.memberships.filter(role=Membership.Role.STAFF).values_list("unit__path", flat=True)
+    paths = list(user.memberships.filter(role=Membership.Role.STAFF).values_list("unit__path", flat=True))
     return any(plan.organization.path.startswith(path) for plan in plans for path in paths)
 
 

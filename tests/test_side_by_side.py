@@ -187,8 +187,10 @@ def test_the_page_s_queries_do_not_grow_with_the_precincts(client, plan_106, bur
     precincts(0, 2)
     plan_figures_refresh(plan_106)
     few = count_queries(lambda: client.get(page(sort="-overdue")))
+    few_export = count_queries(lambda: client.get(export()))
     precincts(2, 20)
     many = count_queries(lambda: client.get(page(sort="-overdue")))
     assert many == few
+    assert count_queries(lambda: client.get(export())) == few_export
     response = client.get(page())
     assert response.text.count("分局</a></th>") == 21

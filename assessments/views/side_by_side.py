@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from sq_portal.sheets import RENDERERS
 
 from ..figure_requests import plan_figures_request_refresh
-from ..side_by_side import SORTS, side_by_side
+from ..side_by_side import side_by_side
 from ..side_by_side_exporter import SideBySideExporter
 
 COLUMNS = [
@@ -81,8 +81,7 @@ def side_by_side_refresh(request: HttpRequest, year: int) -> HttpResponse:
 def side_by_side_export(request: HttpRequest, year: int, extension: str) -> HttpResponse:
     if extension not in RENDERERS:
         raise Http404("沒有這種檔案格式。")
-    sort = request.GET.get("sort", "")
-    exporter = SideBySideExporter(side_by_side(request.user, year, sort if sort.removeprefix("-") in SORTS else ""))
+    exporter = SideBySideExporter(side_by_side(request.user, year, request.GET.get("sort", "")))
     renderer = RENDERERS[extension]()
     response = HttpResponse(renderer.render(exporter), content_type=renderer.content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(exporter.filename(extension))}"
