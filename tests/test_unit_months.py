@@ -286,3 +286,17 @@ def test_hostile_input_never_fails_the_page(client, user, plan_106, narrative, p
         assert "<script>alert(1)</script>" not in response.content.decode()
     ProgressReport.objects.all().delete()
     assert client.get("/units/shilin-tianmu/reports/", {"month": month, "status": month, "page": month}).status_code == 200
+
+
+@pytest.mark.parametrize("version", ["abc", "-1", "1.5"])
+def test_a_malformed_version_is_named_in_its_row(client, user, plan_106, version):
+    """The hidden version a page sends, tampered with: the row says why in Chinese, and nothing is written."""
+    client.force_login(user("tianmu"))
+    rows = rows_of(plan_106)
+    data = fill(rows, {rows[0].measure.pk: ("30", "好的一列"), rows[1].measure.pk: ("40", "另一列")}, draft="1")
+    data[f"m{rows[1].measure.pk}-version"] = version
+    response = client.post(month_url(), data)
+    assert response.status_code == 200
+    row = response.content.decode().split(f'id="m{rows[1].measure.pk}"')[1].split("</fieldset>")[0]
+    assert "本頁資料已失效，請重新整理本頁後再填。" in row
+    assert not ProgressReport.objects.exists()

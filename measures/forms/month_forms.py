@@ -8,6 +8,8 @@ from ..models import ProgressReport
 from ..unit_months import MonthRow
 from .report_forms import MultipleEvidenceField, evidence_bounds_error
 
+STALE_PAGE = "本頁資料已失效，請重新整理本頁後再填。"
+
 
 class MonthRowForm(forms.Form):
     """A row with nothing typed (or, for an existing report, nothing changed) is skipped (`has_input` False); a
@@ -28,7 +30,11 @@ class MonthRowForm(forms.Form):
     narrative = forms.CharField(label="執行情形", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     evidence = MultipleEvidenceField(label="佐證資料", required=False)
     # The version of the month's report the page showed (0: none): a report changed since is not overwritten.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # A tampered value is named in the row (the template shows this hidden field's errors there).
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0,
+        error_messages={"invalid": STALE_PAGE, "min_value": STALE_PAGE},
+    )
 
     def __init__(self, *args, row: MonthRow, plan_year: int, submit: bool = False, **kwargs):
         report = row.report
