@@ -264,3 +264,22 @@ def test_the_next_pending_report_is_never_one_the_reviewer_may_not_decide(client
     response = client.post(reverse("measures:report_review", kwargs={"pk": may.pk}), {"decision": "accept", "comment": ""})
     assert response["Location"] == reverse("measures:report", kwargs={"pk": later.pk})
     assert ProgressReport.objects.get(pk=own.pk).status == "submitted"
+
+
+def test_batch_approval_never_decides_a_report_of_another_plan(client, user, measure, plan_106):
+    """The ids come from the browser: one of the 107 plan's reports sent to the 106 plan's batch is left undecided."""
+    from assessments.plan_copy import plan_copy
+
+    plan_107 = plan_copy(source=plan_106, year=107).plan
+    other = report_save(
+        measure=plan_107.measures.get(source=Measure.Source.FORM2, name="主動服務"),
+        unit=Unit.objects.get(code="shilin-tianmu"), period=date(2018, 5, 1), user=user("tianmu"),
+        narrative="本月辦理情形", progress=40, actuals={}, submit=True,
+    )
+    mine = sent(measure, "shilin-tianmu", 5, user("tianmu"))
+    client.force_login(user("secretariat"))
+    assert texts(client, client.post(BATCH, {"reports": [mine.pk, other.pk]})) == [
+        "已核可 1 筆填報。", "另有 1 筆已不在審核清單中（已撤回或刪除），未核可。"
+    ]
+    assert ProgressReport.objects.get(pk=mine.pk).status == "accepted"
+    assert ProgressReport.objects.get(pk=other.pk).status == "submitted"
