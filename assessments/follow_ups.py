@@ -26,16 +26,24 @@ def with_answers(items):
     )
 
 
+def followed_by(review: ControlReview, unit_ids) -> tuple:
+    """The review's measure items and 電話禮貌測試 items whose 追蹤單位 is one of these units (a 電話禮貌測試 item's
+    is the unit tested), each with what its row shows."""
+    unit_ids = list(unit_ids)
+    return (
+        review.items.filter(follow_up_unit_id__in=unit_ids).select_related("measure", "follow_up_unit"),
+        review.courtesy_items.filter(unit_id__in=unit_ids).select_related("unit", "courtesy_test"),
+    )
+
+
 def open_follow_ups(plan, unit_ids) -> list[ReviewItem | ReviewCourtesyItem]:
     """The open follow-ups of these units, by 追蹤期限: the review's own query, then for each kind of item the
     items', their answers' and their files'."""
     review = latest_closed_review(plan)
     if review is None or not unit_ids:
         return []
-    unit_ids = list(unit_ids)
-    measures = review.items.filter(decision=KEEP, follow_up_unit_id__in=unit_ids).select_related("measure", "follow_up_unit")
-    courtesy = review.courtesy_items.filter(decision=KEEP, unit_id__in=unit_ids).select_related("unit", "courtesy_test")
-    items = [*with_answers(measures), *with_answers(courtesy)]
+    measures, courtesy = followed_by(review, unit_ids)
+    items = [*with_answers(measures.filter(decision=KEEP)), *with_answers(courtesy.filter(decision=KEEP))]
     for item in items:
         item.review = review
     return sorted(items, key=lambda item: (item.follow_up_due is None, item.follow_up_due or review.as_of, item.pk))
@@ -67,7 +75,7 @@ def with_files(answers):
 
 def sees_item(access: PlanAccess, item: ReviewItem | ReviewCourtesyItem) -> bool:
     """Staff and viewers read every item; a unit head the items whose 追蹤單位 they report for."""
-    return access.reads_all or (item.follow_up_unit_id is not None and access.reports_for(item.follow_up_unit_id))
+    return access.reads_all or answers_item(access, item)
 
 
 def is_open_follow_up(item: ReviewItem | ReviewCourtesyItem, latest: ControlReview | None) -> bool:
@@ -88,9 +96,14 @@ def get_follow_up_for_user(access: PlanAccess, review_pk: int, item_pk: int, mod
     return item
 
 
+def answers_item(access: PlanAccess, item: ReviewItem | ReviewCourtesyItem) -> bool:
+    """Only whoever reports for the 追蹤單位 answers an item."""
+    return item.follow_up_unit_id is not None and access.reports_for(item.follow_up_unit_id)
+
+
 def require_answerer(access: PlanAccess, item: ReviewItem | ReviewCourtesyItem) -> None:
-    """Only whoever reports for the 追蹤單位 answers; anyone else who reads it gets 403."""
-    if item.follow_up_unit_id is None or not access.reports_for(item.follow_up_unit_id):
+    """Only whoever reports for the 追蹤單位 answers (`answers_item`); anyone else who reads it gets 403."""
+    if not answers_item(access, item):
         raise PermissionDenied("只有追蹤單位可以填報辦理情形。")
 
 

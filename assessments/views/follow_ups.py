@@ -13,6 +13,7 @@ from measures.report_writes import ReportStateError, check_year_open
 
 from ..follow_up_writes import FollowUpError, follow_up_answer, follow_up_file_delete
 from ..follow_ups import (
+    answers_item,
     get_follow_up_file_for_user,
     get_follow_up_for_user,
     is_open_follow_up,
@@ -43,7 +44,7 @@ def follow_up_answer_page(request: HttpRequest, year: int, pk: int, item_pk: int
     item = get_follow_up_for_user(access, pk, item_pk, KINDS[kind])
     is_open = is_open_follow_up(item, latest_closed_review(access.plan))
     closed = closed_reason(access.plan)
-    can_answer = is_open and not closed and item.follow_up_unit_id is not None and access.reports_for(item.follow_up_unit_id)
+    can_answer = is_open and not closed and answers_item(access, item)
     answer = getattr(item, "answer", None)
     form = None
     if request.method == "POST":

@@ -15,7 +15,7 @@ from sq_portal.lookups import one_or_none
 from sq_portal.sheets import RENDERERS
 
 from ..exporters import ControlSheetExporter
-from ..follow_ups import latest_closed_review, previous_answers, previous_courtesy_answers, with_answers
+from ..follow_ups import followed_by, latest_closed_review, previous_answers, previous_courtesy_answers, with_answers
 from ..forms.courtesy import COURTESY_PREFIX, ReviewCourtesyItemFormSet
 from ..forms.reviews import ReviewItemFormSet, ReviewOpenForm
 from ..models import ControlReview, ReviewItem
@@ -78,10 +78,8 @@ def _head_review(request: HttpRequest, access: PlanAccess, review: ControlReview
     """A unit head reads the items whose 追蹤單位 they report for, and nothing else of the review: 404 when
     there are none, 403 on a change."""
     unit_ids = [u.pk for u in access.reporting_units]
-    items = list(with_answers(review.items.filter(follow_up_unit_id__in=unit_ids).select_related("measure", "follow_up_unit")))
-    courtesy_items = list(
-        with_answers(review.courtesy_items.filter(unit_id__in=unit_ids).select_related("unit", "courtesy_test"))
-    )
+    measures, courtesy = followed_by(review, unit_ids)
+    items, courtesy_items = list(with_answers(measures)), list(with_answers(courtesy))
     if not items and not courtesy_items:
         raise Http404("找不到此管制考核。")
     if request.method == "POST":
