@@ -4,6 +4,7 @@ the background job (one at a time; through the database backend and a worker), a
 import hashlib
 import io
 import json
+import re
 import shutil
 import zipfile
 from datetime import date, datetime, timedelta
@@ -251,6 +252,17 @@ def test_a_build_that_fails_is_marked_failed_and_frees_the_plan(plan_106, chosen
     run_binder_build(build.pk)
     build.refresh_from_db()
     assert build.state == BinderBuild.State.FAILED and "製作失敗" in build.message
+    assert not re.search("[A-Za-z]", build.message)  # the page shows it: Chinese, no exception name or path
+
+
+def test_an_image_that_cannot_be_read_gets_a_chinese_reason(tmp_path):
+    from assessments.binder_convert import to_pdf
+
+    broken = tmp_path / "壞圖.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n not an image")
+    converted = to_pdf(broken, "image/png", tmp_path)
+    assert converted.path is None and "圖片無法讀取" in converted.reason
+    assert not re.search("[A-Za-z]", converted.reason)  # printed on the binder's page and in the manifest
 
 
 def test_the_database_backend_queues_the_build_and_a_worker_runs_it(
