@@ -8,6 +8,7 @@ import time_machine
 
 from assessments.models import BinderBuild, BinderEntry
 from diagnosis.models import Dimension, FocusPoint, Item, Plan
+from measures.evidence_files import ACCEPT_ATTR
 from measures.models import Measure
 
 from .conftest import PDF_BYTES, copy_measures, count_queries
@@ -45,6 +46,7 @@ def test_it_shows_measures_files_and_choices_to_staff(client, plan_106, staff, p
     content = response.content.decode()
     assert point.name in content and "成果.pdf" in content and f'name="include" value="{file.pk}"' in content
     assert "製作資料冊" in content
+    assert f'accept="{ACCEPT_ATTR}"' in content  # the evidence files' own list, stated once
 
 
 @pytest.mark.parametrize(("username", "status"), [("viewer", 200), ("tianmu", 404), ("investigation", 404)])
