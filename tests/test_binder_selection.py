@@ -292,3 +292,18 @@ def test_bad_positions_and_ids_in_the_choice_are_refused_without_a_500(
     assert client.post("/plans/106/binder/sections/p99999999999999999999999/", {"include": []}).status_code == 404
     assert client.post("/plans/106/binder/sections/p/", {"include": []}).status_code == 404
     assert client.post("/plans/106/binder/sections/q1/", {"include": []}).status_code == 404
+
+
+def test_a_chosen_file_whose_measure_moved_to_another_focus_point_can_be_saved_there(
+    client, plan_106, staff, evidence_dir, travel
+):
+    first, second = points_with_measures(plan_106, 2)
+    measure = first.measures.first()
+    file = sent_file(measure, staff, pdf_bytes(1), "成果.pdf", "application/pdf")
+    client.post(section_url(first), {"include": [file.pk]})
+    assert BinderEntry.objects.get().focus_point == first
+    Measure.objects.filter(pk=measure.pk).update(item=second.item, focus_point=second)  # edited on its own page
+    response = client.post(section_url(second), {"include": [file.pk], f"position-e{file.pk}": "1"}, follow=True)
+    assert response.status_code == 200 and "已儲存" in response.content.decode()
+    entry = BinderEntry.objects.get()
+    assert (entry.evidence_id, entry.item_id, entry.focus_point, entry.position) == (file.pk, second.item_id, second, 1)
