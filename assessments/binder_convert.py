@@ -64,8 +64,8 @@ def to_pdf(path: Path, content_type: str, workdir: Path) -> Converted:
         target = path.with_suffix(".image.pdf")
         try:
             image_page(path, target)
-        except (UnidentifiedImageError, OSError, ValueError, RuntimeError) as error:
-            return Converted(None, reason=f"圖片無法讀取（{type(error).__name__}）。")
+        except (UnidentifiedImageError, OSError, ValueError, RuntimeError):
+            return Converted(None, reason="圖片無法讀取（可能已損毀或格式不符）。")
         return Converted(target, 1, "圖片")
     if content_type in OFFICE_TYPES:
         return office_to_pdf(path, workdir)

@@ -12,6 +12,7 @@ from diagnosis.models import FocusPoint, Item, Plan
 from measures.models import Evidence, Measure, ProgressReport
 from measures.progress import COUNTED_REPORT_STATUSES, PlanProgress, end_of_day
 from measures.status import MeasureStatus, month_start
+from sq_portal.roc_dates import format_roc
 
 from .indicators import IndicatorProgress, indicator_actuals
 from .models import BinderEntry
@@ -66,7 +67,7 @@ class SectionFile:
         if self.is_own:
             return "研考承辦自行上傳"
         report = self.evidence.report
-        return f"{report.unit.name}　{report.period.year - 1911}年{report.period.month}月填報（{report.measure.name}）"
+        return f"{report.unit.name}　{format_roc(report.period, 'month')}填報（{report.measure.name}）"
 
 
 @dataclass

@@ -61,6 +61,11 @@ def binder_choice_save(
         unknown = [pk for pk in included if pk not in allowed]
         if unknown:
             raise BinderError("所選的佐證資料不屬於此評核重點已送出的填報，請重新整理頁面後再選。")
+        # A file chosen while its measure was under another section (the measure has moved here since): its entry
+        # moves here too, rather than a second entry of the same file (binder_entry_evidence_once_per_plan).
+        BinderEntry.objects.filter(plan=plan, evidence_id__in=included).exclude(
+            pk__in=section_entries(plan, item, focus_point)
+        ).update(item=item, focus_point=focus_point)
         entries = list(section_entries(plan, item, focus_point).select_for_update().order_by("position", "pk"))
         kept = [e for e in entries if e.is_own or e.evidence_id in included]
         section_entries(plan, item, focus_point).exclude(pk__in=[e.pk for e in kept]).delete()

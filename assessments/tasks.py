@@ -19,6 +19,7 @@ from .models import BinderBuild
 
 logger = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
+FAILED_MESSAGE = "製作失敗，請重新製作；若仍失敗，請洽系統管理者（錯誤已記錄於伺服器）。"
 
 
 def file_sha256(path: Path) -> str:
@@ -73,12 +74,12 @@ def run_binder_build(build_id: int) -> None:
                 "message",
             ]
         )
-    except Exception as error:
+    except Exception:
         logger.exception("binder build %s failed", build_id)
         BinderBuild.objects.filter(pk=build_id).update(
             state=BinderBuild.State.FAILED,
             finished_at=timezone.now(),
-            message=f"製作失敗：{type(error).__name__}：{error}"[:2000],
+            message=FAILED_MESSAGE,
         )
     else:
         BinderBuild.objects.filter(pk=build_id).update(steps_done=F("steps_total"))

@@ -4,6 +4,7 @@ the background job (one at a time; through the database backend and a worker), a
 import hashlib
 import io
 import json
+import re
 import shutil
 import zipfile
 from datetime import date, datetime, timedelta
@@ -174,6 +175,8 @@ def test_the_chinese_text_is_embedded_with_its_font(plan_106, chosen, tmp_path):
     reader = PdfReader(tmp_path / "b.pdf")
     cover = reader.pages[0]
     assert "佐證資料冊" in text_of(cover)
+    assert "資料基準日：106年5月31日" in text_of(cover) and "2017" not in text_of(cover)  # 民國, never 西元
+    assert any("執行情形摘要（資料基準日106/05/31）" in text_of(page) for page in reader.pages)  # the summaries
     fonts = [font.get_object() for font in cover["/Resources"]["/Font"].values()]
     descriptors = [
         f["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object() for f in fonts if "/DescendantFonts" in f
@@ -243,6 +246,24 @@ def test_the_task_keeps_the_pdf_and_zip_with_their_checksums(plan_106, chosen, u
     with evidence_storage().open(build.pdf.name, "rb") as handle:
         assert hashlib.sha256(handle.read()).hexdigest() == build.pdf_sha256
     assert build.archive_size and len(build.manifest) == 3 and build.pages > 5
+    with evidence_storage().open(build.archive.name, "rb") as handle:
+        data = handle.read()
+    assert hashlib.sha256(data).hexdigest() == build.archive_sha256 and len(data) == build.archive_size
+
+
+def test_a_second_build_in_progress_of_the_same_plan_is_refused_by_the_database(plan_106, user):
+    from django.db import IntegrityError, transaction
+
+    staff = user("secretariat")
+    BinderBuild.objects.create(plan=plan_106, as_of=date(2017, 5, 31), requested_by=staff)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BinderBuild.objects.create(
+            plan=plan_106, as_of=date(2017, 5, 31), requested_by=staff, state=BinderBuild.State.RUNNING
+        )
+    BinderBuild.objects.update(state=BinderBuild.State.DONE)
+    BinderBuild.objects.create(
+        plan=plan_106, as_of=date(2017, 5, 31), requested_by=staff
+    )  # a finished one does not block
 
 
 def test_a_build_that_fails_is_marked_failed_and_frees_the_plan(plan_106, chosen, user, settings):
@@ -251,6 +272,17 @@ def test_a_build_that_fails_is_marked_failed_and_frees_the_plan(plan_106, chosen
     run_binder_build(build.pk)
     build.refresh_from_db()
     assert build.state == BinderBuild.State.FAILED and "製作失敗" in build.message
+    assert not re.search("[A-Za-z]", build.message)  # the page shows it: Chinese, no exception name or path
+
+
+def test_an_image_that_cannot_be_read_gets_a_chinese_reason(tmp_path):
+    from assessments.binder_convert import to_pdf
+
+    broken = tmp_path / "壞圖.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n not an image")
+    converted = to_pdf(broken, "image/png", tmp_path)
+    assert converted.path is None and "圖片無法讀取" in converted.reason
+    assert not re.search("[A-Za-z]", converted.reason)  # printed on the binder's page and in the manifest
 
 
 def test_the_database_backend_queues_the_build_and_a_worker_runs_it(

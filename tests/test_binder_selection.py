@@ -8,6 +8,7 @@ import time_machine
 
 from assessments.models import BinderBuild, BinderEntry
 from diagnosis.models import Dimension, FocusPoint, Item, Plan
+from measures.evidence_files import ACCEPT_ATTR
 from measures.models import Measure
 
 from .conftest import PDF_BYTES, copy_measures, count_queries
@@ -45,6 +46,7 @@ def test_it_shows_measures_files_and_choices_to_staff(client, plan_106, staff, p
     content = response.content.decode()
     assert point.name in content and "成果.pdf" in content and f'name="include" value="{file.pk}"' in content
     assert "製作資料冊" in content
+    assert f'accept="{ACCEPT_ATTR}"' in content  # the evidence files' own list, stated once
 
 
 @pytest.mark.parametrize(("username", "status"), [("viewer", 200), ("tianmu", 404), ("investigation", 404)])
@@ -208,3 +210,100 @@ def test_the_page_costs_the_same_queries_with_ten_times_the_data(client, plan_10
         [BinderBuild(plan=plan_106, as_of=date(2017, 5, 31), requested_by=staff, state="done") for _ in range(12)]
     )
     assert count() == few
+
+
+def done_build(plan, user) -> BinderBuild:
+    """A finished build of `plan` with a stored PDF and zip."""
+    from django.core.files.base import ContentFile
+
+    from measures.models.evidence import evidence_storage
+
+    storage = evidence_storage()
+    return BinderBuild.objects.create(
+        plan=plan,
+        as_of=date(2017, 5, 31),
+        requested_by=user,
+        state=BinderBuild.State.DONE,
+        pdf=storage.save(f"binders/builds/{plan.pk}/x.pdf", ContentFile(PDF_BYTES)),
+        archive=storage.save(f"binders/builds/{plan.pk}/x.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18)),
+    )
+
+
+def test_downloads_of_another_plan_or_precinct_or_an_unfinished_build_are_404(
+    client, outsider, plan_106, staff, point, evidence_dir, pdf_file, travel
+):
+    from diagnosis.models import Unit
+
+    client.post(section_url(point, "upload/"), {"file": pdf_file()})
+    mine_entry = BinderEntry.objects.get()
+    mine = done_build(plan_106, staff)
+    beitou = Unit.objects.get(code="tcpd-beitou")
+    other_plan = Plan.objects.create(
+        organization=beitou, year=106, title="北投 106", start_date=date(2017, 1, 1), end_date=date(2017, 12, 31)
+    )
+    item = Item.objects.create(
+        dimension=Dimension.objects.create(plan=other_plan, position=1, name="基礎服務", points=200),
+        position=1,
+        name="服務一致及正確",
+    )
+    theirs = done_build(other_plan, staff)
+    their_entry = BinderEntry.objects.create(
+        plan=other_plan,
+        item=item,
+        position=1,
+        added_by=staff,
+        file=mine_entry.file.name,
+        original_name="北投.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+    )
+    assert client.get(f"/plans/106/binder/builds/{mine.pk}.pdf").status_code == 200
+    assert client.get(f"/plans/106/binder/builds/{mine.pk}.zip").status_code == 200
+    assert client.get(f"/plans/106/binder/builds/{mine.pk}.exe").status_code == 404
+    assert client.get(f"/plans/106/binder/builds/{theirs.pk}.pdf").status_code == 404
+    assert client.get(f"/plans/106/binder/builds/{theirs.pk}.pdf?org=tcpd-beitou").status_code == 404
+    assert client.get(f"/plans/106/binder/files/{their_entry.pk}/").status_code == 404
+    assert client.post(f"/plans/106/binder/files/{their_entry.pk}/remove/").status_code == 404
+    BinderBuild.objects.filter(pk=mine.pk).update(state=BinderBuild.State.RUNNING)
+    assert client.get(f"/plans/106/binder/builds/{mine.pk}.pdf").status_code == 404
+    BinderBuild.objects.filter(pk=mine.pk).update(state=BinderBuild.State.DONE)
+    client.force_login(outsider)
+    assert client.get(f"/plans/106/binder/builds/{mine.pk}.pdf").status_code == 404
+    assert client.get(f"/plans/106/binder/files/{mine_entry.pk}/").status_code == 404
+    assert BinderEntry.objects.count() == 2
+
+
+def test_bad_positions_and_ids_in_the_choice_are_refused_without_a_500(
+    client, plan_106, staff, point, evidence_dir, travel
+):
+    file = sent_file(point.measures.first(), staff, pdf_bytes(1), "成果.pdf", "application/pdf")
+    for data in (
+        {"include": [file.pk], f"position-e{file.pk}": "一"},
+        {"include": [file.pk], f"position-e{file.pk}": "1.5"},
+        {"include": ["99999999999999999999999"]},
+        {"include": [""]},
+    ):
+        response = client.post(section_url(point), data, follow=True)
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert "整數" in content or "不屬於此評核重點" in content
+        assert not BinderEntry.objects.exists()
+    assert client.post("/plans/106/binder/sections/p99999999999999999999999/", {"include": []}).status_code == 404
+    assert client.post("/plans/106/binder/sections/p/", {"include": []}).status_code == 404
+    assert client.post("/plans/106/binder/sections/q1/", {"include": []}).status_code == 404
+
+
+def test_a_chosen_file_whose_measure_moved_to_another_focus_point_can_be_saved_there(
+    client, plan_106, staff, evidence_dir, travel
+):
+    first, second = points_with_measures(plan_106, 2)
+    measure = first.measures.first()
+    file = sent_file(measure, staff, pdf_bytes(1), "成果.pdf", "application/pdf")
+    client.post(section_url(first), {"include": [file.pk]})
+    assert BinderEntry.objects.get().focus_point == first
+    Measure.objects.filter(pk=measure.pk).update(item=second.item, focus_point=second)  # edited on its own page
+    response = client.post(section_url(second), {"include": [file.pk], f"position-e{file.pk}": "1"}, follow=True)
+    assert response.status_code == 200 and "已儲存" in response.content.decode()
+    entry = BinderEntry.objects.get()
+    assert (entry.evidence_id, entry.item_id, entry.focus_point, entry.position) == (file.pk, second.item_id, second, 1)

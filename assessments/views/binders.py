@@ -53,7 +53,7 @@ def render_binder(
             "builds": builds,
             "running": next((b for b in builds if b.in_progress), None),
             "can_change": access.can_change_year,
-            "upload_form": upload_form,
+            "upload_form": upload_form or BinderUploadForm(),
             "upload_section": upload_section,
         },
         status=status,
