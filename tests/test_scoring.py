@@ -1,6 +1,7 @@
 """評分回合: averaging, flags, settling, closing and freezing; the sheet (drafts, sending, bad input, edit
 conflicts); who sees what; the results matrix, its exports and a precinct's own published result."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -160,9 +161,11 @@ def test_it_refuses_a_save_over_a_change_made_meanwhile(client, s):
     client.force_login(s.reviewer1)
     stale = sheet_data(s.shilin, points=lambda fp: 1)  # the page read before the other window saved
     fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: 2, submit=False)
+    # 16:30 UTC on 31 May 2017 is 00:30 on 1 June in Taipei: the message speaks Taipei's date and time.
+    Score.objects.update(updated_at=datetime(2017, 5, 31, 16, 30, tzinfo=UTC))
     response = client.post(sheet_url(s), stale)
     text = response.content.decode()
-    assert response.status_code == 200 and "rev1 已於" in text and "將分數改為 2.0 分" in text
+    assert response.status_code == 200 and "rev1 已於 106/06/01 00:30 將分數改為 2.0 分" in text
     assert set(Score.objects.values_list("points", flat=True)) == {Decimal(2)}
 
 
