@@ -273,10 +273,27 @@ def test_it_turns_a_published_comment_into_next_years_measure_draft(client, s, u
 
 @pytest.mark.parametrize("extension", ["xlsx", "ods"])
 def test_it_exports_the_results(client, s, extension):
-    fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: 1)
+    from urllib.parse import quote
+
+    from .sheets import ods_grid, xlsx_sheet, xlsx_values
+
+    fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: fp.points)
+    fill_sheet(s, s.reviewer1, s.other, points=lambda fp: 0)
     client.force_login(s.staff)
     response = client.get(round_url(s, "scoring_export", extension=extension))
     assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert quote(f"106年106年度服務品質評分成績表.{extension}") in response["Content-Disposition"]
+    grid = xlsx_values(xlsx_sheet(response.content)) if extension == "xlsx" else ods_grid(response.content)[0]
+    text = [["" if v is None else str(v) for v in row] for row in grid]
+    assert text[0][0].endswith("106年度服務品質評分成績表") and text[1][0].startswith("狀態：評分中")
+    header = text[2]
+    assert header[:2] == ["分局", "組別"] and "總分（1000）" in header and "組內排名" in header
+    assert f"{s.dimensions[0]}（{dimension(s.shilin).points}）" in header
+    total, rank = header.index("總分（1000）"), header.index("總排名")
+    rows = {row[0]: row for row in text[3:] if row and row[0]}
+    assert rows["士林分局"][1] == "大型" and rows["大同分局"][1] == "小型"
+    assert Decimal(rows["士林分局"][total]) == Decimal(dimension(s.shilin).points) and rows["士林分局"][rank] == "1"
+    assert Decimal(rows["大同分局"][total]) == 0 and rows["大同分局"][rank] == "2"
     assert client.get(round_url(s, "scoring_export", extension="csv")).status_code == 404
 
 
