@@ -129,8 +129,13 @@ def test_it_saves_a_draft_then_sends_after_confirmation(client, s):
     assert not Score.objects.filter(state=Score.State.SUBMITTED).exists()
     client.post(sheet_url(s), sheet_data(s.shilin, action="confirm", versions=versions))
     assert set(Score.objects.filter(reviewer=s.reviewer1).values_list("state", flat=True)) == {Score.State.SUBMITTED}
-    again = client.post(sheet_url(s), sheet_data(s.shilin, versions={k: v + 1 for k, v in versions.items()}))
-    assert "已送出" in again.content.decode()
+    sent = dict(Score.objects.filter(reviewer=s.reviewer1).values_list("focus_point_id", "points"))
+    again = client.post(
+        sheet_url(s),
+        sheet_data(s.shilin, points=lambda fp: 0, versions={k: v + 1 for k, v in versions.items()}),
+    )
+    assert "此評分表已送出，不能再修改。" in again.content.decode()  # the page's own 「您已送出」 is not enough
+    assert dict(Score.objects.filter(reviewer=s.reviewer1).values_list("focus_point_id", "points")) == sent
 
 
 @pytest.mark.parametrize(
@@ -173,7 +178,8 @@ def test_it_refuses_scoring_a_closed_round_on_the_page(client, s):
     round_close(scoring_round=s.round, user=s.staff)
     client.force_login(s.reviewer1)
     response = client.post(sheet_url(s), sheet_data(s.shilin, points=lambda fp: 1))
-    assert "已結案" in response.content.decode() and not Score.objects.exists()
+    # the error itself, not the state 「已結案」 the page shows anyway
+    assert "此評分回合已結案，分數不能再修改。" in response.content.decode() and not Score.objects.exists()
 
 
 def test_it_refuses_closing_on_the_page_with_a_chinese_message(client, s):
@@ -197,6 +203,12 @@ def test_it_settles_a_flagged_point_with_a_reason(client, s):
     assert not Settlement.objects.exists()
     client.post(url, {"points": 3, "reason": "依佐證資料"})
     assert Settlement.objects.get().points == Decimal(3)
+    calm = sheet_focus_points(dimension(s.shilin, 2))[0]  # nobody scored it: nothing to settle
+    calm_url = round_url(
+        s, "scoring_settle", precinct_pk=s.round.precincts.get(plan=s.shilin).pk, focus_point_pk=calm.pk
+    )
+    assert client.post(calm_url, {"points": 1, "reason": "x"}).status_code == 404
+    assert Settlement.objects.count() == 1
 
 
 # ---------------------------------------------------------------- who sees what
@@ -354,7 +366,9 @@ def test_a_reviewer_reads_the_precincts_accepted_submission_beside_the_sheet(cli
 
     client.force_login(s.reviewer1)
     assert "尚無警察局核定的書面資料送審" in client.get(sheet_url(s)).content.decode()
-    pending = submission_create(plan=s.shilin, build=make_build(s.shilin, user("secretariat")), user=user("secretariat"))
+    pending = submission_create(
+        plan=s.shilin, build=make_build(s.shilin, user("secretariat")), user=user("secretariat")
+    )
     precinct = s.round.precincts.get(plan=s.shilin)
     binder = round_url(s, "scoring_submission_file", precinct_pk=precinct.pk, kind="binder-pdf")
     assert client.get(binder).status_code == 404  # sent, not yet accepted
