@@ -380,3 +380,25 @@ def test_a_reviewer_reads_the_precincts_accepted_submission_beside_the_sheet(cli
     for outsider in (person("rev-outside"), user("tianmu"), s.other_staff):
         client.force_login(outsider)
         assert client.get(binder).status_code == 404
+
+
+# ---------------------------------------------------------------- the bureau's pages: a new round, its precincts, its reviewers
+
+
+def test_it_assigns_a_reviewer_to_a_dimension_on_the_page(client, s):
+    from assessments.models import ReviewerAssignment
+
+    from .scoring_fixtures import person
+
+    newcomer = person("rev-new")
+    client.force_login(s.staff)
+    url = round_url(s, "scoring_assignments")
+    page = client.get(url).content.decode()
+    assert f'<option value="{s.dimensions[2]}">' in page  # every dimension of the precincts' plans is offered
+    before = ReviewerAssignment.objects.count()
+    bad = client.post(url, {"username": "nobody", "dimension": "不存在的構面"}).content.decode()
+    assert "找不到這個啟用中的帳號" in bad and "請從清單中選擇構面" in bad
+    twice = client.post(url, {"username": s.reviewer1.username, "dimension": s.dimensions[0]}).content.decode()
+    assert "已負責" in twice and ReviewerAssignment.objects.count() == before
+    assert client.post(url, {"username": newcomer.username, "dimension": s.dimensions[2]}).status_code == 302
+    assert ReviewerAssignment.objects.filter(round=s.round, reviewer=newcomer, dimension=s.dimensions[2]).exists()
