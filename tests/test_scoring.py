@@ -402,3 +402,54 @@ def test_it_assigns_a_reviewer_to_a_dimension_on_the_page(client, s):
     assert "已負責" in twice and ReviewerAssignment.objects.count() == before
     assert client.post(url, {"username": newcomer.username, "dimension": s.dimensions[2]}).status_code == 302
     assert ReviewerAssignment.objects.filter(round=s.round, reviewer=newcomer, dimension=s.dimensions[2]).exists()
+
+
+def test_it_opens_a_round_on_the_page_and_refuses_bad_input_in_chinese(client, s, user):
+    from assessments.models import ScoringRound
+
+    url = reverse("assessments:scoring_rounds")
+    bureau = s.round.organization
+    client.force_login(s.staff)
+    for data, message in [
+        (
+            {"organization": bureau.pk, "year": "一〇七", "title": "x", "spread_threshold": "5"},
+            "請輸入民國年度（數字）",
+        ),
+        ({"organization": bureau.pk, "year": "107", "title": "x", "spread_threshold": "-1"}, "差距門檻不可小於 0"),
+        ({"organization": bureau.pk, "year": "107", "title": "x", "spread_threshold": "五"}, "請輸入數字"),
+        ({"organization": "999999", "year": "107", "title": "x", "spread_threshold": "5"}, "請從清單中選擇評分機關"),
+        ({"organization": bureau.pk, "year": "107", "title": "", "spread_threshold": "5"}, "請輸入名稱"),
+    ]:
+        response = client.post(url, data)
+        assert response.status_code == 200 and message in response.content.decode(), message
+    assert ScoringRound.objects.count() == 1
+    created = client.post(
+        url, {"organization": bureau.pk, "year": "107", "title": "107年度評分", "spread_threshold": "4.5"}
+    )
+    assert created.status_code == 302 and ScoringRound.objects.get(year=107).spread_threshold == Decimal("4.5")
+    client.force_login(user("secretariat"))  # 研考承辦 of a precinct, not of the bureau
+    assert (
+        client.post(url, {"organization": bureau.pk, "year": "108", "title": "x", "spread_threshold": "5"}).status_code
+        == 404
+    )
+    assert ScoringRound.objects.count() == 2
+
+
+def test_it_sets_the_precincts_on_the_page_but_keeps_one_already_scored(client, s):
+    from assessments.models import ScoringPrecinct
+
+    fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: 1, submit=False)
+    client.force_login(s.staff)
+    url = round_url(s, "scoring_precincts")
+    kept = client.post(url, {f"take_{s.other.pk}": "on", f"group_{s.other.pk}": "小型"})
+    assert "已有委員評分的分局不能移出評分回合" in kept.content.decode()
+    assert set(ScoringPrecinct.objects.filter(round=s.round).values_list("plan_id", flat=True)) == {
+        s.shilin.pk,
+        s.other.pk,
+    }
+    moved = client.post(url, {f"take_{s.shilin.pk}": "on", f"group_{s.shilin.pk}": "中型"})
+    assert moved.status_code == 302
+    assert dict(ScoringPrecinct.objects.filter(round=s.round).values_list("plan_id", "group")) == {s.shilin.pk: "中型"}
+    too_long = client.post(url, {f"take_{s.shilin.pk}": "on", f"group_{s.shilin.pk}": "組" * 31})
+    assert "組別最多 30 個字" in too_long.content.decode()
+    assert ScoringPrecinct.objects.get(round=s.round).group == "中型"
