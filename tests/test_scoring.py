@@ -155,6 +155,17 @@ def test_it_refuses_bad_points_beside_the_field_and_writes_nothing(client, s, va
     assert not Score.objects.exists()
 
 
+def test_it_refuses_a_tampered_page_version_in_chinese(client, s):
+    client.force_login(s.reviewer1)
+    first = sheet_focus_points(dimension(s.shilin))[0]
+    data = {**sheet_data(s.shilin), f"version_{first.pk}": "abc"}
+    response = client.post(sheet_url(s), data)
+    assert response.status_code == 200
+    assert f"{first.name}（頁面版本）" in response.content.decode()
+    assert "頁面資料不完整，請重新整理後再填。" in response.content.decode()
+    assert not Score.objects.exists()
+
+
 def test_it_refuses_sending_with_empty_points(client, s):
     client.force_login(s.reviewer1)
     response = client.post(sheet_url(s), sheet_data(s.shilin, points=lambda fp: "", action="confirm"))
