@@ -148,10 +148,7 @@ def get_published_precinct_for_user(user: User, round_pk: int, pk: int) -> Scori
     access = round_access(user, precinct.round)
     if access is not None and access.reads_all:
         return precinct
-    own = any(
-        m.role == Membership.Role.STAFF and m.unit_id == precinct.plan.organization_id for m in memberships_of(user)
-    )
-    if not (own and precinct.round.is_published):
+    if not (precinct.round.is_published and is_precinct_staff(user, precinct)):
         raise Http404("找不到此評分結果。")
     return precinct
 

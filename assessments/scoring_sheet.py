@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from diagnosis.models import DiagnosisAnswer, Dimension, FocusPoint, Plan, UnitDiagnosis
 from diagnosis.score_reads import latest_diagnosis_round
@@ -101,7 +102,8 @@ def changed_meanwhile(score: Score | None) -> str:
     if score is None:
         return "您開啟本頁後，此評核重點的分數已被刪除，請重新整理後再填。"
     who = score.updated_by.get_full_name() or score.updated_by.username
-    return f"您開啟本頁後，{who} 已於 {format_roc(score.updated_at.date())} {score.updated_at:%H:%M} 將分數改為 {score.points} 分，請重新整理後再填。"
+    when = timezone.localtime(score.updated_at)
+    return f"您開啟本頁後，{who} 已於 {format_roc(when)} {when:%H:%M} 將分數改為 {score.points} 分，請重新整理後再填。"
 
 
 @transaction.atomic

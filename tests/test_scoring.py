@@ -1,6 +1,7 @@
 """評分回合: averaging, flags, settling, closing and freezing; the sheet (drafts, sending, bad input, edit
 conflicts); who sees what; the results matrix, its exports and a precinct's own published result."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -128,8 +129,13 @@ def test_it_saves_a_draft_then_sends_after_confirmation(client, s):
     assert not Score.objects.filter(state=Score.State.SUBMITTED).exists()
     client.post(sheet_url(s), sheet_data(s.shilin, action="confirm", versions=versions))
     assert set(Score.objects.filter(reviewer=s.reviewer1).values_list("state", flat=True)) == {Score.State.SUBMITTED}
-    again = client.post(sheet_url(s), sheet_data(s.shilin, versions={k: v + 1 for k, v in versions.items()}))
-    assert "已送出" in again.content.decode()
+    sent = dict(Score.objects.filter(reviewer=s.reviewer1).values_list("focus_point_id", "points"))
+    again = client.post(
+        sheet_url(s),
+        sheet_data(s.shilin, points=lambda fp: 0, versions={k: v + 1 for k, v in versions.items()}),
+    )
+    assert "此評分表已送出，不能再修改。" in again.content.decode()  # the page's own 「您已送出」 is not enough
+    assert dict(Score.objects.filter(reviewer=s.reviewer1).values_list("focus_point_id", "points")) == sent
 
 
 @pytest.mark.parametrize(
@@ -149,6 +155,17 @@ def test_it_refuses_bad_points_beside_the_field_and_writes_nothing(client, s, va
     assert not Score.objects.exists()
 
 
+def test_it_refuses_a_tampered_page_version_in_chinese(client, s):
+    client.force_login(s.reviewer1)
+    first = sheet_focus_points(dimension(s.shilin))[0]
+    data = {**sheet_data(s.shilin), f"version_{first.pk}": "abc"}
+    response = client.post(sheet_url(s), data)
+    assert response.status_code == 200
+    assert f"{first.name}（頁面版本）" in response.content.decode()
+    assert "頁面資料不完整，請重新整理後再填。" in response.content.decode()
+    assert not Score.objects.exists()
+
+
 def test_it_refuses_sending_with_empty_points(client, s):
     client.force_login(s.reviewer1)
     response = client.post(sheet_url(s), sheet_data(s.shilin, points=lambda fp: "", action="confirm"))
@@ -160,9 +177,11 @@ def test_it_refuses_a_save_over_a_change_made_meanwhile(client, s):
     client.force_login(s.reviewer1)
     stale = sheet_data(s.shilin, points=lambda fp: 1)  # the page read before the other window saved
     fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: 2, submit=False)
+    # 16:30 UTC on 31 May 2017 is 00:30 on 1 June in Taipei: the message speaks Taipei's date and time.
+    Score.objects.update(updated_at=datetime(2017, 5, 31, 16, 30, tzinfo=UTC))
     response = client.post(sheet_url(s), stale)
     text = response.content.decode()
-    assert response.status_code == 200 and "rev1 已於" in text and "將分數改為 2.0 分" in text
+    assert response.status_code == 200 and "rev1 已於 106/06/01 00:30 將分數改為 2.0 分" in text
     assert set(Score.objects.values_list("points", flat=True)) == {Decimal(2)}
 
 
@@ -170,7 +189,8 @@ def test_it_refuses_scoring_a_closed_round_on_the_page(client, s):
     round_close(scoring_round=s.round, user=s.staff)
     client.force_login(s.reviewer1)
     response = client.post(sheet_url(s), sheet_data(s.shilin, points=lambda fp: 1))
-    assert "已結案" in response.content.decode() and not Score.objects.exists()
+    # the error itself, not the state 「已結案」 the page shows anyway
+    assert "此評分回合已結案，分數不能再修改。" in response.content.decode() and not Score.objects.exists()
 
 
 def test_it_refuses_closing_on_the_page_with_a_chinese_message(client, s):
@@ -194,6 +214,12 @@ def test_it_settles_a_flagged_point_with_a_reason(client, s):
     assert not Settlement.objects.exists()
     client.post(url, {"points": 3, "reason": "依佐證資料"})
     assert Settlement.objects.get().points == Decimal(3)
+    calm = sheet_focus_points(dimension(s.shilin, 2))[0]  # nobody scored it: nothing to settle
+    calm_url = round_url(
+        s, "scoring_settle", precinct_pk=s.round.precincts.get(plan=s.shilin).pk, focus_point_pk=calm.pk
+    )
+    assert client.post(calm_url, {"points": 1, "reason": "x"}).status_code == 404
+    assert Settlement.objects.count() == 1
 
 
 # ---------------------------------------------------------------- who sees what
@@ -270,10 +296,27 @@ def test_it_turns_a_published_comment_into_next_years_measure_draft(client, s, u
 
 @pytest.mark.parametrize("extension", ["xlsx", "ods"])
 def test_it_exports_the_results(client, s, extension):
-    fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: 1)
+    from urllib.parse import quote
+
+    from .sheets import ods_grid, xlsx_sheet, xlsx_values
+
+    fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: fp.points)
+    fill_sheet(s, s.reviewer1, s.other, points=lambda fp: 0)
     client.force_login(s.staff)
     response = client.get(round_url(s, "scoring_export", extension=extension))
     assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert quote(f"106年106年度服務品質評分成績表.{extension}") in response["Content-Disposition"]
+    grid = xlsx_values(xlsx_sheet(response.content)) if extension == "xlsx" else ods_grid(response.content)[0]
+    text = [["" if v is None else str(v) for v in row] for row in grid]
+    assert text[0][0].endswith("106年度服務品質評分成績表") and text[1][0].startswith("狀態：評分中")
+    header = text[2]
+    assert header[:2] == ["分局", "組別"] and "總分（1000）" in header and "組內排名" in header
+    assert f"{s.dimensions[0]}（{dimension(s.shilin).points}）" in header
+    total, rank = header.index("總分（1000）"), header.index("總排名")
+    rows = {row[0]: row for row in text[3:] if row and row[0]}
+    assert rows["士林分局"][1] == "大型" and rows["大同分局"][1] == "小型"
+    assert Decimal(rows["士林分局"][total]) == Decimal(dimension(s.shilin).points) and rows["士林分局"][rank] == "1"
+    assert Decimal(rows["大同分局"][total]) == 0 and rows["大同分局"][rank] == "2"
     assert client.get(round_url(s, "scoring_export", extension="csv")).status_code == 404
 
 
@@ -334,7 +377,9 @@ def test_a_reviewer_reads_the_precincts_accepted_submission_beside_the_sheet(cli
 
     client.force_login(s.reviewer1)
     assert "尚無警察局核定的書面資料送審" in client.get(sheet_url(s)).content.decode()
-    pending = submission_create(plan=s.shilin, build=make_build(s.shilin, user("secretariat")), user=user("secretariat"))
+    pending = submission_create(
+        plan=s.shilin, build=make_build(s.shilin, user("secretariat")), user=user("secretariat")
+    )
     precinct = s.round.precincts.get(plan=s.shilin)
     binder = round_url(s, "scoring_submission_file", precinct_pk=precinct.pk, kind="binder-pdf")
     assert client.get(binder).status_code == 404  # sent, not yet accepted
@@ -346,3 +391,76 @@ def test_a_reviewer_reads_the_precincts_accepted_submission_beside_the_sheet(cli
     for outsider in (person("rev-outside"), user("tianmu"), s.other_staff):
         client.force_login(outsider)
         assert client.get(binder).status_code == 404
+
+
+# ---------------------------------------------------------------- the bureau's pages: a new round, its precincts, its reviewers
+
+
+def test_it_assigns_a_reviewer_to_a_dimension_on_the_page(client, s):
+    from assessments.models import ReviewerAssignment
+
+    from .scoring_fixtures import person
+
+    newcomer = person("rev-new")
+    client.force_login(s.staff)
+    url = round_url(s, "scoring_assignments")
+    page = client.get(url).content.decode()
+    assert f'<option value="{s.dimensions[2]}">' in page  # every dimension of the precincts' plans is offered
+    before = ReviewerAssignment.objects.count()
+    bad = client.post(url, {"username": "nobody", "dimension": "不存在的構面"}).content.decode()
+    assert "找不到這個啟用中的帳號" in bad and "請從清單中選擇構面" in bad
+    twice = client.post(url, {"username": s.reviewer1.username, "dimension": s.dimensions[0]}).content.decode()
+    assert "已負責" in twice and ReviewerAssignment.objects.count() == before
+    assert client.post(url, {"username": newcomer.username, "dimension": s.dimensions[2]}).status_code == 302
+    assert ReviewerAssignment.objects.filter(round=s.round, reviewer=newcomer, dimension=s.dimensions[2]).exists()
+
+
+def test_it_opens_a_round_on_the_page_and_refuses_bad_input_in_chinese(client, s, user):
+    from assessments.models import ScoringRound
+
+    url = reverse("assessments:scoring_rounds")
+    bureau = s.round.organization
+    client.force_login(s.staff)
+    for data, message in [
+        (
+            {"organization": bureau.pk, "year": "一〇七", "title": "x", "spread_threshold": "5"},
+            "請輸入民國年度（數字）",
+        ),
+        ({"organization": bureau.pk, "year": "107", "title": "x", "spread_threshold": "-1"}, "差距門檻不可小於 0"),
+        ({"organization": bureau.pk, "year": "107", "title": "x", "spread_threshold": "五"}, "請輸入數字"),
+        ({"organization": "999999", "year": "107", "title": "x", "spread_threshold": "5"}, "請從清單中選擇評分機關"),
+        ({"organization": bureau.pk, "year": "107", "title": "", "spread_threshold": "5"}, "請輸入名稱"),
+    ]:
+        response = client.post(url, data)
+        assert response.status_code == 200 and message in response.content.decode(), message
+    assert ScoringRound.objects.count() == 1
+    created = client.post(
+        url, {"organization": bureau.pk, "year": "107", "title": "107年度評分", "spread_threshold": "4.5"}
+    )
+    assert created.status_code == 302 and ScoringRound.objects.get(year=107).spread_threshold == Decimal("4.5")
+    client.force_login(user("secretariat"))  # 研考承辦 of a precinct, not of the bureau
+    assert (
+        client.post(url, {"organization": bureau.pk, "year": "108", "title": "x", "spread_threshold": "5"}).status_code
+        == 404
+    )
+    assert ScoringRound.objects.count() == 2
+
+
+def test_it_sets_the_precincts_on_the_page_but_keeps_one_already_scored(client, s):
+    from assessments.models import ScoringPrecinct
+
+    fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: 1, submit=False)
+    client.force_login(s.staff)
+    url = round_url(s, "scoring_precincts")
+    kept = client.post(url, {f"take_{s.other.pk}": "on", f"group_{s.other.pk}": "小型"})
+    assert "已有委員評分的分局不能移出評分回合" in kept.content.decode()
+    assert set(ScoringPrecinct.objects.filter(round=s.round).values_list("plan_id", flat=True)) == {
+        s.shilin.pk,
+        s.other.pk,
+    }
+    moved = client.post(url, {f"take_{s.shilin.pk}": "on", f"group_{s.shilin.pk}": "中型"})
+    assert moved.status_code == 302
+    assert dict(ScoringPrecinct.objects.filter(round=s.round).values_list("plan_id", "group")) == {s.shilin.pk: "中型"}
+    too_long = client.post(url, {f"take_{s.shilin.pk}": "on", f"group_{s.shilin.pk}": "組" * 31})
+    assert "組別最多 30 個字" in too_long.content.decode()
+    assert ScoringPrecinct.objects.get(round=s.round).group == "中型"

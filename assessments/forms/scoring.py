@@ -8,6 +8,7 @@ from sq_portal.fields import NoNullCharField
 
 from ..scoring_sheet import SheetInput
 
+STALE_PAGE = "頁面資料不完整，請重新整理後再填。"
 POINT_MESSAGES = {
     "required": "請輸入分數。",
     "invalid": "請輸入數字。",
@@ -122,7 +123,13 @@ class SheetForm(forms.Form):
             self.fields[f"comment_{fp.pk}"] = NoNullCharField(
                 label=f"{fp.name}評語", required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
-            self.fields[f"version_{fp.pk}"] = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
+            self.fields[f"version_{fp.pk}"] = forms.IntegerField(
+                label=f"{fp.name}（頁面版本）",
+                min_value=0,
+                widget=forms.HiddenInput,
+                required=False,
+                error_messages={"invalid": STALE_PAGE, "min_value": STALE_PAGE},
+            )
             self.initial.setdefault(f"points_{fp.pk}", score.points if score else None)
             self.initial.setdefault(f"comment_{fp.pk}", score.comment if score else "")
             self.initial.setdefault(f"version_{fp.pk}", score.version if score else 0)

@@ -106,7 +106,7 @@ def round_assignments(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_round_for_user(request.user, pk)
     require_reads_all(access)
     access.require_manage()
-    progress = round_progress(access.round, mine=(), reads_all=False)
+    progress = round_progress(access.round, mine=(), reads_all=True)  # every dimension of the precincts' plans
     form = AssignmentForm(request.POST or None, dimensions=progress.dimensions)
     if request.method == "POST" and form.is_valid():
         try:
