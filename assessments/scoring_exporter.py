@@ -23,7 +23,8 @@ class ScoringResultsExporter(Exporter):
         return f"{scoring_round.organization.name}{scoring_round.title}成績表"
 
     def filename(self, extension: str) -> str:
-        return f"{self.matrix.round.year}年{self.matrix.round.title}成績表.{extension}"
+        """Named as its title reads (the round's title names its year: 「106年度服務品質評分」)."""
+        return f"{self.title()}.{extension}"
 
     def headers(self) -> list[tuple[str, float]]:
         dimensions = [(f"{name}（{self.matrix.dimension_points[name]}）", 14) for name in self.matrix.dimensions]

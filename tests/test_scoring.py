@@ -305,7 +305,7 @@ def test_it_exports_the_results(client, s, extension):
     client.force_login(s.staff)
     response = client.get(round_url(s, "scoring_export", extension=extension))
     assert response.status_code == 200 and response.content[:2] == b"PK"
-    assert quote(f"106年106年度服務品質評分成績表.{extension}") in response["Content-Disposition"]
+    assert quote(f"臺北市政府警察局106年度服務品質評分成績表.{extension}") in response["Content-Disposition"]
     grid = xlsx_values(xlsx_sheet(response.content)) if extension == "xlsx" else ods_grid(response.content)[0]
     text = [["" if v is None else str(v) for v in row] for row in grid]
     assert text[0][0].endswith("106年度服務品質評分成績表") and text[1][0].startswith("狀態：評分中")
