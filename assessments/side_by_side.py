@@ -51,9 +51,7 @@ def can_refresh(user, plans) -> bool:
     if user.is_superuser:
         return True
     memberships = memberships_of(user)
-    return any(
-        m.role == Membership.Role.STAFF for plan in plans for m in roles_above(memberships, plan.organization)
-    )
+    return any(m.role == Membership.Role.STAFF for plan in plans for m in roles_above(memberships, plan.organization))
 
 
 def side_by_side(user, year: int, sort: str = "") -> SideBySide:

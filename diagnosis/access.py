@@ -144,7 +144,8 @@ def roles_above(memberships: list[Membership], organization: Unit) -> list[Membe
     """The bureau's rule for one organisation: the user's 研考承辦 and 檢視者 roles in units strictly above it (the
     bureau's, for a precinct's plan). `PlanQuerySet.read_from_above` states the same over plans."""
     return [
-        m for m in memberships
+        m
+        for m in memberships
         if m.role != Membership.Role.HEAD and m.unit.pk != organization.pk and organization.is_within(m.unit)
     ]
 
