@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 
-from diagnosis.access import memberships_of, newest_plan_for_user
+from diagnosis.access import memberships_of, newest_plan_for_user, roles_above
 from diagnosis.models import Membership
 from measures.models import ProgressReport
 
@@ -25,13 +25,7 @@ def portal(request: HttpRequest) -> dict:
         or any(m.role == Membership.Role.STAFF and nav_plan.organization.is_within(m.unit) for m in memberships)
     )
     # The bureau's 研考承辦 and 檢視者: reading the nav plan from a unit above its organisation.
-    above = nav_plan is not None and (
-        user.is_superuser
-        or any(
-            m.role != Membership.Role.HEAD and m.unit_id != nav_plan.organization_id and nav_plan.organization.is_within(m.unit)
-            for m in memberships
-        )
-    )
+    above = nav_plan is not None and (user.is_superuser or bool(roles_above(memberships, nav_plan.organization)))
     context["nav"] = {
         "plan": nav_plan,
         "head_units": head_units,

@@ -11,7 +11,8 @@ from measures.progress import PlanProgress, default_as_of, late_report_counts
 from measures.status import Status
 
 from .follow_ups import open_follow_up_count
-from .models import PlanFigures, Submission
+from .models import PlanFigures
+from .submissions import latest_submission
 
 STALE_AFTER = timedelta(hours=1)  # older figures are refreshed when the page is read
 
@@ -26,7 +27,7 @@ def store_figures(plan: Plan) -> PlanFigures:
     as_of = default_as_of(plan)
     progress = PlanProgress.counts(plan, as_of)
     counts = progress.counts_for(progress.measures)
-    latest = Submission.objects.filter(plan=plan).order_by("-number").first()
+    latest = latest_submission(plan)
     summary = diagnosis_summary(plan)
     values = {
         "as_of": as_of,

@@ -7,6 +7,7 @@ from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
+from diagnosis.access import memberships_of, roles_above
 from diagnosis.models import Membership, Plan
 
 from .figure_writes import is_stale
@@ -39,20 +40,18 @@ class SideBySide:
 
 
 def side_by_side_plans(user, year: int):
-    """The plans of `year` below a unit where the user is 研考承辦 or 檢視者 (not their own unit's plan); every
-    plan of the year for a superuser."""
-    plans = Plan.objects.filter(year=year).read_whole_by(user)
-    if not user.is_superuser:
-        plans = plans.exclude(organization__in=user.memberships.values("unit"))
-    return plans
+    """The plans of `year` below a unit where the user is 研考承辦 or 檢視者 (`PlanQuerySet.read_from_above`, the
+    same rule as the bureau's list of submissions); every plan of the year for a superuser."""
+    return Plan.objects.filter(year=year).read_from_above(user)
 
 
 def can_refresh(user, plans) -> bool:
-    """Bureau staff (研考承辦 of a unit above these plans) may ask for a recalculation; 檢視者 may not."""
+    """Bureau staff (研考承辦 of a unit above one of these plans, `roles_above`) may ask for a recalculation;
+    檢視者 may not."""
     if user.is_superuser:
         return True
-    paths = list(user.memberships.filter(role=Membership.Role.STAFF).values_list("unit__path", flat=True))
-    return any(plan.organization.path.startswith(path) for plan in plans for path in paths)
+    memberships = memberships_of(user)
+    return any(m.role == Membership.Role.STAFF for plan in plans for m in roles_above(memberships, plan.organization))
 
 
 def side_by_side(user, year: int, sort: str = "") -> SideBySide:

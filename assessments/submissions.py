@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.http import Http404
 
 from diagnosis.access import PlanAccess, plan_access
-from diagnosis.models import Membership, Plan
+from diagnosis.models import Plan
 from measures.models import Measure
 from measures.models.evidence import evidence_storage
 from sq_portal.lookups import one_or_none
@@ -86,18 +86,15 @@ class BureauRow:
         return {Submission.State.SUBMITTED: 0, Submission.State.RETURNED: 1}.get(self.latest.state, 3)
 
 
-def require_list_reader(user) -> None:
-    """The bureau's list is for 研考承辦 and 檢視者 (of any unit); unit heads get 404."""
-    if not user.is_superuser and not user.memberships.exclude(role=Membership.Role.HEAD).exists():
-        raise Http404("找不到此頁。")
-
-
 def bureau_rows(user, year: int) -> list[BureauRow]:
-    """Each plan of `year` the user reads whole (the bureau's staff and viewers: every precinct below them) with its
-    latest submission, pending first (two queries whatever the number of plans)."""
-    plans = Plan.objects.filter(year=year).read_whole_by(user)
+    """Each precinct's plan of `year` below a unit where the user is 研考承辦 or 檢視者 (`PlanQuerySet.read_from_above`,
+    the same rule as 各機關進度比較) with its latest submission, pending first (two queries whatever the number of
+    plans); 404 when there is none (a precinct's own staff, unit heads)."""
+    plans = Plan.objects.filter(year=year).read_from_above(user)
     latest = {s.plan_id: s for s in Submission.objects.latest_per_plan(plans).for_list()}
     rows = [BureauRow(plan, latest.get(plan.pk)) for plan in plans.select_related("organization").order_by()]
+    if not rows:
+        raise Http404("找不到此頁。")
     return sorted(rows, key=lambda row: (row.order, row.plan.organization.tree_order))
 
 

@@ -140,6 +140,16 @@ class PlanAccess:
         return any(unit.pk == unit_id for unit in self.head_units)
 
 
+def roles_above(memberships: list[Membership], organization: Unit) -> list[Membership]:
+    """The bureau's rule for one organisation: the user's 研考承辦 and 檢視者 roles in units strictly above it (the
+    bureau's, for a precinct's plan). `PlanQuerySet.read_from_above` states the same over plans."""
+    return [
+        m
+        for m in memberships
+        if m.role != Membership.Role.HEAD and m.unit.pk != organization.pk and organization.is_within(m.unit)
+    ]
+
+
 def plan_access(user: User, plan: Plan) -> PlanAccess | None:
     """The user's rights on `plan`, or None when they may not see it at all. No query beyond memberships."""
     if not user.is_authenticated:
@@ -157,7 +167,7 @@ def plan_access(user: User, plan: Plan) -> PlanAccess | None:
     return PlanAccess(
         plan=plan, can_edit=bool(staff_units), reads_all=reads_all, head_units=tuple(head_units),
         own_staff=any(unit.pk == organization.pk for unit in staff_units),
-        staff_above=any(unit.pk != organization.pk for unit in staff_units),
+        staff_above=any(m.role == Membership.Role.STAFF for m in roles_above(memberships, organization)),
     )
 
 

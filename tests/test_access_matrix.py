@@ -170,7 +170,8 @@ MATRIX = {
     "assessments:submission": ("submission", "302 200 200 404 404", "302 405 405 405 405"),
     "assessments:submission_decide": ("submission", "302 403 403 404 404", "302 403 403 404 404"),
     "assessments:submission_file": ("submission_file", "302 200 200 404 404", "302 405 405 405 405"),
-    "assessments:bureau_submissions": ("year", "302 200 200 404 404", "302 405 405 405 405"),
+    # 各機關書面資料送審: the same rule as 各機關進度比較 (PlanQuerySet.read_from_above); 士林分局's own list is above.
+    "assessments:bureau_submissions": ("year", "302 404 404 404 404", "302 405 405 405 405"),
     # 各機關進度比較: the bureau's (研考承辦 and 檢視者 above the precincts); nobody of 士林分局 has a plan below them.
     "assessments:side_by_side": ("year", "302 404 404 404 404", "302 405 405 405 405"),
     "assessments:side_by_side_export": ("year_xlsx", "302 404 404 404 404", "302 405 405 405 405"),

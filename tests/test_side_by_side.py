@@ -115,6 +115,20 @@ def test_only_bureau_staff_may_recalculate(client, plan_106, datong, bureau, use
     assert client.post(REFRESH).status_code == 404
 
 
+def test_a_precincts_staff_who_is_the_bureaus_viewer_reads_every_precinct_but_may_not_recalculate(
+    client, plan_106, datong, user
+):
+    """The bureau's rule (研考承辦 or 檢視者 of a unit above the plan's organisation) decides both the rows and who may
+    recalculate: 士林分局's own 研考承辦 reads 士林 here only as the bureau's 檢視者, and may not recalculate it."""
+    secretariat = user("secretariat")
+    Membership.objects.create(user=secretariat, unit=Unit.objects.get(code="tcpd"), role=Membership.Role.VIEWER)
+    client.force_login(secretariat)
+    response = client.get(page())
+    assert [plan.organization.name for plan in response.context["view"].plans] == ["大同分局", "士林分局"]
+    assert "重新計算</button>" not in response.text
+    assert client.post(REFRESH).status_code == 403
+
+
 def test_stale_or_missing_figures_are_refreshed_once(client, plan_106, datong, bureau):
     plan_figures_refresh(plan_106)
     PlanFigures.objects.filter(plan=plan_106).update(computed_at=timezone.now() - timedelta(hours=2))
@@ -144,7 +158,12 @@ def test_it_sorts_by_each_column(client, plan_106, datong, bureau):
     descending = tbody(descending)
     assert ascending.index("士林分局") < ascending.index("大同分局")
     assert descending.index("大同分局") < descending.index("士林分局")
-    assert client.get(page(sort="nonsense")).status_code == 200
+    for nonsense in ("nonsense", "--late", "-", "figures__late_reports"):  # back to the organisations' own order
+        response = client.get(page(sort=nonsense))
+        assert response.status_code == 200
+        assert response.context["view"].sort == "org"
+        assert '<th scope="col" aria-sort="ascending"><a href="?sort=-org">機關 ▲</a>' in response.text
+        assert tbody(response.text).index("大同分局") < tbody(response.text).index("士林分局")
     for key in (
         "done",
         "in_progress",

@@ -123,10 +123,11 @@ def test_the_bureau_lists_every_precincts_latest_submission_pending_first(client
     rows = [(row.plan.organization.name, row.latest.state if row.latest else None) for row in response.context["rows"]]
     assert rows == [("北投分局", "submitted"), ("士林分局", "returned"), ("內湖分局", None)]
     assert "尚未送審" in response.content.decode()
-    for who, plans in (("bureau_viewer", 3), ("staff", 1), ("viewer", 1), ("other_staff", 1)):
-        client.force_login(people[who])
-        assert len(client.get(page("bureau_submissions")).context["rows"]) == plans
-    for who in ("head", "outsider"):
+    client.force_login(people["bureau_viewer"])
+    assert len(client.get(page("bureau_submissions")).context["rows"]) == 3
+    # The bureau's list, like 各機關進度比較, is for the roles above the precincts: a precinct's own staff and viewers
+    # find their plan on its own list, not here.
+    for who in ("staff", "viewer", "other_staff", "head", "outsider"):
         client.force_login(people[who])
         assert client.get(page("bureau_submissions")).status_code == 404
 

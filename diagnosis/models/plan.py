@@ -41,9 +41,10 @@ class PlanQuerySet(models.QuerySet):
         scope = ReadingScope.of(user.memberships.select_related("unit").order_by())
         return self.filter(scope.plan_filter()) if scope.own_chain else self.none()
 
-    def read_whole_by(self, user) -> "PlanQuerySet":
-        """The plans `user` reads whole, as 研考承辦 or 檢視者 of their organisation or of a unit above it
-        (`PlanAccess.reads_all`; a unit head's own plan is not among them); every plan for a superuser."""
+    def read_from_above(self, user) -> "PlanQuerySet":
+        """The bureau's rule over plans: those of organisations strictly below a unit where `user` is 研考承辦 or
+        檢視者 (the bureau reads each precinct's; a precinct's staff do not find their own plan here); every plan
+        for a superuser. `diagnosis.access.roles_above` states the same for one organisation."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
@@ -51,7 +52,7 @@ class PlanQuerySet(models.QuerySet):
         paths = ReadingScope.of(user.memberships.select_related("unit").order_by()).read_below
         condition = Q()
         for path in sorted(paths):
-            condition |= Q(organization__path__startswith=path)
+            condition |= Q(organization__path__startswith=path) & ~Q(organization__path=path)
         return self.filter(condition) if paths else self.none()
 
     def preferred_for(self, user) -> "PlanQuerySet":
