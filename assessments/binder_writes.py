@@ -2,7 +2,7 @@
 their own, and ask for a build; each under `transaction.atomic`, all of it or nothing."""
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,8 +14,6 @@ from measures.report_writes import ReportStateError, check_year_open
 from .binder_selection import sent_evidence
 from .models import BinderBuild, BinderEntry
 from .tasks import build_binder_task
-
-STALE_AFTER = timedelta(hours=1)
 
 
 class BinderError(Exception):
@@ -134,12 +132,12 @@ def binder_build_request(*, plan, user, as_of: date) -> tuple[BinderBuild, bool]
         plan=plan, state__in=[BinderBuild.State.QUEUED, BinderBuild.State.RUNNING]
     ).first()
     now = timezone.now()
-    if running is not None and running.started_at is not None and running.started_at < now - STALE_AFTER:
-        # Its worker stopped mid-build (a build of 500 MB takes under a minute): free the plan for a new one.
-        BinderBuild.objects.filter(pk=running.pk, state=BinderBuild.State.RUNNING).update(
-            state=BinderBuild.State.FAILED,
-            finished_at=now,
-            message="製作逾一小時未完成（背景作業可能已中斷），已停止；請重新製作。",
+    reason = running.abandoned_reason(now) if running is not None else ""
+    if reason:
+        # Nobody will finish it (see `abandoned_reason`): free the plan for a new one. The filter on the state it
+        # was read in keeps a worker that has just claimed it from being overruled.
+        BinderBuild.objects.filter(pk=running.pk, state=running.state).update(
+            state=BinderBuild.State.FAILED, finished_at=now, message=reason
         )
         running = None
     if running is not None:

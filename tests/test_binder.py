@@ -357,3 +357,31 @@ def test_an_odf_file_is_converted_by_libreoffice(plan_106, user, evidence_dir, t
     result = build_binder(plan_106, date(2017, 5, 31), tmp_path / "b.pdf", tmp_path / "b.zip")
     assert result.failed == 0 and result.manifest[0]["pdf"] == "轉檔"
     assert any("officepage" in text_of(page) for page in PdfReader(tmp_path / "b.pdf").pages)
+
+
+def test_a_build_queued_an_hour_ago_that_no_worker_took_does_not_block_the_next(plan_106, user, settings):
+    from django.utils import timezone
+
+    from assessments.binder_writes import binder_build_request
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    staff = user("secretariat")
+    waiting = BinderBuild.objects.create(plan=plan_106, as_of=date(2017, 5, 31), requested_by=staff)
+    assert binder_build_request(plan=plan_106, user=staff, as_of=date(2017, 5, 31)) == (waiting, False)
+    BinderBuild.objects.filter(pk=waiting.pk).update(requested_at=timezone.now() - timedelta(minutes=61))
+    build, created = binder_build_request(plan=plan_106, user=staff, as_of=date(2017, 5, 31))
+    assert created and build != waiting
+    waiting.refresh_from_db()
+    assert waiting.state == BinderBuild.State.FAILED and "未開始" in waiting.message
+
+
+def test_the_page_says_so_when_a_build_waits_minutes_for_a_worker(client, plan_106, user, settings):
+    from django.utils import timezone
+
+    staff = user("secretariat")
+    waiting = BinderBuild.objects.create(plan=plan_106, as_of=date(2017, 5, 31), requested_by=staff)
+    client.force_login(staff)
+    assert "背景作業程式" not in client.get(f"/plans/{plan_106.year}/binder/").content.decode()
+    BinderBuild.objects.filter(pk=waiting.pk).update(requested_at=timezone.now() - timedelta(minutes=6))
+    page = client.get(f"/plans/{plan_106.year}/binder/").content.decode()
+    assert "仍未開始" in page and "背景作業程式" in page

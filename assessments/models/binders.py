@@ -1,11 +1,17 @@
 """書面資料送審的佐證資料冊：研考承辦依評核重點挑選的佐證資料，於背景作業合併為一份 PDF 與原始檔 zip。"""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from measures.models.evidence import evidence_storage
+
+
+WAIT_NOTICE_AFTER = timedelta(minutes=5)  # a build waits seconds for a running worker
+ABANDONED_AFTER = timedelta(hours=1)  # a build of 500 MB takes under a minute
 
 
 class BinderBuild(models.Model):
@@ -60,3 +66,16 @@ class BinderBuild(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    def waits_long(self, now: datetime) -> bool:
+        """Queued for minutes and not started: no background worker seems to be running."""
+        return self.state == self.State.QUEUED and self.requested_at < now - WAIT_NOTICE_AFTER
+
+    def abandoned_reason(self, now: datetime) -> str:
+        """Why this build no longer holds the plan, or "" while it may still finish: a build still queued an hour
+        after it was asked for (no worker took it), or running for an hour (its worker stopped mid-build)."""
+        if self.state == self.State.QUEUED and self.requested_at < now - ABANDONED_AFTER:
+            return "排隊逾一小時仍未開始（背景作業程式可能未執行），已取消；請重新製作，或請系統管理者確認背景作業程式。"
+        if self.state == self.State.RUNNING and self.started_at is not None and self.started_at < now - ABANDONED_AFTER:
+            return "製作逾一小時未完成（背景作業可能已中斷），已停止；請重新製作。"
+        return ""

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from diagnosis.access import PlanAccess, get_plan_for_user
@@ -42,6 +43,7 @@ def render_binder(
     plan = access.plan
     as_of = default_as_of(plan)
     builds = list(BinderBuild.objects.filter(plan=plan).select_related("requested_by")[:BUILDS_SHOWN])
+    running = next((b for b in builds if b.in_progress), None)
     return render(
         request,
         "assessments/binder.html",
@@ -51,7 +53,8 @@ def render_binder(
             "as_of": as_of,
             "sections": binder_sections(plan, as_of),
             "builds": builds,
-            "running": next((b for b in builds if b.in_progress), None),
+            "running": running,
+            "waits_long": running is not None and running.waits_long(timezone.now()),
             "can_change": access.can_change_year,
             "upload_form": upload_form or BinderUploadForm(),
             "upload_section": upload_section,
