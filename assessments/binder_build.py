@@ -130,10 +130,10 @@ def build_binder(plan, as_of: date, pdf_path: Path, zip_path: Path, progress: Pr
         front_pages = 2
         for _attempt in range(5):  # the contents' own length moves every page number after it
             rows, outline = contents(planned, first_page=front_pages)
-            written = front_matter(front_path, plan=plan, as_of=as_of, rows=rows)
-            if written == front_pages:
+            front_written = front_matter(front_path, plan=plan, as_of=as_of, rows=rows)
+            if front_written.pages == front_pages:
                 break
-            front_pages = written
+            front_pages = front_written.pages
         done += 1
         progress(done, total)
 
@@ -142,7 +142,7 @@ def build_binder(plan, as_of: date, pdf_path: Path, zip_path: Path, progress: Pr
             writer = StreamingPdfWriter(out, title=f"{plan.title}（佐證資料冊）")
             front = Source(front_path)
             writer.add_pdf(front, range(1), numbered=False)
-            writer.add_pdf(front, range(1, front.page_count))
+            writer.add_pdf(front, range(1, front.page_count), links=front_written.links)
             for item in planned:
                 writer.add_pdf(summary_source, item.summary)
                 for piece in item.pieces:

@@ -13,6 +13,7 @@ from PIL import Image
 from measures.status import Status
 from sq_portal.roc_dates import format_roc
 
+from .binder_pdf import PageLink
 from .binder_selection import Section
 
 FONT = "binder"
@@ -45,8 +46,14 @@ def paragraph(pdf: FPDF, text: str, size: float = 11, height: float = 6.5, inden
     pdf.multi_cell(pdf.epw - indent, height, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
-def front_matter(path, *, plan, as_of: date, rows: list[TocRow]) -> int:
-    """Cover and table of contents into `path`; the number of pages written."""
+@dataclass(frozen=True)
+class FrontMatter:
+    pages: int
+    links: dict[int, list[PageLink]]  # by page of the front matter (0-based): each contents row's link
+
+
+def front_matter(path, *, plan, as_of: date, rows: list[TocRow]) -> FrontMatter:
+    """Cover and table of contents into `path`, each row of the contents a link to its page."""
     pdf = new_document(f"{plan.title}（佐證資料冊）")
     pdf.add_page()
     pdf.set_y(80)
@@ -61,6 +68,7 @@ def front_matter(path, *, plan, as_of: date, rows: list[TocRow]) -> int:
     pdf.add_page()
     paragraph(pdf, "目　錄", size=18, height=12)
     pdf.ln(4)
+    links: dict[int, list[PageLink]] = {}
     for row in rows:
         size = (13, 12, 11)[row.level]
         pdf.set_font(FONT, size=size)
@@ -68,8 +76,12 @@ def front_matter(path, *, plan, as_of: date, rows: list[TocRow]) -> int:
         pdf.set_x(MARGIN + indent)
         pdf.cell(pdf.epw - indent - 16, 8, row.title[:80], new_x="RIGHT", new_y="TOP")
         pdf.cell(16, 8, str(row.page), align="R", new_x="LMARGIN", new_y="NEXT")
+        # The row just drawn, on the page it went to (a page break comes before the row, never inside it).
+        top, left, right = pdf.get_y() - 8, MARGIN + indent, MARGIN + pdf.epw
+        rect = (left * pdf.k, (pdf.h - top - 8) * pdf.k, right * pdf.k, (pdf.h - top) * pdf.k)
+        links.setdefault(pdf.page - 1, []).append(PageLink(rect, row.page - 1))
     pdf.output(str(path))
-    return pdf.pages_count
+    return FrontMatter(pdf.pages_count, links)
 
 
 class SummaryDocument:

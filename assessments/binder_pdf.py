@@ -2,8 +2,9 @@
 is read with pypdf, its pages and everything they use are written to the output at once and the reader is
 dropped, so memory holds one source file at a time whatever the binder's size (pypdf's PdfWriter keeps every
 page until it writes). Page numbers are stamped at the foot of every page but the cover; the outline
-(bookmarks) and the page tree are written at the end."""
+(bookmarks), the named destinations the contents' links open, and the page tree are written at the end."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -12,6 +13,7 @@ from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
     DictionaryObject,
+    FloatObject,
     IndirectObject,
     NameObject,
     NumberObject,
@@ -33,12 +35,26 @@ class OutlineNode:
     children: list["OutlineNode"] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PageLink:
+    """A clickable area of a page (in points, from the page's lower left) that opens the output's page `target`
+    (0-based): a row of the table of contents."""
+
+    rect: tuple[float, float, float, float]
+    target: int
+
+
 class OutputRef(IndirectObject):
     """A reference to an object of the output (never of a source document)."""
 
 
 def ref(number: int) -> OutputRef:
     return OutputRef(number, 0, None)
+
+
+def destination_name(page: int) -> str:
+    """The named destination of the output's page `page` (0-based), as printed: /p1, /p2, …"""
+    return f"/p{page + 1}"
 
 
 class Source:
@@ -66,6 +82,7 @@ class StreamingPdfWriter:
         self.pages_number = self.reserve()
         self.font_number = self.reserve()
         self.page_refs: list[IndirectObject] = []
+        self.link_targets: set[int] = set()
         self.title = title
         out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
         self.write_object(
@@ -95,13 +112,22 @@ class StreamingPdfWriter:
         obj.write_to_stream(self.out)
         self.out.write(b"\nendobj\n")
 
-    def add_pdf(self, source: "Source | str", pages: range | None = None, *, numbered: bool = True) -> int:
-        """Append the pages of a PDF (a path or an open `Source`; all pages, or the indexes in `pages`); return
-        how many. Raises whatever pypdf raises for a file it cannot read."""
+    def add_pdf(
+        self,
+        source: "Source | str",
+        pages: range | None = None,
+        *,
+        numbered: bool = True,
+        links: Mapping[int, list[PageLink]] | None = None,
+    ) -> int:
+        """Append the pages of a PDF (a path or an open `Source`; all pages, or the indexes in `pages`), with
+        `links` added to the pages of those source indexes; return how many. Raises whatever pypdf raises for a
+        file it cannot read."""
         source = source if isinstance(source, Source) else Source(source)
         reader = source.reader
         indexes = range(len(reader.pages)) if pages is None else pages
         source_pages = [reader.pages[i] for i in indexes]
+        page_links = [(links or {}).get(i, []) for i in indexes]
         numbers = source.numbers
         for page in source_pages:  # a reference to a page (a link, an annotation's /P) points at its copy
             if page.indirect_reference is not None:
@@ -131,7 +157,7 @@ class StreamingPdfWriter:
                     obj[index] = remap(value)
             return obj
 
-        for page in source_pages:
+        for page, added_links in zip(source_pages, page_links, strict=True):
             number = (
                 numbers.get((page.indirect_reference.idnum, page.indirect_reference.generation))
                 if page.indirect_reference
@@ -144,6 +170,8 @@ class StreamingPdfWriter:
             if numbered:
                 self.stamp(copy, len(self.page_refs) + 1)
             copy = remap(copy)
+            if added_links:
+                self.add_links(copy, added_links)
             copy[NameObject("/Parent")] = ref(self.pages_number)
             self.page_refs.append(ref(number))
             self.write_object(number, copy)
@@ -151,6 +179,26 @@ class StreamingPdfWriter:
                 target_number, source = pending.pop()
                 self.write_object(target_number, remap(source.get_object()))
         return len(source_pages)
+
+    def add_links(self, page: DictionaryObject, links: list[PageLink]) -> None:
+        """Link annotations on the (already copied) page, each opening its target page through a named
+        destination that `close` writes once every page's object is known."""
+        annotations = page.get("/Annots")
+        annotations = ArrayObject(annotations.get_object()) if annotations is not None else ArrayObject()
+        for link in links:
+            self.link_targets.add(link.target)
+            annotations.append(
+                DictionaryObject(
+                    {
+                        NameObject("/Type"): NameObject("/Annot"),
+                        NameObject("/Subtype"): NameObject("/Link"),
+                        NameObject("/Rect"): ArrayObject(FloatObject(round(v, 2)) for v in link.rect),
+                        NameObject("/Border"): ArrayObject([NumberObject(0)] * 3),
+                        NameObject("/Dest"): NameObject(destination_name(link.target)),
+                    }
+                )
+            )
+        page[NameObject("/Annots")] = annotations
 
     def stamp(self, page: DictionaryObject, page_number: int) -> None:
         """Put the page number at the foot of the page as it is shown (its /Rotate honoured), the page's own
@@ -259,6 +307,14 @@ class StreamingPdfWriter:
         catalog = DictionaryObject(
             {NameObject("/Type"): NameObject("/Catalog"), NameObject("/Pages"): ref(self.pages_number)}
         )
+        targets = sorted(t for t in self.link_targets if t < len(self.page_refs))
+        if targets:
+            catalog[NameObject("/Dests")] = DictionaryObject(
+                {
+                    NameObject(destination_name(t)): ArrayObject([self.page_refs[t], NameObject("/Fit")])
+                    for t in targets
+                }
+            )
         if outline_number is not None:
             catalog[NameObject("/Outlines")] = ref(outline_number)
             catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")

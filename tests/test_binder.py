@@ -153,6 +153,24 @@ def test_it_builds_a_pdf_with_bookmarks_for_every_focus_point_and_its_parents(pl
     assert f"-{page + 2}-" in text_of(reader.pages[page + 1])  # page numbers stamped
 
 
+def test_each_row_of_the_contents_opens_its_page(plan_106, chosen, tmp_path):
+    first, _second, _files = chosen
+    build_binder(plan_106, date(2017, 5, 31), tmp_path / "b.pdf", tmp_path / "b.zip")
+    reader = PdfReader(tmp_path / "b.pdf")
+    titles = outline_titles(reader)
+    destinations = {name: reader.get_destination_page_number(d) for name, d in reader.named_destinations.items()}
+    opened = []
+    for page in reader.pages[1:]:  # the contents' pages, after the cover, up to the first page without a link
+        links = [a.get_object() for a in page.get("/Annots") or [] if a.get_object()["/Subtype"] == "/Link"]
+        if not links:
+            break
+        opened += [destinations[link["/Dest"]] for link in links]
+    # One link per contents row, in the order of the bookmarks (封面與目錄 aside), each to the page it names.
+    assert opened == [page for _depth, _title, page in titles[1:]]
+    point_page = titles[[t[1] for t in titles].index(first.name)][2]
+    assert first.name in text_of(reader.pages[point_page])
+
+
 def test_every_manifest_checksum_matches_the_stored_file_and_the_zip_holds_the_pdf(plan_106, chosen, tmp_path):
     build_binder(plan_106, date(2017, 5, 31), tmp_path / "b.pdf", tmp_path / "b.zip")
     with zipfile.ZipFile(tmp_path / "b.zip") as archive:
