@@ -310,10 +310,7 @@ class StreamingPdfWriter:
         targets = sorted(t for t in self.link_targets if t < len(self.page_refs))
         if targets:
             catalog[NameObject("/Dests")] = DictionaryObject(
-                {
-                    NameObject(destination_name(t)): ArrayObject([self.page_refs[t], NameObject("/Fit")])
-                    for t in targets
-                }
+                {NameObject(destination_name(t)): ArrayObject([self.page_refs[t], NameObject("/Fit")]) for t in targets}
             )
         if outline_number is not None:
             catalog[NameObject("/Outlines")] = ref(outline_number)

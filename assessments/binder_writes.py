@@ -104,7 +104,11 @@ def binder_upload(*, plan, item, focus_point, user, upload, info: EvidenceFileIn
             )
             name = storage.save(BinderEntry.storage_name(info.extension), upload)
             entry = BinderEntry.objects.create(
-                plan=plan, item=item, focus_point=focus_point, position=(last or 0) + 1, added_by=user,
+                plan=plan,
+                item=item,
+                focus_point=focus_point,
+                position=(last or 0) + 1,
+                added_by=user,
                 **info.stored_as(name),
             )
     except BaseException:

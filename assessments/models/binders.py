@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.models.evidence import evidence_storage
 
-
 WAIT_NOTICE_AFTER = timedelta(minutes=5)  # a build waits seconds for a running worker
 ABANDONED_AFTER = timedelta(hours=1)  # a build of 500 MB takes under a minute
 
@@ -25,7 +24,9 @@ class BinderBuild(models.Model):
         DONE = "done", _("完成")
         FAILED = "failed", _("失敗")
 
-    plan = models.ForeignKey("diagnosis.Plan", on_delete=models.CASCADE, related_name="binder_builds", verbose_name=_("計畫"))
+    plan = models.ForeignKey(
+        "diagnosis.Plan", on_delete=models.CASCADE, related_name="binder_builds", verbose_name=_("計畫")
+    )
     as_of = models.DateField(_("資料基準日"))
     state = models.CharField(_("狀態"), max_length=10, choices=State.choices, default=State.QUEUED)
     requested_by = models.ForeignKey(
@@ -75,7 +76,9 @@ class BinderBuild(models.Model):
         """Why this build no longer holds the plan, or "" while it may still finish: a build still queued an hour
         after it was asked for (no worker took it), or running for an hour (its worker stopped mid-build)."""
         if self.state == self.State.QUEUED and self.requested_at < now - ABANDONED_AFTER:
-            return "排隊逾一小時仍未開始（背景作業程式可能未執行），已取消；請重新製作，或請系統管理者確認背景作業程式。"
+            return (
+                "排隊逾一小時仍未開始（背景作業程式可能未執行），已取消；請重新製作，或請系統管理者確認背景作業程式。"
+            )
         if self.state == self.State.RUNNING and self.started_at is not None and self.started_at < now - ABANDONED_AFTER:
             return "製作逾一小時未完成（背景作業可能已中斷），已停止；請重新製作。"
         return ""
