@@ -27,12 +27,13 @@ class ScoringResultsExporter(Exporter):
         return f"{self.title()}.{extension}"
 
     def headers(self) -> list[tuple[str, float]]:
-        dimensions = [(f"{name}（{self.matrix.dimension_points[name]}）", 14) for name in self.matrix.dimensions]
+        # A dimension's points on a line of their own: a number is never broken across lines.
+        dimensions = [(f"{name}\n（{self.matrix.dimension_points[name]} 分）", 13) for name in self.matrix.dimensions]
         return [
             ("分局", 16),
             ("組別", 8),
             *dimensions,
-            ("總分（1000）", 14),
+            ("總分\n（1000 分）", 14),
             ("總排名", 8),
             ("組內排名", 10),
             ("自評總分", 10),

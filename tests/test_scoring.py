@@ -9,14 +9,18 @@ from django.urls import reverse
 
 from assessments.models import Score, Settlement
 from assessments.plan_copy import plan_copy
+from assessments.scoring_exporter import ScoringResultsExporter
 from assessments.scoring_reads import results_matrix
 from assessments.scoring_results import PointResult, group_ranks, ranks
 from assessments.scoring_sheet import SheetInput, sheet_focus_points, sheet_save
 from assessments.scoring_writes import ScoringError, round_close, round_publish, settle
 from diagnosis.models import FocusPoint
 from measures.models import MeasureDraft
+from sq_portal.sheets import OdsRenderer, XlsxRenderer
+from sq_portal.sheets.page import MIN_PRINTED_SIZE, print_layout
 
 from .scoring_fixtures import dimension, fill_sheet, scene
+from .sheets_print import TOOLS_MISSING, print_problems, printed_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -310,14 +314,27 @@ def test_it_exports_the_results(client, s, extension):
     text = [["" if v is None else str(v) for v in row] for row in grid]
     assert text[0][0].endswith("106年度服務品質評分成績表") and text[1][0].startswith("狀態：評分中")
     header = text[2]
-    assert header[:2] == ["分局", "組別"] and "總分（1000）" in header and "組內排名" in header
-    assert f"{s.dimensions[0]}（{dimension(s.shilin).points}）" in header
-    total, rank = header.index("總分（1000）"), header.index("總排名")
+    assert header[:2] == ["分局", "組別"] and "總分\n（1000 分）" in header and "組內排名" in header
+    assert f"{s.dimensions[0]}\n（{dimension(s.shilin).points} 分）" in header
+    total, rank = header.index("總分\n（1000 分）"), header.index("總排名")
     rows = {row[0]: row for row in text[3:] if row and row[0]}
     assert rows["士林分局"][1] == "大型" and rows["大同分局"][1] == "小型"
     assert Decimal(rows["士林分局"][total]) == Decimal(dimension(s.shilin).points) and rows["士林分局"][rank] == "1"
     assert Decimal(rows["大同分局"][total]) == 0 and rows["大同分局"][rank] == "2"
     assert client.get(round_url(s, "scoring_export", extension="csv")).status_code == 404
+
+
+@pytest.mark.skipif(TOOLS_MISSING is not None, reason=TOOLS_MISSING or "")
+def test_the_results_print_whole_from_libreoffice(s, tmp_path):
+    """Both formats, as a clerk prints them: every header and score whole on the page (nothing cut)."""
+    fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: fp.points)
+    exporter = ScoringResultsExporter(results_matrix(s.round))
+    assert print_layout(exporter).printed_size >= MIN_PRINTED_SIZE
+    files = {tmp_path / f"results.{r.extension}": r.render(exporter) for r in (XlsxRenderer(), OdsRenderer())}
+    for path, content in files.items():
+        path.write_bytes(content)
+    pages = printed_pages(list(files), tmp_path)
+    assert {path.name: print_problems(exporter, pages[path]) for path in files} == {path.name: [] for path in files}
 
 
 # ---------------------------------------------------------------- query counts: N vs 10N precincts and scores

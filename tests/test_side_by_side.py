@@ -11,13 +11,18 @@ from django_tasks_db.models import DBTaskResult
 
 from assessments.figure_writes import plan_figures_refresh
 from assessments.models import PlanFigures
+from assessments.side_by_side import side_by_side
+from assessments.side_by_side_exporter import SideBySideExporter
 from diagnosis.models import Membership, Plan, Unit
 from diagnosis.unit_tree import unit_save
 from measures.progress import PlanProgress, default_as_of, late_report_counts
 from measures.status import Status
+from sq_portal.sheets import OdsRenderer, XlsxRenderer
+from sq_portal.sheets.page import MIN_PRINTED_SIZE, print_layout
 
 from .conftest import count_queries
 from .scoring_fixtures import person, precinct
+from .sheets_print import TOOLS_MISSING, print_problems, printed_pages
 
 
 def page(**query) -> str:
@@ -213,3 +218,19 @@ def test_the_page_s_queries_do_not_grow_with_the_precincts(client, plan_106, bur
     assert count_queries(lambda: client.get(export())) == few_export
     response = client.get(page())
     assert response.text.count("分局</a></th>") == 21
+
+
+@pytest.mark.skipif(TOOLS_MISSING is not None, reason=TOOLS_MISSING or "")
+def test_the_export_prints_whole_from_libreoffice(client, plan_106, datong, bureau, tmp_path):
+    """Both formats, as a clerk prints them: every header and figure whole on the page (nothing cut)."""
+    plan_figures_refresh(plan_106)
+    plan_figures_refresh(datong)
+    exporter = SideBySideExporter(side_by_side(bureau, plan_106.year, ""))
+    assert print_layout(exporter).printed_size >= MIN_PRINTED_SIZE
+    files = {}
+    for renderer in (XlsxRenderer(), OdsRenderer()):
+        files[tmp_path / f"side-by-side.{renderer.extension}"] = renderer.render(exporter)
+    for path, content in files.items():
+        path.write_bytes(content)
+    pages = printed_pages(list(files), tmp_path)
+    assert {path.name: print_problems(exporter, pages[path]) for path in files} == {path.name: [] for path in files}
