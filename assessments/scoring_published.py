@@ -14,7 +14,7 @@ from measures.models import MeasureDraft
 from sq_portal.lookups import one_or_none
 
 from .models import Score, ScoringPrecinct
-from .scoring_reads import point_results
+from .scoring_reads import ResultRow, point_results, results_matrix
 from .scoring_writes import ScoringError
 
 
@@ -47,6 +47,30 @@ def precinct_points(precinct: ScoringPrecinct) -> list[PublishedPoint]:
         result = results.get((scoring_round.pk, precinct.plan_id, fp.pk))
         rows.append(PublishedPoint(fp, result.final if result else None, comments[fp.pk]))
     return rows
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A precinct's own line of the results: its points per dimension (with each dimension's allotment), its
+    total out of 1000, its ranks and how many it was ranked among; nothing of any other precinct."""
+
+    row: ResultRow
+    dimensions: list[tuple[str, Decimal | None, int]]  # (name, points, allotted)
+    ranked: int  # precincts in the round
+    group_size: int  # precincts in its group (0 without a group)
+
+
+def precinct_standing(precinct: ScoringPrecinct) -> Standing:
+    """The precinct's own standing in its round, read from the one results matrix (`results_matrix`)."""
+    matrix = results_matrix(precinct.round)
+    row = next(r for r in matrix.rows if r.precinct.pk == precinct.pk)
+    group = row.precinct.group
+    return Standing(
+        row=row,
+        dimensions=[(name, points, matrix.dimension_points.get(name, 0)) for name, points in row.cells],
+        ranked=len(matrix.rows),
+        group_size=sum(1 for r in matrix.rows if group and r.precinct.group == group),
+    )
 
 
 def get_comment(precinct: ScoringPrecinct, pk: int) -> Score:

@@ -269,6 +269,13 @@ def test_it_shows_a_precinct_its_own_published_result_only(client, s):
     close_and_publish(s)
     own = client.get(precinct_url(s, s.other))
     assert own.status_code == 200 and "評語：" in own.content.decode()
+    # Its own total, ranks and points per dimension; nothing of the other precinct's.
+    rows = {row.precinct.plan_id: row for row in results_matrix(s.round).rows}
+    mine, theirs = rows[s.other.pk], rows[s.shilin.pk]
+    page = own.content.decode()
+    assert f"總分 <strong>{mine.totals.total_1000}</strong>／1000 分；全部 2 個分局中第 1 名" in page
+    assert "小型組 1 個分局中第 1 名" in page
+    assert str(theirs.totals.total_1000) not in page and "士林分局" not in page
     assert client.get(precinct_url(s, s.shilin)).status_code == 404
     assert client.get(round_url(s, "scoring_results")).status_code == 404
     listing = client.get(reverse("assessments:scoring_rounds")).content.decode()

@@ -16,7 +16,7 @@ from sq_portal.sheets import RENDERERS
 from ..forms.scoring import CommentDraftForm
 from ..scoring_access import get_published_precinct_for_user, get_round_for_user, is_precinct_staff, require_reads_all
 from ..scoring_exporter import ScoringResultsExporter
-from ..scoring_published import comment_to_draft, get_comment, next_year_plan, precinct_points
+from ..scoring_published import comment_to_draft, get_comment, next_year_plan, precinct_points, precinct_standing
 from ..scoring_reads import results_matrix
 from ..scoring_writes import ScoringError
 
@@ -56,6 +56,7 @@ def precinct_result(request: HttpRequest, pk: int, precinct_pk: int) -> HttpResp
             "round": precinct.round,
             "precinct": precinct,
             "points": precinct_points(precinct),
+            "standing": precinct_standing(precinct),
             "can_draft": precinct.round.is_published and is_precinct_staff(request.user, precinct),
         },
     )
