@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Score, Settlement
 from assessments.plan_copy import plan_copy
@@ -15,6 +16,7 @@ from assessments.scoring_sheet import SheetInput, sheet_focus_points, sheet_save
 from assessments.scoring_writes import ScoringError, round_close, round_publish, settle
 from diagnosis.models import FocusPoint
 from measures.models import MeasureDraft
+from sq_portal.roc_dates import format_roc
 
 from .scoring_fixtures import dimension, fill_sheet, scene
 
@@ -214,12 +216,38 @@ def test_it_settles_a_flagged_point_with_a_reason(client, s):
     assert not Settlement.objects.exists()
     client.post(url, {"points": 3, "reason": "依佐證資料"})
     assert Settlement.objects.get().points == Decimal(3)
+    assert "目前裁定 3.0 分，bureau-staff於" in client.get(url).content.decode()
     calm = sheet_focus_points(dimension(s.shilin, 2))[0]  # nobody scored it: nothing to settle
     calm_url = round_url(
         s, "scoring_settle", precinct_pk=s.round.precincts.get(plan=s.shilin).pk, focus_point_pk=calm.pk
     )
     assert client.post(calm_url, {"points": 1, "reason": "x"}).status_code == 404
     assert Settlement.objects.count() == 1
+
+
+def test_the_round_page_shows_who_settled_a_point_when_the_value_and_the_reason(client, s):
+    fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: fp.points)
+    fill_sheet(s, s.reviewer2, s.shilin, points=lambda fp: 0)
+    fp = sheet_focus_points(dimension(s.shilin))[0]
+    settle(
+        scoring_round=s.round,
+        plan=s.shilin,
+        focus_point=fp,
+        points=Decimal("2.5"),
+        reason="依佐證資料\n第二行",
+        user=s.staff,
+    )
+    settled_at = timezone.localtime(Settlement.objects.get().settled_at)
+    for who in (s.staff, s.viewer):
+        client.force_login(who)
+        page = client.get(round_url(s)).content.decode()
+        row = next(r for r in page.split("</tr>") if f"／{fp.name}（" in r)
+        assert "<strong>2.5 分</strong>" in row
+        assert f"bureau-staff於 {format_roc(settled_at.date())} {settled_at:%H:%M} 裁定" in row
+        assert "依佐證資料<br>第二行" in row
+        assert "未裁定" in page  # the points still waiting say so
+    client.force_login(s.reviewer1)
+    assert "依佐證資料" not in client.get(round_url(s)).content.decode()
 
 
 # ---------------------------------------------------------------- who sees what

@@ -199,7 +199,9 @@ def settle_page(request: HttpRequest, pk: int, precinct_pk: int, focus_point_pk:
     if focus_point is None or result is None or not result.flagged:
         raise Http404("此評核重點不需裁定。")
     current = one_or_none(
-        Settlement.objects.filter(round=access.round, plan_id=precinct.plan_id, focus_point=focus_point)
+        Settlement.objects.filter(round=access.round, plan_id=precinct.plan_id, focus_point=focus_point).select_related(
+            "settled_by"
+        )
     )
     initial = {"points": current.points, "reason": current.reason} if current else {"points": result.average}
     form = SettleForm(request.POST or None, initial=initial, allotted=focus_point.points or 0)
@@ -225,6 +227,7 @@ def settle_page(request: HttpRequest, pk: int, precinct_pk: int, focus_point_pk:
             "precinct": precinct,
             "focus_point": focus_point,
             "result": result,
+            "current": current,
             "form": form,
         },
     )
