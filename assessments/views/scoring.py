@@ -14,6 +14,7 @@ from sq_portal.lookups import one_or_none
 from ..forms.scoring import AssignmentForm, PrecinctsForm, RoundForm, SettleForm
 from ..models import ReviewerAssignment, Settlement
 from ..scoring_access import (
+    assignable_reviewers,
     bureaus_of,
     get_precinct,
     get_round_for_user,
@@ -107,12 +108,17 @@ def round_assignments(request: HttpRequest, pk: int) -> HttpResponse:
     require_reads_all(access)
     access.require_manage()
     progress = round_progress(access.round, mine=(), reads_all=True)  # every dimension of the precincts' plans
-    form = AssignmentForm(request.POST or None, dimensions=progress.dimensions)
+    form = AssignmentForm(
+        request.POST or None,
+        dimensions=progress.dimensions,
+        reviewers=assignable_reviewers(access.round),
+        bureau_name=access.round.organization.name,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             assignment_add(
                 scoring_round=access.round,
-                reviewer=form.cleaned_data["username"],
+                reviewer=form.cleaned_data["reviewer"],
                 dimension=form.cleaned_data["dimension"],
                 user=request.user,
             )
