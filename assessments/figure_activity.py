@@ -40,7 +40,7 @@ def plans_changed_since_figures(plan_ids) -> set[int]:
     if not plan_ids:
         return set()
     changed = reduce(or_, [Exists(activity) for activity in activity_after_figures()])
-    rows = Plan.objects.filter(pk__in=plan_ids, figures__computed_at__isnull=False).filter(changed)
+    rows = Plan.objects.filter(pk__in=plan_ids, figures__computed_at__isnull=False).filter(changed).order_by()
     return set(rows.values_list("pk", flat=True))
 
 
