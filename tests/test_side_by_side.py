@@ -288,13 +288,23 @@ def test_the_page_s_queries_do_not_grow_with_the_precincts(client, plan_106, bur
         for number in range(first, last):
             plan_figures_refresh(precinct(f"tcpd-p{number}", f"第{number}分局", plan_106))
 
+    def all_stale():  # every row of another day: each is queued again on the next read, in one task
+        PlanFigures.objects.update(as_of=default_as_of(plan_106) - timedelta(days=1), refresh_requested_at=None)
+        before = DBTaskResult.objects.count()
+        queries = count_queries(lambda: client.get(page(sort="-overdue")))
+        assert DBTaskResult.objects.count() == before + 1
+        PlanFigures.objects.update(as_of=default_as_of(plan_106), refresh_requested_at=None)
+        return queries
+
     precincts(0, 2)
     plan_figures_refresh(plan_106)
     few = count_queries(lambda: client.get(page(sort="-overdue")))
     few_export = count_queries(lambda: client.get(export()))
+    few_stale = all_stale()
     precincts(2, 20)
     many = count_queries(lambda: client.get(page(sort="-overdue")))
     assert many == few
     assert count_queries(lambda: client.get(export())) == few_export
+    assert all_stale() == few_stale
     response = client.get(page())
     assert response.text.count("分局</a></th>") == 21
