@@ -1,6 +1,5 @@
-"""各機關進度比較的數字：算好一個計畫的數字（與計畫總覽相同的計算）存入 `PlanFigures`，以及何時算是過時。"""
-
-from datetime import timedelta
+"""各機關進度比較的數字：算好一個計畫的數字（與計畫總覽相同的計算）存入 `PlanFigures`；何時算是過時見
+`figure_activity`。"""
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,8 +13,6 @@ from .follow_ups import open_follow_up_count
 from .models import PlanFigures
 from .submissions import latest_submission
 
-STALE_AFTER = timedelta(hours=1)  # older figures are refreshed when the page is read
-
 
 def plan_figures_refresh(plan: Plan) -> PlanFigures:
     """Compute the plan's figures as of `default_as_of(plan)` (the plan dashboard's counts) and store them."""
@@ -24,6 +21,8 @@ def plan_figures_refresh(plan: Plan) -> PlanFigures:
 
 
 def store_figures(plan: Plan) -> PlanFigures:
+    # Stamped before reading: what happens while they are computed is newer than them and counted next time.
+    computed_at = timezone.now()
     as_of = default_as_of(plan)
     progress = PlanProgress.counts(plan, as_of)
     counts = progress.counts_for(progress.measures)
@@ -31,7 +30,7 @@ def store_figures(plan: Plan) -> PlanFigures:
     summary = diagnosis_summary(plan)
     values = {
         "as_of": as_of,
-        "computed_at": timezone.now(),
+        "computed_at": computed_at,
         "refresh_requested_at": None,
         "done": counts.done,
         "in_progress": counts.count(Status.IN_PROGRESS),
@@ -48,7 +47,3 @@ def store_figures(plan: Plan) -> PlanFigures:
     }
     figures, _ = PlanFigures.objects.update_or_create(plan=plan, defaults=values)
     return figures
-
-
-def is_stale(figures: PlanFigures | None, now) -> bool:
-    return figures is None or figures.computed_at is None or figures.computed_at < now - STALE_AFTER

@@ -9,12 +9,14 @@ Rules:
 - once a round is published, each precinct's 研考承辦 read their own precinct's scores and comments per focus
   point; another precinct's result, the matrix and the ranking are 404 to them;
 - everyone else: 404 for everything of the round.
+Who may be assigned as a reviewer: `assignable_reviewers`.
 """
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from diagnosis.access import User, memberships_of
@@ -61,6 +63,24 @@ def published_precincts_for_user(user: User) -> QuerySet[ScoringPrecinct]:
         )
         .select_related("round", "plan__organization")
         .order_by("-round__year", "-round__pk")
+    )
+
+
+def assignable_reviewers(scoring_round: ScoringRound) -> QuerySet:
+    """Who may be assigned to the round's dimensions, active accounts only: the 研考承辦 of the round's organisation
+    (`bureau_staff` is True) and the outside reviewers, accounts of no unit and no role (the demo's reviewer1 and
+    reviewer2; not an administrator). A precinct's people, the bureau's 檢視者 and another bureau's staff may not.
+    Bureau staff first, then by name; one query."""
+    staff_here = Membership.objects.filter(
+        user_id=OuterRef("pk"), unit_id=scoring_round.organization_id, role=Membership.Role.STAFF
+    )
+    outside = ~Exists(Membership.objects.filter(user_id=OuterRef("pk"))) & Q(is_superuser=False)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .annotate(bureau_staff=Exists(staff_here))
+        .filter(Q(bureau_staff=True) | outside)
+        .order_by("-bureau_staff", "first_name", "last_name", "username")
     )
 
 

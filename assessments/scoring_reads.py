@@ -284,18 +284,24 @@ class FlaggedPoint:
     precinct: ScoringPrecinct
     focus_point: FocusPoint
     result: PointResult
+    settlement: Settlement | None  # with `settled_by`: who settled it, when, and why
 
 
 def flagged_points(scoring_round: ScoringRound, precincts: list[ScoringPrecinct]) -> list[FlaggedPoint]:
-    """The round's focus points whose reviewers' scores spread beyond the threshold, settled or not (three queries)."""
+    """The round's focus points whose reviewers' scores spread beyond the threshold, settled or not, each with its
+    settlement (four queries)."""
     results = point_results([scoring_round.pk], {scoring_round.pk: scoring_round.spread_threshold})
     flagged = {(plan_id, fp): r for (_round, plan_id, fp), r in results.items() if r.flagged}
     if not flagged:
         return []
     by_plan = {p.plan_id: p for p in precincts}
     focus_points = FocusPoint.objects.select_related("item").in_bulk([fp for _plan, fp in flagged])
+    settlements = {
+        (s.plan_id, s.focus_point_id): s
+        for s in Settlement.objects.filter(round=scoring_round).select_related("settled_by")
+    }
     return [
-        FlaggedPoint(by_plan[plan_id], focus_points[fp], result)
+        FlaggedPoint(by_plan[plan_id], focus_points[fp], result, settlements.get((plan_id, fp)))
         for (plan_id, fp), result in sorted(flagged.items())
         if plan_id in by_plan and fp in focus_points
     ]

@@ -1,24 +1,19 @@
 """評分回合的計分：唯一計算平均、差距、裁定後分數、構面與總分、排名的模組（不查資料庫；讀出資料的是
 `assessments.scoring_reads`）。
 
-- 每個評核重點：已送出分數的平均（四捨五入至小數一位）；兩位以上委員且最高減最低超過門檻者「待裁定」；
+- 每個評核重點：已送出分數的平均（四捨五入至小數一位，與組織診斷同一個 `diagnosis.scores.one_decimal`）；兩位以上委員且最高減最低超過門檻者「待裁定」；
   有裁定時以裁定分數為準；沒有任何已送出分數時不計分（總分以 0 計）。
-- 構面得分為其評核重點得分之和；總分換算為千分（架構配分合計為 1000 分時即原分）。
+- 構面得分為其評核重點得分之和；總分換算為千分（`diagnosis.scores.per_1000`，架構配分合計為 1000 分時即原分）。
 - 排名：千分總分由高至低，同分同名次（1、2、2、4），全體一次、各組別內各一次。"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
-from diagnosis.scores import SCALE
-
-ONE_DECIMAL = Decimal("0.1")
-
-
-def one_decimal(value: Decimal) -> Decimal:
-    return value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+from diagnosis.scores import one_decimal, per_1000
 
 
 @dataclass(frozen=True)
@@ -31,7 +26,7 @@ class PointResult:
 
     @property
     def average(self) -> Decimal | None:
-        return one_decimal(sum(self.scores, Decimal(0)) / len(self.scores)) if self.scores else None
+        return one_decimal(Fraction(sum(self.scores, Decimal(0))) / len(self.scores)) if self.scores else None
 
     @property
     def spread(self) -> Decimal:
@@ -58,7 +53,7 @@ class Totals:
 
     @property
     def total_1000(self) -> Decimal:
-        return one_decimal(self.total * SCALE / self.max_total) if self.max_total else Decimal(0)
+        return one_decimal(per_1000(self.total, self.max_total))
 
 
 def totals(

@@ -5,16 +5,17 @@ precinct's 組織診斷 (its units' average score and the problems they found); 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db import transaction
 from django.utils import timezone
 
 from diagnosis.models import DiagnosisAnswer, Dimension, FocusPoint, Plan, UnitDiagnosis
 from diagnosis.score_reads import latest_diagnosis_round
+from diagnosis.scores import one_decimal
 from sq_portal.roc_dates import format_roc
 
 from .models import Score, ScoringRound
-from .scoring_results import one_decimal
 from .scoring_writes import FROZEN, ScoringError, locked
 
 
@@ -61,7 +62,7 @@ def self_checks(plan_id: int, focus_points: list[FocusPoint]) -> dict[int, SelfC
         if problems.strip():
             checks[fp_pk].notes.append((unit_name, problems.strip()))
     for fp_pk, values in scores.items():
-        checks[fp_pk].average = one_decimal(Decimal(sum(values)) / len(values))
+        checks[fp_pk].average = one_decimal(Fraction(sum(values), len(values)))
     return checks
 
 

@@ -10,10 +10,12 @@ from django.utils import timezone
 from diagnosis.models import FocusPoint, Plan, Unit
 
 from .models import ReviewerAssignment, Score, ScoringPrecinct, ScoringRound, Settlement
+from .scoring_access import assignable_reviewers
 from .scoring_reads import point_results
 from .scoring_results import unsettled
 
 FROZEN = "此評分回合已結案，分數不能再修改。"
+NOT_ASSIGNABLE = "只能指派警察局研考承辦或外聘評審委員擔任評審委員，請從清單中選擇。"
 
 
 class ScoringError(Exception):
@@ -81,6 +83,8 @@ def assignment_add(*, scoring_round: ScoringRound, reviewer, dimension: str, use
     check_not_frozen(scoring_round)
     if not reviewer.is_active:
         raise ScoringError("此帳號已停用，不能擔任評審委員。")
+    if not assignable_reviewers(scoring_round).filter(pk=reviewer.pk).exists():
+        raise ScoringError(NOT_ASSIGNABLE)
     assignment = ReviewerAssignment(round=scoring_round, reviewer=reviewer, dimension=dimension)
     assignment._history_user = user
     try:

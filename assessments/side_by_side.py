@@ -1,16 +1,16 @@
 """各機關進度比較, what the page reads: who sees it (研考承辦 and 檢視者 of a unit with organisations below it that
-have plans; others 404), each plan's stored figures (one query, sorted in SQL) and which of them are stale."""
+have plans; others 404), each plan's stored figures (one query, sorted in SQL) and which of them are stale (one
+more query, `figure_activity.stale_plans`)."""
 
 from dataclasses import dataclass
 
 from django.db.models import F
 from django.http import Http404
-from django.utils import timezone
 
 from diagnosis.access import memberships_of, roles_above
 from diagnosis.models import Membership, Plan
 
-from .figure_writes import is_stale
+from .figure_activity import stale_plans
 
 # ?sort= → the columns it orders by (a leading "-" in the request reverses it); ties in the tree's order.
 SORTS = {
@@ -34,7 +34,7 @@ SORTS = {
 class SideBySide:
     year: int
     plans: list[Plan]  # each with `.organization` and `.figure_row` (its PlanFigures or None)
-    stale_ids: list[int]  # plans whose figures are missing or older than an hour
+    stale_ids: list[int]  # plans whose figures are missing, of another day, or older than the plan's latest activity
     can_refresh: bool  # 研考承辦 above them (not 檢視者)
     sort: str
 
@@ -55,8 +55,8 @@ def can_refresh(user, plans) -> bool:
 
 
 def side_by_side(user, year: int, sort: str = "") -> SideBySide:
-    """The page's rows; 404 when the user has no plan below them this year. Two queries (the memberships, the plans
-    with their figures and organisations), three with the staff check."""
+    """The page's rows; 404 when the user has no plan below them this year. Three queries (the memberships, the
+    plans with their figures and organisations, the activity since), four with the staff check."""
     if not user.is_authenticated:
         raise Http404("找不到此頁。")
     key = sort.removeprefix("-")
@@ -71,10 +71,6 @@ def side_by_side(user, year: int, sort: str = "") -> SideBySide:
     )
     if not plans:
         raise Http404("找不到此頁。")
-    now = timezone.now()
-    stale = []
     for plan in plans:
         plan.figure_row = getattr(plan, "figures", None)  # None when the plan has no row yet
-        if is_stale(plan.figure_row, now):
-            stale.append(plan.pk)
-    return SideBySide(year, plans, stale, can_refresh(user, plans), sort)
+    return SideBySide(year, plans, stale_plans(plans), can_refresh(user, plans), sort)

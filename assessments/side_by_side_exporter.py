@@ -48,7 +48,7 @@ class SideBySideExporter(Exporter):
         for plan in self.view.plans:
             f = plan.figure_row
             if f is None or f.computed_at is None:
-                yield Row([Cell(plan.organization.name), Cell("數字更新中", colspan=len(self.HEADERS) - 1)])
+                yield Row([Cell(plan.organization.name), Cell("重新計算中（尚無數字）", colspan=len(self.HEADERS) - 1)])
                 continue
             computed = timezone.localtime(f.computed_at)
             yield Row(

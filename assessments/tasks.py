@@ -91,8 +91,12 @@ def build_binder_task(build_id: int) -> None:
 
 
 @task()
-def refresh_plan_figures(plan_id: int) -> None:
-    """各機關進度比較: compute and store one plan's figures (`figure_writes.plan_figures_refresh`)."""
-    plan = Plan.objects.filter(pk=plan_id).select_related("organization").first()
-    if plan is not None:
-        plan_figures_refresh(plan)
+def refresh_plan_figures(plan_ids: list[int]) -> None:
+    """各機關進度比較: compute and store these plans' figures (`figure_writes.plan_figures_refresh`), each plan in
+    its own transaction; a plan that fails is logged and keeps its request, asked again an hour later
+    (`figure_requests.REQUEST_EXPIRES`), and the others are computed all the same."""
+    for plan in Plan.objects.filter(pk__in=plan_ids).select_related("organization").order_by("pk"):
+        try:
+            plan_figures_refresh(plan)
+        except Exception:
+            logger.exception("figures of plan %s failed", plan.pk)

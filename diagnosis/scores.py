@@ -7,7 +7,8 @@
 - 與前次比較：同一計畫的前一次診斷，沒有時用前一年度計畫最後一次已結束的診斷；跨年度以
   「構面名稱＋項目名稱＋重點名稱」對應評核重點（次年度計畫是複製出的新資料列）。
 
-只用下列資料類別，不查資料庫（表格驅動測試直接建構）；從資料庫讀出這些資料類別的是 `diagnosis.score_reads`。"""
+只用下列資料類別，不查資料庫（表格驅動測試直接建構）；從資料庫讀出這些資料類別的是 `diagnosis.score_reads`。
+分數的進位（`one_decimal`）與千分換算（`per_1000`）也在此說一次，評分回合（`assessments.scoring_results`）同用。"""
 
 from __future__ import annotations
 
@@ -22,10 +23,17 @@ WEAKEST_COUNT = 5
 ONE_DECIMAL = Decimal("0.1")
 
 
-def _round(value: Fraction | int) -> Decimal:
-    """A fraction as a Decimal with one decimal place, halves rounded up (as people round)."""
+def one_decimal(value: Fraction | Decimal | int) -> Decimal:
+    """A number, computed exactly, as a Decimal with one decimal place, halves rounded up (as people round): every
+    score, average and total out of 1000 the portal shows is rounded here."""
     value = Fraction(value)
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def per_1000(points: Fraction | Decimal | int, max_points: int) -> Fraction:
+    """`points` out of `max_points` scaled to 1000 (the points themselves when the framework's points add up to
+    1000), exact; 0 when nothing is allotted."""
+    return Fraction(points) * SCALE / max_points if max_points else Fraction(0)
 
 
 # ---------------------------------------------------------------- the framework and its allotment
@@ -205,8 +213,8 @@ def unit_score(framework: Framework, answers: Mapping[int, int | None]) -> UnitS
     for d in framework.dimensions:
         by_dimension.setdefault(d.pk, 0)
     total = sum(scores.values())
-    exact = Fraction(total * SCALE, framework.max_total) if framework.max_total else Fraction(0)
-    return UnitScore(scores=scores, by_dimension=by_dimension, total=total, total_1000=_round(exact), exact_1000=exact)
+    exact = per_1000(total, framework.max_total)
+    return UnitScore(scores=scores, by_dimension=by_dimension, total=total, total_1000=one_decimal(exact), exact_1000=exact)
 
 
 # ---------------------------------------------------------------- a whole round
@@ -275,7 +283,7 @@ def weakest_points(framework: Framework, scores: Mapping[int, Fraction | int], c
         score = Fraction(scores[place.focus_point.pk])
         ranked.append((score / points, order, place, score))
     ranked.sort(key=lambda row: (row[0], row[1]))
-    return [WeakPoint(place=place, score=_round(score), ratio=_round(ratio * 100)) for ratio, _, place, score in ranked[:count]]
+    return [WeakPoint(place=place, score=one_decimal(score), ratio=one_decimal(ratio * 100)) for ratio, _, place, score in ranked[:count]]
 
 
 def round_result(
@@ -293,9 +301,9 @@ def round_result(
     precinct = None
     if counted:
         n = len(counted)
-        by_dimension = {d.pk: _round(Fraction(sum(s.by_dimension[d.pk] for s in counted), n)) for d in framework.dimensions}
+        by_dimension = {d.pk: one_decimal(Fraction(sum(s.by_dimension[d.pk] for s in counted), n)) for d in framework.dimensions}
         by_focus_point = {pk: Fraction(sum(s.scores[pk] for s in counted), n) for pk in counted[0].scores}
-        total = _round(sum((s.exact_1000 for s in counted), Fraction(0)) / n)
+        total = one_decimal(sum((s.exact_1000 for s in counted), Fraction(0)) / n)
         precinct = PrecinctScore(unit_count=n, by_dimension=by_dimension, total_1000=total, by_focus_point=by_focus_point)
     return RoundResult(framework=framework, units=tuple(results), precinct=precinct)
 
@@ -304,7 +312,7 @@ def precinct_total_1000(score_sum: int, unit_count: int, max_total: int) -> Deci
     """The precinct's average out of 1000 from the sum of every counted unit's scores (the summary card)."""
     if not unit_count or not max_total:
         return None
-    return _round(Fraction(score_sum * SCALE, unit_count * max_total))
+    return one_decimal(per_1000(Fraction(score_sum, unit_count), max_total))
 
 
 # ---------------------------------------------------------------- comparison with an earlier round
@@ -371,4 +379,4 @@ def _ratios(result: RoundResult) -> dict[int, Decimal]:
     if result.precinct is None:
         return {}
     points = result.framework.focus_point_points()
-    return {pk: _round(avg * 100 / points[pk]) for pk, avg in result.precinct.by_focus_point.items() if points.get(pk)}
+    return {pk: one_decimal(avg * 100 / points[pk]) for pk, avg in result.precinct.by_focus_point.items() if points.get(pk)}

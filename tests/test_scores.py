@@ -218,3 +218,18 @@ def test_comparing_with_a_round_nobody_submitted_gives_no_changes():
     comparison = compare(current, previous)
     assert comparison.total.previous is None and comparison.total.change is None
     assert all(d.change is None for d in comparison.by_dimension.values())
+
+
+def test_one_rounding_and_one_scaling_serve_the_diagnosis_and_the_scoring_round():
+    """Halves round up (as people round), on the exact value; both the 組織診斷 and the 評分回合 go through them."""
+    from fractions import Fraction
+
+    from assessments.scoring_results import PointResult, Totals
+    from diagnosis.scores import one_decimal, per_1000
+
+    assert one_decimal(Fraction(1, 8)) == Decimal("0.1") and one_decimal(Fraction(3, 20)) == Decimal("0.2")
+    assert one_decimal(Decimal("2.25")) == Decimal("2.3") and one_decimal(7) == Decimal("7.0")
+    assert per_1000(150, 300) == 500 and per_1000(Decimal("0.5"), 3) == Fraction(500, 3) and per_1000(5, 0) == 0
+    assert PointResult((Decimal("2.0"), Decimal("2.5"))).average == Decimal("2.3")  # 2.25 → 2.3, as one_decimal
+    assert Totals({}, Decimal("0.5"), 3).total_1000 == one_decimal(Fraction(500, 3)) == Decimal("166.7")
+    assert precinct_total_1000(1, 8, 1000) == Decimal("0.1")  # 0.125 → 0.1; the sum's exact share, then rounded

@@ -5,7 +5,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Score, Settlement
 from assessments.plan_copy import plan_copy
@@ -13,9 +15,10 @@ from assessments.scoring_exporter import ScoringResultsExporter
 from assessments.scoring_reads import results_matrix
 from assessments.scoring_results import PointResult, group_ranks, ranks
 from assessments.scoring_sheet import SheetInput, sheet_focus_points, sheet_save
-from assessments.scoring_writes import ScoringError, round_close, round_publish, settle
+from assessments.scoring_writes import ScoringError, assignment_add, round_close, round_publish, settle
 from diagnosis.models import FocusPoint
 from measures.models import MeasureDraft
+from sq_portal.roc_dates import format_roc
 from sq_portal.sheets import OdsRenderer, XlsxRenderer
 from sq_portal.sheets.page import MIN_PRINTED_SIZE, print_layout
 
@@ -218,12 +221,38 @@ def test_it_settles_a_flagged_point_with_a_reason(client, s):
     assert not Settlement.objects.exists()
     client.post(url, {"points": 3, "reason": "依佐證資料"})
     assert Settlement.objects.get().points == Decimal(3)
+    assert "目前裁定 3.0 分，bureau-staff於" in client.get(url).content.decode()
     calm = sheet_focus_points(dimension(s.shilin, 2))[0]  # nobody scored it: nothing to settle
     calm_url = round_url(
         s, "scoring_settle", precinct_pk=s.round.precincts.get(plan=s.shilin).pk, focus_point_pk=calm.pk
     )
     assert client.post(calm_url, {"points": 1, "reason": "x"}).status_code == 404
     assert Settlement.objects.count() == 1
+
+
+def test_the_round_page_shows_who_settled_a_point_when_the_value_and_the_reason(client, s):
+    fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: fp.points)
+    fill_sheet(s, s.reviewer2, s.shilin, points=lambda fp: 0)
+    fp = sheet_focus_points(dimension(s.shilin))[0]
+    settle(
+        scoring_round=s.round,
+        plan=s.shilin,
+        focus_point=fp,
+        points=Decimal("2.5"),
+        reason="依佐證資料\n第二行",
+        user=s.staff,
+    )
+    settled_at = timezone.localtime(Settlement.objects.get().settled_at)
+    for who in (s.staff, s.viewer):
+        client.force_login(who)
+        page = client.get(round_url(s)).content.decode()
+        row = next(r for r in page.split("</tr>") if f"／{fp.name}（" in r)
+        assert "<strong>2.5 分</strong>" in row
+        assert f"bureau-staff於 {format_roc(settled_at.date())} {settled_at:%H:%M} 裁定" in row
+        assert "依佐證資料<br>第二行" in row
+        assert "未裁定" in page  # the points still waiting say so
+    client.force_login(s.reviewer1)
+    assert "依佐證資料" not in client.get(round_url(s)).content.decode()
 
 
 # ---------------------------------------------------------------- who sees what
@@ -430,13 +459,59 @@ def test_it_assigns_a_reviewer_to_a_dimension_on_the_page(client, s):
     url = round_url(s, "scoring_assignments")
     page = client.get(url).content.decode()
     assert f'<option value="{s.dimensions[2]}">' in page  # every dimension of the precincts' plans is offered
+    assert 'type="radio" name="reviewer"' in page and f'value="{newcomer.pk}"' in page
+    assert "rev-new（外聘評審委員，帳號 rev-new）" in page
+    assert "bureau-staff（臺北市政府警察局研考承辦，帳號 bureau-staff）" in page
     before = ReviewerAssignment.objects.count()
-    bad = client.post(url, {"username": "nobody", "dimension": "不存在的構面"}).content.decode()
-    assert "找不到這個啟用中的帳號" in bad and "請從清單中選擇構面" in bad
-    twice = client.post(url, {"username": s.reviewer1.username, "dimension": s.dimensions[0]}).content.decode()
+    bad = client.post(url, {"dimension": "不存在的構面"}).content.decode()
+    assert "請選擇評審委員。" in bad and "請從清單中選擇構面" in bad
+    twice = client.post(url, {"reviewer": s.reviewer1.pk, "dimension": s.dimensions[0]}).content.decode()
     assert "已負責" in twice and ReviewerAssignment.objects.count() == before
-    assert client.post(url, {"username": newcomer.username, "dimension": s.dimensions[2]}).status_code == 302
+    assert client.post(url, {"reviewer": newcomer.pk, "dimension": s.dimensions[2]}).status_code == 302
     assert ReviewerAssignment.objects.filter(round=s.round, reviewer=newcomer, dimension=s.dimensions[2]).exists()
+    assert client.post(url, {"reviewer": s.staff.pk, "dimension": s.dimensions[2]}).status_code == 302  # bureau staff
+
+
+def test_it_offers_only_bureau_staff_and_outside_reviewers_and_refuses_anyone_else_beside_the_field(
+    client, s, user, outsider
+):
+    """A precinct's people, the bureau's 檢視者, another precinct's staff, a disabled account, an administrator, a
+    made-up id: not offered, and refused in Chinese beside the field with nothing written, on the page and in the
+    service."""
+    from assessments.models import ReviewerAssignment
+    from assessments.scoring_access import assignable_reviewers
+
+    from .scoring_fixtures import person
+
+    disabled = person("rev-gone")
+    disabled.is_active = False
+    disabled.save()
+    admin = get_user_model().objects.create_superuser("root-admin", password="x-unused-9")
+    refused = [user("tianmu"), user("secretariat"), s.viewer, s.other_staff, outsider, disabled, admin]
+    offered = set(assignable_reviewers(s.round))
+    assert {s.staff, s.reviewer1, s.reviewer2} <= offered
+    assert offered.isdisjoint(refused)
+    client.force_login(s.staff)
+    url = round_url(s, "scoring_assignments")
+    page = client.get(url).content.decode()
+    for person_refused in refused:
+        assert f'value="{person_refused.pk}"' not in page
+    before = ReviewerAssignment.objects.count()
+    for value in [*(p.pk for p in refused), 999999, "x' OR 1=1", ""]:
+        response = client.post(url, {"reviewer": value, "dimension": s.dimensions[2]})
+        assert response.status_code == 200
+        html = response.content.decode()
+        expected = "請選擇評審委員。" if value == "" else "只能指派警察局研考承辦或外聘評審委員擔任評審委員"
+        assert 'id="id_reviewer_error"' in html and expected in html, value
+    assert ReviewerAssignment.objects.count() == before
+    for person_refused in refused[:-2]:  # the service says the same to any caller
+        with pytest.raises(ScoringError, match="只能指派"):
+            assignment_add(scoring_round=s.round, reviewer=person_refused, dimension=s.dimensions[2], user=s.staff)
+    assert ReviewerAssignment.objects.count() == before
+    client.force_login(s.viewer)
+    assert client.post(url, {"reviewer": s.reviewer1.pk, "dimension": s.dimensions[2]}).status_code == 403
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
 
 
 def test_it_opens_a_round_on_the_page_and_refuses_bad_input_in_chinese(client, s, user):

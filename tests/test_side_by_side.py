@@ -1,7 +1,7 @@
 """各機關進度比較: the bureau's staff and viewers read each precinct's stored figures side by side."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
@@ -9,14 +9,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from assessments.figure_activity import plans_changed_since_figures
 from assessments.figure_writes import plan_figures_refresh
-from assessments.models import PlanFigures
+from assessments.models import ControlReview, PlanFigures
+from assessments.review_writes import review_open
 from assessments.side_by_side import side_by_side
 from assessments.side_by_side_exporter import SideBySideExporter
-from diagnosis.models import Membership, Plan, Unit
+from assessments.tasks import refresh_plan_figures
+from diagnosis.models import DiagnosisRound, Membership, Plan, Unit
 from diagnosis.unit_tree import unit_save
+from measures.measure_writes import planned_progress_set
+from measures.models import Measure
 from measures.progress import PlanProgress, default_as_of, late_report_counts
+from measures.report_writes import report_save
 from measures.status import Status
+from sq_portal.roc_dates import format_roc
 from sq_portal.sheets import OdsRenderer, XlsxRenderer
 from sq_portal.sheets.page import MIN_PRINTED_SIZE, print_layout
 
@@ -115,7 +122,7 @@ def test_only_bureau_staff_may_recalculate(client, plan_106, datong, bureau, use
     client.force_login(bureau)
     before = DBTaskResult.objects.count()
     assert client.post(REFRESH).status_code == 302
-    assert DBTaskResult.objects.count() == before + 2  # both plans, even though they were just queued
+    assert DBTaskResult.objects.count() == before + 1  # one task for both plans, even though they were just queued
     client.force_login(user("secretariat"))
     assert client.post(REFRESH).status_code == 404
 
@@ -134,21 +141,99 @@ def test_a_precincts_staff_who_is_the_bureaus_viewer_reads_every_precinct_but_ma
     assert client.post(REFRESH).status_code == 403
 
 
-def test_stale_or_missing_figures_are_refreshed_once(client, plan_106, datong, bureau):
+def test_missing_figures_or_figures_of_another_day_are_refreshed_once_in_one_task(client, plan_106, datong, bureau):
     plan_figures_refresh(plan_106)
-    PlanFigures.objects.filter(plan=plan_106).update(computed_at=timezone.now() - timedelta(hours=2))
+    PlanFigures.objects.filter(plan=plan_106).update(as_of=default_as_of(plan_106) - timedelta(days=1))
     client.force_login(bureau)
     before = DBTaskResult.objects.count()
     response = client.get(page())
-    assert response.text.count("數字更新中") == 2  # the stale row and the missing one
-    assert DBTaskResult.objects.count() == before + 2
-    assert PlanFigures.objects.filter(refresh_requested_at__isnull=False).count() == 2
-    client.get(page())
-    assert DBTaskResult.objects.count() == before + 2  # already queued: not again
+    assert tbody(response.text).count("重新計算中") == 2  # yesterday's row and the missing one
+    assert response.context["view"].stale_ids == [datong.pk, plan_106.pk]
+    assert DBTaskResult.objects.count() == before + 1  # one task for both
     task = DBTaskResult.objects.order_by("-enqueued_at").first()
     assert task.task_path == "assessments.tasks.refresh_plan_figures"
-    plan_figures_refresh(datong)  # what the task does
-    assert PlanFigures.objects.get(plan=datong).refresh_requested_at is None
+    assert sorted(task.args_kwargs["args"][0]) == sorted([plan_106.pk, datong.pk])
+    assert PlanFigures.objects.filter(refresh_requested_at__isnull=False).count() == 2
+    client.get(page())
+    assert DBTaskResult.objects.count() == before + 1  # already queued: not again
+    refresh_plan_figures.call([plan_106.pk, datong.pk])  # what the worker does
+    assert not PlanFigures.objects.filter(refresh_requested_at__isnull=False).exists()
+    response = client.get(page())
+    assert response.context["view"].stale_ids == [] and "重新計算中" not in tbody(response.text)
+    assert DBTaskResult.objects.count() == before + 1
+
+
+def fresh_figures(*plans):
+    """Figures computed now: what the test does next is newer than them."""
+    for plan in plans:
+        plan_figures_refresh(plan)
+
+
+def test_a_report_sent_after_the_figures_marks_that_plan_s_row_and_queues_its_refresh(
+    client, plan_106, datong, bureau, user
+):
+    fresh_figures(plan_106, datong)
+    client.force_login(bureau)
+    before = DBTaskResult.objects.count()
+    assert client.get(page()).context["view"].stale_ids == []
+    assert DBTaskResult.objects.count() == before
+    report_save(
+        measure=plan_106.measures.get(source="form2", name="主動服務"),
+        unit=Unit.objects.get(code="shilin-tianmu"),
+        period=date(2017, 5, 1),
+        user=user("tianmu"),
+        narrative="已辦理",
+        progress=40,
+        actuals={},
+        submit=True,
+    )
+    response = client.get(page())
+    assert response.context["view"].stale_ids == [plan_106.pk]  # 大同分局 had nothing new
+    row = tbody(response.text).split("</tr>")
+    shilin = next(r for r in row if "士林分局" in r)
+    datong_row = next(r for r in row if "大同分局" in r)
+    computed = timezone.localtime(PlanFigures.objects.get(plan=plan_106).computed_at)
+    assert f"{format_roc(computed.date())} {computed:%H:%M}" in shilin  # when the shown figures were computed
+    assert "重新計算中" in shilin and "重新計算中" not in datong_row
+    assert DBTaskResult.objects.count() == before + 1
+    assert DBTaskResult.objects.order_by("-enqueued_at").first().args_kwargs["args"] == [[plan_106.pk]]
+    client.get(page())
+    assert DBTaskResult.objects.count() == before + 1  # queued once, however often the page is read
+    refresh_plan_figures.call([plan_106.pk])
+    assert client.get(page()).context["view"].stale_ids == []
+
+
+def test_each_kind_of_activity_the_figures_count_marks_the_row(plan_106, datong, bureau):
+    """Each timestamp `figure_activity` reads, moved after the figures, makes that plan (and only it) stale."""
+    secretariat = Membership.objects.filter(role=Membership.Role.STAFF, unit__code="tcpd-shilin").first().user
+    review = review_open(
+        plan=plan_106, as_of=date(2017, 5, 31), meeting_date=date(2017, 6, 5), title="5月", user=secretariat
+    )
+    measure = plan_106.measures.first()
+
+    def stale_after(change) -> list[int]:
+        fresh_figures(plan_106, datong)
+        assert plans_changed_since_figures([plan_106.pk, datong.pk]) == set()
+        change()
+        return sorted(plans_changed_since_figures([plan_106.pk, datong.pk]))
+
+    changes = {
+        "measure": lambda: Measure.objects.filter(pk=measure.pk).update(updated_at=timezone.now()),
+        "planned progress": lambda: planned_progress_set(
+            measure=measure, user=secretariat, months={date(2017, 6, 1): 50}
+        ),
+        "plan settings": lambda: plan_106.save(),  # a history entry, as plan_settings_save leaves
+        "review closed": lambda: ControlReview.objects.filter(pk=review.pk).update(closed_at=timezone.now()),
+        "diagnosis round": lambda: DiagnosisRound.objects.create(
+            plan=plan_106,
+            title="106 組織診斷",
+            opens_on=date(2017, 3, 1),
+            due_on=date(2017, 3, 31),
+            created_by=secretariat,
+        ),
+    }
+    for name, change in changes.items():
+        assert stale_after(change) == [plan_106.pk], name
 
 
 def test_it_sorts_by_each_column(client, plan_106, datong, bureau):
@@ -208,14 +293,24 @@ def test_the_page_s_queries_do_not_grow_with_the_precincts(client, plan_106, bur
         for number in range(first, last):
             plan_figures_refresh(precinct(f"tcpd-p{number}", f"第{number}分局", plan_106))
 
+    def all_stale():  # every row of another day: each is queued again on the next read, in one task
+        PlanFigures.objects.update(as_of=default_as_of(plan_106) - timedelta(days=1), refresh_requested_at=None)
+        before = DBTaskResult.objects.count()
+        queries = count_queries(lambda: client.get(page(sort="-overdue")))
+        assert DBTaskResult.objects.count() == before + 1
+        PlanFigures.objects.update(as_of=default_as_of(plan_106), refresh_requested_at=None)
+        return queries
+
     precincts(0, 2)
     plan_figures_refresh(plan_106)
     few = count_queries(lambda: client.get(page(sort="-overdue")))
     few_export = count_queries(lambda: client.get(export()))
+    few_stale = all_stale()
     precincts(2, 20)
     many = count_queries(lambda: client.get(page(sort="-overdue")))
     assert many == few
     assert count_queries(lambda: client.get(export())) == few_export
+    assert all_stale() == few_stale
     response = client.get(page())
     assert response.text.count("分局</a></th>") == 21
 

@@ -2,11 +2,11 @@
 comment turned into a measure draft."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 
 from sq_portal.fields import NoNullCharField
 
 from ..scoring_sheet import SheetInput
+from ..scoring_writes import NOT_ASSIGNABLE
 
 STALE_PAGE = "頁面資料不完整，請重新整理後再填。"
 POINT_MESSAGES = {
@@ -95,20 +95,35 @@ class PrecinctsForm(forms.Form):
         }
 
 
+class ReviewerChoiceField(forms.ModelChoiceField):
+    """The people who may be assigned (`scoring_access.assignable_reviewers`), one radio button each, named with
+    their unit and account; templates/assessments/_reviewer_field.html lists them with a 「搜尋」 box."""
+
+    widget = forms.RadioSelect(attrs={"class": "form-check-input"})
+
+    def __init__(self, queryset, *, bureau_name: str, **kwargs):
+        self.bureau_name = bureau_name
+        super().__init__(queryset=queryset, empty_label=None, **kwargs)
+
+    def label_from_instance(self, user) -> str:
+        unit = f"{self.bureau_name}研考承辦" if user.bureau_staff else "外聘評審委員"
+        return f"{user.get_full_name() or user.username}（{unit}，帳號 {user.username}）"
+
+
 class AssignmentForm(forms.Form):
-    username = forms.CharField(label="評審委員帳號", max_length=150, error_messages={"required": "請輸入帳號。"})
     dimension = forms.ChoiceField(label="構面")
 
-    def __init__(self, *args, dimensions: list[str], **kwargs):
+    def __init__(self, *args, dimensions: list[str], reviewers, bureau_name: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["reviewer"] = ReviewerChoiceField(
+            reviewers,
+            bureau_name=bureau_name,
+            label="評審委員",
+            error_messages={"required": "請選擇評審委員。", "invalid_choice": NOT_ASSIGNABLE},
+        )
+        self.order_fields(["reviewer", "dimension"])
         self.fields["dimension"].choices = [(name, name) for name in dimensions]
         self.fields["dimension"].error_messages["invalid_choice"] = "請從清單中選擇構面。"
-
-    def clean_username(self):
-        user = get_user_model().objects.filter(username=self.cleaned_data["username"].strip(), is_active=True).first()
-        if user is None:
-            raise forms.ValidationError("找不到這個啟用中的帳號。")
-        return user
 
 
 class SheetForm(forms.Form):

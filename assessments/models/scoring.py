@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -208,3 +209,8 @@ class Settlement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.focus_point}：裁定 {self.points}"
+
+    @property
+    def settled_local(self):
+        """When it was settled, in the portal's time zone (a 民國 date and a time are shown from it)."""
+        return timezone.localtime(self.settled_at)

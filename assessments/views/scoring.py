@@ -14,6 +14,7 @@ from sq_portal.lookups import one_or_none
 from ..forms.scoring import AssignmentForm, PrecinctsForm, RoundForm, SettleForm
 from ..models import ReviewerAssignment, Settlement
 from ..scoring_access import (
+    assignable_reviewers,
     bureaus_of,
     get_precinct,
     get_round_for_user,
@@ -107,12 +108,17 @@ def round_assignments(request: HttpRequest, pk: int) -> HttpResponse:
     require_reads_all(access)
     access.require_manage()
     progress = round_progress(access.round, mine=(), reads_all=True)  # every dimension of the precincts' plans
-    form = AssignmentForm(request.POST or None, dimensions=progress.dimensions)
+    form = AssignmentForm(
+        request.POST or None,
+        dimensions=progress.dimensions,
+        reviewers=assignable_reviewers(access.round),
+        bureau_name=access.round.organization.name,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             assignment_add(
                 scoring_round=access.round,
-                reviewer=form.cleaned_data["username"],
+                reviewer=form.cleaned_data["reviewer"],
                 dimension=form.cleaned_data["dimension"],
                 user=request.user,
             )
@@ -199,7 +205,9 @@ def settle_page(request: HttpRequest, pk: int, precinct_pk: int, focus_point_pk:
     if focus_point is None or result is None or not result.flagged:
         raise Http404("此評核重點不需裁定。")
     current = one_or_none(
-        Settlement.objects.filter(round=access.round, plan_id=precinct.plan_id, focus_point=focus_point)
+        Settlement.objects.filter(round=access.round, plan_id=precinct.plan_id, focus_point=focus_point).select_related(
+            "settled_by"
+        )
     )
     initial = {"points": current.points, "reason": current.reason} if current else {"points": result.average}
     form = SettleForm(request.POST or None, initial=initial, allotted=focus_point.points or 0)
@@ -225,6 +233,7 @@ def settle_page(request: HttpRequest, pk: int, precinct_pk: int, focus_point_pk:
             "precinct": precinct,
             "focus_point": focus_point,
             "result": result,
+            "current": current,
             "form": form,
         },
     )

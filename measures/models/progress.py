@@ -111,6 +111,8 @@ class ProgressReport(models.Model):
         indexes = [
             models.Index(fields=["unit", "period"], name="report_unit_period_idx"),
             models.Index(fields=["status", "measure"], name="report_status_measure_idx"),
+            # 各機關進度比較 asks, for each plan, whether any of its measures' reports changed after its figures.
+            models.Index(fields=["measure", "updated_at"], name="report_measure_updated_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,8 @@
 /* The unit checkboxes (templates/measures/_unit_tree_field.html): a 「搜尋單位」 box that hides the units whose
    name does not contain what is typed, and the parent groups left empty. The checkboxes keep their state, so a
-   hidden unit stays chosen. Without this script every unit is listed. Loaded once however many fields use it. */
+   hidden unit stays chosen. Without this script every unit is listed. Loaded once however many fields use it.
+   The same for any list of choices marked .choice-filter-field (the scoring round's reviewers,
+   templates/assessments/_reviewer_field.html): its box's data-unit-filter names what is counted (位). */
 (function () {
   "use strict";
   if (window.unitFilterStarted) { return; }
@@ -23,14 +25,14 @@
       groups.forEach(function (group) {
         group.hidden = !group.querySelector("[data-unit-name]:not([hidden])");
       });
-      status.textContent = wanted === "" ? "" : "符合 " + shown + " 個單位";
+      status.textContent = wanted === "" ? "" : "符合 " + shown + " " + (box.getAttribute("data-unit-filter") || "個單位");
     });
     input.addEventListener("keydown", function (event) {
       if (event.key === "Enter") { event.preventDefault(); }
     });
   }
   function start() {
-    Array.prototype.forEach.call(document.querySelectorAll(".unit-tree-field"), setUp);
+    Array.prototype.forEach.call(document.querySelectorAll(".unit-tree-field, .choice-filter-field"), setUp);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

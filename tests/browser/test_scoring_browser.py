@@ -58,3 +58,35 @@ def test_a_reviewer_scores_a_sheet_and_staff_read_the_results(portal, new_chromi
     expect(narrow.locator("main")).to_contain_text("各分局成績與排名")
     assert_accessible(narrow)
     assert narrow.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_staff_choose_a_reviewer_by_keyboard_from_the_filtered_list(portal, new_chromium_page):
+    from assessments.models import ReviewerAssignment
+
+    from ..scoring_fixtures import person
+
+    plan = Plan.objects.get(organization__code="tcpd-shilin", year=106)
+    s = scene(plan, get_user_model().objects.get(username="secretariat"), start=False)
+    newcomer = person("rev-new")
+    newcomer.first_name, newcomer.last_name = "新委員", ""
+    newcomer.save()
+    page = new_chromium_page(viewport={"width": 375, "height": 800})
+    login(page, portal, "bureau-staff", "x-unused-9")
+    page.goto(f"{portal}/scoring/{s.round.pk}/reviewers/")
+    expect(page.get_by_role("radio", name="新委員（外聘評審委員，帳號 rev-new）")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("搜尋評審委員（姓名、單位或帳號）").focus()
+    page.keyboard.type("新委員")
+    expect(page.locator("[data-unit-filter-status]")).to_have_text("符合 1 位")
+    expect(page.get_by_role("radio", name="rev1", exact=False)).to_be_hidden()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    expect(page.get_by_role("radio", name="新委員", exact=False)).to_be_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.press("End")  # the last dimension of the <select>
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("已指派評審委員")
+    assert ReviewerAssignment.objects.filter(round=s.round, reviewer=newcomer, dimension=s.dimensions[-1]).exists()
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375

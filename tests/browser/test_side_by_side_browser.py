@@ -37,4 +37,5 @@ def test_the_bureau_compares_its_precincts(portal, new_chromium_page, width):
     expect(page).to_have_url(f"{portal}/side-by-side/106/?sort=-overdue")
     page.get_by_role("button", name="重新計算").click()
     expect(page.get_by_role("status")).to_contain_text("已排定重新計算 2 個機關的數字")
+    expect(page.locator("tbody")).to_contain_text("重新計算中")  # each row says so until its figures are in
     checked()
