@@ -19,7 +19,7 @@ def no_current_year(monkeypatch):
     """These tests are about the 106 plan and the accounts; the current year's demo has its own (test_demo_year)."""
     monkeypatch.setattr(
         "assessments.management.commands.setup_demo.demo_year_create",
-        lambda: DemoYearResult(None, False, "（今年度示範計畫另有測試）"),
+        lambda precinct: DemoYearResult(None, False, "（今年度示範計畫另有測試）"),
     )
 
 
@@ -89,9 +89,7 @@ def test_it_creates_demo_accounts_with_force(settings):
 
 
 def test_it_gives_demo_accounts_their_roles(user):
-    roles = {
-        m.user.username: (m.unit.name, m.role) for m in Membership.objects.select_related("user", "unit")
-    }
+    roles = {m.user.username: (m.unit.name, m.role) for m in Membership.objects.select_related("user", "unit")}
     assert roles == {
         "secretariat": ("士林分局", Membership.Role.STAFF),
         "tianmu": ("天母派出所", Membership.Role.HEAD),
@@ -106,7 +104,9 @@ def test_it_gives_every_unit_of_the_precinct_a_head(settings):
     settings.DEBUG = True
     call_command("setup_demo", stdout=StringIO())
     heads = dict(
-        Membership.objects.filter(role=Membership.Role.HEAD, unit__parent__code="tcpd-shilin").values_list("unit__code", "user__username")
+        Membership.objects.filter(role=Membership.Role.HEAD, unit__parent__code="tcpd-shilin").values_list(
+            "unit__code", "user__username"
+        )
     )
     units = Unit.objects.filter(parent__code="tcpd-shilin").values_list("code", flat=True)
     assert set(heads) == set(units)
