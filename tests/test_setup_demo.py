@@ -114,6 +114,26 @@ def test_it_gives_every_unit_of_the_precinct_a_head(settings):
     assert heads["shilin-tianmu"] == "tianmu" and heads["shilin-investigation"] == "investigation"
 
 
+def test_it_adds_two_precincts_with_units_heads_and_two_staff_each(settings):
+    settings.DEBUG = True
+    call_command("setup_demo", stdout=StringIO())
+    for code, short in [("tcpd-datong", "datong"), ("tcpd-neihu", "neihu")]:
+        precinct = Unit.objects.get(code=code)
+        assert precinct.parent.code == "tcpd" and precinct.kind == Unit.Kind.PRECINCT
+        units = set(Unit.objects.filter(parent=precinct).values_list("code", flat=True))
+        assert len(units) >= 3
+        members = Membership.objects.filter(unit__path__startswith=precinct.path)
+        assert dict(members.filter(role=Membership.Role.HEAD).values_list("unit__code", "user__username")) == {
+            unit: unit for unit in units
+        }
+        staff = members.filter(role=Membership.Role.STAFF, unit=precinct).values_list("user__username", flat=True)
+        assert set(staff) == {f"{short}-staff", f"{short}-staff2"}
+    # A second run adds no unit.
+    before = Unit.objects.count()
+    call_command("setup_demo", stdout=StringIO())
+    assert Unit.objects.count() == before
+
+
 def test_load_plan_creates_no_accounts(settings):
     settings.DEBUG = False
     get_user_model().objects.all().delete()
