@@ -2,8 +2,9 @@
 seed's, with the fullest year (every unit of the seed's tree, proposals, training, a measure added last month,
 a submission returned and sent again), and 大同分局 and 內湖分局 (their units: `diagnosis.demo_accounts`), each
 with a lighter year of its own — fewer units and evidence files, one proposal, one training session, one
-submission — whose figures differ from 士林分局's: 大同分局 falls behind on more measures and is late more often;
-內湖分局 keeps to plan but for one 派出所, and was late with its submission."""
+submission — whose figures differ from 士林分局's: 大同分局 falls behind (落後, 逾期) on more measures, with more
+items under follow-up; 內湖分局 keeps to plan as a whole (its 派出所, 康寧 most, fall behind on a few measures;
+康寧 is often late) and was late with its submission."""
 
 from decimal import Decimal
 

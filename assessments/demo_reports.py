@@ -5,8 +5,9 @@ reports of a month at one sitting: most between the month's last day and the due
 some after it (逾時填報; `PrecinctYear.lateness`: at 士林分局 the small remote 溪山派出所 often). 研考承辦 accept
 each a few working days later or return it with a comment; the unit sends it again with evidence. Progress
 follows the planned progress (or, without one, a steady twelfth a month), each unit a little ahead or behind;
-the precinct's `PrecinctYear.courses` give the measures that do not go to plan. Indicators are reported with it, each unit its share. A unit's report of the month before today's
-is never late (it may simply not be sent yet): so the dashboard as of today is not made of chance."""
+the precinct's `PrecinctYear.courses` give the measures that do not go to plan. Indicators are reported with
+it, each unit its share. A unit's report of the month before today's is never late (it may simply not be sent
+yet): so the dashboard as of today is not made of chance."""
 
 from collections import defaultdict
 from dataclasses import dataclass

@@ -12,8 +12,8 @@ January that is the year just ended, still open until its closing date (its Dece
 filed), so a newcomer in January also meets a year with something in every status.
 
 Idempotent: when the precinct's plan of that year exists, nothing is added. Deterministic: a fixed seed per
-precinct; what depends on
-the day it runs is only where the replay stops (what would happen at or after now is left out)."""
+precinct; what depends on the day it runs is only where the replay stops (what would happen at or after now is
+left out)."""
 
 import random
 from dataclasses import dataclass
