@@ -2,11 +2,12 @@
 
 Every unit carrying a measure reports it every month (研考承辦 for the organisation itself), all of a unit's
 reports of a month at one sitting: most between the month's last day and the due day (`Plan.report_due_on`),
-some after it (逾時填報; the small remote 溪山派出所 often). 研考承辦 accept each a few working days later or return
-it with a comment; the unit sends it again with evidence. Progress follows the planned progress (or, without
-one, a steady twelfth a month), each unit a little ahead or behind; `COURSES` gives the measures that do not go
-to plan. Indicators are reported with it, each unit its share. A unit's report of the month before today's
-is never late (it may simply not be sent yet): so the dashboard as of today is not made of chance."""
+some after it (逾時填報; `PrecinctYear.lateness`: at 士林分局 the small remote 溪山派出所 often). 研考承辦 accept
+each a few working days later or return it with a comment; the unit sends it again with evidence. Progress
+follows the planned progress (or, without one, a steady twelfth a month), each unit a little ahead or behind;
+the precinct's `PrecinctYear.courses` give the measures that do not go to plan. Indicators are reported with
+it, each unit its share. A unit's report of the month before today's is never late (it may simply not be sent
+yet): so the dashboard as of today is not made of chance."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -34,21 +35,6 @@ class Course:
     silent: tuple[str, int] | None = None  # (unit code, n): that unit has not sent its last n months
 
 
-COURSES = {
-    "附表2／服務成長及優化／加強宣導": Course(pace=0.62),  # 落後 all year
-    "附表2／內部作業簡化／檢討冗事": Course(pace=0.9, ceiling=85),  # 逾期 after 9/30
-    "附表2／服務友善／提供友善服務設施": Course(done_by=6),  # 已完成 in June
-    "附表2／服務滿意情形／定期進行滿意度調查": Course(done_by=10),  # 已完成 with the second survey
-    "附表2／服務便捷／減除申辦案件": Course(behind=(("shilin-shezi", 0.5),)),  # 社子派出所 落後
-    "附表2／意見回應處理情形／運用其他機制": Course(silent=("shilin-xishan", 1)),
-    "附表2／開放參與／機關網站主動公開": Course(silent=("shilin-xishan", 1)),
-    "附表1／服務成長及優化／突破成長": Course(silent=("tcpd-shilin", 2)),  # 待填報
-    "附表1／服務成長及優化／優質服務": Course(silent=("tcpd-shilin", 2)),
-}
-LATENESS = {"shilin-xishan": 0.45, "shilin-shezi": 0.2, "tcpd-shilin": 0.15}  # share of months sent late
-LATE_OTHERS = 0.05
-RETURNED = 0.05  # share of reports 研考承辦 return
-WITH_EVIDENCE = 0.08  # share of first sendings with an evidence file (every sending again has one)
 RETURN_COMMENTS = (
     "請補充本月辦理情形的佐證資料（照片或簽到表）。",
     "累計進度與上月相同，請說明本月辦理情形。",
@@ -70,8 +56,8 @@ BEHIND_NOTE = "本月因支援專案勤務，進度未如預期，下月加強�
 LATE_DEADLINE_NOTE = "已逾完成期限，部分表單仍待市府系統修正，持續追蹤辦理。"
 
 
-def course_of(key: str) -> Course:
-    return next((course for prefix, course in COURSES.items() if key.startswith(prefix)), Course())
+def course_of(courses: dict[str, Course], key: str) -> Course:
+    return next((course for prefix, course in courses.items() if key.startswith(prefix)), Course())
 
 
 def narrative(key: str, measure: Measure, count: int) -> str:
@@ -87,14 +73,18 @@ def schedule_reports(demo: DemoYear) -> None:
     carriers = PlanProgress.load(plan, plan.start_date).carriers
     planned = planned_progress(measure__plan=plan)
     indicators = defaultdict(list)
-    for indicator in Indicator.objects.filter(measure__plan=plan, retired_at__isnull=True).select_related("measure__item"):
+    for indicator in Indicator.objects.filter(measure__plan=plan, retired_at__isnull=True).select_related(
+        "measure__item"
+    ):
         if not is_training_indicator(indicator):
             indicators[indicator.measure_id].append(indicator)
     # Who reports each measure: its carriers by the project's rule (`carries`: the precinct itself when it names
     # none of its units), those with someone to send their reports.
     work = [(key, m, [u for u in carriers[m.pk] if demo.has_sender(u)]) for key, m in demo.measures.items()]
     factors = {
-        (m.pk, unit.pk): 1 + demo.rng.randint(0, 4) / 100 if unit in m.lead_units.all() else 1 + demo.rng.randint(-6, 4) / 100
+        (m.pk, unit.pk): 1 + demo.rng.randint(0, 4) / 100
+        if unit in m.lead_units.all()
+        else 1 + demo.rng.randint(-6, 4) / 100
         for _, m, units in work
         for unit in units
     }
@@ -105,7 +95,7 @@ def schedule_reports(demo: DemoYear) -> None:
         last = month == demo.last_month
         sittings = {}
         for key, measure, units in work:
-            course = course_of(key)
+            course = course_of(demo.precinct.courses, key)
             target = _planned(planned.get(measure.pk, ()), month, number)
             for unit in units:
                 if course.silent and course.silent[0] == unit.code and number > len(months) - course.silent[1]:
@@ -148,7 +138,8 @@ def _sitting(demo: DemoYear, unit, month: date, last: bool):
     """When `unit` sends its reports of `month`: between the month's last day and the due day, or late; never
     late for the last month (a unit that is late with it has simply not sent it yet: `Course.silent`)."""
     due = demo.plan.report_due_on(month)
-    late = not last and demo.rng.random() < LATENESS.get(unit.code, LATE_OTHERS)
+    precinct = demo.precinct
+    late = not last and demo.rng.random() < precinct.lateness.get(unit.code, precinct.late_others)
     if unit.pk == demo.organization.pk and month.month % 3 == 0:
         late = False  # 研考承辦 have the precinct's own reports in before each quarter's 管制考核
     day = due + timedelta(days=demo.rng.randint(1, 12)) if late else due - timedelta(days=demo.rng.randint(0, 5))
@@ -159,7 +150,7 @@ def _evidence(demo: DemoYear, measure: Measure, month: date, progress: int):
     """An evidence file for a report: a one-page 成果 PDF or a chart PNG."""
     label = f"{month.month}月"
     if demo.rng.random() < 0.5:
-        lines = [f"Shilin Precinct {month:%Y-%m}", f"Measure #{measure.pk}", f"Progress {progress}%"]
+        lines = [f"{demo.organization.code} {month:%Y-%m}", f"Measure #{measure.pk}", f"Progress {progress}%"]
         return evidence_upload(f"{label}執行成果.pdf", pdf_bytes(lines), "application/pdf")
     bars = [demo.rng.randint(20, 100) for _ in range(6)]
     return evidence_upload(f"{label}宣導活動照片.png", png_bytes(bars), "image/png")
@@ -170,18 +161,25 @@ def _schedule_one(demo: DemoYear, measure, unit, month, when, text, progress, ac
     organisation's own, which 研考承辦 send, by their colleague)."""
     sender, staff, timeline, rng = demo.sender(unit), demo.reviewer(unit), demo.timeline, demo.rng
     report = {}
-    files = [_evidence(demo, measure, month, progress)] if rng.random() < WITH_EVIDENCE else []
+    files = [_evidence(demo, measure, month, progress)] if rng.random() < demo.precinct.with_evidence else []
 
     def send():
         report["it"] = report_save(
-            measure=measure, unit=unit, period=month, user=sender, narrative=text, progress=progress,
-            actuals=actuals, files=files, submit=True,
+            measure=measure,
+            unit=unit,
+            period=month,
+            user=sender,
+            narrative=text,
+            progress=progress,
+            actuals=actuals,
+            files=files,
+            submit=True,
         )
 
     timeline.add(when, send)
     reviewed = workday(when.date() + timedelta(days=rng.randint(1, 4)))
     review_at = moment(reviewed, rng.randint(14, 16), rng.randint(0, 59))
-    if rng.random() >= RETURNED:
+    if rng.random() >= demo.precinct.returned:
         timeline.add(review_at, lambda: report_review(report=report["it"], user=staff, accept=True, comment=""))
         return
     comment = rng.choice(RETURN_COMMENTS)
@@ -191,10 +189,20 @@ def _schedule_one(demo: DemoYear, measure, unit, month, when, text, progress, ac
 
     def send_again():
         report["it"] = report_save(
-            measure=measure, unit=unit, period=month, user=sender, narrative=f"{text}（已依審核意見補充佐證資料。）",
-            progress=progress, actuals=actuals, files=more, submit=True, report=report["it"],
+            measure=measure,
+            unit=unit,
+            period=month,
+            user=sender,
+            narrative=f"{text}（已依審核意見補充佐證資料。）",
+            progress=progress,
+            actuals=actuals,
+            files=more,
+            submit=True,
+            report=report["it"],
         )
 
     timeline.add(again, send_again)
     accepted = moment(workday(again.date() + timedelta(days=rng.randint(1, 2))), 15, rng.randint(0, 59))
-    timeline.add(accepted, lambda: report_review(report=report["it"], user=staff, accept=True, comment="已補正，准予核可。"))
+    timeline.add(
+        accepted, lambda: report_review(report=report["it"], user=staff, accept=True, comment="已補正，准予核可。")
+    )

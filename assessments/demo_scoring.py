@@ -1,7 +1,8 @@
-"""The bureau's demo: 臺北市政府警察局 with three precincts of the current year — 士林分局 (`demo_year`) and two more,
-大同分局 and 內湖分局, whose plans are copies of 士林分局's (`plan_copy` to another organisation) — and one closed,
-published 評分回合 over the three, scored by `reviewer1` and `reviewer2` through the service functions, a few
-spread points settled by `bureau` (研考承辦 of the bureau). Idempotent: when the round exists nothing is added."""
+"""The bureau's demo: 臺北市政府警察局 with three precincts of the current year (`demo_precincts`: 士林分局, 大同分局
+and 內湖分局, each with its year replayed by `demo_year` and its 書面資料送審 accepted by `demo_submissions`) and
+one closed, published 評分回合 over the three, made after those (now), scored by `reviewer1` and `reviewer2`
+through the service functions, a few spread points settled by `bureau` (研考承辦 of the bureau). Idempotent: when
+the round exists nothing is added."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,10 +12,9 @@ from django.db import transaction
 
 from diagnosis.demo_accounts import BUREAU_ACCOUNTS, REVIEWER_ACCOUNTS
 from diagnosis.models import Dimension, FocusPoint, Plan, Unit
-from diagnosis.unit_tree import unit_save
 
+from .demo_timeline import PrecinctYear
 from .models import ScoringRound
-from .plan_copy import plan_copy
 from .scoring_reads import point_results
 from .scoring_sheet import SheetInput, sheet_save
 from .scoring_writes import (
@@ -28,16 +28,9 @@ from .scoring_writes import (
 )
 
 BUREAU = "tcpd"
-SOURCE = "tcpd-shilin"
-PRECINCTS = (
-    ("tcpd-datong", "大同分局", 2, "中型"),
-    ("tcpd-neihu", "內湖分局", 3, "大型"),
-)  # code, name, position, group
-GROUPS = {SOURCE: "大型"}
 # Each reviewer's dimensions, by position: both score 基礎服務 (so it is averaged, and spreads are flagged).
 REVIEWERS = {"reviewer1": (1, 2, 3), "reviewer2": (1, 4, 5)}
-# How well each precinct does, as a share of each focus point's points, and how each reviewer leans.
-LEVEL = {SOURCE: Decimal("0.86"), "tcpd-datong": Decimal("0.78"), "tcpd-neihu": Decimal("0.82")}
+# How each reviewer leans from how well a precinct does (its `PrecinctYear.scoring_level`).
 LEAN = {"reviewer1": Decimal("0.04"), "reviewer2": Decimal("-0.03")}
 COMMENTS = (
     "佐證資料完整，請持續辦理。",
@@ -57,29 +50,26 @@ def title_of(year: int) -> str:
     return f"{year}年度各分局提升服務品質評分"
 
 
-def demo_scoring_create(year: int) -> DemoScoringResult:
-    """The round of `year` (see the module's docstring), unless it exists or 士林分局 has no allotted plan of `year`."""
+def demo_scoring_create(year: int, precincts: tuple[PrecinctYear, ...]) -> DemoScoringResult:
+    """The round of `year` over `precincts` (see the module's docstring), unless it exists or one of them has no
+    allotted plan of `year`."""
     bureau = Unit.objects.get(code=BUREAU)
     if ScoringRound.objects.filter(organization=bureau, year=year, title=title_of(year)).exists():
         return DemoScoringResult(False, f"「{title_of(year)}」已存在，未變更。")
-    source = Plan.objects.filter(organization__code=SOURCE, year=year).select_related("organization").first()
-    if source is None or FocusPoint.objects.filter(item__dimension__plan=source, points__isnull=True).exists():
-        return DemoScoringResult(False, f"士林分局尚無配分完成的 {year} 年度計畫，未建立評分回合。")
+    codes = [precinct.code for precinct in precincts]
+    found = {
+        p.organization.code: p
+        for p in Plan.objects.filter(organization__code__in=codes, year=year).select_related("organization")
+    }
+    unallotted = FocusPoint.objects.filter(item__dimension__plan__in=found.values(), points__isnull=True)
+    if len(found) < len(codes) or unallotted.exists():
+        return DemoScoringResult(False, f"各分局尚無配分完成的 {year} 年度計畫，未建立評分回合。")
     with transaction.atomic():
-        plans = [source, *(_precinct_plan(bureau, source, *spec[:3]) for spec in PRECINCTS)]
-        _round(bureau, year, plans)
-    return DemoScoringResult(True, f"已建立「{title_of(year)}」（3 個分局，已結案並公布）。")
+        _round(bureau, year, [(found[precinct.code], precinct) for precinct in precincts])
+    return DemoScoringResult(True, f"已建立「{title_of(year)}」（{len(codes)} 個分局，已結案並公布）。")
 
 
-def _precinct_plan(bureau: Unit, source: Plan, code: str, name: str, position: int) -> Plan:
-    unit = Unit.objects.filter(code=code).first() or unit_save(
-        Unit(code=code, name=name, kind=Unit.Kind.PRECINCT, parent=bureau, position=position)
-    )
-    existing = Plan.objects.filter(organization=unit, year=source.year).first()
-    return existing or plan_copy(source=source, year=source.year, organization=unit).plan
-
-
-def _round(bureau: Unit, year: int, plans: list[Plan]) -> None:
+def _round(bureau: Unit, year: int, precincts: list[tuple[Plan, PrecinctYear]]) -> None:
     users = get_user_model().objects.in_bulk(
         [a.username for a in BUREAU_ACCOUNTS + REVIEWER_ACCOUNTS], field_name="username"
     )
@@ -87,19 +77,15 @@ def _round(bureau: Unit, year: int, plans: list[Plan]) -> None:
     scoring_round = round_create(
         organization=bureau, year=year, title=title_of(year), spread_threshold=Decimal(2), user=staff
     )
-    groups = {
-        plan.pk: GROUPS.get(plan.organization.code)
-        or next(g for c, _n, _p, g in PRECINCTS if c == plan.organization.code)
-        for plan in plans
-    }
+    groups = {plan.pk: precinct.scoring_group for plan, precinct in precincts}
     round_precincts_set(scoring_round=scoring_round, groups=groups, user=staff)
-    names = dict(Dimension.objects.filter(plan=plans[0]).values_list("position", "name"))
+    names = dict(Dimension.objects.filter(plan=precincts[0][0]).values_list("position", "name"))
     for username, positions in REVIEWERS.items():
         for position in positions:
             assignment_add(scoring_round=scoring_round, reviewer=users[username], dimension=names[position], user=staff)
     round_start(scoring_round=scoring_round, user=staff)
-    for plan in plans:
-        level = LEVEL[plan.organization.code]
+    for plan, precinct in precincts:
+        level = precinct.scoring_level
         for username, positions in REVIEWERS.items():
             focus_points = FocusPoint.objects.filter(
                 item__dimension__plan=plan, item__dimension__position__in=positions

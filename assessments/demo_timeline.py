@@ -9,6 +9,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import time_machine
 from django.utils import timezone
@@ -75,17 +76,47 @@ TRAINING_INDICATOR = ("附表1／服務一致及正確／服務人員專業度",
 
 
 def is_training_indicator(indicator) -> bool:
-    return measure_key(indicator.measure).startswith(TRAINING_INDICATOR[0]) and indicator.name.startswith(TRAINING_INDICATOR[1])
+    return measure_key(indicator.measure).startswith(TRAINING_INDICATOR[0]) and indicator.name.startswith(
+        TRAINING_INDICATOR[1]
+    )
+
+
+@dataclass(frozen=True)
+class PrecinctYear:
+    """How one precinct's year goes in the demo (`demo_precincts` has the three): who acts, the random seed, and
+    the precinct's own tables, each read by the module named beside it."""
+
+    code: str  # the precinct's unit code
+    staff: str  # username of its 研考承辦: they set the plan up, review the units' reports, send the precinct's own
+    colleague: str  # username of the second 研考承辦, who review what `staff` sent for the precinct
+    seed: int
+    follow_up_unit: str  # unit code: who follows up a 管制考核's items kept under control (demo_activity)
+    units: dict = field(default_factory=dict)  # 附表1 measure key prefix → (主辦, 協辦) unit codes (demo_year)
+    new_measure: dict | None = None  # a measure 研考承辦 add last month (demo_year)
+    courses: dict = field(default_factory=dict)  # measure key prefix → `demo_reports.Course`
+    lateness: dict = field(default_factory=dict)  # unit code → share of months sent late (demo_reports)
+    late_others: float = 0.05  # … for the other units
+    returned: float = 0.05  # share of reports 研考承辦 return (demo_reports)
+    with_evidence: float = 0.08  # share of first sendings with an evidence file (demo_reports)
+    diagnosis_returned: str | None = None  # the unit whose 組織診斷 self-check is returned once (demo_activity)
+    low_courtesy: dict = field(default_factory=dict)  # (month, unit code) → a 電話禮貌測試 score (demo_activity)
+    proposals: tuple = ()  # 創意提案 (demo_activity.schedule_activity)
+    training: tuple = ()  # 教育訓練 (demo_activity.schedule_activity)
+    training_place: str = ""
+    sendings: tuple = ()  # `demo_submissions.Sending`s: 書面資料送審
+    scoring_group: str = ""  # its group in the bureau's 評分回合 (demo_scoring)
+    scoring_level: Decimal = Decimal("0.8")  # how well the reviewers find it does, a share of each point's points
 
 
 @dataclass
 class DemoYear:
     """What the year's actions share: the plan, who acts, the units, the measures by `measure_key`, the random
-    numbers (one fixed seed) and the timeline."""
+    numbers (the precinct's fixed seed) and the timeline."""
 
     plan: Plan
+    precinct: PrecinctYear
     organization: Unit
-    staff: object  # 研考承辦 (the `secretariat` account)
+    staff: object  # 研考承辦 (`PrecinctYear.staff`)
     colleague: object  # the second 研考承辦, who reviews what `staff` sent for the organisation
     heads: dict[int, object]  # unit id → the account of its head
     units: list[Unit]  # the units below the organisation, in tree order

@@ -1,16 +1,19 @@
 """今年度的示範計畫: besides the 106 plan as the seed gives it (a closed year), `setup_demo` makes the current
-year's plan of 士林分局, copied from 106 (`plan_copy`), and replays the year so far through the service functions,
-each action on its own date (`demo_timeline`): 研考承辦 set deadlines, planned progress, indicators and the
-precinct's own units for a few 附表1 measures in January; every unit reports every month, some late, some
-returned and sent again, some behind plan (`demo_reports`); a 管制考核 each quarter, one 組織診斷 round,
-創意提案, two 滿意度調查, 教育訓練, 電話禮貌測試 and 陳情案件 counts (`demo_activity`).
+year's plan of each demo precinct (`demo_precincts`: 士林分局, 大同分局, 內湖分局), copied from 士林分局's 106
+plan (`plan_copy`; to another precinct without 士林's units and team), and replays the year so far through the
+service functions, each action on its own date (`demo_timeline`): 研考承辦 set deadlines, planned progress,
+indicators and the precinct's own units for a few 附表1 measures in January; every unit reports every month, some
+late, some returned and sent again, some behind plan (`demo_reports`); a 管制考核 each quarter, one 組織診斷
+round, 創意提案, two 滿意度調查, 教育訓練, 電話禮貌測試 and 陳情案件 counts (`demo_activity`). What differs
+between the precincts (who acts, the seed, which measures fall behind, who is late) is each one's `PrecinctYear`.
 
 "The current year" is the year of last month: the year whose work has been reported up to last month. In
 January that is the year just ended, still open until its closing date (its December reports are being
 filed), so a newcomer in January also meets a year with something in every status.
 
-Idempotent: when the plan of that year exists, nothing is added. Deterministic: one fixed seed; what depends on
-the day it runs is only where the replay stops (what would happen at or after now is left out)."""
+Idempotent: when the precinct's plan of that year exists, nothing is added. Deterministic: a fixed seed per
+precinct; what depends on the day it runs is only where the replay stops (what would happen at or after now is
+left out)."""
 
 import random
 from dataclasses import dataclass
@@ -20,7 +23,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from diagnosis.demo_accounts import COLLEAGUE_ACCOUNT
 from diagnosis.models import Membership, Plan, Unit
 from measures.measure_writes import indicator_save, measure_create, measure_retire, measure_update, planned_progress_set
 from measures.models import Indicator, Measure, ProgressReport
@@ -28,14 +30,12 @@ from sq_portal.roc_dates import ROC_OFFSET
 
 from .demo_activity import schedule_activity
 from .demo_reports import schedule_reports
-from .demo_timeline import DemoYear, Timeline, add_months, measure_key, moment, run_at, workday
+from .demo_timeline import DemoYear, PrecinctYear, Timeline, add_months, measure_key, moment, run_at, workday
 from .models import ControlReview
 from .plan_copy import plan_copy
 
 SOURCE_YEAR = 106
-ORGANIZATION = "tcpd-shilin"
-STAFF_ACCOUNT = "secretariat"
-DEMO_SEED = 23
+SOURCE_ORGANIZATION = "tcpd-shilin"  # whose 106 plan every demo precinct's current plan is copied from
 
 STEADY = tuple(round(100 * month / 12) for month in range(1, 13))  # 8, 17, 25 … 100
 
@@ -46,13 +46,12 @@ def by_month(*percents: int) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class MeasureSetup:
-    """What 研考承辦 set on a copied measure in January."""
+    """What 研考承辦 set on a copied measure in January (the precinct's own units for a few 附表1 measures
+    are its `PrecinctYear.units`)."""
 
     deadline: tuple[int, int] | None = None  # (month, day) of the plan's year
     ongoing: bool = False
     planned: tuple[int, ...] = ()  # cumulative planned %, from January on
-    lead: tuple[str, ...] | None = None  # the precinct's own 主辦/協辦 units (unit codes), for 附表1 measures
-    support: tuple[str, ...] = ()
 
 
 # Keys are `measure_key` prefixes. 附表2 has no deadlines in the seed (「原件附表2無完成期限欄」): staff set some.
@@ -60,16 +59,13 @@ SETUP = {
     "附表2／服務友善／提供友善服務設施": MeasureSetup(deadline=(6, 30), planned=by_month(15, 30, 50, 70, 85, 100)),
     "附表2／服務便捷／減除申辦案件": MeasureSetup(deadline=(12, 31), planned=STEADY),
     "附表2／服務成長及優化／加強宣導": MeasureSetup(deadline=(12, 31), planned=STEADY),
-    "附表2／內部作業簡化／檢討冗事": MeasureSetup(deadline=(9, 30), planned=by_month(11, 22, 33, 44, 56, 67, 78, 89, 100)),
+    "附表2／內部作業簡化／檢討冗事": MeasureSetup(
+        deadline=(9, 30), planned=by_month(11, 22, 33, 44, 56, 67, 78, 89, 100)
+    ),
     "附表2／服務精進機制／持續辦理創意提案": MeasureSetup(ongoing=True),
     "附表2／服務滿意情形／定期進行滿意度調查": MeasureSetup(
         deadline=(11, 30), planned=by_month(5, 10, 15, 25, 45, 60, 65, 70, 80, 100)
     ),
-    # 附表1's 「各分局、大隊、隊」 fall to the precinct as a whole until 研考承辦 name its own units: for these they do.
-    "附表1／服務一致及正確／服務及時性": MeasureSetup(lead=("shilin-secretariat",), support=("shilin-command",)),
-    "附表1／服務友善／服務設施合宜程度": MeasureSetup(lead=("shilin-administration",), support=("shilin-secretariat",)),
-    "附表1／意見回應處理情形／針對民眾意見": MeasureSetup(lead=("shilin-secretariat",), support=("shilin-inspection",)),
-    "附表1／服務可近性／專人全程服務": MeasureSetup(lead=("shilin-command",), support=("shilin-investigation",)),
 }
 # The seed's placeholders with nothing to do (附表2 「無」, an empty 附表1 「其他服務作法」): staff retire them.
 RETIRED = ("附表2／創新性／無", "附表1／服務友善／其他服務作法")
@@ -102,21 +98,29 @@ def demo_year_of(today: date) -> int:
     return demo_last_month(today).year - ROC_OFFSET
 
 
-def demo_year_create() -> DemoYearResult:
-    """Make the current year's demo plan with its year so far (see the module's docstring), unless it exists."""
+def demo_year_create(precinct: PrecinctYear) -> DemoYearResult:
+    """Make `precinct`'s current-year demo plan with its year so far (see the module's docstring), unless it
+    exists."""
     now = timezone.now()
     today = timezone.localdate(now)
     year = demo_year_of(today)
-    source = Plan.objects.filter(organization__code=ORGANIZATION, year=SOURCE_YEAR).select_related("organization").first()
+    source = (
+        Plan.objects.filter(organization__code=SOURCE_ORGANIZATION, year=SOURCE_YEAR)
+        .select_related("organization")
+        .first()
+    )
+    organization = Unit.objects.filter(code=precinct.code).first()
     if source is None:
         return DemoYearResult(None, False, f"找不到 {SOURCE_YEAR} 年計畫，未建立今年度的示範計畫。")
-    existing = Plan.objects.filter(organization_id=source.organization_id, year=year).first()
+    if organization is None:
+        return DemoYearResult(None, False, f"找不到單位「{precinct.code}」，未建立它今年度的示範計畫。")
+    existing = Plan.objects.filter(organization=organization, year=year).first()
     if existing is not None:
         return DemoYearResult(existing, False, f"「{existing}」已存在，未變更。")
     if year <= SOURCE_YEAR:
         return DemoYearResult(None, False, f"今天是民國 {today.year - ROC_OFFSET} 年，未建立今年度的示範計畫。")
     with transaction.atomic():
-        plan = _replay(source, year, now)
+        plan = _replay(precinct, source, organization, year, now)
     reports = ProgressReport.objects.filter(measure__plan=plan)
     return DemoYearResult(
         plan,
@@ -132,26 +136,34 @@ def demo_last_month(today: date) -> date:
     return add_months(today.replace(day=1), -1)
 
 
-def _replay(source: Plan, year: int, now) -> Plan:
-    staff = get_user_model().objects.get(username=STAFF_ACCOUNT)
+def _replay(precinct: PrecinctYear, source: Plan, organization: Unit, year: int, now) -> Plan:
+    users = get_user_model().objects.in_bulk([precinct.staff, precinct.colleague], field_name="username")
+    staff = users[precinct.staff]
     western = year + ROC_OFFSET
     # 研考承辦 prepare the new year's plan in December.
-    plan = run_at(moment(date(western - 1, 12, 15), 10, 20), lambda: plan_copy(source=source, year=year, user=staff).plan)
-    organization = source.organization
-    units = list(Unit.objects.filter(path__startswith=organization.path).exclude(pk=organization.pk).order_by("tree_order"))
+    plan = run_at(
+        moment(date(western - 1, 12, 15), 10, 20),
+        lambda: plan_copy(source=source, year=year, user=staff, organization=organization).plan,
+    )
+    units = list(
+        Unit.objects.filter(path__startswith=organization.path).exclude(pk=organization.pk).order_by("tree_order")
+    )
     heads = {
         m.unit_id: m.user
-        for m in Membership.objects.filter(unit__in=units, role=Membership.Role.HEAD).select_related("user").order_by("pk")
+        for m in Membership.objects.filter(unit__in=units, role=Membership.Role.HEAD)
+        .select_related("user")
+        .order_by("pk")
     }
     demo = DemoYear(
         plan=plan,
+        precinct=precinct,
         organization=organization,
         staff=staff,
-        colleague=get_user_model().objects.get(username=COLLEAGUE_ACCOUNT.username),
+        colleague=users[precinct.colleague],
         heads=heads,
         units=units,
         last_month=demo_last_month(timezone.localdate(now)),
-        rng=random.Random(DEMO_SEED),
+        rng=random.Random(precinct.seed),
         timeline=Timeline(now),
     )
     _set_up_measures(demo)
@@ -163,7 +175,10 @@ def _replay(source: Plan, year: int, now) -> Plan:
 
 
 def _measures(plan: Plan) -> dict[str, Measure]:
-    return {measure_key(m): m for m in Measure.objects.filter(plan=plan, retired_at__isnull=True).with_units().in_plan_order()}
+    return {
+        measure_key(m): m
+        for m in Measure.objects.filter(plan=plan, retired_at__isnull=True).with_units().in_plan_order()
+    }
 
 
 def find(measures: dict[str, Measure], prefix: str) -> Measure:
@@ -186,21 +201,24 @@ def _set_up_measures(demo: DemoYear) -> None:
     for prefix in RETIRED:
         measure = find(measures, prefix)
         at_next(lambda m=measure: measure_retire(measure=m, user=staff))
-    for prefix, setup in SETUP.items():
-        measure = find(measures, prefix)
+    named = demo.precinct.units
+    for prefix in [*SETUP, *(prefix for prefix in named if prefix not in SETUP)]:
+        measure, setup = find(measures, prefix), SETUP.get(prefix, MeasureSetup())
         values = {}
         if setup.deadline is not None:
             values["deadline"] = demo.day(*setup.deadline)
         if setup.ongoing:
             values["ongoing"], values["deadline"] = True, None
         lead, support = list(measure.lead_units.all()), list(measure.support_units.all())
-        if setup.lead is not None:
-            lead = [demo.unit(code) for code in setup.lead]
-            support = [demo.unit(code) for code in setup.support]
-        if values or setup.lead is not None:
-            at_next(lambda m=measure, v=values, ld=lead, sp=support: measure_update(
-                measure=m, user=staff, expected_version=m.version, lead_units=ld, support_units=sp, **v
-            ))
+        if prefix in named:
+            lead = [demo.unit(code) for code in named[prefix][0]]
+            support = [demo.unit(code) for code in named[prefix][1]]
+        if values or prefix in named:
+            at_next(
+                lambda m=measure, v=values, ld=lead, sp=support: measure_update(
+                    measure=m, user=staff, expected_version=m.version, lead_units=ld, support_units=sp, **v
+                )
+            )
         if setup.planned:
             months = {demo.day(n, 1): percent for n, percent in enumerate(setup.planned, start=1)}
             at_next(lambda m=measure, p=months: planned_progress_set(measure=m, user=staff, months=p))
@@ -217,27 +235,28 @@ def _set_up_measures(demo: DemoYear) -> None:
     demo.measures = _measures(plan)
 
 
-NEW_MEASURE = {
-    "name": "臨櫃服務線上預約（試辦）",
-    "content": "民眾可於分局網站預約臨櫃申辦時段，到所免候位；先於文林、天母派出所試辦。",
-    "lead": ("shilin-command",),
-    "support": ("shilin-wenlin", "shilin-tianmu"),
-}
-
-
 def _schedule_new_measure(demo: DemoYear) -> None:
-    """Last month 研考承辦 add a measure due at the year's end; nothing is reported on it yet (未開始)."""
-    plan = demo.plan
+    """Last month 研考承辦 add the precinct's `PrecinctYear.new_measure`, due at the year's end; nothing is
+    reported on it yet (未開始)."""
+    plan, new = demo.plan, demo.precinct.new_measure
+    if new is None:
+        return
     item = find(demo.measures, "附表2／服務便捷／").item
 
     def create():
         last = Measure.objects.filter(plan=plan, item=item, source=Measure.Source.FORM2).order_by("-position").first()
         measure_create(
-            plan=plan, item=item, focus_point=None, source=Measure.Source.FORM2, position=last.position + 1,
-            name=NEW_MEASURE["name"], content=NEW_MEASURE["content"],
-            lead_units=[demo.unit(code) for code in NEW_MEASURE["lead"]],
-            support_units=[demo.unit(code) for code in NEW_MEASURE["support"]],
-            deadline=plan.end_date, user=demo.staff,
+            plan=plan,
+            item=item,
+            focus_point=None,
+            source=Measure.Source.FORM2,
+            position=last.position + 1,
+            name=new["name"],
+            content=new["content"],
+            lead_units=[demo.unit(code) for code in new["lead"]],
+            support_units=[demo.unit(code) for code in new["support"]],
+            deadline=plan.end_date,
+            user=demo.staff,
         )
 
     demo.timeline.add(moment(workday(demo.last_month.replace(day=10)), 10, 30), create)

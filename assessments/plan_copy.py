@@ -81,8 +81,9 @@ def _exists_message(organization: Unit, year: int) -> str:
 @transaction.atomic
 def plan_copy(*, source: Plan, year: int, user=None, organization: Unit | None = None) -> PlanCopyResult:
     """Copy `source` into a new plan of `year` of the same organisation (see the module's docstring), or of
-    another `organization` (then of any year, and without the 主辦/協辦 units and the 推動小組名冊, which are
-    the source organisation's people: its measures fall to the new organisation as a whole).
+    another `organization` (then of any year, titled with that organisation's name where the source's names its
+    own, and without the 主辦/協辦 units and the 推動小組名冊, which are the source organisation's people: its
+    measures fall to the new organisation as a whole).
 
     PlanCopyError when the organisation already has a plan for `year` or `year` is not after the source's.
     Everything is written in one transaction: a failure half-way leaves nothing behind."""
@@ -93,10 +94,13 @@ def plan_copy(*, source: Plan, year: int, user=None, organization: Unit | None =
     if _other_plan_exists(target, year):
         raise PlanCopyError(_exists_message(target, year))
     years = year - source.year
+    title = copied_title(source.title, source.year, year)
+    if elsewhere:
+        title = title.replace(Unit.objects.get(pk=source.organization_id).name, target.name)[:200]
     plan = Plan(
         organization_id=target.pk,
         year=year,
-        title=copied_title(source.title, source.year, year),
+        title=title,
         basis=source.basis,
         objectives=source.objectives,
         scope=source.scope,

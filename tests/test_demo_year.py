@@ -16,15 +16,17 @@ from django.utils import timezone
 from assessments.models import (
     BinderBuild,
     ControlReview,
+    PlanFigures,
     Proposal,
     ReviewItem,
     SatisfactionSurvey,
+    ScoringRound,
     Submission,
     SubmissionFile,
     TrainingSession,
 )
 from diagnosis.demo_accounts import UNIT_HEAD_ACCOUNTS
-from diagnosis.models import DiagnosisRound, Plan, Unit, UnitDiagnosis
+from diagnosis.models import DiagnosisAnswer, DiagnosisRound, Plan, Unit, UnitDiagnosis
 from measures.models import Evidence, IndicatorActual, Measure, ProgressReport
 from measures.progress import PlanProgress, default_as_of
 from measures.status import Status
@@ -92,20 +94,33 @@ def test_it_replays_the_current_year_up_to_last_month(demo, plan_106, client, us
     assert reports.filter(pk__in=returned, status=ProgressReport.Status.ACCEPTED).count() >= 5
     assert Evidence.objects.filter(report__in=reports).count() >= 50
     # Besides the reports' evidence: the demo's two binder builds (a PDF and a zip each) and its submissions' 附表.
-    assert len(list(demo.rglob("*.*"))) == Evidence.objects.count() + 2 * BinderBuild.objects.count() + SubmissionFile.objects.count()
+    assert (
+        len(list(demo.rglob("*.*")))
+        == Evidence.objects.count() + 2 * BinderBuild.objects.count() + SubmissionFile.objects.count()
+    )
     submissions = Submission.objects.filter(plan=plan).order_by("number")
-    assert [(s.state, s.late, bool(s.comment)) for s in submissions] == [("returned", False, True), ("submitted", True, False)]
+    assert [(s.state, s.late, bool(s.comment)) for s in submissions] == [
+        ("returned", False, True),
+        ("accepted", True, False),
+    ]
     assert {s.submitted_at.date() for s in submissions} == {date(2026, 5, 20), date(2026, 6, 3)}
+    assert [s.decided_by.username for s in submissions] == ["bureau", "bureau"]
     # Each submission sent a real build of the binder: its pages (cover, contents, a page per focus point) and the files chosen.
-    assert [(s.build.state, s.build.pages > 30, len(s.build.manifest)) for s in submissions] == [("done", True, 4), ("done", True, 5)]
+    assert [(s.build.state, s.build.pages > 30, len(s.build.manifest)) for s in submissions] == [
+        ("done", True, 4),
+        ("done", True, 5),
+    ]
     # 落後: a measure all units are behind on, and one unit behind on another.
     progress = PlanProgress.counts(plan, date(2026, 12, 6))
     shezi = Unit.objects.get(code="shilin-shezi")
     assert progress.unit_counts(shezi).count(Status.LAGGING) >= 2
     # Indicators move month by month.
     values = list(
-        IndicatorActual.objects.filter(report__in=reports, report__unit__code="shilin-wenlin", indicator__name__startswith="e 點通")
-        .order_by("report__period").values_list("value", flat=True)
+        IndicatorActual.objects.filter(
+            report__in=reports, report__unit__code="shilin-wenlin", indicator__name__startswith="e 點通"
+        )
+        .order_by("report__period")
+        .values_list("value", flat=True)
     )
     assert len(values) == 11 and values == sorted(values) and values[0] < values[-1]
 
@@ -113,18 +128,24 @@ def test_it_replays_the_current_year_up_to_last_month(demo, plan_106, client, us
     reviews = ControlReview.objects.filter(plan=plan)
     assert reviews.count() == 3 and not reviews.exclude(state=ControlReview.State.CLOSED).exists()
     kept = ReviewItem.objects.filter(review__plan=plan, decision=ReviewItem.Decision.KEEP)
-    assert kept.exists() and not kept.filter(follow_up_unit=None).exists() and not kept.filter(follow_up_due=None).exists()
+    assert (
+        kept.exists() and not kept.filter(follow_up_unit=None).exists() and not kept.filter(follow_up_due=None).exists()
+    )
     assert reviews.filter(courtesy_items__decision=ReviewItem.Decision.KEEP).exists()
     # One 組織診斷 round, every unit's self-check sent; proposals (some 採行), surveys, training.
-    round_ = DiagnosisRound.objects.get(plan=plan)
+    round_ = DiagnosisRound.objects.get(plan=plan)  # 士林分局's
     assert round_.state == DiagnosisRound.State.CLOSED
     assert not UnitDiagnosis.objects.filter(round=round_).exclude(state=UnitDiagnosis.State.SUBMITTED).exists()
     assert Proposal.objects.filter(plan=plan, state__in=["adopted", "implemented"]).count() >= 2
     assert SatisfactionSurvey.objects.filter(plan=plan, results__isnull=False).distinct().count() == 2
     assert TrainingSession.objects.filter(plan=plan, attendances__isnull=False).distinct().count() == 5
     # Dates are the actions' own: a January edit, a March self-check, an April review.
-    assert Measure.history.filter(plan=plan, history_type="~").earliest("history_date").history_date.date() == date(2026, 1, 6)
+    assert Measure.history.filter(plan=plan, history_type="~").earliest("history_date").history_date.date() == date(
+        2026, 1, 6
+    )
     assert reviews.order_by("as_of").first().created_at.date() == date(2026, 4, 15)
+
+    the_bureaus_precincts_have_a_year_each(client, user)
 
     # A second run changes nothing.
     before, files = row_counts(), len(list(demo.rglob("*.*")))
@@ -132,6 +153,62 @@ def test_it_replays_the_current_year_up_to_last_month(demo, plan_106, client, us
         assert "已存在，未變更" in setup_demo()
     assert row_counts() == before
     assert len(list(demo.rglob("*.*"))) == files
+
+
+def the_bureaus_precincts_have_a_year_each(client, user) -> None:
+    """大同分局 and 內湖分局 beside 士林分局: each its year of reports by its own units' heads (some late, some returned,
+    some behind), a closed 管制考核 with items kept under control, a 組織診斷 with self-check scores and a submission
+    the bureau accepted with a real build; their figures differ; the scoring round over the three is closed and
+    its reviewers see the accepted submission and the self-check beside the sheet."""
+    plans = {p.organization.code: p for p in Plan.objects.filter(year=115).select_related("organization")}
+    assert set(plans) == {"tcpd-shilin", "tcpd-datong", "tcpd-neihu"}
+    for code, plan in plans.items():
+        assert plan.organization.name in plan.title and (code == "tcpd-shilin" or "士林" not in plan.title)
+        reports = ProgressReport.objects.filter(measure__plan=plan)
+        senders = set(reports.values_list("unit__code", "submitted_by__username"))
+        assert {unit for unit, _ in senders} == {
+            code,
+            *Unit.objects.filter(parent__code=code).values_list("code", flat=True),
+        }
+        assert reports.filter(sent_late=True).exists()
+        returned = ProgressReport.history.filter(measure__plan=plan, status="returned").values_list("id", flat=True)
+        assert reports.filter(pk__in=returned, status=ProgressReport.Status.ACCEPTED).exists()
+        assert ControlReview.objects.filter(plan=plan, state=ControlReview.State.CLOSED).exists()
+        kept = ReviewItem.objects.filter(review__plan=plan, decision=ReviewItem.Decision.KEEP)
+        assert kept.exists() and not kept.filter(follow_up_due=None).exists()
+        scores = DiagnosisAnswer.objects.filter(
+            unit_diagnosis__round__plan=plan, unit_diagnosis__state=UnitDiagnosis.State.SUBMITTED
+        )
+        assert scores.filter(score__gt=0).count() >= 10
+        accepted = Submission.objects.get(plan=plan, state=Submission.State.ACCEPTED)
+        assert accepted.build.state == "done" and accepted.build.pages > 30 and accepted.build.manifest
+        assert accepted.decided_by.username == "bureau"
+        assert PlanFigures.objects.get(plan=plan).diagnosis_total is not None
+    assert ("tcpd-datong", "datong-staff") in senders_of(plans["tcpd-datong"])
+    assert ("datong-ningxia", "datong-ningxia") in senders_of(plans["tcpd-datong"])
+    figures = PlanFigures.objects.filter(plan__in=plans.values())
+    assert len({(f.late_reports, f.lagging, f.diagnosis_total) for f in figures}) == 3
+    assert PlanFigures.objects.get(plan=plans["tcpd-datong"]).lagging >= 2
+
+    scoring_round = ScoringRound.objects.get(year=115)
+    assert scoring_round.state == ScoringRound.State.PUBLISHED
+    assert {p.plan.organization.code for p in scoring_round.precincts.select_related("plan__organization")} == set(
+        plans
+    )
+    datong = scoring_round.precincts.get(plan=plans["tcpd-datong"])
+    client.force_login(user("reviewer1"))
+    page = client.get(
+        reverse("assessments:scoring_sheet", kwargs={"pk": scoring_round.pk, "precinct_pk": datong.pk, "position": 1})
+    )
+    assert page.status_code == 200
+    assert page.context["submission"] == Submission.objects.get(
+        plan=plans["tcpd-datong"], state=Submission.State.ACCEPTED
+    )
+    assert any(row.self_check.average is not None for row in page.context["form"].sheet_rows)
+
+
+def senders_of(plan: Plan) -> set[tuple[str, str]]:
+    return set(ProgressReport.objects.filter(measure__plan=plan).values_list("unit__code", "submitted_by__username"))
 
 
 def test_in_january_it_replays_the_year_just_ended(demo):
@@ -145,4 +222,6 @@ def test_in_january_it_replays_the_year_just_ended(demo):
         assert reports.filter(period=date(2026, 12, 1), submitted_at__date__gte=date(2027, 1, 1)).exists()
         assert not reports.filter(submitted_at__gte=JANUARY_7).exists()
         counts = statuses(plan, default_as_of(plan))
-        assert all(counts[status] >= 1 for status in (Status.DONE, Status.OVERDUE, Status.IN_PROGRESS, Status.REPORT_DUE)), counts
+        assert all(
+            counts[status] >= 1 for status in (Status.DONE, Status.OVERDUE, Status.IN_PROGRESS, Status.REPORT_DUE)
+        ), counts

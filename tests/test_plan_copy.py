@@ -178,6 +178,15 @@ def test_it_copies_the_team_and_leaves_the_years_work_behind(plan_106, user, yea
     assert ProgressReport.objects.filter(measure__plan=plan_106).count() == 4
 
 
+def test_a_copy_for_another_precinct_bears_its_name_without_the_sources_units_or_team(plan_106, year_of_work):
+    datong = unit_save(Unit(code="tcpd-datong", name="大同分局", kind=Unit.Kind.PRECINCT, parent=unit("tcpd")))
+    new = plan_copy(source=plan_106, year=106, organization=datong).plan
+    assert new.title == plan_106.title.replace("士林分局", "大同分局") and "士林" not in new.title
+    assert new.measures.count() == plan_106.measures.filter(retired_at__isnull=True).count()
+    assert not MeasureLeadUnit.objects.filter(measure__plan=new).exists()
+    assert not TeamMember.objects.filter(plan=new).exists()
+
+
 def test_it_refuses_a_year_that_exists_and_writes_nothing(plan_106, year_of_work):
     plan_copy(source=plan_106, year=107)
     before = (Plan.objects.count(), Measure.objects.count(), Milestone.objects.count(), TeamMember.objects.count())

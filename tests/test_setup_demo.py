@@ -19,7 +19,7 @@ def no_current_year(monkeypatch):
     """These tests are about the 106 plan and the accounts; the current year's demo has its own (test_demo_year)."""
     monkeypatch.setattr(
         "assessments.management.commands.setup_demo.demo_year_create",
-        lambda: DemoYearResult(None, False, "（今年度示範計畫另有測試）"),
+        lambda precinct: DemoYearResult(None, False, "（今年度示範計畫另有測試）"),
     )
 
 
@@ -89,9 +89,7 @@ def test_it_creates_demo_accounts_with_force(settings):
 
 
 def test_it_gives_demo_accounts_their_roles(user):
-    roles = {
-        m.user.username: (m.unit.name, m.role) for m in Membership.objects.select_related("user", "unit")
-    }
+    roles = {m.user.username: (m.unit.name, m.role) for m in Membership.objects.select_related("user", "unit")}
     assert roles == {
         "secretariat": ("士林分局", Membership.Role.STAFF),
         "tianmu": ("天母派出所", Membership.Role.HEAD),
@@ -106,12 +104,34 @@ def test_it_gives_every_unit_of_the_precinct_a_head(settings):
     settings.DEBUG = True
     call_command("setup_demo", stdout=StringIO())
     heads = dict(
-        Membership.objects.filter(role=Membership.Role.HEAD, unit__parent__code="tcpd-shilin").values_list("unit__code", "user__username")
+        Membership.objects.filter(role=Membership.Role.HEAD, unit__parent__code="tcpd-shilin").values_list(
+            "unit__code", "user__username"
+        )
     )
     units = Unit.objects.filter(parent__code="tcpd-shilin").values_list("code", flat=True)
     assert set(heads) == set(units)
     assert heads["shilin-wenlin"] == "wenlin" and heads["shilin-secretariat"] == "secretariat-head"
     assert heads["shilin-tianmu"] == "tianmu" and heads["shilin-investigation"] == "investigation"
+
+
+def test_it_adds_two_precincts_with_units_heads_and_two_staff_each(settings):
+    settings.DEBUG = True
+    call_command("setup_demo", stdout=StringIO())
+    for code, short in [("tcpd-datong", "datong"), ("tcpd-neihu", "neihu")]:
+        precinct = Unit.objects.get(code=code)
+        assert precinct.parent.code == "tcpd" and precinct.kind == Unit.Kind.PRECINCT
+        units = set(Unit.objects.filter(parent=precinct).values_list("code", flat=True))
+        assert len(units) >= 3
+        members = Membership.objects.filter(unit__path__startswith=precinct.path)
+        assert dict(members.filter(role=Membership.Role.HEAD).values_list("unit__code", "user__username")) == {
+            unit: unit for unit in units
+        }
+        staff = members.filter(role=Membership.Role.STAFF, unit=precinct).values_list("user__username", flat=True)
+        assert set(staff) == {f"{short}-staff", f"{short}-staff2"}
+    # A second run adds no unit.
+    before = Unit.objects.count()
+    call_command("setup_demo", stdout=StringIO())
+    assert Unit.objects.count() == before
 
 
 def test_load_plan_creates_no_accounts(settings):
