@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 
-from diagnosis.access import memberships_of, newest_plan_for_user, plan_access, roles_above
+from diagnosis.access import memberships_of, newest_plan_for_user, plan_access, roles_above, unit_above
 from diagnosis.models import Membership
 from measures.models import ProgressReport
 
@@ -27,6 +27,8 @@ def portal(request: HttpRequest) -> dict:
     above = nav_plan is not None and (user.is_superuser or bool(roles_above(memberships, nav_plan.organization)))
     context["nav"] = {
         "plan": nav_plan,
+        # The bureau's staff and viewers, who have no plan of their own: their unit, and the bureau's pages first.
+        "from_above": unit_above(memberships, nav_plan.organization) if nav_plan is not None else None,
         "head_units": head_units,
         "reviews": reads_all and nav_plan is not None,
         # 獎懲 is for 研考承辦 and the unit's own head, not for viewers.

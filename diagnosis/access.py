@@ -165,6 +165,16 @@ def roles_above(memberships: list[Membership], organization: Unit) -> list[Membe
     ]
 
 
+def unit_above(memberships: list[Membership], organization: Unit) -> Unit | None:
+    """The unit the user reads `organization` from when they read it only from above (the bureau, for its staff and
+    viewers looking at a precinct: none of their units is in the organisation); None otherwise. The navigation and
+    the home page then lead to the bureau's own pages (各機關進度比較, 送審, 評分), not to one precinct's work."""
+    if any(m.unit.is_within(organization) for m in memberships):
+        return None
+    above = roles_above(memberships, organization)
+    return above[0].unit if above else None
+
+
 def plan_access(user: User, plan: Plan, memberships: list[Membership] | None = None) -> PlanAccess | None:
     """The user's rights on `plan`, or None when they may not see it at all. No query beyond memberships (none
     when the caller passes the user's `memberships_of`)."""

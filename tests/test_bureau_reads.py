@@ -134,12 +134,22 @@ def test_an_outsider_cannot_decide_through_the_service_either(user, outsider, pl
     assert sent.is_pending
 
 
-def test_the_bureaus_navigation_has_its_own_work_and_not_the_precincts(client, user, bureau, plan_106, measure):
+def test_the_bureau_lands_on_its_own_pages_and_its_navigation_leads_to_them(client, user, bureau, plan_106, measure):
+    """The bureau has no plan of its own: its home is 各機關進度比較 of the newest year, its navigation names the
+    bureau and leads to the comparison, the submissions and the scoring rounds; none of the precinct's work (the
+    pending reviews' count, 計畫設定)."""
     sent_report(measure, user)
-    client.force_login(bureau)
-    html = client.get(reverse("home")).content.decode()
-    assert "各機關進度比較" in html and "各機關書面資料送審" in html and ">評分</a>" in html
-    assert "筆待審核" not in html and "計畫設定" not in html
+    for username in ("bureau", "bureau-viewer"):
+        client.force_login(user(username))
+        response = client.get(reverse("home"))
+        assert response["Location"] == reverse("assessments:side_by_side", kwargs={"year": 106}), username
+        html = client.get(response["Location"]).content.decode()
+        nav = html[html.index('aria-label="主選單"') : html.index("<main")]
+        assert "臺北市政府警察局　106 年度" in nav and "士林分局" not in nav
+        for link in ("/side-by-side/106/", "/submissions/106/", "/scoring/"):
+            assert f'href="{link}"' in nav, (username, link)
+        assert "筆待審核" not in nav and "計畫設定" not in nav and "進度填報" not in nav
     client.force_login(user("secretariat"))
     html = client.get(reverse("home")).content.decode()
     assert "筆待審核" in html and "計畫設定" in html and "各機關進度比較" not in html
+    assert "臺北市政府警察局士林分局　106 年度" in html
