@@ -131,4 +131,3 @@ def roc_example(roc_year: int | None = None, style: ExampleStyle = "slash") -> s
         "long": f"{year}年5月31日",
         "month": f"{year}/05",
     }[style]
-
