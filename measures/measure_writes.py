@@ -212,15 +212,17 @@ class StaleMeasures(Exception):
 
 
 @transaction.atomic
-def measures_bulk_save(*, rows: Sequence[MeasureRowWrite], user) -> None:
+def measures_bulk_save(*, plan: Plan, rows: Sequence[MeasureRowWrite], user) -> None:
     """Create the new measures and save the changed ones, in a number of queries that does not grow with
     the rows (bulk statements, split only where the database limits their parameters).
 
     Like measure_create and measure_update one by one, each measure gets one history entry (新增 or 修改,
     by `user`) that already lists its units, and a changed measure is saved only if nobody saved it since
-    it was read (its version is then bumped); otherwise StaleMeasures and nothing is written."""
-    for plan in Plan.objects.filter(pk__in={r.measure.plan_id for r in rows}):
-        require_year_open(plan)
+    it was read (its version is then bumped); otherwise StaleMeasures and nothing is written. The rows are
+    measures of `plan`, whose year must be open (`require_year_open`)."""
+    require_year_open(plan)
+    if any(r.measure.plan_id != plan.pk for r in rows):
+        raise ValueError("匯入的措施不屬於此計畫。")
     new = [r for r in rows if r.measure.pk is None]
     changed = [r for r in rows if r.measure.pk is not None]
     if changed:

@@ -62,7 +62,7 @@ def writes(plan, user):
         "create": lambda: measure_create(
             plan=plan, item=item, focus_point=None, source="form2", position=99, name="新措施", user=staff
         ),
-        "bulk": lambda: measures_bulk_save(rows=[MeasureRowWrite(changed, [], [])], user=staff),
+        "bulk": lambda: measures_bulk_save(plan=plan, rows=[MeasureRowWrite(changed, [], [])], user=staff),
         "update": lambda: measure_update(
             measure=measure, user=staff, expected_version=changed.version, lead_units=[], support_units=[], name="改名"
         ),
