@@ -5,7 +5,8 @@ from collections.abc import Iterator
 from sq_portal.roc_dates import format_roc
 from sq_portal.sheets import Cell, Exporter, Row
 
-from .models import ControlReview
+from .follow_ups import previous_answers, previous_courtesy_answers
+from .models import ControlReview, ReviewItem
 
 
 def plain_number(value) -> str:
@@ -23,9 +24,25 @@ def follow_up_unit(item) -> str:
     return units[0].name if units else measure.units_display()
 
 
+def finding_with_answers(item, previous, closed: bool) -> str:
+    """The 檢討情形 cell as the review's page shows the follow-up beside it (a measure's item and a 電話禮貌測試's alike):
+    for an item carried from the previous review, the 追蹤單位's answer to it first; for an item a closed review
+    kept under control, the answer to it after."""
+    parts = []
+    if item.origin == item.Origin.CARRIED:
+        parts.append(f"前次追蹤辦理情形：{previous.text if previous else '追蹤單位尚未填報辦理情形。'}")
+    if item.finding:
+        parts.append(item.finding)
+    if closed and item.decision == ReviewItem.Decision.KEEP:
+        answer = getattr(item, "answer", None)
+        parts.append(f"辦理情形：{answer.text if answer else '尚未填報。'}")
+    return "\n".join(parts)
+
+
 class ControlSheetExporter(Exporter):
     """A review as the meeting's 管制表: one row per measure under control, with the decision; then, when
-    there are any, one row per unit whose 電話禮貌測試 fell below the pass score."""
+    there are any, one row per unit whose 電話禮貌測試 fell below the pass score. Each row's 檢討情形 carries the
+    follow-up answers the review's page shows (`finding_with_answers`)."""
 
     identifier = "control-sheet"
     name = "管制表"
@@ -65,9 +82,11 @@ class ControlSheetExporter(Exporter):
         yield Row([Cell(self.title(), colspan=len(self.HEADERS))], kind="title")
         yield Row([Cell(self.heading(), colspan=len(self.HEADERS))], kind="mark")
         yield Row([Cell(header) for header, _ in self.HEADERS], kind="header")
-        items = self.review.items.select_related("measure__item__dimension", "follow_up_unit").prefetch_related(
-            "measure__lead_units", "measure__support_units"
-        )
+        items = self.review.items.select_related(
+            "measure__item__dimension", "follow_up_unit", "answer"
+        ).prefetch_related("measure__lead_units", "measure__support_units")
+        closed = not self.review.is_open
+        previous = previous_answers(self.review)
         for number, item in enumerate(items, start=1):
             measure = item.measure
             progress = "—" if item.progress is None else f"{item.progress}%"
@@ -79,7 +98,7 @@ class ControlSheetExporter(Exporter):
                 measure.units_display(),
                 item.status_label + ("（前次繼續列管）" if item.origin == item.Origin.CARRIED else ""),
                 f"{progress}／{planned}",
-                item.finding,
+                finding_with_answers(item, previous.get(item.measure_id), closed),
                 item.action,
                 follow_up_unit(item),
                 format_roc(item.follow_up_due),
@@ -89,9 +108,11 @@ class ControlSheetExporter(Exporter):
         yield Row([Cell(label, colspan=span) for label, span in self.SIGN_OFF], kind="sign")
 
     def courtesy_rows(self) -> Iterator[Row]:
-        items = list(self.review.courtesy_items.select_related("unit", "courtesy_test"))
+        items = list(self.review.courtesy_items.select_related("unit", "courtesy_test", "answer"))
         if not items:
             return
+        closed = not self.review.is_open
+        previous = previous_courtesy_answers(self.review)
         yield Row([Cell(self.COURTESY_SECTION, colspan=len(self.HEADERS))], kind="section")
         yield Row([Cell(header) for header in self.COURTESY_HEADERS], kind="header")
         for number, item in enumerate(items, start=1):
@@ -103,7 +124,7 @@ class ControlSheetExporter(Exporter):
                 f"{format_roc(test.tested_on)}／{test.tester}",
                 item.get_origin_display(),
                 f"{plain_number(test.score)}（{plain_number(item.pass_score)}）",
-                item.finding,
+                finding_with_answers(item, previous.get(item.unit_id), closed),
                 item.action,
                 item.unit.name,
                 format_roc(item.follow_up_due),

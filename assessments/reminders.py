@@ -46,14 +46,15 @@ class ReminderRunResult:
 
 
 def _emails_by_unit(plan: Plan) -> tuple[dict[int, set[str]], set[str]]:
-    """Unit heads' e-mails by unit, and the staff e-mails of the plan (its organisation or above)."""
+    """Unit heads' e-mails by unit, and the e-mails of the plan's own 研考承辦 (`PlanAccess.own_staff`: the bureau's
+    staff above it do not follow a precinct's deadlines)."""
     heads: dict[int, set[str]] = defaultdict(set)
     staff: set[str] = set()
     organization = plan.organization
     memberships = Membership.objects.filter(user__is_active=True).exclude(user__email="").select_related("user", "unit")
     for membership in memberships.filter(unit__path__startswith=organization.path, role=Membership.Role.HEAD):
         heads[membership.unit_id].add(membership.user.email)
-    for membership in memberships.filter(unit_id__in=organization.ancestor_ids(), role=Membership.Role.STAFF):
+    for membership in memberships.filter(unit_id=organization.pk, role=Membership.Role.STAFF):
         staff.add(membership.user.email)
     return heads, staff
 

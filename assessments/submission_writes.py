@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from diagnosis.access import plan_access
 from diagnosis.models import Plan
 from measures.exporters import Form1Exporter, Form2Exporter
 from measures.models import Measure
@@ -17,7 +18,7 @@ from measures.models.evidence import evidence_storage
 from sq_portal.sheets import RENDERERS
 
 from .models import BinderBuild, Submission, SubmissionFile
-from .submissions import decision_refusal, latest_submission, submission_refusal
+from .submissions import decider_refusal, decision_refusal, latest_submission, submission_refusal
 
 FORMS = ((Form2Exporter, Measure.Source.FORM2, "form2"), (Form1Exporter, Measure.Source.FORM1, "form1"))
 
@@ -110,7 +111,11 @@ def decision_errors(*, accept: bool, comment: str) -> dict[str, str]:
 @transaction.atomic
 def submission_decide(*, submission: Submission, user, accept: bool, comment: str) -> Submission:
     """The bureau's decision on a pending submission: 核定 (`accept`) or 退回補正 (a comment required), set once,
-    in its history as `user`'s. ValidationError (by field) or SubmissionError, and nothing written, otherwise."""
+    in its history as `user`'s; only by whom `PlanAccess.decides_submissions` names (never the organisation's own
+    staff). ValidationError (by field) or SubmissionError, and nothing written, otherwise."""
+    refusal = decider_refusal(plan_access(user, submission.plan))
+    if refusal:
+        raise SubmissionError(refusal)
     errors = decision_errors(accept=accept, comment=comment)
     if errors:
         raise ValidationError(errors)

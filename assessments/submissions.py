@@ -46,9 +46,20 @@ def require_submitter(access: PlanAccess) -> None:
         raise PermissionDenied("只有本機關的研考承辦可以送審。")
 
 
+def decider_refusal(access: PlanAccess | None) -> str | None:
+    """Why the user may not decide the plan's submissions (`PlanAccess.decides_submissions`), in Chinese; None
+    when they may."""
+    if access is not None and access.decides_submissions:
+        return None
+    if access is not None and access.own_staff:
+        return "您是本機關的研考承辦，不能審查本機關的送審；請由上級機關（警察局）的其他研考承辦審查。"
+    return "只有上級機關（警察局）的研考承辦可以審查送審。"
+
+
 def require_decider(access: PlanAccess) -> None:
-    if not access.decides_submissions:
-        raise PermissionDenied("只有上級機關（警察局）的研考承辦可以審查送審。")
+    refusal = decider_refusal(access)
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
 def get_submission_for_user(user, year: int, pk: int) -> tuple[PlanAccess, Submission]:

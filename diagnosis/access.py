@@ -3,9 +3,12 @@ object, each scoping the lookup to the user's units (measures.access builds on t
 evidence and drafts).
 
 Rules (see DESIGN.md):
-- 研考承辦 (staff) of a unit edit the plans of that unit and of the units below it, review reports, open and
+- 研考承辦 (staff) of a plan's organisation itself edit its plan, review reports, run the 管制考核, open and
   close diagnosis rounds, allot the points; they read submitted diagnoses, never a unit's draft, and while a
   round is open may send a submitted one back to its unit (退回, with a reason);
+- 研考承辦 of a unit above it (the bureau's, for a precinct's plan) read the plan as 檢視者 do and change
+  nothing in it (403); what is theirs is deciding its submissions to the bureau (`decides_submissions`), the
+  side-by-side page and the scoring rounds;
 - 檢視者 (viewers) read what staff read and change nothing (403 on a change);
 - 單位主管 (unit heads) read the plan of the organisation their unit belongs to, report on the measures their
   unit carries, and fill their own unit's diagnosis; another unit's drafts, evidence or diagnosis do not exist
@@ -82,11 +85,17 @@ class PlanAccess:
     """What one user may do with one plan."""
 
     plan: Plan
-    can_edit: bool = False
     reads_all: bool = False
     head_units: tuple[Unit, ...] = field(default=())
     own_staff: bool = False  # 研考承辦 of the plan's organisation itself
     staff_above: bool = False  # 研考承辦 of a unit above it (the bureau's, for a precinct's plan)
+    superuser: bool = False
+
+    @property
+    def can_edit(self) -> bool:
+        """The plan's own 研考承辦 (and a superuser) change it: its measures, reports' review, 管制考核, settings,
+        binder and submissions; the bureau's staff above it read it and change nothing."""
+        return self.own_staff or self.superuser
 
     @property
     def is_unit_head(self) -> bool:
@@ -116,13 +125,9 @@ class PlanAccess:
         return self.can_edit and not self.plan.is_closed()
 
     def require_open_year(self) -> None:
-        """`require_edit`, and the year not yet closed; 403 with the reason otherwise."""
+        """`require_edit`, and the year not yet closed (`require_year_open`); 403 with the reason otherwise."""
         self.require_edit()
-        if self.plan.is_closed():
-            raise PermissionDenied(
-                f"本年度計畫已於 {format_roc(self.plan.closes_on)} 結算，措施、預定進度與績效指標不能再修改；"
-                "如需修改，請先在計畫設定延後結算日。"
-            )
+        require_year_open(self.plan)
 
     @property
     def submits_to_bureau(self) -> bool:
@@ -132,12 +137,22 @@ class PlanAccess:
     @property
     def decides_submissions(self) -> bool:
         """The bureau's 研考承辦 (staff of a unit above the plan's organisation) return or accept its submissions;
-        the organisation's own staff never decide their own."""
-        return self.staff_above
+        the organisation's own staff never decide their own, not even when they are the bureau's staff too."""
+        return self.superuser or (self.staff_above and not self.own_staff)
 
     def heads(self, unit_id: int) -> bool:
         """The user heads this unit."""
         return any(unit.pk == unit_id for unit in self.head_units)
+
+
+def require_year_open(plan: Plan) -> None:
+    """After the plan's 結算日 its measures, planned progress and indicators stay as they were: PermissionDenied
+    with the reason (the pages' 403, and the measures' service functions)."""
+    if plan.is_closed():
+        raise PermissionDenied(
+            f"本年度計畫已於 {format_roc(plan.closes_on)} 結算，措施、預定進度與績效指標不能再修改；"
+            "如需修改，請先在計畫設定延後結算日。"
+        )
 
 
 def roles_above(memberships: list[Membership], organization: Unit) -> list[Membership]:
@@ -150,23 +165,33 @@ def roles_above(memberships: list[Membership], organization: Unit) -> list[Membe
     ]
 
 
-def plan_access(user: User, plan: Plan) -> PlanAccess | None:
-    """The user's rights on `plan`, or None when they may not see it at all. No query beyond memberships."""
+def unit_above(memberships: list[Membership], organization: Unit) -> Unit | None:
+    """The unit the user reads `organization` from when they read it only from above (the bureau, for its staff and
+    viewers looking at a precinct: none of their units is in the organisation); None otherwise. The navigation and
+    the home page then lead to the bureau's own pages (各機關進度比較, 送審, 評分), not to one precinct's work."""
+    if any(m.unit.is_within(organization) for m in memberships):
+        return None
+    above = roles_above(memberships, organization)
+    return above[0].unit if above else None
+
+
+def plan_access(user: User, plan: Plan, memberships: list[Membership] | None = None) -> PlanAccess | None:
+    """The user's rights on `plan`, or None when they may not see it at all. No query beyond memberships (none
+    when the caller passes the user's `memberships_of`)."""
     if not user.is_authenticated:
         return None
     if user.is_superuser:
-        return PlanAccess(plan=plan, can_edit=True, reads_all=True, own_staff=True, staff_above=True)
+        return PlanAccess(plan=plan, reads_all=True, own_staff=True, staff_above=True, superuser=True)
     organization = plan.organization
-    memberships = memberships_of(user)
+    if memberships is None:
+        memberships = memberships_of(user)
     if not ReadingScope.of(memberships).reads(organization):
         return None
-    reading_below = [m for m in memberships if m.role != Membership.Role.HEAD and organization.is_within(m.unit)]
-    reads_all = bool(reading_below)
-    staff_units = [m.unit for m in reading_below if m.role == Membership.Role.STAFF]
+    reads_all = any(m.role != Membership.Role.HEAD and organization.is_within(m.unit) for m in memberships)
     head_units = [m.unit for m in memberships if m.role == Membership.Role.HEAD and m.unit.is_within(organization)]
     return PlanAccess(
-        plan=plan, can_edit=bool(staff_units), reads_all=reads_all, head_units=tuple(head_units),
-        own_staff=any(unit.pk == organization.pk for unit in staff_units),
+        plan=plan, reads_all=reads_all, head_units=tuple(head_units),
+        own_staff=any(m.role == Membership.Role.STAFF and m.unit.pk == organization.pk for m in memberships),
         staff_above=any(m.role == Membership.Role.STAFF for m in roles_above(memberships, organization)),
     )
 

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from sq_portal.fields import NoNullCharField, RocDateField, clean_text
+from sq_portal.fields import NoNullCharField, RocDateField, clean_text, hint_year
 
 from .diagnosis_writes import AnswerInput
 from .scores import Framework
@@ -65,9 +65,15 @@ class AllotmentForm(forms.Form):
 
 
 class RoundOpenForm(forms.Form):
-    title = NoNullCharField(label="診斷名稱", max_length=200, help_text="如「106年上半年組織診斷」。")
+    title = NoNullCharField(label="診斷名稱", max_length=200)
     opens_on = RocDateField(label="開始日期")
-    due_on = RocDateField(label="填報截止日", help_text="民國日期，如 106/05/31；截止後至結束前仍可補填。")
+    due_on = RocDateField(label="填報截止日", help_text="民國日期，如 {example}；截止後至結束前仍可補填。")
+
+    def __init__(self, *args, year: int, **kwargs):
+        """`year`: the plan's (民國) year, which the hints name."""
+        super().__init__(*args, **kwargs)
+        self.fields["title"].help_text = f"如「{year}年上半年組織診斷」。"
+        hint_year(self, year)
 
     def clean_title(self) -> str:
         title = clean_text(self.cleaned_data["title"])

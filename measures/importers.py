@@ -300,7 +300,7 @@ class MeasureResource(resources.ModelResource):
         if dry_run or not pending or (result is not None and (result.has_errors() or result.has_validation_errors())):
             return
         try:
-            measures_bulk_save(rows=pending, user=self.user)
+            measures_bulk_save(plan=self.plan, rows=pending, user=self.user)
         except StaleMeasures as stale:
             rows = "、".join(str(self.pending_rows.get(id(m), "?")) for m in stale.measures)
             self.handle_import_error(

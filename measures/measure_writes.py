@@ -1,4 +1,7 @@
-"""Service functions that write measures and their units and indicators."""
+"""Service functions that write measures and their units and indicators.
+
+After a plan's 結算日 each of them refuses (`require_year_open`: PermissionDenied, the pages' reason) and writes
+nothing; only the fixture loader (`plan_load`) writes a closed year, by saying so (`allow_closed_year=True`)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -9,6 +12,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from diagnosis.access import require_year_open
 from diagnosis.models import FocusPoint, Item, Plan, Unit
 from sq_portal.history import history_record_created
 
@@ -38,11 +42,15 @@ def measure_create(
     indicators: Sequence[dict] = (),
     listed_on: date | None = None,
     user=None,
+    allow_closed_year: bool = False,
 ) -> Measure:
     """Create a measure with its 主辦/協辦 units (in the order given, all inside the plan's organisation:
-    UnitsOutsidePlan otherwise) and its indicators.
+    UnitsOutsidePlan otherwise) and its indicators; refused after the plan's 結算日 unless `allow_closed_year`
+    (the fixture loader's, writing the seed's closed year).
 
     The history gets one 「新增」 entry that already lists the units."""
+    if not allow_closed_year:
+        require_year_open(plan)
     if item.dimension.plan_id != plan.pk:
         raise ValueError(f"評核項目「{item.name}」不屬於計畫「{plan}」。")
     if focus_point is not None and focus_point.item_id != item.pk:
@@ -127,6 +135,7 @@ def measure_update(
     unknown = set(values) - set(MEASURE_FIELDS)
     if unknown:
         raise TypeError(f"unknown measure fields: {sorted(unknown)}")
+    require_year_open(measure.plan)
     require_inside(measure.plan, lead_units=lead_units, support_units=support_units)
     old_lead = list(measure.lead_units.all())
     old_support = list(measure.support_units.all())
@@ -203,13 +212,17 @@ class StaleMeasures(Exception):
 
 
 @transaction.atomic
-def measures_bulk_save(*, rows: Sequence[MeasureRowWrite], user) -> None:
+def measures_bulk_save(*, plan: Plan, rows: Sequence[MeasureRowWrite], user) -> None:
     """Create the new measures and save the changed ones, in a number of queries that does not grow with
     the rows (bulk statements, split only where the database limits their parameters).
 
     Like measure_create and measure_update one by one, each measure gets one history entry (新增 or 修改,
     by `user`) that already lists its units, and a changed measure is saved only if nobody saved it since
-    it was read (its version is then bumped); otherwise StaleMeasures and nothing is written."""
+    it was read (its version is then bumped); otherwise StaleMeasures and nothing is written. The rows are
+    measures of `plan`, whose year must be open (`require_year_open`)."""
+    require_year_open(plan)
+    if any(r.measure.plan_id != plan.pk for r in rows):
+        raise ValueError("匯入的措施不屬於此計畫。")
     new = [r for r in rows if r.measure.pk is None]
     changed = [r for r in rows if r.measure.pk is not None]
     if changed:
@@ -278,6 +291,7 @@ def _record_history(measure: Measure, user) -> None:
 @transaction.atomic
 def measure_move(*, measure: Measure, user, direction: str) -> bool:
     """Swap `measure` with its neighbour in the same item and table (up or down); False at either end."""
+    require_year_open(measure.plan)
     siblings = list(
         Measure.objects.select_for_update()
         .filter(plan=measure.plan_id, item=measure.item_id, source=measure.source, retired_at__isnull=True)
@@ -305,6 +319,7 @@ def measure_move(*, measure: Measure, user, direction: str) -> bool:
 @transaction.atomic
 def measure_retire(*, measure: Measure, user, retire: bool = True) -> Measure:
     """停用 (or 恢復) a measure: it leaves the tree, the dashboards and the forms, and keeps its history."""
+    require_year_open(measure.plan)
     Measure.objects.filter(pk=measure.pk).update(version=F("version") + 1)
     measure.refresh_from_db(fields=["version"])
     measure.retired_at = timezone.now() if retire else None
@@ -318,6 +333,7 @@ def planned_progress_set(*, measure: Measure, user, months: dict[date, int | Non
     """Replace the measure's planned progress by `months` (month start → cumulative %; None clears it).
 
     The values must not go down from one month to the next; the caller's form says so in Chinese."""
+    require_year_open(measure.plan)
     filled = sorted((m, p) for m, p in months.items() if p is not None)
     for (_, earlier), (_, later) in zip(filled, filled[1:], strict=False):
         if later < earlier:
@@ -334,6 +350,7 @@ def planned_progress_set(*, measure: Measure, user, months: dict[date, int | Non
 @transaction.atomic
 def indicator_save(*, indicator: Indicator, user) -> Indicator:
     """Create or change an indicator; a new one goes to the end of its measure's list."""
+    require_year_open(indicator.measure.plan)
     if indicator.pk is None and not indicator.position:
         last = Indicator.objects.filter(measure=indicator.measure_id).order_by("-position").first()
         indicator.position = (last.position + 1) if last else 1
@@ -346,6 +363,7 @@ def indicator_save(*, indicator: Indicator, user) -> Indicator:
 @transaction.atomic
 def indicator_retire(*, indicator: Indicator, user, retire: bool = True) -> Indicator:
     """停用 (or 恢復) an indicator: it leaves the report form; the values units reported stay."""
+    require_year_open(indicator.measure.plan)
     indicator.retired_at = timezone.now() if retire else None
     indicator._history_user = user
     indicator.save(update_fields=["retired_at"])

@@ -138,4 +138,5 @@ def _create_measures(plan: Plan, items: dict[tuple[str, str], Item], rows: list[
             ongoing=deadline == ONGOING,
             indicators=row.get("indicators") or [],
             listed_on=plan.start_date,
+            allow_closed_year=True,  # the seed's 106 plan is a closed year
         )

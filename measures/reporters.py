@@ -1,7 +1,7 @@
 """Who can report what: the units of a plan someone reports for, and the measures nobody can report.
 
-A unit is reported for by its heads (單位主管); the plan's organisation itself by its 研考承辦 (staff at or above
-it: `PlanAccess.reporting_units`). A measure nobody can report is one none of whose carriers (`carries`) has
+A unit is reported for by its heads (單位主管); the plan's organisation itself by its own 研考承辦
+(`PlanAccess.reporting_units`; not the bureau's staff above it). A measure nobody can report is one none of whose carriers (`carries`) has
 anyone reporting for it: the plan dashboard lists them, so that 研考承辦 name a unit or give it a head."""
 
 from diagnosis.models import Membership, Plan, Unit
@@ -14,7 +14,7 @@ def units_reported_for(plan: Plan) -> set[int]:
     reported = set(
         active.filter(role=Membership.Role.HEAD, unit__in=Unit.objects.within(organization)).values_list("unit_id", flat=True)
     )
-    if active.filter(role=Membership.Role.STAFF, unit_id__in=organization.ancestor_ids() or [organization.pk]).exists():
+    if active.filter(role=Membership.Role.STAFF, unit_id=organization.pk).exists():
         reported.add(organization.pk)
     return reported
 

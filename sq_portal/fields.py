@@ -8,11 +8,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from .roc_dates import RocDateError, format_roc, parse_roc
+from .roc_dates import EXAMPLE_YEAR, ExampleStyle, RocDateError, format_roc, parse_roc, roc_example
 
-__all__ = ["RocDateField", "RocDateInput"]
+__all__ = ["RocDateField", "RocDateInput", "YearHint", "hint_year"]
 
-ROC_PLACEHOLDER = "例：106/05/31"
+ROC_PLACEHOLDER = f"例：{roc_example()}"
 
 
 class RocDateInput(forms.TextInput):
@@ -31,7 +31,35 @@ class RocDateInput(forms.TextInput):
         return super().format_value(value)
 
 
-class RocDateField(forms.DateField):
+class YearHint:
+    """民國日期（或年月）欄位的年度提示：預留文字「例：106/05/31」，`help_text` 裡的 {example}（範例）與 {year}
+    （民國年）；`hint(115)` 改成 115 年度的（`hint_year` 對整張表單呼叫）。"""
+
+    example_style: ExampleStyle = "slash"
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.help_template = str(kwargs.get("help_text", ""))
+        super().__init__(**kwargs)
+        self.hint(None)
+
+    def hint(self, roc_year: int | None) -> None:
+        """預留文字與說明文字改用 `roc_year` 的範例（None：預設年度 EXAMPLE_YEAR）。自訂的預留文字不動。"""
+        example = roc_example(roc_year, self.example_style)
+        if self.widget.attrs.get("placeholder", "例：").startswith("例："):
+            self.widget.attrs["placeholder"] = f"例：{example}"
+        year = str(EXAMPLE_YEAR if roc_year is None else roc_year)
+        self.help_text = self.help_template.replace("{example}", example).replace("{year}", year)
+
+
+def hint_year(form: forms.BaseForm, roc_year: int) -> None:
+    """表單的日期提示改用 `roc_year`（計畫的年度）：每個 `YearHint` 欄位的預留文字「例：115/05/31」與說明文字裡的
+    {example}、{year}。表單 __init__ 知道計畫時呼叫。"""
+    for field in form.fields.values():
+        if isinstance(field, YearHint):
+            field.hint(roc_year)
+
+
+class RocDateField(YearHint, forms.DateField):
     """以 `parse_roc` 解析輸入的日期欄位；錯誤訊息為 `RocDateError` 的繁體中文訊息。
 
     ValidationError 的 code 沿用 `RocDateError.code`：`invalid`（格式無法辨識）、

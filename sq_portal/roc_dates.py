@@ -12,7 +12,7 @@ import re
 from datetime import MAXYEAR, date, datetime
 from typing import Final, Literal
 
-__all__ = ["ROC_OFFSET", "RocDateError", "format_roc", "parse_roc", "to_roc_year"]
+__all__ = ["ROC_OFFSET", "RocDateError", "format_roc", "parse_roc", "roc_example", "to_roc_year"]
 
 ROC_OFFSET: Final = 1911
 """民國年 = 西元年 − ROC_OFFSET。"""
@@ -113,3 +113,21 @@ def parse_roc(text: str) -> date:
         return date(year, int(match["m"]), int(match["d"]))
     except ValueError:
         raise RocDateError(f"{raw} 不是有效的日期", "invalid_date") from None
+
+
+EXAMPLE_YEAR: Final = 106
+"""提示範例的預設民國年（不知道是哪一年度的計畫時；即種子計畫的年度）。"""
+
+ExampleStyle = Literal["slash", "dot", "long", "month"]
+
+
+def roc_example(roc_year: int | None = None, style: ExampleStyle = "slash") -> str:
+    """表單提示用的範例日期（該年 5 月 31 日）：slash → `115/05/31`、dot → `115.5.31`、long → `115年5月31日`、
+    month → `115/05`。`roc_year` 為 None 時用 EXAMPLE_YEAR。表單的日期提示都經由此處，隨計畫年度變動。"""
+    year = EXAMPLE_YEAR if roc_year is None else roc_year
+    return {
+        "slash": f"{year}/05/31",
+        "dot": f"{year}.5.31",
+        "long": f"{year}年5月31日",
+        "month": f"{year}/05",
+    }[style]

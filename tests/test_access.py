@@ -39,14 +39,15 @@ def test_it_shows_an_outsider_and_a_stranger_nothing(outsider, plan_106):
     assert not plans_for_user(AnonymousUser()).exists()
 
 
-def test_bureau_staff_see_the_precincts_plan_but_precinct_staff_do_not_edit_the_bureaus(user, plan_106):
+def test_bureau_staff_read_the_precincts_plan_and_do_not_edit_it(user, plan_106):
     from django.contrib.auth import get_user_model
 
     from diagnosis.models import Membership
 
     bureau_staff = get_user_model().objects.create_user("bureau-staff")
     Membership.objects.create(user=bureau_staff, unit=Unit.objects.get(code="tcpd"), role=Membership.Role.STAFF)
-    assert plan_access(bureau_staff, plan_106).can_edit
+    access = plan_access(bureau_staff, plan_106)
+    assert access.reads_all and not access.can_edit
     assert list(plans_for_user(bureau_staff)) == [plan_106]
 
 

@@ -16,6 +16,7 @@ from measures.importers import TEMPLATE_HEADERS, ImportFileError, import_measure
 from measures.models import Measure
 from measures.plan_fixture import plan_load
 from sq_portal.sheets import XlsxRenderer
+from tests.conftest import OPEN_UNTIL
 from tests.sheets import xlsx_sheet, xlsx_values
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,10 @@ def empty_107(tmp_path):
     spec["end_date"] = spec["end_date"].replace(year=2018)
     spec["milestones"] = []
     (folder / "plan.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
-    return plan_load(directory=folder).plan
+    plan = plan_load(directory=folder).plan
+    plan.closing_date = OPEN_UNTIL  # its year (2018) long closed, as 106's: kept open like it (tests/conftest.py)
+    plan.save(update_fields=["closing_date"])
+    return plan
 
 
 def test_a_dry_run_says_what_each_row_will_do_and_writes_nothing(plan_106, user):
@@ -339,7 +343,7 @@ def test_it_writes_nothing_when_a_measure_was_saved_by_someone_else_meanwhile(pl
     measure.content = "匯入的內容"
     new = Measure(plan=plan_106, item=measure.item, source="form2", position=999, name="新措施", listed_on=plan_106.start_date)
     with pytest.raises(StaleMeasures):
-        measures_bulk_save(rows=[MeasureRowWrite(new, [], []), MeasureRowWrite(measure, [], [])], user=user("secretariat"))
+        measures_bulk_save(plan=plan_106, rows=[MeasureRowWrite(new, [], []), MeasureRowWrite(measure, [], [])], user=user("secretariat"))
     measure.refresh_from_db()
     assert measure.content != "匯入的內容" and measure.version == 2
     assert not Measure.objects.filter(name="新措施").exists()

@@ -103,7 +103,7 @@ def test_a_measure_row_is_drawn_with_its_page_units_deadline_and_for_staff_its_m
 
     def row(**changes):
         measure = TreeMeasure(1, 2, None, "<b>主動服務</b>", "附表2", "", "", None, "/plans/106/measures/1/", "/plans/106/measures/1/move/")
-        context = Context({"m": measure._replace(**changes), "access": PlanAccess(plan=OPEN_PLAN, can_edit=can_edit), "csrf_token": "TOKEN"})
+        context = Context({"m": measure._replace(**changes), "access": PlanAccess(plan=OPEN_PLAN, own_staff=can_edit), "csrf_token": "TOKEN"})
         return Template('{% include "measures/_tree_measure.html" %}').render(context)
 
     html = row()
@@ -132,7 +132,7 @@ def test_the_sections_number_items_and_focus_points_escape_text_and_offer_staff_
     items = [FrameworkItem(1, "服務一致", "", None), FrameworkItem(2, "服務友善", "<script>", None, [with_measure, empty])]
     items[1].unlinked_measures = [measure._replace(pk=10, focus_point_id=None, page_url="/m/10/")]
     framework = [FrameworkDimension(7, "基礎服務", "individual", 200, items)]
-    context = Context({"framework": framework, "access": PlanAccess(plan=OPEN_PLAN, can_edit=can_edit),
+    context = Context({"framework": framework, "access": PlanAccess(plan=OPEN_PLAN, own_staff=can_edit),
                        "new_measure_url": "/new/", "csrf_token": "T"})
     html = Template('{% include "measures/_tree_sections.html" %}').render(context)
     assert '<h2 class="h4 border-bottom pb-1" id="dimension-7">個別評核構面-基礎服務（200 分）</h2>' in html

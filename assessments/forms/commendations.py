@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 
-from sq_portal.fields import NoNullCharField, RocDateField, clean_text
+from sq_portal.fields import NoNullCharField, RocDateField, clean_text, hint_year
 from sq_portal.roc_dates import format_roc
 
 from ..models import Commendation, ControlReview, CourtesyTest
@@ -39,6 +39,7 @@ class CommendationForm(forms.Form):
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        hint_year(self, plan.year)
         self.fields["unit"].queryset = organization_units(plan)
         self.fields["review"].queryset = ControlReview.objects.filter(plan=plan).order_by("-as_of", "-pk")
         self.fields["courtesy_test"].queryset = CourtesyTest.objects.filter(plan=plan).select_related("unit").order_by("-tested_on", "-pk")

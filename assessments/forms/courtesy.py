@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from sq_portal.fields import NoNullCharField, RocDateField, clean_text
+from sq_portal.fields import NoNullCharField, RocDateField, clean_text, hint_year
 from sq_portal.roc_dates import format_roc
 
 from ..models import ReviewCourtesyItem
@@ -36,6 +36,7 @@ class CourtesyTestForm(forms.Form):
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        hint_year(self, plan.year)
         self.fields["unit"].queryset = organization_units(plan)
         self.fields["unit"].error_messages["invalid_choice"] = "請從清單中選擇受測單位。"
         self.helper = FormHelper()
@@ -67,7 +68,21 @@ class ReviewCourtesyItemForm(ReviewRowForm):
         widgets = REVIEW_ROW_WIDGETS
 
 
+class BaseReviewCourtesyItemFormSet(forms.BaseModelFormSet):
+    """The 電話禮貌測試 rows of one review, their date hints of the plan's year."""
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        for form in self.forms:
+            hint_year(form, plan.year)
+
+
 ReviewCourtesyItemFormSet = forms.modelformset_factory(
-    ReviewCourtesyItem, form=ReviewCourtesyItemForm, extra=0, can_delete=False, edit_only=True
+    ReviewCourtesyItem,
+    form=ReviewCourtesyItemForm,
+    formset=BaseReviewCourtesyItemFormSet,
+    extra=0,
+    can_delete=False,
+    edit_only=True,
 )
 COURTESY_PREFIX = "courtesy"

@@ -4,7 +4,7 @@ from django import forms
 
 from diagnosis.models import Unit
 from measures.forms.fields import UnitsByParent
-from sq_portal.fields import RocDateField, clean_text
+from sq_portal.fields import RocDateField, clean_text, hint_year
 from sq_portal.roc_dates import format_roc
 
 from ..models import ReviewItem
@@ -18,6 +18,7 @@ class ReviewOpenForm(forms.Form):
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        hint_year(self, plan.year)
 
     def clean_title(self) -> str:
         title = clean_text(self.cleaned_data["title"])
@@ -110,6 +111,7 @@ class BaseReviewItemFormSet(forms.BaseModelFormSet):
         choices = None
         invalid = f"追蹤單位須為{plan.organization.name}或其所屬單位，請從清單中選擇。"
         for form in self.forms:
+            hint_year(form, plan.year)
             field = form.fields["follow_up_unit"]
             field.queryset = units
             field.error_messages["invalid_choice"] = invalid

@@ -8,7 +8,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 
-from sq_portal.fields import RocDateField, clean_text
+from sq_portal.fields import RocDateField, YearHint, clean_text, hint_year
 from sq_portal.roc_dates import ROC_OFFSET
 
 from ..models import SatisfactionSurvey, SurveyResult
@@ -54,8 +54,11 @@ def format_roc_month(month: date) -> str:
     return f"{month.year - ROC_OFFSET}/{month.month:02d}"
 
 
-class RocMonthField(forms.Field):
-    widget = forms.TextInput(attrs={"placeholder": "例：106/05"})
+class RocMonthField(YearHint, forms.Field):
+    """A 民國 month (106/05); its hints name the plan's year (`hint_year`)."""
+
+    widget = forms.TextInput(attrs={"placeholder": "例："})
+    example_style = "month"
 
     def to_python(self, value):
         if isinstance(value, date):
@@ -91,6 +94,7 @@ class SurveyForm(forms.ModelForm):
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        hint_year(self, plan.year)
         self.fields["sampling_method"].choices = [("", "（請選擇）")] + list(SatisfactionSurvey.Sampling.choices)
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -190,11 +194,12 @@ class SurveyUploadForm(forms.Form):
 class PetitionMonthForm(forms.Form):
     """Which month to enter or analyse (GET)."""
 
-    month = RocMonthField(label="月份（民國年/月）", help_text="如 106/05。")
+    month = RocMonthField(label="月份（民國年/月）", help_text="如 {example}。")
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        hint_year(self, plan.year)
 
     def clean_month(self):
         month = self.cleaned_data["month"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from diagnosis.models import Unit
 from measures.forms.measure_forms import plan_months
 from measures.models import Indicator
-from sq_portal.fields import RocDateField, clean_text
+from sq_portal.fields import RocDateField, clean_text, hint_year
 from sq_portal.roc_dates import format_roc
 
 from ..models import TrainingAttendance, TrainingSession
@@ -90,6 +90,7 @@ class TrainingSessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.instance.plan = plan
+        hint_year(self, plan.year)
         # Each list is read once and its choices built from it (a select's template may walk its choices twice).
         organizers = organizer_units(plan)
         self.fields["organizer"].queryset = organizers

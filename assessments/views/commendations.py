@@ -25,16 +25,21 @@ PAGE_SIZE = 50
 
 
 def _access(request: HttpRequest, year: int) -> PlanAccess:
-    """Staff and unit heads; to viewers and everyone else the 獎懲 do not exist."""
+    """Staff (the plan's own, who change them, and the bureau's above it, who read them) and unit heads; to
+    viewers and everyone else the 獎懲 do not exist."""
     access = get_plan_for_user(request.user, year, request.GET.get("org"))
-    if not (access.can_edit or access.head_units):
+    if not (_reads_every_unit(access) or access.head_units):
         raise Http404("找不到此頁面。")
     return access
 
 
+def _reads_every_unit(access: PlanAccess) -> bool:
+    return access.can_edit or access.staff_above
+
+
 def _visible(access: PlanAccess):
     records = Commendation.objects.filter(plan=access.plan)
-    if not access.can_edit:
+    if not _reads_every_unit(access):
         records = records.for_units(access.head_units)
     return records
 
@@ -52,7 +57,11 @@ def _record(access: PlanAccess, pk: int) -> Commendation:
 def commendation_list(request: HttpRequest, year: int) -> HttpResponse:
     access = _access(request, year)
     page = Paginator(_visible(access).for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "assessments/commendation_list.html", {"plan": access.plan, "access": access, "page": page})
+    return render(
+        request,
+        "assessments/commendation_list.html",
+        {"plan": access.plan, "access": access, "page": page, "reads_every_unit": _reads_every_unit(access)},
+    )
 
 
 @login_required

@@ -113,7 +113,9 @@ def review_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             messages.error(request, "此管制考核已結案，不能再修改。")
             return redirect("assessments:review", year=year, pk=pk)
         formset = ReviewItemFormSet(request.POST, queryset=items, plan=access.plan)
-        courtesy_formset = ReviewCourtesyItemFormSet(request.POST, queryset=courtesy_items, prefix=COURTESY_PREFIX)
+        courtesy_formset = ReviewCourtesyItemFormSet(
+            request.POST, queryset=courtesy_items, prefix=COURTESY_PREFIX, plan=access.plan
+        )
         if formset.is_valid() and courtesy_formset.is_valid():
             review_items_save(
                 review=review,
@@ -127,7 +129,7 @@ def review_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             return redirect("assessments:review", year=year, pk=pk)
     elif editable:
         formset = ReviewItemFormSet(queryset=items, plan=access.plan)
-        courtesy_formset = ReviewCourtesyItemFormSet(queryset=courtesy_items, prefix=COURTESY_PREFIX)
+        courtesy_formset = ReviewCourtesyItemFormSet(queryset=courtesy_items, prefix=COURTESY_PREFIX, plan=access.plan)
     if formset is None:
         items, courtesy_items = list(items), list(courtesy_items)
     for item in items if formset is None else (form.instance for form in formset):

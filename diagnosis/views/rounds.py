@@ -23,7 +23,7 @@ def round_list(request: HttpRequest, year: int) -> HttpResponse:
     allotment_problems: list[str] = []
     if request.method == "POST":
         access.require_edit()
-        form = RoundOpenForm(request.POST)
+        form = RoundOpenForm(request.POST, year=plan.year)
         if form.is_valid():
             try:
                 diagnosis_round = round_open(plan=plan, user=request.user, **form.cleaned_data)
@@ -37,7 +37,7 @@ def round_list(request: HttpRequest, year: int) -> HttpResponse:
     elif access.can_edit:
         allotment_problems = scores.allotment_problems(score_reads.framework_of(plan))
         today = timezone.localdate()
-        form = RoundOpenForm(initial={"title": f"{plan.year}年組織診斷", "opens_on": today, "due_on": today})
+        form = RoundOpenForm(initial={"title": f"{plan.year}年組織診斷", "opens_on": today, "due_on": today}, year=plan.year)
     rounds = list(DiagnosisRound.objects.filter(plan=plan).for_list())
     mine: dict[int, list[UnitDiagnosis]] = {}
     if access.head_units:

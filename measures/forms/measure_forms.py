@@ -7,7 +7,7 @@ from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 
 from diagnosis.models import FocusPoint, Item
-from sq_portal.fields import RocDateField, clean_text
+from sq_portal.fields import RocDateField, clean_text, hint_year
 from sq_portal.roc_dates import format_roc
 
 from ..models import Indicator, Measure
@@ -38,7 +38,7 @@ class MeasureForm(forms.Form):
         ),
     )
     ongoing = forms.BooleanField(label="賡續辦理", required=False, help_text="持續辦理、每月檢討者勾選，不填完成期限。")
-    deadline = RocDateField(label="完成期限", required=False, help_text="民國日期，如 106/05/31。")
+    deadline = RocDateField(label="完成期限", required=False, help_text="民國日期，如 {example}。")
     listed_on = RocDateField(
         label="列管日期", required=False, help_text="自此日起列入進度管考；留空為今天（限計畫執行期程內）。"
     )
@@ -49,6 +49,7 @@ class MeasureForm(forms.Form):
     def __init__(self, *args, plan, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        hint_year(self, plan.year)
         self.editing = editing  # changing a stored measure: the version it was opened at is required
         self.fields["item"].queryset = Item.objects.filter(dimension__plan=plan).select_related("dimension").order_by(
             "dimension__position", "position"

@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from sq_portal.fields import RocDateField
+from sq_portal.fields import RocDateField, hint_year
 from sq_portal.roc_dates import format_roc
 
 from ..plan_settings import SETTINGS_FIELDS, plan_settings_errors
@@ -25,13 +25,14 @@ class PlanSettingsForm(forms.Form):
     submission_due = RocDateField(
         label="書面資料送審期限",
         required=False,
-        help_text="民國日期，警察局訂定的書面資料送審日（如 106 年 5 月份送審，填 106/05/31）；此日後送審者標示為逾期送審。空白為未訂期限。",
+        help_text="民國日期，警察局訂定的書面資料送審日（如 {year} 年 5 月份送審，填 {example}）；此日後送審者標示為逾期送審。空白為未訂期限。",
     )
 
     def __init__(self, *args, plan, **kwargs):
         kwargs.setdefault("initial", {name: getattr(plan, name) for name in SETTINGS_FIELDS})
         super().__init__(*args, **kwargs)
         self.plan = plan
+        hint_year(self, plan.year)
         self.fields["closing_date"].help_text = (
             f"民國日期；空白為計畫迄日後一個月（{format_roc(plan.default_closes_on)}）。"
             f"此日（含）前各單位仍可填報及修正本年度進度（含 {plan.end_date.month} 月份）；此日後年度結算，填報與審核均關閉。"

@@ -11,6 +11,7 @@ from typing import Any
 from django import template
 
 from ..roc_dates import format_roc
+from ..roc_dates import roc_example as example_of
 
 register = template.Library()
 
@@ -41,3 +42,10 @@ def roc_long(value: Any) -> str:
 def roc_month(value: Any) -> str:
     """民國年月，如 106年5月。"""
     return _format(value, "month")
+
+
+@register.filter(is_safe=True)
+def roc_example(roc_year: Any, style: str = "slash") -> str:
+    """表單提示的範例日期（`roc_dates.roc_example`）：`{{ plan.year|roc_example }}` → 115/05/31，
+    `{{ plan.year|roc_example:"month" }}` → 115/05；年度不明時用預設年度。"""
+    return example_of(roc_year if isinstance(roc_year, int) else None, style)
