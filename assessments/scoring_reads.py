@@ -109,6 +109,7 @@ class RoundProgress:
     dimensions: list[str]
     rows: list[ProgressRow]
     assignments: list[ReviewerAssignment]
+    results: dict[tuple[int, int, int], PointResult]  # `point_results` of the round (empty unless reads_all)
 
     @property
     def unsettled(self) -> int:
@@ -150,7 +151,7 @@ def round_progress(scoring_round: ScoringRound, *, mine: tuple[str, ...], reads_
         ]
         points = by_plan[precinct.plan_id]
         rows.append(ProgressRow(precinct, cells, sum(1 for p in points if p.flagged), unsettled(points)))
-    return RoundProgress(names, rows, assignments)
+    return RoundProgress(names, rows, assignments, results)
 
 
 # ---------------------------------------------------------------- the results matrix
@@ -286,9 +287,13 @@ class FlaggedPoint:
     result: PointResult
 
 
-def flagged_points(scoring_round: ScoringRound, precincts: list[ScoringPrecinct]) -> list[FlaggedPoint]:
-    """The round's focus points whose reviewers' scores spread beyond the threshold, settled or not (three queries)."""
-    results = point_results([scoring_round.pk], {scoring_round.pk: scoring_round.spread_threshold})
+def flagged_points(
+    scoring_round: ScoringRound, precincts: list[ScoringPrecinct], results: dict | None = None
+) -> list[FlaggedPoint]:
+    """The round's focus points whose reviewers' scores spread beyond the threshold, settled or not (three queries;
+    one when given the round's `point_results`, as the round page has them from `round_progress`)."""
+    if results is None:
+        results = point_results([scoring_round.pk], {scoring_round.pk: scoring_round.spread_threshold})
     flagged = {(plan_id, fp): r for (_round, plan_id, fp), r in results.items() if r.flagged}
     if not flagged:
         return []
