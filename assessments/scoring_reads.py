@@ -129,14 +129,20 @@ def round_progress(scoring_round: ScoringRound, *, mine: tuple[str, ...], reads_
     assigned: dict[str, int] = defaultdict(int)
     for assignment in assignments:
         assigned[assignment.dimension] += 1
-    sent: dict[tuple[int, str], int] = defaultdict(int)
-    for plan_id, name, _reviewer in (
+    # A reviewer's sheet of a dimension counts as sent when they submitted scores in it. The dimension is read from
+    # the frames already loaded: joining the scores to the framework tables scans every year's focus points.
+    sheets = set()
+    for plan_id, fp_pk, reviewer_id in (
         Score.objects.submitted()
         .filter(round=scoring_round)
         .order_by()
-        .values_list("plan_id", "focus_point__item__dimension__name", "reviewer_id")
-        .distinct()
+        .values_list("plan_id", "focus_point_id", "reviewer_id")
     ):
+        frame = frames.get(plan_id)
+        if frame is not None and fp_pk in frame.dimension_of:
+            sheets.add((plan_id, frame.dimension_of[fp_pk], reviewer_id))
+    sent: dict[tuple[int, str], int] = defaultdict(int)
+    for plan_id, name, _reviewer in sheets:
         sent[plan_id, name] += 1
     results = point_results([scoring_round.pk], {scoring_round.pk: scoring_round.spread_threshold}) if reads_all else {}
     by_plan: dict[int, list[PointResult]] = defaultdict(list)
