@@ -108,8 +108,8 @@ class BureauUser(SignedInUser):
     """The bureau's staff and viewers: 各機關進度比較 (sorted, sometimes downloaded), the round's page and its
     results matrix. A fixed number of the users (LOAD_BUREAU_USERS); none without bureau accounts."""
 
-    abstract = not BUREAU_ACCOUNTS
-    fixed_count = min(int(os.environ.get("LOAD_BUREAU_USERS", "10")), len(BUREAU_ACCOUNTS) or 1)
+    fixed_count = min(int(os.environ.get("LOAD_BUREAU_USERS", "10")), len(BUREAU_ACCOUNTS))
+    abstract = fixed_count == 0  # with a count of 0 locust would spawn them by weight instead
 
     def on_start(self):
         self.sign_in(BUREAU_ACCOUNTS[next(_next_bureau_account) % len(BUREAU_ACCOUNTS)])
