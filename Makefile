@@ -36,7 +36,8 @@ test: setup
 	DEBUG=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # 50 signed-in users for 60 s against gunicorn (2 workers, DEBUG off) on DATABASE_URL, which must hold
-# `generate_scale_data --organizations 30 --years 10`; see README, 效能.
+# `generate_scale_data --organizations 300 --years 10 --scoring-round` (LOAD_BUREAU_USERS of the users read the
+# bureau's pages; without --scoring-round they read only 各機關進度比較); see docs/performance.md.
 loadtest: setup
 	$(BIN)/python -m pip install --quiet -e '.[test,dev,load]'
 	perf/loadtest/run.sh $(LOAD_USERS) $(LOAD_SECONDS)

@@ -109,6 +109,7 @@ class RoundProgress:
     dimensions: list[str]
     rows: list[ProgressRow]
     assignments: list[ReviewerAssignment]
+    results: dict[tuple[int, int, int], PointResult]  # `point_results` of the round (empty unless reads_all)
 
     @property
     def unsettled(self) -> int:
@@ -128,14 +129,20 @@ def round_progress(scoring_round: ScoringRound, *, mine: tuple[str, ...], reads_
     assigned: dict[str, int] = defaultdict(int)
     for assignment in assignments:
         assigned[assignment.dimension] += 1
-    sent: dict[tuple[int, str], int] = defaultdict(int)
-    for plan_id, name, _reviewer in (
+    # A reviewer's sheet of a dimension counts as sent when they submitted scores in it. The dimension is read from
+    # the frames already loaded: joining the scores to the framework tables scans every year's focus points.
+    sheets = set()
+    for plan_id, fp_pk, reviewer_id in (
         Score.objects.submitted()
         .filter(round=scoring_round)
         .order_by()
-        .values_list("plan_id", "focus_point__item__dimension__name", "reviewer_id")
-        .distinct()
+        .values_list("plan_id", "focus_point_id", "reviewer_id")
     ):
+        frame = frames.get(plan_id)
+        if frame is not None and fp_pk in frame.dimension_of:
+            sheets.add((plan_id, frame.dimension_of[fp_pk], reviewer_id))
+    sent: dict[tuple[int, str], int] = defaultdict(int)
+    for plan_id, name, _reviewer in sheets:
         sent[plan_id, name] += 1
     results = point_results([scoring_round.pk], {scoring_round.pk: scoring_round.spread_threshold}) if reads_all else {}
     by_plan: dict[int, list[PointResult]] = defaultdict(list)
@@ -150,7 +157,7 @@ def round_progress(scoring_round: ScoringRound, *, mine: tuple[str, ...], reads_
         ]
         points = by_plan[precinct.plan_id]
         rows.append(ProgressRow(precinct, cells, sum(1 for p in points if p.flagged), unsettled(points)))
-    return RoundProgress(names, rows, assignments)
+    return RoundProgress(names, rows, assignments, results)
 
 
 # ---------------------------------------------------------------- the results matrix
@@ -287,10 +294,14 @@ class FlaggedPoint:
     settlement: Settlement | None  # with `settled_by`: who settled it, when, and why
 
 
-def flagged_points(scoring_round: ScoringRound, precincts: list[ScoringPrecinct]) -> list[FlaggedPoint]:
+def flagged_points(
+    scoring_round: ScoringRound, precincts: list[ScoringPrecinct], results: dict | None = None
+) -> list[FlaggedPoint]:
     """The round's focus points whose reviewers' scores spread beyond the threshold, settled or not, each with its
-    settlement (four queries)."""
-    results = point_results([scoring_round.pk], {scoring_round.pk: scoring_round.spread_threshold})
+    settlement (four queries; two when given the round's `point_results`, as the round page has them from
+    `round_progress`)."""
+    if results is None:
+        results = point_results([scoring_round.pk], {scoring_round.pk: scoring_round.spread_threshold})
     flagged = {(plan_id, fp): r for (_round, plan_id, fp), r in results.items() if r.flagged}
     if not flagged:
         return []

@@ -8,10 +8,12 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 
 from diagnosis.scores import one_decimal, per_1000
 
@@ -24,11 +26,11 @@ class PointResult:
     settled: Decimal | None = None
     threshold: Decimal = Decimal(0)
 
-    @property
+    @cached_property  # computed once per result: the matrix reads it of every focus point of every precinct
     def average(self) -> Decimal | None:
         return one_decimal(Fraction(sum(self.scores, Decimal(0))) / len(self.scores)) if self.scores else None
 
-    @property
+    @cached_property
     def spread(self) -> Decimal:
         return max(self.scores) - min(self.scores) if self.scores else Decimal(0)
 
@@ -70,8 +72,10 @@ def totals(
 
 
 def ranks(values: Sequence[Decimal]) -> list[int]:
-    """Competition ranks of `values`, highest first: [90, 80, 80, 70] → [1, 2, 2, 4]."""
-    return [1 + sum(1 for other in values if other > value) for value in values]
+    """Competition ranks of `values`, highest first: [90, 80, 80, 70] → [1, 2, 2, 4] (one more than the number of
+    values above; counted in the sorted values, not by comparing every pair: 300 precincts are 90,000 pairs)."""
+    ascending = sorted(values)
+    return [1 + len(ascending) - bisect_right(ascending, value) for value in values]
 
 
 def group_ranks(values: Sequence[Decimal], groups: Sequence[str]) -> list[int | None]:

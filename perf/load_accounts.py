@@ -2,7 +2,9 @@
 
 For the newest plan of the first precincts: one 研考承辦 per precinct and one 單位主管 per precinct (a
 派出所 head), each with a server-side session made as `login()` would make it (no password hashing
-during the test), and, for each head, the (measure, month) pairs their unit may still report on."""
+during the test), and, for each head, the (measure, month) pairs their unit may still report on.
+Besides them, the bureau's 研考承辦 and 檢視者 (members of the agency, alternately): the newest year of the
+plans below it (各機關進度比較) and its newest 評分回合 (`generate_scale_data --scoring-round`), if any."""
 
 import json
 import secrets
@@ -15,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.db import transaction
 
+from assessments.models import ScoringRound
 from diagnosis.models import Membership, Plan, Unit
 from measures.models import Measure, ProgressReport
 
@@ -41,6 +44,18 @@ class LoadAccount:
         return self.__dict__.copy()
 
 
+@dataclass(frozen=True)
+class BureauAccount:
+    username: str
+    role: str
+    session_key: str
+    year: int
+    round: int | None  # the newest 評分回合 of the agency (its page and results matrix), None without one
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
 def _session_for(user) -> str:
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
@@ -62,9 +77,30 @@ def _free_slots(plan: Plan, unit: Unit) -> list[dict]:
     return slots[:SLOTS_PER_HEAD]
 
 
+def bureau_accounts(count: int) -> list[BureauAccount]:
+    """`count` members of the scale agency, 研考承辦 and 檢視者 alternately."""
+    if count < 1:
+        return []
+    agency = Unit.objects.get(code=AGENCY_CODE)
+    year = Plan.objects.filter(organization__parent=agency).order_by("-year").values_list("year", flat=True).first()
+    scoring_round = ScoringRound.objects.filter(organization=agency).order_by("-year", "-pk").first()
+    User = get_user_model()
+    accounts = []
+    for index in range(1, count + 1):
+        role = Membership.Role.STAFF if index % 2 else Membership.Role.VIEWER
+        user, _ = User.objects.get_or_create(username=f"load-bureau-{role}-{index:03d}")
+        user.set_unusable_password()
+        user.save()
+        Membership.objects.get_or_create(user=user, unit=agency, role=role)
+        accounts.append(BureauAccount(username=user.username, role=f"bureau-{role}", session_key=_session_for(user),
+                                      year=year, round=scoring_round.pk if scoring_round else None))
+    return accounts
+
+
 @transaction.atomic
-def prepare_load_accounts(*, users: int, output: Path) -> list[LoadAccount]:
-    """Half staff, half unit heads, one pair per precinct, written to `output` as JSON."""
+def prepare_load_accounts(*, users: int, output: Path, bureau_users: int = 0) -> tuple[list[LoadAccount], list[BureauAccount]]:
+    """Half staff, half unit heads, one pair per precinct, and `bureau_users` members of the agency, written to
+    `output` as JSON."""
     if users < 2:
         raise LoadAccountsError("至少需要 2 個使用者（研考承辦與單位主管各半）。")
     precincts = list(Unit.objects.filter(parent__code=AGENCY_CODE).order_by("position")[: (users + 1) // 2])
@@ -90,7 +126,8 @@ def prepare_load_accounts(*, users: int, output: Path) -> list[LoadAccount]:
                 measures=measure_ids, slots=_free_slots(plan, unit) if role == Membership.Role.HEAD else [],
                 unit_code=unit.code,
             ))
+    bureau = bureau_accounts(bureau_users)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps({"nonce": secrets.token_hex(4), "accounts": [a.as_dict() for a in accounts]},
-                                 ensure_ascii=False, indent=1), encoding="utf-8")
-    return accounts
+    output.write_text(json.dumps({"nonce": secrets.token_hex(4), "accounts": [a.as_dict() for a in accounts],
+                                  "bureau": [a.as_dict() for a in bureau]}, ensure_ascii=False, indent=1), encoding="utf-8")
+    return accounts, bureau

@@ -48,6 +48,8 @@ from diagnosis.models.units import tree_order_segment
 from measures.models import Indicator, Measure, PlannedProgress, ProgressReport
 from measures.models.measures import MeasureLeadUnit, MeasureSupportUnit
 
+from .scale_scoring import ScoringSummary, generate_scoring_round
+
 AGENCY_CODE = "scale"
 MEASURES_PER_PLAN = 100
 BATCH = 5000
@@ -64,6 +66,7 @@ class ScaleSummary:
     plans: int
     measures: int
     reports: int
+    scoring: ScoringSummary | None = None  # with scoring_round: the newest year's figures and 評分回合
 
 
 def _framework() -> list[dict]:
@@ -284,8 +287,9 @@ def _measures(rng: random.Random, plan: Plan, items, points_by_item, precinct: U
 
 
 def generate_scale_data(*, organizations: int, years: int, seed: int = 106, first_year: int = 106,
-                        progress: Callable[[int, int], None] | None = None) -> ScaleSummary:
-    """Add `organizations` precincts with `years` plans each, under the agency 「規模測試警察局」."""
+                        progress: Callable[[int, int], None] | None = None, scoring_round: bool = False) -> ScaleSummary:
+    """Add `organizations` precincts with `years` plans each, under the agency 「規模測試警察局」; with `scoring_round`,
+    the newest year's figures and a published 評分回合 over its plans too (`perf.scale_scoring`)."""
     if organizations < 1 or years < 1:
         raise ScaleDataError("機關數與年數都至少為 1。")
     if Unit.objects.filter(code=AGENCY_CODE).exists():
@@ -312,8 +316,9 @@ def generate_scale_data(*, organizations: int, years: int, seed: int = 106, firs
                 done += 1
                 if progress:
                     progress(done, total)
+    scoring = generate_scoring_round(agency=agency, year=first_year + years - 1, seed=seed) if scoring_round else None
     _analyze()
-    return ScaleSummary(organizations=organizations, plans=total, measures=measures, reports=reports)
+    return ScaleSummary(organizations=organizations, plans=total, measures=measures, reports=reports, scoring=scoring)
 
 
 def _analyze() -> None:

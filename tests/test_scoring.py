@@ -8,6 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assessments.models import Score, Settlement
 from assessments.plan_copy import plan_copy
@@ -72,6 +74,13 @@ def test_it_averages_flags_and_settles():
     assert PointResult((Decimal(10),), None, Decimal(0)).flagged is False  # one reviewer: nothing to compare
     assert ranks([Decimal(90), Decimal(80), Decimal(80), Decimal(70)]) == [1, 2, 2, 4]
     assert group_ranks([Decimal(90), Decimal(80), Decimal(85)], ["大", "小", "小"]) == [1, 2, 1]
+
+
+@given(st.lists(st.decimals(min_value=0, max_value=1000, places=1), max_size=40))
+def test_a_rank_is_one_more_than_the_totals_above_it(values):
+    """Ranks are counted in the sorted totals (300 precincts would be 90,000 pairs); each is still one more than the
+    number of totals above it, ties sharing a rank."""
+    assert ranks(values) == [1 + sum(1 for other in values if other > value) for value in values]
 
 
 def test_it_refuses_to_close_with_unsettled_spread_then_closes_and_freezes(s):

@@ -67,7 +67,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
 def round_page(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_round_for_user(request.user, pk)
     progress = round_progress(access.round, mine=access.dimensions, reads_all=access.reads_all)
-    flagged = flagged_points(access.round, [row.precinct for row in progress.rows]) if access.reads_all else []
+    precincts = [row.precinct for row in progress.rows]
+    flagged = flagged_points(access.round, precincts, progress.results) if access.reads_all else []
     return render(
         request,
         "assessments/scoring_round.html",

@@ -1,4 +1,5 @@
-"""Load test: signed-in 研考承辦 and 單位主管 mixing the portal's everyday requests.
+"""Load test: signed-in 研考承辦 and 單位主管 mixing the portal's everyday requests, and the bureau's 研考承辦 and
+檢視者 reading every precinct side by side and the 評分回合 (LOAD_BUREAU_USERS of the users, default 10).
 
 Run through `make loadtest` (see README, 效能). Reads the accounts `manage.py loadtest_accounts` wrote
 (LOAD_ACCOUNTS, default var/loadtest/accounts.json); each simulated user takes one account.
@@ -16,8 +17,13 @@ from pathlib import Path
 
 from locust import HttpUser, between, events, task
 
-ACCOUNTS = json.loads(Path(os.environ.get("LOAD_ACCOUNTS", "var/loadtest/accounts.json")).read_text(encoding="utf-8"))["accounts"]
+ACCOUNTS_FILE = json.loads(Path(os.environ.get("LOAD_ACCOUNTS", "var/loadtest/accounts.json")).read_text(encoding="utf-8"))
+ACCOUNTS = ACCOUNTS_FILE["accounts"]
+BUREAU_ACCOUNTS = ACCOUNTS_FILE.get("bureau", [])
 _next_account = itertools.count()
+_next_bureau_account = itertools.count()
+# The side-by-side page's sorts (assessments.side_by_side.SORTS), each way round.
+SORTS = ["org", "-done", "lagging", "-lagging", "-overdue", "late", "-follow_ups", "submission", "-diagnosis", "-as_of"]
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -26,17 +32,16 @@ CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 WAIT = tuple(float(x) for x in os.environ.get("LOAD_WAIT", "2-8").split("-", 1))
 
 
-class PortalUser(HttpUser):
+class SignedInUser(HttpUser):
+    """One account of the accounts file, its session sent by hand (see the module's docstring)."""
+
+    abstract = True
     wait_time = between(*WAIT)
 
-    def on_start(self):
-        self.account = ACCOUNTS[next(_next_account) % len(ACCOUNTS)]
+    def sign_in(self, account):
+        self.account = account
         self.client.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))  # keep none
-        self.session_cookie = f"sessionid={self.account['session_key']}"
-        self.year = self.account["year"]
-        self.measures = itertools.cycle(self.account["measures"])
-        self.slots = iter(self.account["slots"])
-        self.months = itertools.cycle(range(1, 13))
+        self.session_cookie = f"sessionid={account['session_key']}"
 
     def _get(self, url, name):
         with self.client.get(url, name=name, headers={"Cookie": self.session_cookie}, allow_redirects=False,
@@ -44,6 +49,15 @@ class PortalUser(HttpUser):
             if response.status_code != 200:
                 response.failure(f"{response.status_code} {response.headers.get('Location', '')}")
             return response
+
+
+class PortalUser(SignedInUser):
+    def on_start(self):
+        self.sign_in(ACCOUNTS[next(_next_account) % len(ACCOUNTS)])
+        self.year = self.account["year"]
+        self.measures = itertools.cycle(self.account["measures"])
+        self.slots = iter(self.account["slots"])
+        self.months = itertools.cycle(range(1, 13))
 
     @task(3)
     def dashboard(self):
@@ -88,6 +102,38 @@ class PortalUser(HttpUser):
                               catch_response=True) as response:
             if response.status_code != 302:
                 response.failure(f"{response.status_code}")
+
+
+class BureauUser(SignedInUser):
+    """The bureau's staff and viewers: 各機關進度比較 (sorted, sometimes downloaded), the round's page and its
+    results matrix. A fixed number of the users (LOAD_BUREAU_USERS); none without bureau accounts."""
+
+    fixed_count = min(int(os.environ.get("LOAD_BUREAU_USERS", "10")), len(BUREAU_ACCOUNTS))
+    abstract = fixed_count == 0  # with a count of 0 locust would spawn them by weight instead
+
+    def on_start(self):
+        self.sign_in(BUREAU_ACCOUNTS[next(_next_bureau_account) % len(BUREAU_ACCOUNTS)])
+        self.sorts = itertools.cycle(SORTS)
+
+    @task(3)
+    def side_by_side(self):
+        self._get(f"/side-by-side/{self.account['year']}/?sort={next(self.sorts)}", "各機關進度比較")
+
+    @task(1)
+    def side_by_side_export(self):
+        self._get(f"/side-by-side/{self.account['year']}/export.xlsx?sort={next(self.sorts)}", "各機關進度比較下載")
+
+    @task(2)
+    def results_matrix(self):
+        if self.account["round"] is None:
+            return self.side_by_side()
+        self._get(f"/scoring/{self.account['round']}/results/", "評分成績矩陣")
+
+    @task(2)
+    def round_page(self):
+        if self.account["round"] is None:
+            return self.side_by_side()
+        self._get(f"/scoring/{self.account['round']}/", "評分回合")
 
 
 @events.quitting.add_listener

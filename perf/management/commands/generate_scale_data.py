@@ -14,8 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--organizations", type=int, default=2, help="機關（分局）數，預設 2")
         parser.add_argument("--years", type=int, default=1, help="每個機關的計畫年數，預設 1（自民國 106 年起）")
         parser.add_argument("--seed", type=int, default=106, help="亂數種子，同一種子產生相同資料")
+        parser.add_argument("--scoring-round", action="store_true",
+                            help="另為最新年度算好各機關進度比較的數字，並建立一個已公布的評分回合（涵蓋每個分局）")
 
-    def handle(self, *args, organizations, years, seed, **options):
+    def handle(self, *args, organizations, years, seed, scoring_round=False, **options):
         started = time.monotonic()
         width = 30
 
@@ -25,7 +27,8 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         try:
-            summary = generate_scale_data(organizations=organizations, years=years, seed=seed, progress=bar)
+            summary = generate_scale_data(organizations=organizations, years=years, seed=seed, progress=bar,
+                                          scoring_round=scoring_round)
         except ScaleDataError as error:
             raise CommandError(str(error)) from None
         self.stdout.write("")
@@ -33,3 +36,6 @@ class Command(BaseCommand):
             f"已產生 {summary.organizations} 個機關、{summary.plans} 個計畫、{summary.measures} 項措施、"
             f"{summary.reports} 筆填報，費時 {time.monotonic() - started:.1f} 秒。"
         ))
+        if summary.scoring:
+            s = summary.scoring
+            self.stdout.write(f"{s.year} 年度：{s.precincts} 個分局的進度數字與評分回合（{s.scores} 筆評分、{s.settlements} 筆裁定，已公布）。")

@@ -13,12 +13,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--users", type=int, default=50, help="使用者數（預設 50）")
+        parser.add_argument("--bureau-users", type=int, default=0,
+                            help="另建警察局的研考承辦與檢視者帳號數（各機關進度比較、評分回合；預設 0）")
         parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "var" / "loadtest" / "accounts.json"))
 
-    def handle(self, *args, users=50, output="", **options):
+    def handle(self, *args, users=50, bureau_users=0, output="", **options):
         try:
-            accounts = prepare_load_accounts(users=users, output=Path(output))
+            accounts, bureau = prepare_load_accounts(users=users, output=Path(output), bureau_users=bureau_users)
         except LoadAccountsError as error:
             raise CommandError(str(error)) from error
         heads = sum(1 for a in accounts if a.role == "head")
-        self.stdout.write(f"已建立 {len(accounts)} 個帳號（單位主管 {heads} 個），寫入 {output}。")
+        self.stdout.write(f"已建立 {len(accounts)} 個帳號（單位主管 {heads} 個）"
+                          + (f"與警察局帳號 {len(bureau)} 個" if bureau else "") + f"，寫入 {output}。")
