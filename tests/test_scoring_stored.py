@@ -1,6 +1,6 @@
 """A closed 評分回合's results matrix, kept when it closes (`results_store`) and read back without its scores: the
 same rows as computed (ties and groups), no query on the scores, the same cost with ten times the precincts, and a
-round closed before the rows were kept still computed."""
+round closed before the rows were kept still computed; last year's result read from last year's kept rows."""
 
 from decimal import Decimal
 
@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import ScoringResult, ScoringRound
+from assessments.models import ScoringPrecinct, ScoringResult, ScoringRound
 from assessments.scoring_matrix import computed_matrix, results_matrix, results_store, stored_matrix
-from assessments.scoring_sheet import sheet_focus_points
-from assessments.scoring_writes import round_close, round_publish, settle
+from assessments.scoring_sheet import SheetInput, sheet_focus_points, sheet_save
+from assessments.scoring_writes import assignment_add, round_close, round_create, round_publish, round_start, settle
 
 from .conftest import count_queries
 from .scoring_fixtures import dimension, fill_sheet, precinct, scene
@@ -107,3 +107,26 @@ def test_a_frozen_rounds_matrix_costs_the_same_with_ten_times_the_precincts(clie
     before = counts()
     add(9, 2)
     assert ScoringResult.objects.count() == 12 and counts() == before
+
+
+def test_last_years_result_is_read_from_last_years_kept_rows(s):
+    last = round_create(
+        organization=s.round.organization, year=105, title="105年度", spread_threshold=Decimal(3), user=s.staff
+    )
+    ScoringPrecinct.objects.create(round=last, plan=s.shilin, group="大型")
+    assignment_add(scoring_round=last, reviewer=s.reviewer1, dimension=s.dimensions[0], user=s.staff)
+    round_start(scoring_round=last, user=s.staff)
+    rows = [SheetInput(fp, 0, Decimal(fp.points), "") for fp in sheet_focus_points(dimension(s.shilin))]
+    sheet_save(scoring_round=last, plan=s.shilin, reviewer=s.reviewer1, rows=rows, submit=True)
+    round_close(scoring_round=last, user=s.staff)
+    round_publish(scoring_round=last, user=s.staff)
+    kept = ScoringResult.objects.get(precinct__round=last)
+
+    def last_year():
+        return next(r.last_year for r in results_matrix(s.round).rows if r.precinct.plan_id == s.shilin.pk)
+
+    assert last_year() == results_matrix(last).rows[0].totals.total_1000 > 0
+    ScoringResult.objects.filter(pk=kept.pk).update(total=0)
+    assert last_year() == 0  # the kept row, not the scores
+    kept.delete()
+    assert last_year() == results_matrix(last).rows[0].totals.total_1000 > 0  # computed when none was kept
