@@ -5,28 +5,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0012_plan_figures'),
+        ("assessments", "0012_plan_figures"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ScoringResult',
+            name="ScoringResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('by_dimension', models.JSONField(default=dict, verbose_name='各構面得分')),
-                ('total', models.DecimalField(decimal_places=1, max_digits=8, verbose_name='總分')),
-                ('max_total', models.PositiveIntegerField(verbose_name='配分合計')),
-                ('rank', models.PositiveIntegerField(verbose_name='總排名')),
-                ('group_rank', models.PositiveIntegerField(blank=True, null=True, verbose_name='組內排名')),
-                ('self_score', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='自評總分')),
-                ('last_year', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='去年成績')),
-                ('precinct', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='result', to='assessments.scoringprecinct', verbose_name='受評分局')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("by_dimension", models.JSONField(default=dict, verbose_name="各構面得分")),
+                ("total", models.DecimalField(decimal_places=1, max_digits=8, verbose_name="總分")),
+                ("max_total", models.PositiveIntegerField(verbose_name="配分合計")),
+                ("rank", models.PositiveIntegerField(verbose_name="總排名")),
+                ("group_rank", models.PositiveIntegerField(blank=True, null=True, verbose_name="組內排名")),
+                (
+                    "self_score",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name="自評總分"),
+                ),
+                (
+                    "last_year",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name="去年成績"),
+                ),
+                (
+                    "precinct",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="result",
+                        to="assessments.scoringprecinct",
+                        verbose_name="受評分局",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '評分成績',
-                'verbose_name_plural': '評分成績',
+                "verbose_name": "評分成績",
+                "verbose_name_plural": "評分成績",
             },
         ),
     ]
