@@ -47,7 +47,7 @@ class ResultsMatrix:
 
 def results_matrix(scoring_round: ScoringRound) -> ResultsMatrix:
     """Every precinct's points per dimension, total out of 1000, ranks, self-score and last year's result: a
-    frozen round's as stored when it closed (four queries), else computed from the scores."""
+    frozen round's as stored when it closed (three queries), else computed from the scores."""
     if scoring_round.is_frozen:
         stored = stored_matrix(scoring_round)
         if stored is not None:
