@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from sq_portal.sheets import Cell, Exporter, Row
 
 from .exporters import plain_number
-from .scoring_reads import ResultsMatrix
+from .scoring_matrix import ResultsMatrix
 
 
 class ScoringResultsExporter(Exporter):

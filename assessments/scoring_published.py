@@ -14,7 +14,8 @@ from measures.models import MeasureDraft
 from sq_portal.lookups import one_or_none
 
 from .models import Score, ScoringPrecinct
-from .scoring_reads import ResultRow, point_results, results_matrix
+from .scoring_matrix import ResultRow, results_matrix
+from .scoring_reads import point_results
 from .scoring_writes import ScoringError
 
 

@@ -1,5 +1,5 @@
-"""評分回合從資料庫讀出：各分局的構面配分、各評核重點的已送出分數與裁定、回合進度、成績矩陣、委員的評分表與
-分局自評；每個讀取的查詢數固定，不隨分局數或分數筆數增加。計算在 `assessments.scoring_results`。"""
+"""評分回合從資料庫讀出：各分局的構面配分、各評核重點的已送出分數與裁定、回合進度與待裁定的評核重點；每個讀取
+的查詢數固定，不隨分局數或分數筆數增加。計算在 `assessments.scoring_results`，成績矩陣在 `assessments.scoring_matrix`。"""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, OuterRef, Subquery, Sum, Value, When
-
-from diagnosis.models import DiagnosisAnswer, DiagnosisRound, Dimension, FocusPoint, UnitDiagnosis
-from diagnosis.scores import precinct_total_1000
+from diagnosis.models import Dimension, FocusPoint
 
 from .models import ReviewerAssignment, Score, ScoringPrecinct, ScoringRound, Settlement
-from .scoring_results import PointResult, Totals, group_ranks, ranks, totals, unsettled
+from .scoring_results import PointResult, unsettled
 
 
 @dataclass
@@ -25,8 +22,8 @@ class PlanFrame:
     dimension_of: dict[int, str] = field(default_factory=dict)
 
 
-def plan_frames(plan_ids) -> dict[int, PlanFrame]:
-    """The frames of these plans: two queries."""
+def plan_dimensions(plan_ids) -> dict[int, PlanFrame]:
+    """The frames of these plans without their focus points (`dimension_of` left empty): one query."""
     frames: dict[int, PlanFrame] = defaultdict(PlanFrame)
     for plan_id, name, points, position in (
         Dimension.objects.filter(plan_id__in=plan_ids)
@@ -35,6 +32,12 @@ def plan_frames(plan_ids) -> dict[int, PlanFrame]:
     ):
         frames[plan_id].dimension_points[name] = points
         frames[plan_id].dimension_positions[name] = position
+    return frames
+
+
+def plan_frames(plan_ids) -> dict[int, PlanFrame]:
+    """The frames of these plans: two queries."""
+    frames = plan_dimensions(plan_ids)
     for plan_id, fp_pk, name in (
         FocusPoint.objects.filter(item__dimension__plan_id__in=plan_ids)
         .order_by()
@@ -82,6 +85,15 @@ def dimension_names(frames: dict[int, PlanFrame]) -> list[str]:
         for name, position in frame.dimension_positions.items():
             positions.setdefault(name, position)
     return sorted(positions, key=lambda name: (positions[name], name))
+
+
+def dimension_allotments(frames: dict[int, PlanFrame]) -> dict[str, int]:
+    """Every dimension name of the frames → its points (the first plan's)."""
+    points: dict[str, int] = {}
+    for frame in frames.values():
+        for name, value in frame.dimension_points.items():
+            points.setdefault(name, value)
+    return points
 
 
 # ---------------------------------------------------------------- the round page
@@ -158,132 +170,6 @@ def round_progress(scoring_round: ScoringRound, *, mine: tuple[str, ...], reads_
         points = by_plan[precinct.plan_id]
         rows.append(ProgressRow(precinct, cells, sum(1 for p in points if p.flagged), unsettled(points)))
     return RoundProgress(names, rows, assignments, results)
-
-
-# ---------------------------------------------------------------- the results matrix
-
-
-@dataclass(frozen=True)
-class ResultRow:
-    precinct: ScoringPrecinct
-    totals: Totals
-    rank: int
-    group_rank: int | None
-    self_score: Decimal | None  # the 組織診斷 total out of 1000
-    last_year: Decimal | None  # last year's published result out of 1000
-    cells: list[tuple[str, Decimal | None]]  # (dimension, points), in the matrix's dimensions' order
-
-
-@dataclass(frozen=True)
-class ResultsMatrix:
-    round: ScoringRound
-    dimensions: list[str]
-    dimension_points: dict[str, int]
-    rows: list[ResultRow]
-
-
-def results_matrix(scoring_round: ScoringRound) -> ResultsMatrix:
-    """Every precinct's points per dimension, total out of 1000, ranks, self-score and last year's result."""
-    precincts = round_precincts(scoring_round)
-    plan_ids = [p.plan_id for p in precincts]
-    frames = plan_frames(plan_ids)
-    names = dimension_names(frames)
-    results = point_results([scoring_round.pk], {scoring_round.pk: scoring_round.spread_threshold})
-    per_plan: dict[int, dict[int, PointResult]] = defaultdict(dict)
-    for (_round, plan_id, fp_pk), result in results.items():
-        per_plan[plan_id][fp_pk] = result
-    precinct_totals = [
-        totals(per_plan[p.plan_id], frames[p.plan_id].dimension_of, frames[p.plan_id].dimension_points)
-        for p in precincts
-    ]
-    values = [t.total_1000 for t in precinct_totals]
-    overall, grouped = ranks(values), group_ranks(values, [p.group for p in precincts])
-    self_scores = self_check_totals(plan_ids, frames)
-    last_year = last_year_results(scoring_round, [p.plan.organization_id for p in precincts])
-    rows = [
-        ResultRow(
-            p,
-            t,
-            overall[n],
-            grouped[n],
-            self_scores.get(p.plan_id),
-            last_year.get(p.plan.organization_id),
-            [(name, t.by_dimension.get(name)) for name in names],
-        )
-        for n, (p, t) in enumerate(zip(precincts, precinct_totals, strict=True))
-    ]
-    points = {}
-    for frame in frames.values():
-        for name, value in frame.dimension_points.items():
-            points.setdefault(name, value)
-    return ResultsMatrix(scoring_round, names, points, rows)
-
-
-def self_check_totals(plan_ids, frames: dict[int, PlanFrame]) -> dict[int, Decimal]:
-    """Each plan's 組織診斷 total out of 1000 as `diagnosis.score_reads.diagnosis_summary` states it (the latest
-    closed round, else the open one; the submitted units' average), for many plans in one query."""
-    submitted_scores = (
-        DiagnosisAnswer.objects.filter(
-            unit_diagnosis__round=OuterRef("pk"), unit_diagnosis__state=UnitDiagnosis.State.SUBMITTED
-        )
-        .order_by()
-        .values("unit_diagnosis__round")
-        .annotate(total=Sum("score"))
-        .values("total")
-    )
-    rounds = (
-        DiagnosisRound.objects.filter(plan_id__in=plan_ids)
-        .with_unit_counts()
-        .annotate(score_sum=Subquery(submitted_scores))
-        .order_by(
-            "plan_id",
-            Case(When(state=DiagnosisRound.State.CLOSED, then=Value(0)), default=Value(1)),
-            "-opens_on",
-            "-pk",
-        )
-    )
-    found: dict[int, Decimal] = {}
-    seen: set[int] = set()
-    for diagnosis_round in rounds:
-        if diagnosis_round.plan_id in seen:
-            continue
-        seen.add(diagnosis_round.plan_id)
-        max_total = sum(frames[diagnosis_round.plan_id].dimension_points.values())
-        total = precinct_total_1000(diagnosis_round.score_sum or 0, diagnosis_round.submitted_count, max_total)
-        if total is not None:
-            found[diagnosis_round.plan_id] = total
-    return found
-
-
-def last_year_results(scoring_round: ScoringRound, organization_ids) -> dict[int, Decimal]:
-    """Organisation → its total out of 1000 in the latest published round of the year before (five queries)."""
-    entries = list(
-        ScoringPrecinct.objects.filter(
-            round__state=ScoringRound.State.PUBLISHED,
-            round__year=scoring_round.year - 1,
-            round__organization_id=scoring_round.organization_id,
-            plan__organization_id__in=organization_ids,
-        )
-        .select_related("round", "plan")
-        .order_by("plan__organization_id", "-round__published_at", "-round__pk")
-    )
-    latest: dict[int, ScoringPrecinct] = {}
-    for entry in entries:
-        latest.setdefault(entry.plan.organization_id, entry)
-    if not latest:
-        return {}
-    rounds = {e.round_id: e.round.spread_threshold for e in latest.values()}
-    frames = plan_frames([e.plan_id for e in latest.values()])
-    grouped: dict[tuple[int, int], dict[int, PointResult]] = defaultdict(dict)
-    for (round_id, plan_id, fp), result in point_results(list(rounds), rounds).items():
-        grouped[round_id, plan_id][fp] = result
-    found = {}
-    for organization_id, entry in latest.items():
-        frame = frames[entry.plan_id]
-        found[organization_id] = totals(
-            grouped[entry.round_id, entry.plan_id], frame.dimension_of, frame.dimension_points
-        ).total_1000
-    return found
 
 
 @dataclass(frozen=True)

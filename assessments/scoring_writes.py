@@ -11,6 +11,7 @@ from diagnosis.models import FocusPoint, Plan, Unit
 
 from .models import ReviewerAssignment, Score, ScoringPrecinct, ScoringRound, Settlement
 from .scoring_access import assignable_reviewers
+from .scoring_matrix import results_store
 from .scoring_reads import point_results
 from .scoring_results import unsettled
 
@@ -151,13 +152,15 @@ def settle(
 
 @transaction.atomic
 def round_close(*, scoring_round: ScoringRound, user) -> ScoringRound:
-    """Close the round: every flagged point must be settled first; afterwards nothing is written."""
+    """Close the round: every flagged point must be settled first; its results are kept (`results_store`) and
+    afterwards nothing is written."""
     current = locked(scoring_round)
     if current.state != ScoringRound.State.SCORING:
         raise ScoringError("只有評分中的回合可以結案。")
     left = unsettled(point_results([current.pk], {current.pk: current.spread_threshold}).values())
     if left:
         raise ScoringError(f"尚有 {left} 個評核重點的委員分數差距超過門檻而未裁定，請先裁定再結案。")
+    results_store(current)
     return change_state(current, ScoringRound.State.CLOSED, user, closed_at=timezone.now())
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from assessments.models import Score, Settlement
 from assessments.plan_copy import plan_copy
 from assessments.scoring_exporter import ScoringResultsExporter
-from assessments.scoring_reads import results_matrix
+from assessments.scoring_matrix import results_matrix
 from assessments.scoring_results import PointResult, group_ranks, ranks
 from assessments.scoring_sheet import SheetInput, sheet_focus_points, sheet_save
 from assessments.scoring_writes import ScoringError, assignment_add, round_close, round_publish, settle

@@ -214,3 +214,26 @@ class Settlement(models.Model):
     def settled_local(self):
         """When it was settled, in the portal's time zone (a 民國 date and a time are shown from it)."""
         return timezone.localtime(self.settled_at)
+
+
+class ScoringResult(models.Model):
+    """A precinct's result of a closed round, written by `round_close` from the one computation of the results
+    matrix (`assessments.scoring_matrix`): a closed round's scores never change, so its matrix is read from here."""
+
+    precinct = models.OneToOneField(
+        ScoringPrecinct, on_delete=models.CASCADE, related_name="result", verbose_name=_("受評分局")
+    )
+    by_dimension = models.JSONField(_("各構面得分"), default=dict)  # dimension name → points, as a decimal string
+    total = models.DecimalField(_("總分"), max_digits=8, decimal_places=1)
+    max_total = models.PositiveIntegerField(_("配分合計"))
+    rank = models.PositiveIntegerField(_("總排名"))
+    group_rank = models.PositiveIntegerField(_("組內排名"), null=True, blank=True)
+    self_score = models.DecimalField(_("自評總分"), max_digits=6, decimal_places=1, null=True, blank=True)
+    last_year = models.DecimalField(_("去年成績"), max_digits=6, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("評分成績")
+        verbose_name_plural = _("評分成績")
+
+    def __str__(self) -> str:
+        return f"{self.precinct}：第 {self.rank} 名"

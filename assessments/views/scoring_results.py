@@ -16,8 +16,8 @@ from sq_portal.sheets import RENDERERS
 from ..forms.scoring import CommentDraftForm
 from ..scoring_access import get_published_precinct_for_user, get_round_for_user, is_precinct_staff, require_reads_all
 from ..scoring_exporter import ScoringResultsExporter
+from ..scoring_matrix import results_matrix
 from ..scoring_published import comment_to_draft, get_comment, next_year_plan, precinct_points, precinct_standing
-from ..scoring_reads import results_matrix
 from ..scoring_writes import ScoringError
 
 
