@@ -72,6 +72,7 @@ def sorted_plans(user, year: int, sort: str):
 
 
 def with_figure_rows(plans) -> list[Plan]:
+    """The plans read, each with `.figure_row`."""
     plans = list(plans)
     for plan in plans:
         plan.figure_row = getattr(plan, "figures", None)  # None when the plan has no row yet
