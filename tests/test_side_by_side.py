@@ -1,6 +1,7 @@
 """各機關進度比較: the bureau's staff and viewers read each precinct's stored figures side by side."""
 
 import io
+import re
 from datetime import date, timedelta
 
 import openpyxl
@@ -286,33 +287,89 @@ def test_the_export_has_one_row_per_organisation(client, plan_106, datong, burea
     assert client.get(export("pdf")).status_code == 404
 
 
-def test_the_page_s_queries_do_not_grow_with_the_precincts(client, plan_106, bureau):
+def test_the_page_s_queries_do_not_grow_with_the_precincts(client, plan_106, bureau, monkeypatch):
+    monkeypatch.setattr("assessments.side_by_side.PAGE_SIZE", 2)  # a second page with 3 organisations as with 21
     client.force_login(bureau)
 
     def precincts(first, last):
         for number in range(first, last):
             plan_figures_refresh(precinct(f"tcpd-p{number}", f"第{number}分局", plan_106))
 
-    def all_stale():  # every row of another day: each is queued again on the next read, in one task
+    def all_stale(**query):  # every row of another day: the page's are queued again on the next read, in one task
         PlanFigures.objects.update(as_of=default_as_of(plan_106) - timedelta(days=1), refresh_requested_at=None)
         before = DBTaskResult.objects.count()
-        queries = count_queries(lambda: client.get(page(sort="-overdue")))
+        queries = count_queries(lambda: client.get(page(sort="-overdue", **query)))
         assert DBTaskResult.objects.count() == before + 1
         PlanFigures.objects.update(as_of=default_as_of(plan_106), refresh_requested_at=None)
         return queries
 
+    def costs():
+        return [
+            count_queries(lambda: client.get(page(sort="-overdue"))),
+            count_queries(lambda: client.get(page(sort="-overdue", page=2))),
+            count_queries(lambda: client.get(export())),
+            all_stale(),
+            all_stale(page=2),
+        ]
+
     precincts(0, 2)
     plan_figures_refresh(plan_106)
-    few = count_queries(lambda: client.get(page(sort="-overdue")))
-    few_export = count_queries(lambda: client.get(export()))
-    few_stale = all_stale()
+    few = costs()
     precincts(2, 20)
-    many = count_queries(lambda: client.get(page(sort="-overdue")))
-    assert many == few
-    assert count_queries(lambda: client.get(export())) == few_export
-    assert all_stale() == few_stale
-    response = client.get(page())
-    assert response.text.count("分局</a></th>") == 21
+    assert costs() == few
+    response = client.get(page(page=2))
+    assert response.text.count("分局</a></th>") == 2 and "共 21 個機關，第 2／11 頁" in response.text
+    assert len(openpyxl.load_workbook(io.BytesIO(client.get(export()).content)).active["A"]) == 2 + 21
+
+
+def bare_precinct(number: int, like: Plan) -> Plan:
+    """An organisation with a plan of the year and no measures: cheap rows to page through."""
+    unit = unit_save(
+        Unit(code=f"tcpd-b{number}", name=f"第{number}分局", kind=Unit.Kind.PRECINCT, parent=like.organization.parent)
+    )
+    return Plan.objects.create(
+        organization=unit, year=like.year, title="計畫", start_date=like.start_date, end_date=like.end_date
+    )
+
+
+def row_names(html: str) -> list[str]:
+    return re.findall(r'<th scope="row" data-label="機關"><a [^>]*>([^<]*)</a>', html)
+
+
+def test_it_pages_50_organisations_sorted_and_checks_only_the_shown_page_s_plans(client, plan_106, bureau):
+    """60 organisations: page 1 shows the first 50 in the chosen order (ties in the tree's order), page 2 the other
+    10; the export has all 60 in that order. The rule: only the shown page's plans are checked for staleness and
+    queued for a refresh; a plan changed since its figures that is on page 2 waits until page 2 is read."""
+    plans = [plan_106] + [bare_precinct(number, plan_106) for number in range(59)]
+    fresh_figures(*plans)
+    for rank, plan in enumerate(plans):
+        PlanFigures.objects.filter(plan=plan).update(late_reports=rank % 7)  # many ties
+    expected = [
+        plan.organization.name
+        for plan in sorted(
+            Plan.objects.filter(year=106).select_related("organization", "figures"),
+            key=lambda plan: (-plan.figures.late_reports, plan.organization.tree_order),
+        )
+    ]
+    client.force_login(bureau)
+    first, second = client.get(page(sort="-late")), client.get(page(sort="-late", page=2))
+    assert row_names(first.text) == expected[:50] and row_names(second.text) == expected[50:]
+    assert "共 60 個機關，第 1／2 頁" in first.text
+    assert '<a class="page-link" href="?sort=-late&amp;page=2">下一頁</a>' in first.text
+    assert '<a class="page-link" href="?sort=-late&amp;page=1">上一頁</a>' in second.text
+    assert row_names(client.get(page(sort="-late", page=99)).text) == expected[50:]  # too high: the last page
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(export() + "?sort=-late").content)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)] == expected
+
+    on_page_2 = Plan.objects.get(organization__name=expected[55])
+    on_page_2.save()  # a change to the plan's settings after its figures
+    before = DBTaskResult.objects.count()
+    assert client.get(page(sort="-late")).context["view"].stale_ids == []
+    assert DBTaskResult.objects.count() == before  # not checked, not queued
+    response = client.get(page(sort="-late", page=2))
+    assert response.context["view"].stale_ids == [on_page_2.pk]
+    assert DBTaskResult.objects.order_by("-enqueued_at").first().args_kwargs["args"] == [[on_page_2.pk]]
+    assert DBTaskResult.objects.count() == before + 1
 
 
 @pytest.mark.skipif(TOOLS_MISSING is not None, reason=TOOLS_MISSING or "")

@@ -6,6 +6,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from sq_portal.sheets import RENDERERS
 
 from ..figure_requests import plan_figures_request_refresh
-from ..side_by_side import side_by_side
+from ..side_by_side import side_by_side, side_by_side_paged
 from ..side_by_side_exporter import SideBySideExporter
 
 COLUMNS = [
@@ -37,7 +38,7 @@ COLUMNS = [
 @login_required
 @require_safe
 def side_by_side_page(request: HttpRequest, year: int) -> HttpResponse:
-    view = side_by_side(request.user, year, request.GET.get("sort", ""))
+    view = side_by_side_paged(request.user, year, request.GET.get("sort", ""), request.GET.get("page"))
     plan_figures_request_refresh(view.stale_ids)
     columns = [
         {
@@ -51,7 +52,17 @@ def side_by_side_page(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "assessments/side_by_side.html",
-        {"view": view, "year": year, "columns": columns, "stale": set(view.stale_ids), "urls": precinct_urls(year)},
+        {
+            "view": view,
+            "page": view.page,
+            "page_links": list(view.page.paginator.get_elided_page_range(view.page.number, on_each_side=2, on_ends=1)),
+            "ellipsis": Paginator.ELLIPSIS,
+            "query": f"sort={quote(view.sort)}",
+            "year": year,
+            "columns": columns,
+            "stale": set(view.stale_ids),
+            "urls": precinct_urls(year),
+        },
     )
 
 
