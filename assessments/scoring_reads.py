@@ -7,6 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Max, Min
+
 from diagnosis.models import Dimension, FocusPoint
 
 from .models import ReviewerAssignment, Score, ScoringPrecinct, ScoringRound, Settlement
@@ -71,11 +74,68 @@ def point_results(round_ids, threshold_of: dict[int, Decimal]) -> dict[tuple[int
 
 def round_precincts(scoring_round: ScoringRound) -> list[ScoringPrecinct]:
     """The round's precincts in tree order, their plans and organisations joined: one query."""
-    return list(
+    return list(precincts_in_order(scoring_round))
+
+
+def precincts_in_order(scoring_round: ScoringRound):
+    return (
         ScoringPrecinct.objects.filter(round=scoring_round)
         .select_related("plan__organization")
         .order_by("plan__organization__tree_order", "pk")
     )
+
+
+def round_dimension_names(scoring_round: ScoringRound) -> list[str]:
+    """Every dimension name of the round's precincts' plans, in order: one query."""
+    return dimension_names(plan_dimensions(ScoringPrecinct.objects.filter(round=scoring_round).values("plan_id")))
+
+
+def reviewer_assignments(scoring_round: ScoringRound) -> list[ReviewerAssignment]:
+    """The round's reviewers by dimension, their accounts joined: one query."""
+    return list(
+        ReviewerAssignment.objects.filter(round=scoring_round)
+        .select_related("reviewer")
+        .order_by("dimension", "reviewer__username")
+    )
+
+
+def flagged_results(scoring_round: ScoringRound) -> dict[tuple[int, int], PointResult]:
+    """(plan, focus point) → result, of the round's points whose reviewers' scores spread beyond its threshold
+    (`PointResult.flagged` decides): three queries. The database first narrows what is read to the points whose
+    highest and lowest submitted scores differ by more than the threshold, so the page does not read every score."""
+    threshold = scoring_round.spread_threshold
+    candidates = set(
+        Score.objects.submitted()
+        .filter(round=scoring_round)
+        .order_by()
+        .values("plan_id", "focus_point_id")
+        .annotate(low=Min("points"), high=Max("points"))
+        .filter(high__gt=F("low") + threshold)
+        .values_list("plan_id", "focus_point_id")
+    )
+    if not candidates:
+        return {}
+    scores: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
+    for plan_id, fp_pk, points in (
+        Score.objects.submitted()
+        .filter(
+            round=scoring_round,
+            plan_id__in={plan_id for plan_id, _fp in candidates},
+            focus_point_id__in={fp_pk for _plan, fp_pk in candidates},
+        )
+        .order_by("pk")
+        .values_list("plan_id", "focus_point_id", "points")
+    ):
+        if (plan_id, fp_pk) in candidates:
+            scores[plan_id, fp_pk].append(points)
+    settled = {
+        (plan_id, fp_pk): points
+        for plan_id, fp_pk, points in Settlement.objects.filter(round=scoring_round)
+        .order_by()
+        .values_list("plan_id", "focus_point_id", "points")
+    }
+    results = {key: PointResult(tuple(scores[key]), settled.get(key), threshold) for key in candidates}
+    return {key: result for key, result in results.items() if result.flagged}
 
 
 def dimension_names(frames: dict[int, PlanFrame]) -> list[str]:
@@ -119,25 +179,30 @@ class ProgressRow:
 @dataclass(frozen=True)
 class RoundProgress:
     dimensions: list[str]
-    rows: list[ProgressRow]
+    page: Page  # of the round's precincts, `PRECINCTS_PER_PAGE` a page
+    rows: list[ProgressRow]  # the page's precincts
     assignments: list[ReviewerAssignment]
-    results: dict[tuple[int, int, int], PointResult]  # `point_results` of the round (empty unless reads_all)
+    flagged: dict[tuple[int, int], PointResult]  # `flagged_results` of the whole round (empty unless reads_all)
 
     @property
     def unsettled(self) -> int:
-        return sum(row.unsettled for row in self.rows)
+        return unsettled(self.flagged.values())
 
 
-def round_progress(scoring_round: ScoringRound, *, mine: tuple[str, ...], reads_all: bool) -> RoundProgress:
-    """Precincts × dimensions: sheets submitted of reviewers assigned, flagged and unsettled points (six queries)."""
-    precincts = round_precincts(scoring_round)
+PRECINCTS_PER_PAGE = 50
+
+
+def round_progress(
+    scoring_round: ScoringRound, *, mine: tuple[str, ...], reads_all: bool, page: str | int | None = 1
+) -> RoundProgress:
+    """One page of precincts × dimensions: sheets submitted of reviewers assigned, flagged and unsettled points
+    (a fixed number of queries; the scores read are the page's precincts' and the round's flagged points')."""
+    paginator = Paginator(precincts_in_order(scoring_round), PRECINCTS_PER_PAGE)
+    shown = paginator.get_page(page)
+    precincts = list(shown.object_list)
     frames = plan_frames([p.plan_id for p in precincts])
-    names = [name for name in dimension_names(frames) if reads_all or name in mine]  # a reviewer sees their own
-    assignments = list(
-        ReviewerAssignment.objects.filter(round=scoring_round)
-        .select_related("reviewer")
-        .order_by("dimension", "reviewer__username")
-    )
+    names = [name for name in round_dimension_names(scoring_round) if reads_all or name in mine]  # a reviewer's own
+    assignments = reviewer_assignments(scoring_round)
     assigned: dict[str, int] = defaultdict(int)
     for assignment in assignments:
         assigned[assignment.dimension] += 1
@@ -146,7 +211,7 @@ def round_progress(scoring_round: ScoringRound, *, mine: tuple[str, ...], reads_
     sheets = set()
     for plan_id, fp_pk, reviewer_id in (
         Score.objects.submitted()
-        .filter(round=scoring_round)
+        .filter(round=scoring_round, plan_id__in=[p.plan_id for p in precincts])
         .order_by()
         .values_list("plan_id", "focus_point_id", "reviewer_id")
     ):
@@ -156,9 +221,9 @@ def round_progress(scoring_round: ScoringRound, *, mine: tuple[str, ...], reads_
     sent: dict[tuple[int, str], int] = defaultdict(int)
     for plan_id, name, _reviewer in sheets:
         sent[plan_id, name] += 1
-    results = point_results([scoring_round.pk], {scoring_round.pk: scoring_round.spread_threshold}) if reads_all else {}
+    flagged = flagged_results(scoring_round) if reads_all else {}
     by_plan: dict[int, list[PointResult]] = defaultdict(list)
-    for (_round, plan_id, _fp), result in results.items():
+    for (plan_id, _fp), result in flagged.items():
         by_plan[plan_id].append(result)
     rows = []
     for precinct in precincts:
@@ -168,8 +233,8 @@ def round_progress(scoring_round: ScoringRound, *, mine: tuple[str, ...], reads_
             for name in names
         ]
         points = by_plan[precinct.plan_id]
-        rows.append(ProgressRow(precinct, cells, sum(1 for p in points if p.flagged), unsettled(points)))
-    return RoundProgress(names, rows, assignments, results)
+        rows.append(ProgressRow(precinct, cells, len(points), unsettled(points)))
+    return RoundProgress(names, shown, rows, assignments, flagged)
 
 
 @dataclass(frozen=True)
@@ -181,17 +246,20 @@ class FlaggedPoint:
 
 
 def flagged_points(
-    scoring_round: ScoringRound, precincts: list[ScoringPrecinct], results: dict | None = None
+    scoring_round: ScoringRound, flagged: dict[tuple[int, int], PointResult] | None = None
 ) -> list[FlaggedPoint]:
-    """The round's focus points whose reviewers' scores spread beyond the threshold, settled or not, each with its
-    settlement (four queries; two when given the round's `point_results`, as the round page has them from
-    `round_progress`)."""
-    if results is None:
-        results = point_results([scoring_round.pk], {scoring_round.pk: scoring_round.spread_threshold})
-    flagged = {(plan_id, fp): r for (_round, plan_id, fp), r in results.items() if r.flagged}
+    """The round's flagged focus points, settled or not, each with its precinct and settlement (`flagged` as
+    `flagged_results` gives it, read when not given; three more queries)."""
+    if flagged is None:
+        flagged = flagged_results(scoring_round)
     if not flagged:
         return []
-    by_plan = {p.plan_id: p for p in precincts}
+    by_plan = {
+        p.plan_id: p
+        for p in ScoringPrecinct.objects.filter(
+            round=scoring_round, plan_id__in={plan_id for plan_id, _fp in flagged}
+        ).select_related("plan__organization")
+    }
     focus_points = FocusPoint.objects.select_related("item").in_bulk([fp for _plan, fp in flagged])
     settlements = {
         (s.plan_id, s.focus_point_id): s

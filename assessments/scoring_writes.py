@@ -12,7 +12,7 @@ from diagnosis.models import FocusPoint, Plan, Unit
 from .models import ReviewerAssignment, Score, ScoringPrecinct, ScoringRound, Settlement
 from .scoring_access import assignable_reviewers
 from .scoring_matrix import results_store
-from .scoring_reads import point_results
+from .scoring_reads import flagged_results
 from .scoring_results import unsettled
 
 FROZEN = "此評分回合已結案，分數不能再修改。"
@@ -157,7 +157,7 @@ def round_close(*, scoring_round: ScoringRound, user) -> ScoringRound:
     current = locked(scoring_round)
     if current.state != ScoringRound.State.SCORING:
         raise ScoringError("只有評分中的回合可以結案。")
-    left = unsettled(point_results([current.pk], {current.pk: current.spread_threshold}).values())
+    left = unsettled(flagged_results(current).values())
     if left:
         raise ScoringError(f"尚有 {left} 個評核重點的委員分數差距超過門檻而未裁定，請先裁定再結案。")
     results_store(current)

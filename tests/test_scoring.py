@@ -401,6 +401,16 @@ def test_the_round_page_sheet_and_matrix_cost_the_same_with_ten_times_the_precin
     add(1, 1)
     pages = {
         "round": (s.staff, round_url(s)),
+        "round, page 2": (s.staff, round_url(s) + "?page=2"),
+        "settle": (
+            s.staff,
+            round_url(
+                s,
+                "scoring_settle",
+                precinct_pk=s.round.precincts.get(plan=s.shilin).pk,
+                focus_point_pk=sheet_focus_points(dimension(s.shilin))[0].pk,
+            ),
+        ),
         "results": (s.staff, round_url(s, "scoring_results")),
         "sheet": (s.reviewer1, sheet_url(s)),
         "export": (s.staff, round_url(s, "scoring_export", extension="xlsx")),
@@ -416,6 +426,31 @@ def test_the_round_page_sheet_and_matrix_cost_the_same_with_ten_times_the_precin
     before = counts()
     add(9, 2)
     assert counts() == before
+
+
+def test_the_round_page_shows_its_precincts_a_page_at_a_time_and_every_flagged_point(client, s, monkeypatch):
+    """Fifty precincts a page; the flagged points (every precinct's) under the table on every page; the flagged
+    points are exactly those whose result says so (`PointResult.flagged`), the database only narrowing the read."""
+    from assessments import scoring_reads
+    from assessments.scoring_reads import flagged_results, point_results
+
+    monkeypatch.setattr(scoring_reads, "PRECINCTS_PER_PAGE", 1)
+    fill_sheet(s, s.reviewer1, s.other, points=lambda fp: fp.points)
+    fill_sheet(s, s.reviewer2, s.other, points=lambda fp: 0)  # every point of 大同 spread beyond the threshold
+    fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: fp.points)
+    fill_sheet(s, s.reviewer2, s.shilin, points=lambda fp: fp.points - s.round.spread_threshold)  # at it: not flagged
+    everything = point_results([s.round.pk], {s.round.pk: s.round.spread_threshold})
+    expected = {(plan, fp) for (_round, plan, fp), result in everything.items() if result.flagged}
+    assert set(flagged_results(s.round)) == expected and {plan for plan, _fp in expected} == {s.other.pk}
+    client.force_login(s.staff)
+    first, second = client.get(round_url(s)).text, client.get(round_url(s) + "?page=2").text
+    assert "共 2 個分局，第 1／2 頁" in first and "共 2 個分局，第 2／2 頁" in second
+    shown = [[name for name in ("士林分局", "大同分局") if f">{name}</a>" in text] for text in (first, second)]
+    assert sorted(sum(shown, [])) == ["士林分局", "大同分局"]
+    assert len(shown[0]) == len(shown[1]) == 1
+    flagged_rows = first.count('data-label="委員分數"')
+    assert flagged_rows == len(expected) and second.count('data-label="委員分數"') == flagged_rows
+    assert 'href="?page=2"' in first
 
 
 def test_a_plan_copied_to_another_precinct_leaves_the_source_units_and_team_behind(s):

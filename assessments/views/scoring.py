@@ -4,6 +4,7 @@ Access: `assessments.scoring_access`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -22,7 +23,14 @@ from ..scoring_access import (
     require_reads_all,
     rounds_for_user,
 )
-from ..scoring_reads import flagged_points, point_results, round_precincts, round_progress
+from ..scoring_reads import (
+    flagged_points,
+    flagged_results,
+    reviewer_assignments,
+    round_dimension_names,
+    round_precincts,
+    round_progress,
+)
 from ..scoring_writes import (
     ScoringError,
     assignment_add,
@@ -66,9 +74,10 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def round_page(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_round_for_user(request.user, pk)
-    progress = round_progress(access.round, mine=access.dimensions, reads_all=access.reads_all)
-    precincts = [row.precinct for row in progress.rows]
-    flagged = flagged_points(access.round, precincts, progress.results) if access.reads_all else []
+    progress = round_progress(
+        access.round, mine=access.dimensions, reads_all=access.reads_all, page=request.GET.get("page")
+    )
+    flagged = flagged_points(access.round, progress.flagged) if access.reads_all else []
     return render(
         request,
         "assessments/scoring_round.html",
@@ -77,6 +86,11 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
             "round": access.round,
             "progress": progress,
             "flagged": flagged,
+            "page": progress.page,
+            "page_links": list(
+                progress.page.paginator.get_elided_page_range(progress.page.number, on_each_side=2, on_ends=1)
+            ),
+            "ellipsis": Paginator.ELLIPSIS,
         },
     )
 
@@ -108,10 +122,9 @@ def round_assignments(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_round_for_user(request.user, pk)
     require_reads_all(access)
     access.require_manage()
-    progress = round_progress(access.round, mine=(), reads_all=True)  # every dimension of the precincts' plans
     form = AssignmentForm(
         request.POST or None,
-        dimensions=progress.dimensions,
+        dimensions=round_dimension_names(access.round),  # every dimension of the precincts' plans
         reviewers=assignable_reviewers(access.round),
         bureau_name=access.round.organization.name,
     )
@@ -131,7 +144,7 @@ def round_assignments(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessments/scoring_assignments.html",
-        {"round": access.round, "form": form, "assignments": progress.assignments},
+        {"round": access.round, "form": form, "assignments": reviewer_assignments(access.round)},
     )
 
 
@@ -200,10 +213,8 @@ def settle_page(request: HttpRequest, pk: int, precinct_pk: int, focus_point_pk:
             "item__dimension"
         )
     )
-    result = point_results([access.round.pk], {access.round.pk: access.round.spread_threshold}).get(
-        (access.round.pk, precinct.plan_id, focus_point_pk)
-    )
-    if focus_point is None or result is None or not result.flagged:
+    result = flagged_results(access.round).get((precinct.plan_id, focus_point_pk))
+    if focus_point is None or result is None:
         raise Http404("此評核重點不需裁定。")
     current = one_or_none(
         Settlement.objects.filter(round=access.round, plan_id=precinct.plan_id, focus_point=focus_point).select_related(
