@@ -429,7 +429,7 @@ def test_the_round_page_sheet_and_matrix_cost_the_same_with_ten_times_the_precin
 
 
 def test_the_round_page_shows_its_precincts_a_page_at_a_time_and_every_flagged_point(client, s, monkeypatch):
-    """Fifty precincts a page; the flagged points (every precinct's) under the table on every page; the flagged
+    """Fifty precincts a page, each page's flagged points under its table and the whole round's count; the flagged
     points are exactly those whose result says so (`PointResult.flagged`), the database only narrowing the read."""
     from assessments import scoring_reads
     from assessments.scoring_reads import flagged_results, point_results
@@ -448,8 +448,10 @@ def test_the_round_page_shows_its_precincts_a_page_at_a_time_and_every_flagged_p
     shown = [[name for name in ("士林分局", "大同分局") if f">{name}</a>" in text] for text in (first, second)]
     assert sorted(sum(shown, [])) == ["士林分局", "大同分局"]
     assert len(shown[0]) == len(shown[1]) == 1
-    flagged_rows = first.count('data-label="委員分數"')
-    assert flagged_rows == len(expected) and second.count('data-label="委員分數"') == flagged_rows
+    # Under each page, the flagged points of its own precincts; the whole round's count on both.
+    rows = {name: text.count('data-label="委員分數"') for [name], text in zip(shown, (first, second), strict=True)}
+    assert rows == {"大同分局": len(expected), "士林分局": 0}
+    assert all(f"全回合共 {len(expected)} 項差距過大，其中" in text for text in (first, second))
     assert 'href="?page=2"' in first
 
 

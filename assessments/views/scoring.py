@@ -77,7 +77,12 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
     progress = round_progress(
         access.round, mine=access.dimensions, reads_all=access.reads_all, page=request.GET.get("page")
     )
-    flagged = flagged_points(access.round, progress.flagged) if access.reads_all else []
+    shown = {row.precinct.plan_id for row in progress.rows}  # the flagged points of the page's precincts
+    flagged = (
+        flagged_points(access.round, {key: r for key, r in progress.flagged.items() if key[0] in shown})
+        if access.reads_all
+        else []
+    )
     return render(
         request,
         "assessments/scoring_round.html",
