@@ -455,6 +455,22 @@ def test_the_round_page_shows_its_precincts_a_page_at_a_time_and_every_flagged_p
     assert 'href="?page=2"' in first
 
 
+def test_the_results_page_shows_a_page_of_precincts_and_the_download_all(client, s, monkeypatch):
+    from assessments.views import scoring_results
+
+    from .sheets import xlsx_sheet, xlsx_values
+
+    monkeypatch.setattr(scoring_results, "PRECINCTS_PER_PAGE", 1)
+    fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: fp.points)
+    client.force_login(s.staff)
+    pages = [client.get(round_url(s, "scoring_results") + f"?page={n}").text for n in (1, 2)]
+    names = [[name for name in ("士林分局", "大同分局") if f">{name}</a>" in page] for page in pages]
+    assert sorted(sum(names, [])) == ["士林分局", "大同分局"] and all(len(found) == 1 for found in names)
+    assert "共 2 個分局，第 2／2 頁" in pages[1] and 'href="?page=1"' in pages[1]
+    grid = xlsx_values(xlsx_sheet(client.get(round_url(s, "scoring_export", extension="xlsx")).content))
+    assert {row[0] for row in grid[3:]} == {"士林分局", "大同分局"}
+
+
 def test_a_plan_copied_to_another_precinct_leaves_the_source_units_and_team_behind(s):
     from assessments.models import TeamMember
     from measures.models.measures import MeasureLeadUnit

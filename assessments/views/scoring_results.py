@@ -7,6 +7,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -18,6 +19,7 @@ from ..scoring_access import get_published_precinct_for_user, get_round_for_user
 from ..scoring_exporter import ScoringResultsExporter
 from ..scoring_matrix import results_matrix
 from ..scoring_published import comment_to_draft, get_comment, next_year_plan, precinct_points, precinct_standing
+from ..scoring_reads import PRECINCTS_PER_PAGE
 from ..scoring_writes import ScoringError
 
 
@@ -26,8 +28,18 @@ from ..scoring_writes import ScoringError
 def results_page(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_round_for_user(request.user, pk)
     require_reads_all(access)
+    matrix = results_matrix(access.round)
+    page = Paginator(matrix.rows, PRECINCTS_PER_PAGE).get_page(request.GET.get("page"))  # the download holds all
     return render(
-        request, "assessments/scoring_results.html", {"round": access.round, "matrix": results_matrix(access.round)}
+        request,
+        "assessments/scoring_results.html",
+        {
+            "round": access.round,
+            "matrix": matrix,
+            "page": page,
+            "page_links": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+            "ellipsis": Paginator.ELLIPSIS,
+        },
     )
 
 
