@@ -40,6 +40,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "評分成績",
                 "verbose_name_plural": "評分成績",
+                "ordering": ["precinct"],
             },
         ),
     ]

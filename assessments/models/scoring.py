@@ -234,6 +234,7 @@ class ScoringResult(models.Model):
     class Meta:
         verbose_name = _("評分成績")
         verbose_name_plural = _("評分成績")
+        ordering = ["precinct"]
 
     def __str__(self) -> str:
         return f"{self.precinct}：第 {self.rank} 名"
