@@ -24,6 +24,7 @@ class PublishedPoint:
     focus_point: FocusPoint
     final: Decimal | None
     comments: list[Score] = field(default_factory=list)
+    settled: bool = False  # the final points are the bureau's settlement (the reviewers' scores spread too far)
 
 
 def precinct_points(precinct: ScoringPrecinct) -> list[PublishedPoint]:
@@ -46,7 +47,14 @@ def precinct_points(precinct: ScoringPrecinct) -> list[PublishedPoint]:
     rows = []
     for fp in focus_points:
         result = results.get((scoring_round.pk, precinct.plan_id, fp.pk))
-        rows.append(PublishedPoint(fp, result.final if result else None, comments[fp.pk]))
+        rows.append(
+            PublishedPoint(
+                fp,
+                result.final if result else None,
+                comments[fp.pk],
+                settled=result is not None and result.settled is not None,
+            )
+        )
     return rows
 
 

@@ -321,6 +321,20 @@ def test_it_shows_a_precinct_its_own_published_result_only(client, s):
     assert "大同分局" in listing and "士林分局" not in listing
 
 
+def test_a_precinct_sees_which_of_its_points_the_bureau_settled(client, s):
+    first = sheet_focus_points(dimension(s.other))[0]
+    fill_sheet(s, s.reviewer1, s.other, points=lambda fp: fp.points)
+    fill_sheet(s, s.reviewer2, s.other, points=lambda fp: 0 if fp == first else fp.points)  # only `first` spreads
+    settle(scoring_round=s.round, plan=s.other, focus_point=first, points=Decimal(3), reason="依佐證資料", user=s.staff)
+    close_and_publish(s)
+    client.force_login(s.other_staff)
+    page = client.get(precinct_url(s, s.other)).text
+    assert page.count("由警察局裁定") == 1
+    assert (
+        page.index(first.name) < page.index("由警察局裁定") < page.index(sheet_focus_points(dimension(s.other))[1].name)
+    )
+
+
 def test_it_turns_a_published_comment_into_next_years_measure_draft(client, s, user):
     fill_sheet(s, s.reviewer1, s.shilin, points=lambda fp: 1)
     close_and_publish(s)
