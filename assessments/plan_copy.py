@@ -96,7 +96,7 @@ def plan_copy(*, source: Plan, year: int, user=None, organization: Unit | None =
     years = year - source.year
     title = copied_title(source.title, source.year, year)
     if elsewhere:
-        title = title.replace(Unit.objects.get(pk=source.organization_id).name, target.name)[:200]
+        title = title.replace(source.organization.name, target.name)[:200]
     plan = Plan(
         organization_id=target.pk,
         year=year,
