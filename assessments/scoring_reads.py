@@ -263,7 +263,7 @@ def flagged_points(
     focus_points = FocusPoint.objects.select_related("item").in_bulk([fp for _plan, fp in flagged])
     settlements = {
         (s.plan_id, s.focus_point_id): s
-        for s in Settlement.objects.filter(round=scoring_round).select_related("settled_by")
+        for s in Settlement.objects.filter(round=scoring_round, plan_id__in=list(by_plan)).select_related("settled_by")
     }
     return [
         FlaggedPoint(by_plan[plan_id], focus_points[fp], result, settlements.get((plan_id, fp)))

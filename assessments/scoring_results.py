@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from functools import cached_property
 
 from diagnosis.scores import one_decimal, per_1000
 
@@ -26,11 +25,11 @@ class PointResult:
     settled: Decimal | None = None
     threshold: Decimal = Decimal(0)
 
-    @cached_property  # computed once per result: the matrix reads it of every focus point of every precinct
+    @property
     def average(self) -> Decimal | None:
         return one_decimal(Fraction(sum(self.scores, Decimal(0))) / len(self.scores)) if self.scores else None
 
-    @cached_property
+    @property
     def spread(self) -> Decimal:
         return max(self.scores) - min(self.scores) if self.scores else Decimal(0)
 

@@ -467,6 +467,19 @@ def test_the_round_page_shows_its_precincts_a_page_at_a_time_and_every_flagged_p
     assert rows == {"大同分局": len(expected), "士林分局": 0}
     assert all(f"全回合共 {len(expected)} 項差距過大，其中" in text for text in (first, second))
     assert 'href="?page=2"' in first
+    # A settled point of the page's precinct shows its settlement (read for the page's flagged points only).
+    _plan, fp_pk = min(expected)
+    settle(
+        scoring_round=s.round,
+        plan=s.other,
+        focus_point=FocusPoint.objects.get(pk=fp_pk),
+        points=Decimal(1),
+        reason="依佐證資料",
+        user=s.staff,
+    )
+    datong = 1 if shown[0] == ["大同分局"] else 2
+    page = client.get(round_url(s) + f"?page={datong}").text
+    assert "<strong>1.0 分</strong>" in page and "依佐證資料" in page
 
 
 def test_the_results_page_shows_a_page_of_precincts_and_the_download_all(client, s, monkeypatch):
