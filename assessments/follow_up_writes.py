@@ -8,9 +8,8 @@ from django.utils import timezone
 
 from measures.evidence_files import EvidenceFileInfo
 from measures.models.evidence import evidence_storage
-from measures.report_writes import ReportStateError, check_year_open
 
-from .follow_ups import is_open_follow_up, latest_closed_review
+from .follow_ups import closed_reason, is_open_follow_up, latest_closed_review
 from .models import FollowUpAnswer, FollowUpEvidence, ReviewCourtesyItem, ReviewItem
 
 
@@ -20,12 +19,11 @@ class FollowUpError(Exception):
 
 def lock_open(item: ReviewItem | ReviewCourtesyItem) -> ReviewItem | ReviewCourtesyItem:
     """The item, locked, when it still takes answers: kept under control by the latest closed review, in a year
-    not yet closed (the rule of reports: `check_year_open`). FollowUpError otherwise."""
+    not yet closed (`closed_reason`). FollowUpError otherwise."""
     item = type(item).objects.select_for_update().select_related("review__plan").get(pk=item.pk)
-    try:
-        check_year_open(item.review.plan)
-    except ReportStateError as error:
-        raise FollowUpError(str(error)) from error
+    closed = closed_reason(item.review.plan)
+    if closed:
+        raise FollowUpError(closed)
     if not is_open_follow_up(item, latest_closed_review(item.review.plan)):
         raise FollowUpError("此項目已不在列管中（已解除列管或已有新的管制考核結案），不能再填報辦理情形。")
     return item

@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from diagnosis.access import PlanAccess
+from measures.report_writes import ReportStateError, check_year_open
 from sq_portal.lookups import one_or_none
 
 from .models import ControlReview, FollowUpAnswer, FollowUpEvidence, ReviewCourtesyItem, ReviewItem
@@ -76,6 +77,16 @@ def with_files(answers):
 def sees_item(access: PlanAccess, item: ReviewItem | ReviewCourtesyItem) -> bool:
     """Staff and viewers read every item; a unit head the items whose 追蹤單位 they report for."""
     return access.reads_all or answers_item(access, item)
+
+
+def closed_reason(plan) -> str | None:
+    """Why no follow-up of the plan may be answered any more (its 結算日 has passed: the rule of reports,
+    `check_year_open`), or None."""
+    try:
+        check_year_open(plan)
+    except ReportStateError as error:
+        return str(error)
+    return None
 
 
 def is_open_follow_up(item: ReviewItem | ReviewCourtesyItem, latest: ControlReview | None) -> bool:

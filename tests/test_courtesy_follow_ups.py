@@ -176,6 +176,20 @@ def test_a_unit_head_lists_only_the_reviews_concerning_their_unit(client, plan_1
     assert client.get("/plans/106/reviews/").status_code == 404
 
 
+def test_a_unit_heads_review_list_counts_only_their_own_items_of_both_kinds(client, plan_106, user):
+    review = closed_review(plan_106, user)
+    for measure, code in zip(plan_106.measures.order_by("pk")[:3], ["tianmu", "tianmu", "investigation"], strict=True):
+        review.items.create(
+            measure=measure, origin="proposed", status_label="落後", decision=KEEP, follow_up_unit=shilin_unit(code)
+        )
+    kept_courtesy(review, user)
+    kept_courtesy(review, user, code="shezi")
+    for username, count in [("tianmu", 3), ("investigation", 1)]:
+        client.force_login(user(username))
+        page = client.get("/plans/106/reviews/").content.decode()
+        assert f'data-label="本單位追蹤項目">{count} 項</td>' in page, username
+
+
 def test_the_head_review_list_costs_the_same_with_ten_times_the_reviews(client, plan_106, user):
     measures = list(plan_106.measures.order_by("pk")) + [copy for copy, _ in copy_measures(plan_106)]
     client.force_login(user("tianmu"))

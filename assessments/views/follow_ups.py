@@ -9,11 +9,11 @@ from django.views.decorators.http import require_safe
 
 from diagnosis.access import get_plan_for_user
 from measures.evidence_responses import evidence_file_response
-from measures.report_writes import ReportStateError, check_year_open
 
 from ..follow_up_writes import FollowUpError, follow_up_answer, follow_up_file_delete
 from ..follow_ups import (
     answers_item,
+    closed_reason,
     get_follow_up_file_for_user,
     get_follow_up_for_user,
     is_open_follow_up,
@@ -26,15 +26,6 @@ from .confirm import confirm_delete_page
 
 # The kinds of item a follow-up answers, as the addresses name them.
 KINDS = {"measure": ReviewItem, "courtesy": ReviewCourtesyItem}
-
-
-def closed_reason(plan) -> str | None:
-    """Why nothing may be answered any more (the plan's 結算日 has passed), or None."""
-    try:
-        check_year_open(plan)
-    except ReportStateError as error:
-        return str(error)
-    return None
 
 
 @login_required

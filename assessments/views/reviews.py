@@ -15,7 +15,14 @@ from sq_portal.lookups import one_or_none
 from sq_portal.sheets import RENDERERS
 
 from ..exporters import ControlSheetExporter
-from ..follow_ups import followed_by, latest_closed_review, previous_answers, previous_courtesy_answers, with_answers
+from ..follow_ups import (
+    closed_reason,
+    followed_by,
+    latest_closed_review,
+    previous_answers,
+    previous_courtesy_answers,
+    with_answers,
+)
 from ..forms.courtesy import COURTESY_PREFIX, ReviewCourtesyItemFormSet
 from ..forms.reviews import ReviewItemFormSet, ReviewOpenForm
 from ..models import ControlReview, ReviewItem
@@ -89,7 +96,7 @@ def _head_review(request: HttpRequest, access: PlanAccess, review: ControlReview
         request,
         "assessments/review_detail.html",
         {"plan": access.plan, "access": access, "review": review, "items": items, "courtesy_items": courtesy_items,
-         "head_view": True, "answerable": latest is not None and latest.pk == review.pk and not access.plan.is_closed()},
+         "head_view": True, "answerable": latest is not None and latest.pk == review.pk and closed_reason(access.plan) is None},
     )
 
 
