@@ -319,7 +319,9 @@ def test_a_bad_decision_is_answered_beside_its_field_and_writes_nothing(
     response = client.post(page("submission_decide", submission), data)
     assert response.status_code == 400
     assert any(message in error for error in response.context["form"].errors[field])
-    assert f'id="error_1_id_{field}"' in response.content.decode() or f"id_{field}" in response.content.decode()
+    html = response.content.decode()
+    # The error is printed on the page, beside its field (crispy's error id), not only kept in the form.
+    assert message in html and f'id="error_1_id_{field}"' in html
     stored = Submission.objects.get()
     assert stored.is_pending and stored.comment == "" and stored.decided_by is None
     assert stored.history.count() == 1
