@@ -3,6 +3,7 @@ changed since the previous submission, the late mark, each refusal, the bureau's
 
 import hashlib
 import io
+import re
 from datetime import date, timedelta
 
 import openpyxl
@@ -107,6 +108,7 @@ def test_the_frozen_files_checksums_match_what_is_stored_and_downloaded(client, 
     for frozen in submission.files.all():
         data = evidence_storage().open(frozen.file.name, "rb").read()
         assert sha(data) == frozen.sha256 and len(data) == frozen.size and frozen.sha256 in detail
+        assert re.fullmatch(r"submissions/[0-9a-f]{2}/[0-9a-f]{32}\.(xlsx|ods)", frozen.file.name), frozen.file.name
         response = client.get(page("submission_file", submission, kind=frozen.kind))
         body = b"".join(response.streaming_content)
         assert sha(body) == frozen.sha256 and response["Cache-Control"] == "private, no-store"
