@@ -3,6 +3,7 @@ changed since the previous submission, the late mark, each refusal, the bureau's
 
 import hashlib
 import io
+import re
 from datetime import date, timedelta
 
 import openpyxl
@@ -107,6 +108,7 @@ def test_the_frozen_files_checksums_match_what_is_stored_and_downloaded(client, 
     for frozen in submission.files.all():
         data = evidence_storage().open(frozen.file.name, "rb").read()
         assert sha(data) == frozen.sha256 and len(data) == frozen.size and frozen.sha256 in detail
+        assert re.fullmatch(r"submissions/[0-9a-f]{2}/[0-9a-f]{32}\.(xlsx|ods)", frozen.file.name), frozen.file.name
         response = client.get(page("submission_file", submission, kind=frozen.kind))
         body = b"".join(response.streaming_content)
         assert sha(body) == frozen.sha256 and response["Cache-Control"] == "private, no-store"
@@ -319,7 +321,9 @@ def test_a_bad_decision_is_answered_beside_its_field_and_writes_nothing(
     response = client.post(page("submission_decide", submission), data)
     assert response.status_code == 400
     assert any(message in error for error in response.context["form"].errors[field])
-    assert f'id="error_1_id_{field}"' in response.content.decode() or f"id_{field}" in response.content.decode()
+    html = response.content.decode()
+    # The error is printed on the page, beside its field (crispy's error id), not only kept in the form.
+    assert message in html and f'id="error_1_id_{field}"' in html
     stored = Submission.objects.get()
     assert stored.is_pending and stored.comment == "" and stored.decided_by is None
     assert stored.history.count() == 1

@@ -136,6 +136,9 @@ def test_the_navigation_links_each_side_to_its_list(client, evidence_dir, plan_1
     client.force_login(people["staff"])
     html = client.get(page("submissions")).content.decode()
     assert 'href="/plans/106/submissions/">書面資料送審' in html and "各機關書面資料送審</a>" not in html
+    # The list and its 送審 page name the plan they are about, as the detail page does (?org=).
+    assert 'href="/plans/106/submissions/new/?org=tcpd-shilin">送審…' in html
+    assert 'href="/plans/106/submissions/?org=tcpd-shilin">' in client.get(page("submission_new")).content.decode()
     client.force_login(people["bureau"])
     html = client.get(page("bureau_submissions")).content.decode()
     assert 'href="/submissions/106/">各機關書面資料送審' in html

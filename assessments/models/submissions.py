@@ -1,7 +1,5 @@
 """書面資料送審：分局研考承辦將附表2、附表1 與佐證資料冊凍結為一次送審，警察局研考承辦退回補正或核定。"""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from measures.models.evidence import evidence_storage
+from measures.models.evidence import Evidence, evidence_storage
 
 
 class SubmissionQuerySet(models.QuerySet):
@@ -148,4 +146,5 @@ class SubmissionFile(models.Model):
 
     @staticmethod
     def storage_name(extension: str) -> str:
-        return f"submissions/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{extension}"
+        """Evidence's naming rule (a fresh UUID), under a folder of its own."""
+        return f"submissions/{Evidence.storage_name(extension)}"
