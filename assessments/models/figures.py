@@ -7,12 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from .submissions import Submission
 
 
-class PlanFiguresQuerySet(models.QuerySet):
-    def for_side_by_side(self) -> "PlanFiguresQuerySet":
-        """With the plan and its organisation joined: the page's one query."""
-        return self.select_related("plan__organization")
-
-
 class PlanFigures(models.Model):
     """One plan's figures as of a day (`assessments.figure_writes.plan_figures_refresh`); `computed_at` is empty
     while a row only records that a refresh was asked for."""
@@ -35,8 +29,6 @@ class PlanFigures(models.Model):
     submission_number = models.PositiveSmallIntegerField(_("送審次數"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("送審時間"), null=True, blank=True)
     diagnosis_total = models.DecimalField(_("組織診斷總分"), max_digits=5, decimal_places=1, null=True, blank=True)
-
-    objects = PlanFiguresQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("計畫數字")
