@@ -255,21 +255,35 @@ def test_it_sorts_by_each_column(client, plan_106, datong, bureau):
         assert response.context["view"].sort == "org"
         assert '<th scope="col" aria-sort="ascending"><a href="?sort=-org">機關 ▲</a>' in response.text
         assert tbody(response.text).index("大同分局") < tbody(response.text).index("士林分局")
-    for key in (
-        "done",
-        "in_progress",
-        "not_started",
-        "report_due",
-        "lagging",
-        "overdue",
-        "follow_ups",
-        "submission",
-        "submitted_at",
-        "diagnosis",
-        "as_of",
-        "org",
-    ):
-        assert client.get(page(sort=f"-{key}")).status_code == 200
+    # Each column's own order: 士林分局 above 大同分局 in every column, the opposite of the tree's order (the ties').
+    now = timezone.now()
+    columns = {
+        "done": "done",
+        "in_progress": "in_progress",
+        "not_started": "not_started",
+        "report_due": "report_due",
+        "lagging": "lagging",
+        "overdue": "overdue",
+        "follow_ups": "open_follow_ups",
+        "submission": "submission_state",
+        "submitted_at": "submitted_at",
+        "diagnosis": "diagnosis_total",
+        "as_of": "computed_at",
+    }
+    low = {
+        "submission_state": "accepted",
+        "submitted_at": now - timedelta(days=1),
+        "computed_at": now - timedelta(hours=1),
+    }
+    high = {"submission_state": "submitted", "submitted_at": now, "computed_at": now}
+    PlanFigures.objects.filter(plan=datong).update(**{field: low.get(field, 1) for field in columns.values()})
+    PlanFigures.objects.filter(plan=plan_106).update(**{field: high.get(field, 2) for field in columns.values()})
+    for key in [*columns, "org"]:
+        response = client.get(page(sort=f"-{key}"))
+        assert response.status_code == 200
+        assert response.context["view"].sort == f"-{key}", key
+        rows = tbody(response.text)
+        assert rows.index("士林分局") < rows.index("大同分局"), key
 
 
 def test_the_export_has_one_row_per_organisation(client, plan_106, datong, bureau):
