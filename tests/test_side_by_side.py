@@ -289,12 +289,17 @@ def test_it_sorts_by_each_column(client, plan_106, datong, bureau):
 def test_the_export_has_one_row_per_organisation(client, plan_106, datong, bureau):
     plan_figures_refresh(plan_106)
     plan_figures_refresh(datong)
+    PlanFigures.objects.filter(plan=datong).update(submission_number=2, submission_state="returned")
     client.force_login(bureau)
     response = client.get(export())
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    names = [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)]
-    assert sorted(names) == ["士林分局", "大同分局"]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert sorted(rows) == ["士林分局", "大同分局"]
+    # 送審狀態, as the page shows it too
+    assert (rows["士林分局"][9], rows["大同分局"][9]) == ("尚未送審", "第 2 次，退回補正")
+    shown = tbody(client.get(page()).text)
+    assert "尚未送審" in shown and "第 2 次，退回補正" in shown
     assert sheet.print_title_rows == "$1:$2"
     assert sheet.page_setup.orientation == "landscape"
     assert client.get(export("ods")).status_code == 200

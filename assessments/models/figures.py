@@ -42,5 +42,12 @@ class PlanFigures(models.Model):
         return timezone.localtime(self.computed_at) if self.computed_at else None
 
     @property
+    def submission_display(self) -> str:
+        """送審狀態 as the page and the export show it."""
+        if not self.submission_number:
+            return "尚未送審"
+        return f"第 {self.submission_number} 次，{self.get_submission_state_display()}"
+
+    @property
     def submitted_local(self):
         return timezone.localtime(self.submitted_at) if self.submitted_at else None
