@@ -64,11 +64,7 @@ class SideBySideExporter(Exporter):
                         f.overdue,
                         f.late_reports,
                         f.open_follow_ups,
-                        (
-                            f"第 {f.submission_number} 次，{f.get_submission_state_display()}"
-                            if f.submission_number
-                            else "尚未送審"
-                        ),
+                        f.submission_display,
                         format_roc(timezone.localtime(f.submitted_at).date()) if f.submitted_at else "",
                         "" if f.diagnosis_total is None else float(f.diagnosis_total),
                         f"{format_roc(computed.date())} {computed:%H:%M}",

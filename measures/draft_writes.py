@@ -44,10 +44,16 @@ def measure_draft_create(*, plan_id: int, focus_point, unit_id: int, name: str, 
     return draft
 
 
+def check_pending(draft: MeasureDraft) -> None:
+    """Only a pending draft is adopted or declined (DiagnosisError with the reason): the services' rule, and the
+    confirmation page's."""
+    if draft.state != MeasureDraft.State.PENDING:
+        raise DiagnosisError(f"此措施草案已處理（{draft.get_state_display()}），不能重複處理。")
+
+
 def _pending(draft: MeasureDraft) -> MeasureDraft:
     locked = MeasureDraft.objects.select_for_update().get(pk=draft.pk)
-    if locked.state != MeasureDraft.State.PENDING:
-        raise DiagnosisError(f"此措施草案已處理（{locked.get_state_display()}），不能重複處理。")
+    check_pending(locked)
     return locked
 
 

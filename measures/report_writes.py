@@ -140,13 +140,19 @@ def report_withdraw(*, report: ProgressReport, user) -> ProgressReport:
     return report
 
 
+def check_deletable(report: ProgressReport) -> None:
+    """Only a draft of an open year is deleted (ReportStateError with the reason): the service's rule, and the
+    confirmation page's."""
+    check_year_open(report.measure.plan)
+    if report.status != Status.DRAFT:
+        raise ReportStateError("只能刪除草稿；已送出的填報請先撤回。")
+
+
 def report_delete(*, report: ProgressReport, user) -> None:
     """Delete a draft and, once the deletion has committed, its evidence files."""
     with transaction.atomic():
         report = _lock(report)
-        check_year_open(report.measure.plan)
-        if report.status != Status.DRAFT:
-            raise ReportStateError("只能刪除草稿；已送出的填報請先撤回。")
+        check_deletable(report)
         names = list(report.evidence.values_list("file", flat=True))
         report._history_user = user
         report.delete()

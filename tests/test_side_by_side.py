@@ -255,32 +255,51 @@ def test_it_sorts_by_each_column(client, plan_106, datong, bureau):
         assert response.context["view"].sort == "org"
         assert '<th scope="col" aria-sort="ascending"><a href="?sort=-org">機關 ▲</a>' in response.text
         assert tbody(response.text).index("大同分局") < tbody(response.text).index("士林分局")
-    for key in (
-        "done",
-        "in_progress",
-        "not_started",
-        "report_due",
-        "lagging",
-        "overdue",
-        "follow_ups",
-        "submission",
-        "submitted_at",
-        "diagnosis",
-        "as_of",
-        "org",
-    ):
-        assert client.get(page(sort=f"-{key}")).status_code == 200
+    # Each column's own order: 士林分局 above 大同分局 in every column, the opposite of the tree's order (the ties').
+    now = timezone.now()
+    columns = {
+        "done": "done",
+        "in_progress": "in_progress",
+        "not_started": "not_started",
+        "report_due": "report_due",
+        "lagging": "lagging",
+        "overdue": "overdue",
+        "follow_ups": "open_follow_ups",
+        "submission": "submission_state",
+        "submitted_at": "submitted_at",
+        "diagnosis": "diagnosis_total",
+        "as_of": "computed_at",
+    }
+    low = {
+        "submission_state": "accepted",
+        "submitted_at": now - timedelta(days=1),
+        "computed_at": now - timedelta(hours=1),
+    }
+    high = {"submission_state": "submitted", "submitted_at": now, "computed_at": now}
+    PlanFigures.objects.filter(plan=datong).update(**{field: low.get(field, 1) for field in columns.values()})
+    PlanFigures.objects.filter(plan=plan_106).update(**{field: high.get(field, 2) for field in columns.values()})
+    for key in [*columns, "org"]:
+        response = client.get(page(sort=f"-{key}"))
+        assert response.status_code == 200
+        assert response.context["view"].sort == f"-{key}", key
+        rows = tbody(response.text)
+        assert rows.index("士林分局") < rows.index("大同分局"), key
 
 
 def test_the_export_has_one_row_per_organisation(client, plan_106, datong, bureau):
     plan_figures_refresh(plan_106)
     plan_figures_refresh(datong)
+    PlanFigures.objects.filter(plan=datong).update(submission_number=2, submission_state="returned")
     client.force_login(bureau)
     response = client.get(export())
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    names = [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)]
-    assert sorted(names) == ["士林分局", "大同分局"]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert sorted(rows) == ["士林分局", "大同分局"]
+    # 送審狀態, as the page shows it too
+    assert (rows["士林分局"][9], rows["大同分局"][9]) == ("尚未送審", "第 2 次，退回補正")
+    shown = tbody(client.get(page()).text)
+    assert "尚未送審" in shown and "第 2 次，退回補正" in shown
     assert sheet.print_title_rows == "$1:$2"
     assert sheet.page_setup.orientation == "landscape"
     assert client.get(export("ods")).status_code == 200

@@ -7,12 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from .submissions import Submission
 
 
-class PlanFiguresQuerySet(models.QuerySet):
-    def for_side_by_side(self) -> "PlanFiguresQuerySet":
-        """With the plan and its organisation joined: the page's one query."""
-        return self.select_related("plan__organization")
-
-
 class PlanFigures(models.Model):
     """One plan's figures as of a day (`assessments.figure_writes.plan_figures_refresh`); `computed_at` is empty
     while a row only records that a refresh was asked for."""
@@ -36,8 +30,6 @@ class PlanFigures(models.Model):
     submitted_at = models.DateTimeField(_("送審時間"), null=True, blank=True)
     diagnosis_total = models.DecimalField(_("組織診斷總分"), max_digits=5, decimal_places=1, null=True, blank=True)
 
-    objects = PlanFiguresQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("計畫數字")
         verbose_name_plural = _("計畫數字")
@@ -48,6 +40,13 @@ class PlanFigures(models.Model):
     @property
     def computed_local(self):
         return timezone.localtime(self.computed_at) if self.computed_at else None
+
+    @property
+    def submission_display(self) -> str:
+        """送審狀態 as the page and the export show it."""
+        if not self.submission_number:
+            return "尚未送審"
+        return f"第 {self.submission_number} 次，{self.get_submission_state_display()}"
 
     @property
     def submitted_local(self):

@@ -11,7 +11,7 @@ from diagnosis.access import get_answer_for_user, get_plan_for_user
 from diagnosis.diagnosis_writes import DiagnosisError
 
 from ..access import get_measure_draft_for_user
-from ..draft_writes import measure_draft_adopt, measure_draft_decline, measure_draft_propose
+from ..draft_writes import check_pending, measure_draft_adopt, measure_draft_decline, measure_draft_propose
 from ..forms.draft_forms import MeasureDraftForm
 from ..models import MeasureDraft
 
@@ -41,8 +41,10 @@ def draft_decide(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     if action not in DECISIONS:
         messages.error(request, "請選擇採行或不採行。")
         return redirect("measures:drafts", year=access.plan.year)
-    if draft.state != MeasureDraft.State.PENDING:
-        messages.error(request, f"此措施草案已處理（{draft.get_state_display()}），不能重複處理。")
+    try:
+        check_pending(draft)
+    except DiagnosisError as error:
+        messages.error(request, str(error))
         return redirect("measures:drafts", year=access.plan.year)
     if request.method != "POST":
         return render(

@@ -24,6 +24,7 @@ from ..models import ProgressReport
 from ..report_history import review_history
 from ..report_writes import (
     ReportStateError,
+    check_deletable,
     check_year_open,
     evidence_delete,
     report_delete,
@@ -212,10 +213,10 @@ def report_delete_page(request: HttpRequest, pk: int) -> HttpResponse:
     """刪除草稿 cannot be undone: GET says what is deleted and offers 確定刪除; the POST of that page deletes."""
     report, access = _own_report(request, pk)
     if request.method != "POST":
-        if _refused_when_closed(request, report.measure.plan):
-            return redirect("measures:report", pk=report.pk)
-        if report.status != report.Status.DRAFT:
-            messages.error(request, "只能刪除草稿；已送出的填報請先撤回。")
+        try:
+            check_deletable(report)
+        except ReportStateError as error:
+            messages.error(request, str(error))
             return redirect("measures:report", pk=report.pk)
         return render(
             request,
