@@ -332,8 +332,34 @@ def test_the_command_builds_the_same_binder_with_its_zip(plan_106, chosen, tmp_p
     assert "已製作" in captured.out and "/" in captured.err
 
 
-def test_entries_of_the_plan_only(plan_106, chosen):
-    assert BinderEntry.objects.filter(plan=plan_106).count() == 3
+@pytest.mark.usefixtures("outsider")  # 北投分局, another precinct with a plan of its own
+def test_entries_of_the_plan_only(plan_106, chosen, user):
+    """`for_plan` (what the page and the build read) leaves out another plan's entries, in binder order."""
+    from diagnosis.models import Dimension, Item, Plan, Unit
+
+    first, second, files = chosen
+    other_plan = Plan.objects.create(
+        organization=Unit.objects.get(code="tcpd-beitou"),
+        year=106,
+        title="北投 106",
+        start_date=date(2017, 1, 1),
+        end_date=date(2017, 12, 31),
+    )
+    dimension = Dimension.objects.create(plan=other_plan, position=1, name="基礎服務", points=200)
+    BinderEntry.objects.create(
+        plan=other_plan,
+        item=Item.objects.create(dimension=dimension, position=1, name="服務一致及正確"),
+        position=1,
+        added_by=user("secretariat"),
+        file="binders/aa/other.pdf",
+        original_name="北投.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+    )
+    entries = list(BinderEntry.objects.for_plan(plan_106))
+    assert [e.evidence_id for e in entries] == [f.pk for f in files]
+    assert BinderEntry.objects.count() == 4
 
 
 def test_a_build_whose_worker_stopped_an_hour_ago_does_not_block_the_next(plan_106, user, settings):
