@@ -293,6 +293,25 @@ def test_a_build_that_fails_is_marked_failed_and_frees_the_plan(plan_106, chosen
     assert not re.search("[A-Za-z]", build.message)  # the page shows it: Chinese, no exception name or path
 
 
+def test_a_build_that_fails_while_storing_leaves_no_file_behind(plan_106, chosen, user, evidence_dir, monkeypatch):
+    storage, stored = evidence_storage(), []
+    real_save = storage.save
+
+    def save(name, content, **kwargs):
+        if name.endswith(".zip"):
+            raise OSError(28, "No space left on device")
+        stored.append(real_save(name, content, **kwargs))
+        return stored[-1]
+
+    monkeypatch.setattr(storage, "save", save)
+    build = BinderBuild.objects.create(plan=plan_106, as_of=date(2017, 5, 31), requested_by=user("secretariat"))
+    run_binder_build(build.pk)
+    build.refresh_from_db()
+    assert build.state == BinderBuild.State.FAILED and not build.pdf
+    assert [Path(name).suffix for name in stored] == [".pdf"]  # the PDF was stored before the zip failed
+    assert not list((evidence_dir / "binders" / "builds").rglob("*.*"))
+
+
 def test_an_image_that_cannot_be_read_gets_a_chinese_reason(tmp_path):
     from assessments.binder_convert import to_pdf
 
