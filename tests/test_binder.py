@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from fpdf import FPDF
 from PIL import Image
 from pypdf import PdfReader
@@ -349,6 +349,16 @@ def test_the_command_builds_the_same_binder_with_its_zip(plan_106, chosen, tmp_p
     assert len(PdfReader(tmp_path / "資料冊.pdf").outline) > 0
     captured = capsys.readouterr()
     assert "已製作" in captured.out and "/" in captured.err
+
+
+def test_the_command_refuses_a_bad_date_or_an_unwritable_path_in_chinese(plan_106, tmp_path):
+    with pytest.raises(CommandError, match="資料基準日「106/13/01」無法使用"):
+        call_command("build_binder", "--plan", "106", "--as-of", "106/13/01", "-o", str(tmp_path / "a.pdf"))
+    with pytest.raises(CommandError, match="無法寫入"):
+        call_command(
+            "build_binder", "--plan", "106", "--as-of", "106/05/31", "-o", str(tmp_path / "無此資料夾" / "a.pdf")
+        )
+    assert not list(tmp_path.iterdir())
 
 
 @pytest.mark.usefixtures("outsider")  # 北投分局, another precinct with a plan of its own
