@@ -176,8 +176,8 @@ class StreamingPdfWriter:
             self.page_refs.append(ref(number))
             self.write_object(number, copy)
             while pending:
-                target_number, source = pending.pop()
-                self.write_object(target_number, remap(source.get_object()))
+                target_number, original = pending.pop()
+                self.write_object(target_number, remap(original.get_object()))
         return len(source_pages)
 
     def add_links(self, page: DictionaryObject, links: list[PageLink]) -> None:

@@ -43,15 +43,18 @@ def run_binder_build(build_id: int) -> None:
     def progress(done: int, total: int) -> None:
         BinderBuild.objects.filter(pk=build_id).update(steps_done=done, steps_total=total)
 
+    storage = evidence_storage()  # as configured now (the field's storage was read at import)
+    saved: list[str] = []  # stored files of this build, removed again if it fails after all
     try:
         with TemporaryDirectory(prefix="binder-build-") as workdir:
             pdf_path, zip_path = Path(workdir) / "binder.pdf", Path(workdir) / "binder.zip"
             result = build_binder(build.plan, build.as_of, pdf_path, zip_path, progress)
             stem = f"binders/builds/{build.plan.pk}/{build.pk}-{build.plan.year}"
-            storage = evidence_storage()  # as configured now (the field's storage was read at import)
             with pdf_path.open("rb") as pdf, zip_path.open("rb") as archive:
-                build.pdf = storage.save(f"{stem}.pdf", File(pdf))
-                build.archive = storage.save(f"{stem}.zip", File(archive))
+                saved.append(storage.save(f"{stem}.pdf", File(pdf)))
+                build.pdf = saved[-1]
+                saved.append(storage.save(f"{stem}.zip", File(archive)))
+                build.archive = saved[-1]
             build.pdf_size, build.pdf_sha256 = pdf_path.stat().st_size, file_sha256(pdf_path)
             build.archive_size, build.archive_sha256 = zip_path.stat().st_size, file_sha256(zip_path)
         build.manifest, build.pages = result.manifest, result.pages
@@ -76,6 +79,8 @@ def run_binder_build(build_id: int) -> None:
         )
     except Exception:
         logger.exception("binder build %s failed", build_id)
+        for name in saved:
+            storage.delete(name)
         BinderBuild.objects.filter(pk=build_id).update(
             state=BinderBuild.State.FAILED,
             finished_at=timezone.now(),

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from fpdf import FPDF
 from PIL import Image
 from pypdf import PdfReader
@@ -293,6 +293,25 @@ def test_a_build_that_fails_is_marked_failed_and_frees_the_plan(plan_106, chosen
     assert not re.search("[A-Za-z]", build.message)  # the page shows it: Chinese, no exception name or path
 
 
+def test_a_build_that_fails_while_storing_leaves_no_file_behind(plan_106, chosen, user, evidence_dir, monkeypatch):
+    storage, stored = evidence_storage(), []
+    real_save = storage.save
+
+    def save(name, content, **kwargs):
+        if name.endswith(".zip"):
+            raise OSError(28, "No space left on device")
+        stored.append(real_save(name, content, **kwargs))
+        return stored[-1]
+
+    monkeypatch.setattr(storage, "save", save)
+    build = BinderBuild.objects.create(plan=plan_106, as_of=date(2017, 5, 31), requested_by=user("secretariat"))
+    run_binder_build(build.pk)
+    build.refresh_from_db()
+    assert build.state == BinderBuild.State.FAILED and not build.pdf
+    assert [Path(name).suffix for name in stored] == [".pdf"]  # the PDF was stored before the zip failed
+    assert not list((evidence_dir / "binders" / "builds").rglob("*.*"))
+
+
 def test_an_image_that_cannot_be_read_gets_a_chinese_reason(tmp_path):
     from assessments.binder_convert import to_pdf
 
@@ -332,8 +351,44 @@ def test_the_command_builds_the_same_binder_with_its_zip(plan_106, chosen, tmp_p
     assert "已製作" in captured.out and "/" in captured.err
 
 
-def test_entries_of_the_plan_only(plan_106, chosen):
-    assert BinderEntry.objects.filter(plan=plan_106).count() == 3
+def test_the_command_refuses_a_bad_date_or_an_unwritable_path_in_chinese(plan_106, tmp_path):
+    with pytest.raises(CommandError, match="資料基準日「106/13/01」無法使用"):
+        call_command("build_binder", "--plan", "106", "--as-of", "106/13/01", "-o", str(tmp_path / "a.pdf"))
+    with pytest.raises(CommandError, match="無法寫入"):
+        call_command(
+            "build_binder", "--plan", "106", "--as-of", "106/05/31", "-o", str(tmp_path / "無此資料夾" / "a.pdf")
+        )
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.usefixtures("outsider")  # 北投分局, another precinct with a plan of its own
+def test_entries_of_the_plan_only(plan_106, chosen, user):
+    """`for_plan` (what the page and the build read) leaves out another plan's entries, in binder order."""
+    from diagnosis.models import Dimension, Item, Plan, Unit
+
+    first, second, files = chosen
+    other_plan = Plan.objects.create(
+        organization=Unit.objects.get(code="tcpd-beitou"),
+        year=106,
+        title="北投 106",
+        start_date=date(2017, 1, 1),
+        end_date=date(2017, 12, 31),
+    )
+    dimension = Dimension.objects.create(plan=other_plan, position=1, name="基礎服務", points=200)
+    BinderEntry.objects.create(
+        plan=other_plan,
+        item=Item.objects.create(dimension=dimension, position=1, name="服務一致及正確"),
+        position=1,
+        added_by=user("secretariat"),
+        file="binders/aa/other.pdf",
+        original_name="北投.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+    )
+    entries = list(BinderEntry.objects.for_plan(plan_106))
+    assert [e.evidence_id for e in entries] == [f.pk for f in files]
+    assert BinderEntry.objects.count() == 4
 
 
 def test_a_build_whose_worker_stopped_an_hour_ago_does_not_block_the_next(plan_106, user, settings):

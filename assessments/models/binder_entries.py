@@ -101,14 +101,6 @@ class BinderEntry(models.Model):
         return self.file.name if self.is_own else self.evidence.file.name
 
     @property
-    def file_size(self) -> int:
-        return self.size if self.is_own else self.evidence.size
-
-    @property
-    def file_sha256(self) -> str:
-        return self.sha256 if self.is_own else self.evidence.sha256
-
-    @property
     def file_content_type(self) -> str:
         return self.content_type if self.is_own else self.evidence.content_type
 
