@@ -1,13 +1,11 @@
 """佐證資料冊的選擇：研考承辦為每個評核重點勾選的單位佐證資料與自行上傳的檔案，依順序編入資料冊。"""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from measures.models.evidence import checked_download_name, evidence_storage
+from measures.models.evidence import Evidence, checked_download_name, evidence_storage
 
 
 class BinderEntryQuerySet(models.QuerySet):
@@ -110,4 +108,4 @@ class BinderEntry(models.Model):
 
     @staticmethod
     def storage_name(extension: str) -> str:
-        return f"binders/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{extension}"
+        return f"binders/{Evidence.storage_name(extension)}"  # a fresh UUID, as evidence is named

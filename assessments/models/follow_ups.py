@@ -1,7 +1,5 @@
 """列管追蹤：繼續列管的措施由追蹤單位回覆辦理情形並附佐證資料，下次管制考核據以決定解除或繼續列管。"""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from measures.models.evidence import checked_download_name, evidence_storage
+from measures.models.evidence import Evidence, checked_download_name, evidence_storage
 
 
 class FollowUpAnswer(models.Model):
@@ -90,4 +88,4 @@ class FollowUpEvidence(models.Model):
 
     @staticmethod
     def storage_name(extension: str) -> str:
-        return f"follow-ups/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{extension}"
+        return f"follow-ups/{Evidence.storage_name(extension)}"  # a fresh UUID, as evidence is named
